@@ -1,0 +1,66 @@
+"""One root error for cloudsift. User errors exit 2 (usage) or 1 (command); internal errors are bugs."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """A ' Did you mean X?' suffix naming the closest known name, or '' when none is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+class CloudsiftError(Exception):
+    """Root of every error cloudsift raises on purpose."""
+
+    exit_code = 1
+
+    def render(self) -> str:
+        return str(self)
+
+
+class UsageError(CloudsiftError):
+    """The user asked for something that cannot be understood: a bad option, query or value."""
+
+    exit_code = 2
+
+
+class QueryError(UsageError):
+    """A query that cannot be parsed or bound; carries the text and the 0-based position."""
+
+    def __init__(self, message: str, text: str = "", position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.text = text
+        self.position = position
+
+    def render(self) -> str:
+        if self.position is None or not self.text:
+            return self.message
+        line_start = self.text.rfind("\n", 0, self.position) + 1
+        line_end = self.text.find("\n", self.position)
+        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+        column = self.position - line_start
+        return f"{self.message}\n  {line}\n  {' ' * column}^"
+
+
+class ImportError_(UsageError):
+    """A line of an import file that cannot be imported; nothing was imported."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(f"line {line}: {message}" if line is not None else message)
+        self.line = line
+
+
+class ConfigError(UsageError):
+    """A configuration key with a bad value."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"config {key}: {message}")
+        self.key = key
+
+
+class StoreError(CloudsiftError):
+    """The store could not be opened or written."""

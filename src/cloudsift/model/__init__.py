@@ -1,0 +1,12 @@
+"""The data model: kinds, their base kinds and typed properties."""
+
+from __future__ import annotations
+
+from cloudsift.model import aws as _aws  # noqa: F401  (registers the AWS kinds)
+from cloudsift.model.base import Kind, Model, model_from_classes
+from cloudsift.model.core import KIND_CLASSES
+from cloudsift.model.types import ListOf, Prop, PropType, Scalar, StringMap, Struct
+
+MODEL: Model = model_from_classes(KIND_CLASSES)
+
+__all__ = ["MODEL", "Kind", "ListOf", "Model", "Prop", "PropType", "Scalar", "StringMap", "Struct"]

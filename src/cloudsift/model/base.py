@@ -1,0 +1,156 @@
+"""Kinds as code: each kind is a class whose annotations are its typed properties.
+
+A kind's base kinds are its Python base classes; `Model` turns the classes into
+`Kind` records, checks that a property name has one type everywhere, and answers
+questions about kinds and properties with did-you-mean errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar
+
+from cloudsift.errors import UsageError, did_you_mean
+from cloudsift.model.types import (
+    BOOL,
+    DATETIME,
+    FLOAT,
+    INT,
+    STRING,
+    ListOf,
+    Prop,
+    PropType,
+    StringMap,
+    Struct,
+)
+
+_STRUCTS: dict[type, Struct] = {}
+
+
+def struct(cls: type) -> type:
+    """Declare a class as a named struct (a nested object type) of the model."""
+    _STRUCTS[cls] = Struct(_snake(cls.__name__), tuple(_props_of(cls)), inspect.cleandoc(cls.__doc__ or ""))
+    return cls
+
+
+def _snake(name: str) -> str:
+    out = [name[0].lower()]
+    for ch in name[1:]:
+        out.append(f"_{ch.lower()}" if ch.isupper() else ch)
+    return "".join(out)
+
+
+def _prop_type(annotation: Any) -> PropType:
+    scalars: dict[Any, PropType] = {str: STRING, int: INT, float: FLOAT, bool: BOOL, dt.datetime: DATETIME}
+    if annotation in scalars:
+        return scalars[annotation]
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is list:
+        return ListOf(_prop_type(args[0]))
+    if origin is dict and args == (str, str):
+        return StringMap()
+    if origin in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return _prop_type(rest[0])
+    if annotation in _STRUCTS:
+        return _STRUCTS[annotation]
+    raise TypeError(f"unsupported property annotation {annotation!r}")
+
+
+def _props_of(cls: type) -> list[Prop]:
+    hints = typing.get_type_hints(cls)
+    own = cls.__dict__.get("__annotations__", {})
+    docs: dict[str, str] = cls.__dict__.get("prop_docs", {})
+    return [
+        Prop(name, _prop_type(hints[name]), docs.get(name, ""))
+        for name in own
+        if typing.get_origin(hints[name]) is not ClassVar and name != "prop_docs"
+    ]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of node: its name, direct base kinds, own properties and documentation."""
+
+    name: str
+    bases: tuple[str, ...]
+    props: tuple[Prop, ...]
+    doc: str
+    abstract: bool
+
+
+class Model:
+    """All kinds, their base kinds and the single type of every property name."""
+
+    def __init__(self, kinds: Iterable[Kind]) -> None:
+        self.kinds: dict[str, Kind] = {k.name: k for k in kinds}
+        self.properties: dict[str, PropType] = {}
+        for kind in self.kinds.values():
+            for base in kind.bases:
+                if base not in self.kinds:
+                    raise TypeError(f"kind {kind.name} has unknown base {base}")
+            for prop in kind.props:
+                known = self.properties.setdefault(prop.name, prop.type)
+                if known != prop.type:
+                    raise TypeError(f"property {prop.name} has two types: {known} and {prop.type}")
+
+    def kind(self, name: str) -> Kind:
+        try:
+            return self.kinds[name]
+        except KeyError:
+            raise UsageError(f"unknown kind {name!r}.{did_you_mean(name, self.kinds)}") from None
+
+    def kinds_of(self, name: str) -> tuple[str, ...]:
+        """The kind and all its base kinds, nearest first."""
+        return self._kinds_of[name]
+
+    @cached_property
+    def _kinds_of(self) -> dict[str, tuple[str, ...]]:
+        result: dict[str, tuple[str, ...]] = {}
+        for name in self.kinds:
+            order: list[str] = []
+            queue = [name]
+            while queue:
+                current = queue.pop(0)
+                if current not in order:
+                    order.append(current)
+                    queue.extend(self.kinds[current].bases)
+            result[name] = tuple(order)
+        return result
+
+    def subkinds(self, name: str) -> tuple[str, ...]:
+        """Every kind that is `name` or has it as a base, sorted."""
+        return tuple(sorted(k for k, bases in self._kinds_of.items() if name in bases))
+
+    def props_of(self, name: str) -> tuple[Prop, ...]:
+        """Every property of a kind, its own and inherited, base kinds' first."""
+        seen: dict[str, Prop] = {}
+        for kind in reversed(self.kinds_of(name)):
+            for prop in self.kinds[kind].props:
+                seen[prop.name] = prop
+        return tuple(seen.values())
+
+    def property_type(self, name: str) -> PropType | None:
+        return self.properties.get(name)
+
+
+def kind_from_class(cls: type) -> Kind:
+    bases = tuple(b.__dict__["kind"] for b in cls.__bases__ if "kind" in b.__dict__)
+    return Kind(
+        name=cls.__dict__["kind"],
+        bases=bases,
+        props=tuple(_props_of(cls)),
+        doc=inspect.cleandoc(cls.__doc__ or ""),
+        abstract=bool(cls.__dict__.get("abstract", False)),
+    )
+
+
+def model_from_classes(classes: Iterable[type]) -> Model:
+    return Model(kind_from_class(cls) for cls in classes)

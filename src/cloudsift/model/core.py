@@ -1,0 +1,129 @@
+"""The cloud-neutral kinds every collector builds on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+KIND_CLASSES: list[type] = []
+
+
+def kind_class(cls: type) -> type:
+    """Register a class as a kind of the model (its `kind` attribute names it)."""
+    KIND_CLASSES.append(cls)
+    return cls
+
+
+@kind_class
+class GraphRoot:
+    """The implied root of the graph; clouds hang below it."""
+
+    kind: ClassVar[str] = "graph_root"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Resource:
+    """Every node of the inventory is a resource."""
+
+    kind: ClassVar[str] = "resource"
+    abstract: ClassVar[bool] = True
+    id: str
+    name: str
+    tags: dict[str, str]
+    ctime: dt.datetime
+    mtime: dt.datetime
+    atime: dt.datetime
+    prop_docs: ClassVar[dict[str, str]] = {
+        "id": "The provider's identifier of the resource.",
+        "name": "The resource's name (its Name tag or identifier when it has none).",
+        "tags": "Tags as a map of string to string.",
+        "ctime": "When the resource was created.",
+        "mtime": "When the resource was last modified.",
+        "atime": "When the resource was last accessed.",
+    }
+
+
+@kind_class
+class Cloud(Resource):
+    """A cloud provider: the top of each provider's tree."""
+
+    kind: ClassVar[str] = "cloud"
+
+
+@kind_class
+class Account(Resource):
+    """An account (AWS account, GCP project, ...) inside a cloud."""
+
+    kind: ClassVar[str] = "account"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Region(Resource):
+    """A region inside an account."""
+
+    kind: ClassVar[str] = "region"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Zone(Resource):
+    """An availability zone inside a region."""
+
+    kind: ClassVar[str] = "zone"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Network(Resource):
+    """A virtual network."""
+
+    kind: ClassVar[str] = "network"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Subnet(Resource):
+    """A subnet of a virtual network."""
+
+    kind: ClassVar[str] = "subnet"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class SecurityGroup(Resource):
+    """A set of firewall rules attached to resources."""
+
+    kind: ClassVar[str] = "security_group"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Instance(Resource):
+    """A virtual machine."""
+
+    kind: ClassVar[str] = "instance"
+    abstract: ClassVar[bool] = True
+    instance_cores: float
+    instance_memory: float
+    instance_type: str
+    instance_status: str
+    prop_docs: ClassVar[dict[str, str]] = {
+        "instance_cores": "Number of virtual CPUs.",
+        "instance_memory": "Memory in GiB.",
+        "instance_type": "The provider's instance type.",
+        "instance_status": "running, stopped, terminated, ...",
+    }
+
+
+@kind_class
+class Volume(Resource):
+    """A block storage volume."""
+
+    kind: ClassVar[str] = "volume"
+    abstract: ClassVar[bool] = True
+    volume_size: int
+    volume_type: str
+    volume_status: str
+    volume_encrypted: bool

@@ -1,0 +1,308 @@
+"""The query AST: small frozen classes whose str() is the canonical query text.
+
+Every class prints itself so that parse(str(query)) == query. Positions (`pos`) are
+kept for error messages and do not take part in equality.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Index = int | Literal["*"] | None
+Modifier = Literal["any", "all", "none"]
+Op = Literal["==", "!=", "<", "<=", ">", ">=", "=~", "!~", "in", "not in"]
+Direction = Literal["out", "in", "inout"]
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+_UNQUOTED = re.compile(r"[A-Za-z0-9_\-:/.]+\Z")
+KEYWORDS = frozenset(
+    "and or not all any none in with sort limit asc desc as true false null".split()
+)
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A span of time in seconds, with the text it was written as."""
+
+    seconds: float
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Value = str | int | float | bool | None | Duration | tuple["Value", ...] | dict[str, "Value"]
+
+
+def value_str(value: Value, raw: str | None = None) -> str:
+    if raw is not None:
+        return raw
+    if isinstance(value, Duration):
+        return value.text
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value_str(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {value_str(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    index: Index = None
+
+    def __str__(self) -> str:
+        name = self.name if _IDENT.match(self.name) and self.name not in KEYWORDS else f"`{self.name}`"
+        if self.index is None:
+            return name
+        return f"{name}[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Path:
+    segments: tuple[Segment, ...]
+    absolute: bool = False
+    pos: int = field(default=-1, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return ("/" if self.absolute else "") + ".".join(str(s) for s in self.segments)
+
+    @property
+    def is_multi(self) -> bool:
+        return any(s.index == "*" for s in self.segments)
+
+    @staticmethod
+    def of(text: str) -> Path:
+        absolute = text.startswith("/")
+        parts = text.lstrip("/").split(".")
+        segments = []
+        for part in parts:
+            if part.endswith("[*]"):
+                segments.append(Segment(part[:-3], "*"))
+            else:
+                segments.append(Segment(part))
+        return Path(tuple(segments), absolute)
+
+
+@dataclass(frozen=True)
+class AllTerm:
+    def __str__(self) -> str:
+        return "all"
+
+
+@dataclass(frozen=True)
+class IdTerm:
+    ids: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "id(" + ", ".join(json.dumps(i, ensure_ascii=False) for i in self.ids) + ")"
+
+
+@dataclass(frozen=True)
+class IsTerm:
+    kinds: tuple[str, ...]
+    pos: int = field(default=-1, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        return "is(" + ", ".join(self.kinds) + ")"
+
+
+@dataclass(frozen=True)
+class Predicate:
+    path: Path
+    op: Op
+    value: Value
+    modifier: Modifier | None = None
+    raw: str | None = None  # the unquoted text of the value, when it was written unquoted
+    pos: int = field(default=-1, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        modifier = f" {self.modifier}" if self.modifier else ""
+        return f"{self.path}{modifier} {self.op} {value_str(self.value, self.raw)}"
+
+
+@dataclass(frozen=True)
+class ContextTerm:
+    path: Path
+    term: Term
+
+    def __str__(self) -> str:
+        return f"{self.path}.{{{self.term}}}"
+
+
+@dataclass(frozen=True)
+class FullTextTerm:
+    text: str
+
+    def __str__(self) -> str:
+        return json.dumps(self.text, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class FunctionTerm:
+    name: Literal["has_key", "in_subnet"]
+    path: Path
+    args: tuple[str, ...]
+
+    def __str__(self) -> str:
+        if self.name == "has_key" and len(self.args) != 1:
+            arg = "[" + ", ".join(json.dumps(a) for a in self.args) + "]"
+        else:
+            arg = json.dumps(self.args[0])
+        return f"{self.name}({self.path}, {arg})"
+
+
+@dataclass(frozen=True)
+class NotTerm:
+    term: Term
+
+    def __str__(self) -> str:
+        inner = str(self.term)
+        return f"not ({inner})" if isinstance(self.term, CombinedTerm) else f"not {inner}"
+
+
+@dataclass(frozen=True)
+class CombinedTerm:
+    left: Term
+    op: Literal["and", "or"]
+    right: Term
+
+    def __str__(self) -> str:
+        right = f"({self.right})" if isinstance(self.right, CombinedTerm) else str(self.right)
+        return f"{self.left} {self.op} {right}"
+
+
+Term = AllTerm | IdTerm | IsTerm | Predicate | ContextTerm | FullTextTerm | FunctionTerm | NotTerm | CombinedTerm
+
+
+@dataclass(frozen=True)
+class Navigation:
+    start: int = 1
+    until: int | None = 1  # None: no upper bound
+    edge_types: tuple[str, ...] = ("default",)
+    direction: Direction = "out"
+
+    def __str__(self) -> str:
+        left = "<" if self.direction in ("in", "inout") else ""
+        right = ">" if self.direction in ("out", "inout") else ""
+        if self.start == 1 and self.until == 1 and self.edge_types == ("default",):
+            return f"{left}--{right}"
+        edges = "" if self.edge_types == ("default",) else ",".join(self.edge_types)
+        if self.start == 1 and self.until == 1:
+            depth = ""
+        elif self.until == self.start:
+            depth = f"[{self.start}]"
+        else:
+            depth = f"[{self.start}:{'' if self.until is None else self.until}]"
+        return f"{left}-{edges}{depth}-{right}"
+
+
+@dataclass(frozen=True)
+class WithClause:
+    kind: Literal["empty", "any", "count"]
+    navigation: Navigation
+    term: Term | None = None
+    op: Op = ">"
+    count: int = 0
+    with_clause: WithClause | None = None
+
+    def __str__(self) -> str:
+        head = f"count {self.op} {self.count}" if self.kind == "count" else self.kind
+        rest = f" {self.term}" if self.term is not None else ""
+        nested = f" {self.with_clause}" if self.with_clause is not None else ""
+        return f"with({head}, {self.navigation}{rest}{nested})"
+
+
+@dataclass(frozen=True)
+class SortItem:
+    path: Path
+    order: Literal["asc", "desc"] = "asc"
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.order}"
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    offset: int = 0
+
+    def __str__(self) -> str:
+        return f"limit {self.offset}, {self.count}" if self.offset else f"limit {self.count}"
+
+
+@dataclass(frozen=True)
+class Part:
+    term: Term | None = None
+    with_clause: WithClause | None = None
+    sort: tuple[SortItem, ...] = ()
+    limit: Limit | None = None
+
+    def __str__(self) -> str:
+        pieces = []
+        if self.term is not None:
+            pieces.append(str(self.term))
+        if self.with_clause is not None:
+            pieces.append(str(self.with_clause))
+        if self.sort:
+            pieces.append("sort " + ", ".join(str(s) for s in self.sort))
+        if self.limit is not None:
+            pieces.append(str(self.limit))
+        return " ".join(pieces)
+
+
+@dataclass(frozen=True)
+class AggregateVariable:
+    path: Path
+    alias: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.alias or str(self.path.segments[-1].name)
+
+    def __str__(self) -> str:
+        return f"{self.path} as {self.alias}" if self.alias else str(self.path)
+
+
+@dataclass(frozen=True)
+class AggregateFunction:
+    function: Literal["sum", "count", "min", "max", "avg"]
+    argument: Path | int | float
+    alias: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.alias or self.function
+
+    def __str__(self) -> str:
+        text = f"{self.function}({self.argument})"
+        return f"{text} as {self.alias}" if self.alias else text
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    group: tuple[AggregateVariable, ...]
+    functions: tuple[AggregateFunction, ...]
+
+    def __str__(self) -> str:
+        group = ", ".join(str(g) for g in self.group)
+        functions = ", ".join(str(f) for f in self.functions)
+        return f"{group}: {functions}" if group else functions
+
+
+@dataclass(frozen=True)
+class Query:
+    parts: tuple[Part, ...]
+    navigations: tuple[Navigation, ...] = ()
+    aggregate: Aggregate | None = None
+
+    def __str__(self) -> str:
+        text = str(self.parts[0])
+        for navigation, part in zip(self.navigations, self.parts[1:], strict=True):
+            text = f"{text} {navigation} {part}".strip()
+        if self.aggregate is not None:
+            text = f"aggregate({self.aggregate}): {text}"
+        return text.strip()

@@ -1,0 +1,387 @@
+"""Text to AST: lark (LALR, contextual lexer) plus a transformer that builds frozen nodes."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken, v_args
+from lark.exceptions import VisitError
+
+from cloudsift.errors import QueryError
+from cloudsift.query.ast import (
+    Aggregate,
+    AggregateFunction,
+    AggregateVariable,
+    AllTerm,
+    CombinedTerm,
+    ContextTerm,
+    Duration,
+    FullTextTerm,
+    FunctionTerm,
+    IdTerm,
+    IsTerm,
+    Limit,
+    Navigation,
+    NotTerm,
+    Part,
+    Path,
+    Predicate,
+    Query,
+    Segment,
+    SortItem,
+    Term,
+    Value,
+    WithClause,
+)
+
+_INT = re.compile(r"-?\d+\Z")
+_FLOAT = re.compile(r"-?\d+\.\d+([eE][+-]?\d+)?\Z")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(years|year|yr|y|months|month|mo|weeks|week|w|days|day|d|hours|hour|h|minutes|minute|min|m|seconds|second|s)")
+_DURATION = re.compile(r"[+-]?(" + _DURATION_PART.pattern + r")+\Z")
+_UNIT_SECONDS = {
+    "y": 365 * 86400, "yr": 365 * 86400, "year": 365 * 86400, "years": 365 * 86400,
+    "mo": 31 * 86400, "month": 31 * 86400, "months": 31 * 86400,
+    "w": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
+    "d": 86400, "day": 86400, "days": 86400,
+    "h": 3600, "hour": 3600, "hours": 3600,
+    "min": 60, "m": 60, "minute": 60, "minutes": 60,
+    "s": 1, "second": 1, "seconds": 1,
+}  # fmt: skip
+_SHORTCUTS = {"cloud", "account", "region", "zone"}
+_TOKEN_NAMES = {
+    "NAME": "a property name", "BQNAME": "a `quoted` name", "STRING": 'a "string"', "VALUE_WORD": "a value",
+    "INT": "a whole number", "OP": "an operator (== != < <= > >= =~ !~ in, not in)", "NAV": "a navigation (-->)",
+    "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'", "RBRACE": "'}'",
+    "COMMA": "','", "DOT": "'.'", "COLON": "':'", "AND": "'and'", "OR": "'or'", "NOT": "'not'",
+    "ALL": "'all'", "WITH": "'with'", "SORT": "'sort'", "LIMIT": "'limit'", "AS": "'as'",
+    "MODIFIER": "any/all/none", "ORDER": "asc/desc", "TRUE": "true", "FALSE": "false", "NULL": "null",
+    "SLASH": "'/'", "STAR": "'*'", "$END": "the end of the query",
+}  # fmt: skip
+
+
+def parse_duration(text: str) -> Duration | None:
+    if not _DURATION.match(text):
+        return None
+    sign = -1 if text.startswith("-") else 1
+    seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
+    return Duration(sign * seconds, text)
+
+
+def word_value(text: str) -> Value:
+    """Classify an unquoted word: whole number, decimal, duration or string."""
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    duration = parse_duration(text)
+    return duration if duration is not None else text
+
+
+def _unquote(token: str) -> str:
+    return str(json.loads(token))
+
+
+class _Raw:
+    """A value together with the unquoted text it was written as."""
+
+    def __init__(self, value: Value, raw: str | None) -> None:
+        self.value = value
+        self.raw = raw
+
+
+def _plain(value: Any) -> Value:
+    return value.value if isinstance(value, _Raw) else value
+
+
+@v_args(inline=True)
+class _ToAst(Transformer[Token, Any]):
+    def query(self, *items: Any) -> Query:
+        parts = [p for p in items if isinstance(p, Part)]
+        navigations = [_navigation(t) for t in items if isinstance(t, Token)]
+        return Query(tuple(parts), tuple(navigations))
+
+    def part(self, term: Term | None, with_clause: WithClause | None, sort: Any, limit: Any) -> Part:
+        return Part(term, with_clause, tuple(sort or ()), limit)
+
+    def and_term(self, left: Term, _op: Token, right: Term) -> Term:
+        return CombinedTerm(left, "and", right)
+
+    def or_term(self, left: Term, _op: Token, right: Term) -> Term:
+        return CombinedTerm(left, "or", right)
+
+    def not_term(self, _not: Token, term: Term) -> Term:
+        return NotTerm(term)
+
+    def all_term(self, _all: Token) -> Term:
+        return AllTerm()
+
+    def fulltext(self, token: Token) -> Term:
+        return FullTextTerm(_unquote(token))
+
+    def bare_path(self, path: Path) -> Term:
+        raise QueryError(f"expected an operator after {path} (or quote it to search the text)", "", path.pos)
+
+    def context(self, path: Path, _open: Token, term: Term) -> Term:
+        if path.segments[-1].index != "*":
+            raise QueryError(f"a context term needs an array path ending in [*]: {path}[*].{{...}}", "", path.pos)
+        return ContextTerm(path, term)
+
+    def predicate(self, path: Path, modifier: Token | None, op: Token, value: Any) -> Term:
+        text = " ".join(str(op).split())
+        canonical = {"=": "==", "~": "=~"}.get(text, text)
+        raw = value.raw if isinstance(value, _Raw) else None
+        return Predicate(path, canonical, _plain(value), str(modifier) if modifier else None, raw, path.pos)  # type: ignore[arg-type]
+
+    def function(self, name: Token, args: list[Any] | None) -> Term:
+        arguments = args or []
+        fn = str(name)
+        if fn == "is":
+            kinds = [str(k) for a in arguments for k in (a if isinstance(a, tuple) else (a,))]
+            if not kinds or not all(re.match(r"[A-Za-z_][A-Za-z0-9_]*\Z", k) for k in kinds):
+                raise QueryError("is() takes kind names: is(aws_ec2_instance)", "", name.start_pos)
+            return IsTerm(tuple(kinds), name.start_pos or -1)
+        if fn == "id":
+            ids = [str(i) for a in arguments for i in (a if isinstance(a, tuple) else (a,))]
+            if not ids:
+                raise QueryError("id() takes one or more ids", "", name.start_pos)
+            return IdTerm(tuple(ids))
+        if fn in ("has_key", "in_subnet"):
+            first = arguments[0].path if isinstance(arguments[0], _BareName) else arguments[0]
+            if len(arguments) != 2 or not isinstance(first, Path):
+                raise QueryError(f"{fn}() takes a path and a value: {fn}(tags, \"owner\")", "", name.start_pos)
+            second = arguments[1]
+            values = tuple(str(v) for v in second) if isinstance(second, tuple) else (str(second),)
+            if fn == "in_subnet" and len(values) != 1:
+                raise QueryError('in_subnet() takes one network: in_subnet(ip, "10.0.0.0/8")', "", name.start_pos)
+            return FunctionTerm(fn, first, values)  # type: ignore[arg-type]
+        raise QueryError(
+            f"unknown function {fn!r}; known: is, id, has_key, in_subnet", "", name.start_pos
+        )
+
+    def args(self, *items: Any) -> list[Any]:
+        return [_arg(i) for i in items]
+
+    def string_arg(self, token: Token) -> str:
+        return _unquote(token)
+
+    def path(self, slash: Token | None, *segments: Segment) -> Path:
+        first = segments[0]
+        pos = slash.start_pos if slash is not None else getattr(first, "_pos", -1)
+        if slash is None and first.name in _SHORTCUTS and first.index is None and len(segments) <= 2:
+            field = segments[1].name if len(segments) == 2 and segments[1].name in ("id", "name") else None
+            if len(segments) == 1 or field:
+                expanded = (Segment("ancestors"), Segment(first.name), Segment("reported"), Segment(field or "name"))
+                return Path(expanded, True, pos)
+        return Path(tuple(segments), slash is not None, pos)
+
+    def segment(self, name: Token, index: Any) -> Segment:
+        text = str(name)
+        segment = Segment(text[1:-1] if name.type == "BQNAME" else text, index)
+        object.__setattr__(segment, "_pos", name.start_pos)
+        return segment
+
+    def index(self, token: Token | None) -> Any:
+        if token is None or token.type == "STAR":
+            return "*"
+        return int(token)
+
+    def string_value(self, token: Token) -> Any:
+        return _Raw(_unquote(token), None)
+
+    def word_value(self, token: Token) -> Any:
+        return _Raw(word_value(str(token)), str(token))
+
+    def true_value(self, _t: Token) -> Any:
+        return _Raw(True, None)
+
+    def false_value(self, _t: Token) -> Any:
+        return _Raw(False, None)
+
+    def null_value(self, _t: Token) -> Any:
+        return _Raw(None, None)
+
+    def list_value(self, *items: Any) -> tuple[Value, ...]:
+        return tuple(_plain(i) for i in items if i is not None)
+
+    def object_value(self, *pairs: Any) -> dict[str, Value]:
+        return dict(p for p in pairs if p is not None)
+
+    def pair(self, key: Token, value: Any) -> tuple[str, Value]:
+        return (_unquote(key) if key.type == "STRING" else str(key), _plain(value))
+
+    def with_clause(self, _w: Token, name: Token, op: Token | None, count: Token | None, nav: Token,
+                    term: Term | None, nested: WithClause | None) -> WithClause:  # fmt: skip
+        kind = str(name)
+        navigation = _navigation(nav)
+        if kind in ("empty", "any") and op is None:
+            return WithClause(kind, navigation, term, with_clause=nested)  # type: ignore[arg-type]
+        if kind == "count" and op is not None and count is not None:
+            text = {"=": "==", "~": "=~"}.get(str(op), str(op))
+            if text not in ("==", "!=", "<", "<=", ">", ">="):
+                raise QueryError(f"with(count {text} n) needs a comparison", "", op.start_pos)
+            return WithClause("count", navigation, term, text, int(count), nested)  # type: ignore[arg-type]
+        raise QueryError("with() starts with empty, any or count <op> <n>", "", name.start_pos)
+
+    def sort_clause(self, _s: Token, *items: SortItem) -> tuple[SortItem, ...]:
+        return items
+
+    def sort_item(self, path: Path, order: Token | None) -> SortItem:
+        return SortItem(path, str(order) if order else "asc")  # type: ignore[arg-type]
+
+    def limit_clause(self, _l: Token, first: Token, second: Token | None) -> Limit:
+        return Limit(int(second), int(first)) if second is not None else Limit(int(first))
+
+    def aggregate_spec(self, variables: Any, functions: Any) -> Aggregate:
+        return Aggregate(tuple(variables or ()), tuple(functions))
+
+    def agg_vars(self, *items: AggregateVariable) -> tuple[AggregateVariable, ...]:
+        return items
+
+    def agg_var(self, path: Path, _as: Token | None, alias: Token | None) -> AggregateVariable:
+        return AggregateVariable(path, str(alias) if alias else None)
+
+    def agg_fns(self, *items: AggregateFunction) -> tuple[AggregateFunction, ...]:
+        return items
+
+    def agg_fn(self, name: Token, argument: Any, _as: Token | None, alias: Token | None) -> AggregateFunction:
+        fn = str(name)
+        if fn not in ("sum", "count", "min", "max", "avg"):
+            raise QueryError(f"unknown aggregate function {fn!r}; known: sum, count, min, max, avg", "",
+                             name.start_pos)  # fmt: skip
+        arg = int(argument) if isinstance(argument, Token) else argument
+        return AggregateFunction(fn, arg, str(alias) if alias else None)  # type: ignore[arg-type]
+
+
+def _arg(item: Any) -> Any:
+    if isinstance(item, Path) and len(item.segments) == 1 and not item.absolute and item.segments[0].index is None:
+        return _BareName(item.segments[0].name, item)
+    return item
+
+
+class _BareName(str):
+    """A one-segment path used where a name is expected (is(kind), has_key(tags, owner))."""
+
+    path: Path
+
+    def __new__(cls, value: str, path: Path) -> _BareName:
+        obj = super().__new__(cls, value)
+        obj.path = path
+        return obj
+
+
+_NAV = re.compile(r"(<?)-([a-z_]+(?:,[a-z_]+)*)?(?:\[(\d*)(?::(\d*))?\])?-(>?)\Z")
+
+
+def _navigation(token: Token) -> Navigation:
+    match = _NAV.match(str(token))
+    if not match or not (match.group(1) or match.group(5)):
+        raise QueryError(f"a navigation needs a direction: --> <-- or <-->, not {token}", "", token.start_pos)
+    left, edges, start, until, right = match.groups()
+    direction = "inout" if left and right else ("in" if left else "out")
+    edge_types = tuple(edges.split(",")) if edges else ("default",)
+    for edge in edge_types:
+        if edge not in ("default", "delete"):
+            raise QueryError(f"unknown edge type {edge!r}; known: default, delete", "", token.start_pos)
+    if start is None:
+        lo, hi = 1, 1
+    else:
+        lo = int(start) if start else 0
+        if until is None:
+            hi: int | None = lo
+        else:
+            hi = int(until) if until else None
+    if hi is not None and hi < lo:
+        raise QueryError(f"navigation depth [{lo}:{hi}] ends before it starts", "", token.start_pos)
+    return Navigation(lo, hi, edge_types, direction)  # type: ignore[arg-type]
+
+
+@cache
+def _lark() -> Lark:
+    grammar = resources.files("cloudsift.query").joinpath("grammar.lark").read_text()
+    return Lark(grammar, start=["query", "aggregate_spec"], parser="lalr", lexer="contextual",
+                propagate_positions=False, maybe_placeholders=True)  # fmt: skip
+
+
+def _expected(names: set[str]) -> str:
+    readable = sorted({_TOKEN_NAMES.get(n, n) for n in names if not n.startswith("__")})
+    return ", ".join(readable[:8])
+
+
+def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
+    try:
+        tree = _lark().parse(text, start=start)
+        return _ToAst().transform(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, QueryError):
+            err = e.orig_exc
+            pos = None if err.position is None or err.position < 0 else err.position + offset
+            raise QueryError(err.message, full_text, pos) from None
+        raise
+    except UnexpectedCharacters as e:
+        raise QueryError(
+            f"unexpected character {text[e.pos_in_stream]!r}; expected {_expected(set(e.allowed or ()))}",
+            full_text, e.pos_in_stream + offset,
+        ) from None  # fmt: skip
+    except UnexpectedToken as e:
+        found = "the end of the query" if e.token.type == "$END" else repr(str(e.token))
+        pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
+        raise QueryError(f"unexpected {found}; expected {_expected(set(e.expected))}", full_text,
+                         pos + offset) from None  # fmt: skip
+    except UnexpectedInput as e:
+        raise QueryError("cannot parse the query", full_text, getattr(e, "pos_in_stream", 0) + offset) from None
+
+
+def _split_aggregate(text: str) -> tuple[str, int, int] | None:
+    """For 'aggregate(...): rest' return (spec, spec offset, rest offset)."""
+    match = re.match(r"\s*aggregate\s*\(", text)
+    if not match:
+        return None
+    depth, i, quoted = 1, match.end(), False
+    while i < len(text) and depth:
+        ch = text[i]
+        if quoted:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quoted = False
+        elif ch == '"':
+            quoted = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        i += 1
+    if depth:
+        raise QueryError("aggregate( is not closed", text, match.start())
+    colon = re.match(r"\s*:", text[i:])
+    if not colon:
+        raise QueryError("expected ':' after aggregate(...)", text, i)
+    return text[match.end() : i - 1], match.end(), i + colon.end()
+
+
+def parse_query(text: str) -> Query:
+    """Parse a search query; an empty query means all."""
+    split = _split_aggregate(text)
+    aggregate = None
+    offset = 0
+    body = text
+    if split is not None:
+        spec, spec_offset, offset = split
+        aggregate = _parse(spec, "aggregate_spec", spec_offset, text)
+        body = text[offset:]
+    if not body.strip():
+        query = Query((Part(),))
+    else:
+        query = _parse(body, "query", offset, text)
+    if aggregate is not None:
+        query = Query(query.parts, query.navigations, aggregate)
+    return query
+
+
+def parse_aggregate(text: str) -> Aggregate:
+    result: Aggregate = _parse(text, "aggregate_spec", 0, text)
+    return result
