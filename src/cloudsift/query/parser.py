@@ -51,7 +51,6 @@ _UNIT_SECONDS = {
     "min": 60, "m": 60, "minute": 60, "minutes": 60,
     "s": 1, "second": 1, "seconds": 1,
 }  # fmt: skip
-_SHORTCUTS = {"cloud", "account", "region", "zone"}
 _TOKEN_NAMES = {
     "NAME": "a property name", "BQNAME": "a `quoted` name", "STRING": 'a "string"', "VALUE_WORD": "a value",
     "INT": "a whole number", "OP": "an operator (== != < <= > >= =~ !~ in, not in)", "NAV": "a navigation (-->)",
@@ -171,11 +170,6 @@ class _ToAst(Transformer[Token, Any]):
     def path(self, slash: Token | None, *segments: Segment) -> Path:
         first = segments[0]
         pos = slash.start_pos if slash is not None else getattr(first, "_pos", -1)
-        if slash is None and first.name in _SHORTCUTS and first.index is None and len(segments) <= 2:
-            field = segments[1].name if len(segments) == 2 and segments[1].name in ("id", "name") else None
-            if len(segments) == 1 or field:
-                expanded = (Segment("ancestors"), Segment(first.name), Segment("reported"), Segment(field or "name"))
-                return Path(expanded, True, pos)
         return Path(tuple(segments), slash is not None, pos)
 
     def segment(self, name: Token, index: Any) -> Segment:

@@ -1,0 +1,466 @@
+"""Binding: resolve every path against the model and coerce every literal to its property's type.
+
+The reference evaluator and the SQL compilers all consume bound queries, so that a
+query means one thing everywhere. Binding is where unknown kinds and properties,
+impossible comparisons and bad literals are refused, with a position and a suggestion.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from cloudsift.errors import QueryError, did_you_mean
+from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
+from cloudsift.model.types import DATETIME, STRING
+from cloudsift.query import ast
+from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
+
+ANCESTOR_LEVELS = ("cloud", "account", "region", "zone")
+SYNTHETIC = {"age": "ctime", "last_update": "mtime", "last_access": "atime"}
+_FLIP: dict[str, Op] = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One segment of a resolved path: the key, its index, and the type of the value the key yields."""
+
+    name: str
+    index: Index
+    type: PropType | None  # None: not in the model (untyped JSON)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where a path's values live: a node column or inside `reported` (steps)."""
+
+    root: Literal["reported", "element", "id", "kinds", "ancestor"]
+    steps: tuple[Step, ...] = ()
+    ancestor: tuple[str, str] | None = None  # (level, id|name)
+
+    @property
+    def leaf_type(self) -> PropType | None:
+        """The type of one value the path yields (after its last index)."""
+        if self.root == "id" or self.root == "ancestor":
+            return STRING
+        if self.root == "kinds":
+            return ListOf(STRING)
+        last = self.steps[-1]
+        if last.index is None:
+            return last.type
+        return last.type.item if isinstance(last.type, ListOf) else None
+
+    @property
+    def compare_type(self) -> PropType | None:
+        """The type literals are coerced to: the leaf's, or its items' when the leaf is a list."""
+        leaf = self.leaf_type
+        return leaf.item if isinstance(leaf, ListOf) else leaf
+
+    @property
+    def typed(self) -> bool:
+        return self.root != "reported" and self.root != "element" or self.steps[0].type is not None
+
+
+@dataclass(frozen=True)
+class BPredicate:
+    path: Resolved
+    op: Op
+    value: object  # coerced: str/int/float/bool/datetime/None, or a tuple of them for in/not in
+    modifier: Modifier
+
+
+@dataclass(frozen=True)
+class BContext:
+    path: Resolved  # ends in [*]
+    term: BTerm
+
+
+@dataclass(frozen=True)
+class BFunction:
+    name: Literal["has_key", "in_subnet"]
+    path: Resolved
+    keys: tuple[str, ...] = ()
+    network: tuple[int, int] = (0, 0)  # IPv4 range, inclusive
+
+
+@dataclass(frozen=True)
+class BIs:
+    kinds: tuple[str, ...]  # every concrete kind that matches
+
+
+@dataclass(frozen=True)
+class BId:
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BAll:
+    pass
+
+
+@dataclass(frozen=True)
+class BFullText:
+    text: str  # lower-cased
+
+
+@dataclass(frozen=True)
+class BNot:
+    term: BTerm
+
+
+@dataclass(frozen=True)
+class BCombined:
+    left: BTerm
+    op: Literal["and", "or"]
+    right: BTerm
+
+
+BTerm = BPredicate | BContext | BFunction | BIs | BId | BAll | BFullText | BNot | BCombined
+
+
+@dataclass(frozen=True)
+class BWith:
+    kind: Literal["empty", "any", "count"]
+    op: Op
+    count: int
+    navigation: ast.Navigation
+    term: BTerm
+    with_clause: BWith | None
+
+
+@dataclass(frozen=True)
+class BSort:
+    path: Resolved
+    order: Literal["asc", "desc"]
+
+
+@dataclass(frozen=True)
+class BPart:
+    term: BTerm
+    with_clause: BWith | None
+    sort: tuple[BSort, ...]
+    limit: ast.Limit | None
+
+
+@dataclass(frozen=True)
+class BAggregateVariable:
+    path: Resolved
+    name: str
+
+
+@dataclass(frozen=True)
+class BAggregateFunction:
+    function: Literal["sum", "count", "min", "max", "avg"]
+    argument: Resolved | int | float
+    name: str
+
+
+@dataclass(frozen=True)
+class BAggregate:
+    group: tuple[BAggregateVariable, ...]
+    functions: tuple[BAggregateFunction, ...]
+
+
+@dataclass(frozen=True)
+class BoundQuery:
+    parts: tuple[BPart, ...]
+    navigations: tuple[ast.Navigation, ...]
+    aggregate: BAggregate | None
+    text: str
+
+
+class Binder:
+    """Binds queries for one model, one set of extra (not modelled) property names and one `now`."""
+
+    def __init__(self, model: Model = MODEL, extra: Iterable[str] = (), now: dt.datetime | None = None,
+                 text: str = "") -> None:  # fmt: skip
+        self.model = model
+        self.extra = frozenset(extra)
+        self.now = now or dt.datetime.now(dt.UTC)
+        self.text = text
+
+    def error(self, message: str, pos: int = -1) -> QueryError:
+        return QueryError(message, self.text, pos if pos >= 0 else None)
+
+    # ---- paths
+
+    def resolve(self, path: Path, element: PropType | None | Literal[False] = False) -> Resolved:
+        """Resolve a path at the node (element=False) or inside an array element of type `element`."""
+        segments = list(path.segments)
+        if element is not False:
+            if path.absolute:
+                raise self.error(f"inside {{...}} paths are relative to the array element: {path}", path.pos)
+            return Resolved("element", self._steps(segments, element, path, in_element=True))
+        if path.absolute:
+            head = segments[0]
+            if head.name == "reported" and head.index is None and len(segments) > 1:
+                return self.resolve(Path(tuple(segments[1:]), False, path.pos))
+            if head.name == "id" and len(segments) == 1 and head.index is None:
+                return Resolved("id")
+            if head.name == "kinds" and len(segments) == 1:
+                return Resolved("kinds") if head.index is None else self._index_error(path)
+            if head.name == "ancestors":
+                names = [s.name for s in segments]
+                if (len(names) == 4 and names[1] in ANCESTOR_LEVELS and names[2] == "reported"
+                        and names[3] in ("id", "name") and all(s.index is None for s in segments)):  # fmt: skip
+                    return Resolved("ancestor", ancestor=(names[1], names[3]))
+                raise self.error(f"unknown ancestor path {path}; use /ancestors.<cloud|account|region|zone>"
+                                 ".reported.<id|name>", path.pos)  # fmt: skip
+            raise self.error(f"unknown section in {path}; use /reported, /ancestors, /id or /kinds", path.pos)
+        first = segments[0]
+        if first.name in ANCESTOR_LEVELS and first.index is None and first.name not in self.extra:
+            # Shortcuts: `account` is /ancestors.account.reported.name, `account.id` its id.
+            if len(segments) == 1:
+                return Resolved("ancestor", ancestor=(first.name, "name"))
+            if len(segments) == 2 and segments[1].name in ("id", "name") and segments[1].index is None:
+                return Resolved("ancestor", ancestor=(first.name, segments[1].name))
+            raise self.error(f"{path}: after {first.name} only .id or .name can follow", path.pos)
+        return Resolved("reported", self._steps(segments, None, path, in_element=False))
+
+    def _index_error(self, path: Path) -> Resolved:
+        raise self.error(f"{path}: only [*] can follow /kinds", path.pos)
+
+    def _steps(self, segments: list[ast.Segment], element: PropType | None, path: Path,
+               in_element: bool) -> tuple[Step, ...]:  # fmt: skip
+        steps: list[Step] = []
+        current: PropType | None | Literal["top"] = element if in_element else "top"
+        untyped = in_element and element is None
+        for i, segment in enumerate(segments):
+            name = segment.name
+            if untyped:
+                typ: PropType | None = None
+            elif current == "top":
+                if name == "kind":
+                    typ = STRING
+                else:
+                    typ = self.model.property_type(name)
+                    if typ is None:
+                        if name not in self.extra:
+                            known = [*self.model.properties, *self.extra, "kind", *SYNTHETIC]
+                            raise self.error(f"unknown property {name!r}.{did_you_mean(name, known)}", path.pos)
+                        untyped = True
+            elif isinstance(current, Struct):
+                prop = current.field(name)
+                if prop is None:
+                    fields = [f.name for f in current.fields]
+                    raise self.error(f"{current.name} has no property {name!r}.{did_you_mean(name, fields)}"
+                                     f" It has: {', '.join(fields)}.", path.pos)  # fmt: skip
+                typ = prop.type
+            elif isinstance(current, StringMap):
+                typ = STRING
+            elif isinstance(current, ListOf):
+                before = ".".join(str(s) for s in segments[:i])
+                raise self.error(f"{before} is a list: write {before}[*].{name} for any of its elements", path.pos)
+            else:
+                before = ".".join(str(s) for s in segments[:i])
+                raise self.error(f"{before} is a {current}: it has no property {name!r}", path.pos)
+            if segment.index is not None and typ is not None and not isinstance(typ, ListOf):
+                raise self.error(f"{name} is a {typ}, not a list: it cannot be indexed", path.pos)
+            steps.append(Step(name, segment.index, typ))
+            if segment.index is None:
+                current = typ
+            else:
+                current = typ.item if isinstance(typ, ListOf) else None
+        return tuple(steps)
+
+    # ---- literals
+
+    def coerce(self, value: Value, raw: str | None, typ: PropType | None, pos: int) -> object:
+        if value is None:
+            return None
+        if isinstance(value, tuple | dict):
+            raise self.error("a list or object value needs `in` or `not in`", pos)
+        if typ is None:
+            if isinstance(value, Duration):
+                return value.text
+            return value
+        if isinstance(typ, StringMap | Struct | ListOf):
+            raise self.error(f"a {typ} can only be compared with null; compare one of its properties", pos)
+        name = typ.name
+        if name == "string":
+            if raw is not None:
+                return raw
+            if isinstance(value, bool):
+                return "true" if value else "false"
+            return value.text if isinstance(value, Duration) else str(value)
+        if name in ("int", "float"):
+            if isinstance(value, bool):
+                raise self.error(f"expected a number, got {str(value).lower()}", pos)
+            if isinstance(value, int | float):
+                return value
+            text = value.text if isinstance(value, Duration) else value
+            try:
+                return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+            except ValueError:
+                raise self.error(f"expected a number, got {text!r}", pos) from None
+        if name == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            raise self.error(f"expected true or false, got {value!r}", pos)
+        if isinstance(value, Duration):
+            return self.now + dt.timedelta(seconds=value.seconds)
+        if isinstance(value, str):
+            try:
+                return parse_datetime(value)
+            except ValueError:
+                raise self.error(f"expected a date/time (2024-01-31T12:00:00Z) or a duration (-3d), got "
+                                 f"{value!r}", pos) from None  # fmt: skip
+        raise self.error(f"expected a date/time or a duration, got {value!r}", pos)
+
+    # ---- terms
+
+    def term(self, term: ast.Term | None, element: PropType | None | Literal[False] = False) -> BTerm:
+        if term is None or isinstance(term, ast.AllTerm):
+            return BAll()
+        if isinstance(term, ast.CombinedTerm):
+            return BCombined(self.term(term.left, element), term.op, self.term(term.right, element))
+        if isinstance(term, ast.NotTerm):
+            return BNot(self.term(term.term, element))
+        if isinstance(term, ast.Predicate):
+            return self.predicate(term, element)
+        if isinstance(term, ast.ContextTerm):
+            path = self.resolve(term.path, element)
+            item = path.leaf_type
+            if path.steps and path.steps[-1].type is not None and not isinstance(item, Struct | None):
+                raise self.error(f"{term.path} holds {item} values; {{...}} needs objects", term.path.pos)
+            return BContext(path, self.term(term.term, item))
+        if isinstance(term, ast.FunctionTerm):
+            return self.function(term, element)
+        if element is not False:
+            raise self.error(f"inside {{...}} only predicates combine: {term}")
+        if isinstance(term, ast.IsTerm):
+            kinds: set[str] = set()
+            for name in term.kinds:
+                if name not in self.model.kinds:
+                    raise self.error(f"unknown kind {name!r}.{did_you_mean(name, self.model.kinds)}", term.pos)
+                kinds.update(self.model.subkinds(name))
+            return BIs(tuple(sorted(kinds)))
+        if isinstance(term, ast.IdTerm):
+            return BId(term.ids)
+        if isinstance(term, ast.FullTextTerm):
+            if "\x1f" in term.text:
+                raise self.error("a text search cannot contain control character \\x1f")
+            return BFullText(term.text.lower())
+        raise self.error(f"unsupported term {term}")
+
+    def predicate(self, term: ast.Predicate, element: PropType | None | Literal[False]) -> BTerm:
+        path, op, value, raw = term.path, term.op, term.value, term.raw
+        first = path.segments[0]
+        if (element is False and not path.absolute and len(path.segments) == 1 and first.index is None
+                and first.name in SYNTHETIC and first.name not in self.extra):  # fmt: skip
+            if op not in _FLIP:
+                raise self.error(f"{first.name} compares with == != < <= > >= and a duration", term.pos)
+            if value is not None and not isinstance(value, Duration):
+                raise self.error(f"{first.name} compares with a duration such as 30d, got {value!r}", term.pos)
+            resolved = self.resolve(Path((ast.Segment(SYNTHETIC[first.name]),)))
+            since = None if value is None else self.now - dt.timedelta(seconds=value.seconds)
+            return BPredicate(resolved, _FLIP[op], since, term.modifier or "any")
+        resolved = self.resolve(path, element)
+        typ = resolved.compare_type
+        if op in ("in", "not in"):
+            if not isinstance(value, tuple):
+                raise self.error(f"{op} needs a list: {path} {op} [a, b]", term.pos)
+            coerced: object = tuple(self.coerce(v, None, typ, term.pos) for v in value)
+        elif op in ("=~", "!~"):
+            if not isinstance(value, str) or raw is not None and not isinstance(value, str):
+                raise self.error(f'{op} needs a regular expression in quotes: {path} {op} "^prod"', term.pos)
+            if typ is not None and typ != STRING:
+                raise self.error(f"{path} is a {typ}: {op} matches strings only", term.pos)
+            try:
+                re.compile(value)
+            except re.error as e:
+                raise self.error(f"invalid regular expression {value!r}: {e}", term.pos) from None
+            coerced = value
+        else:
+            if value is None and op not in ("==", "!="):
+                raise self.error(f"null compares only with == and !=, not {op}", term.pos)
+            coerced = self.coerce(value, raw, typ, term.pos)
+        return BPredicate(resolved, op, coerced, term.modifier or "any")
+
+    def function(self, term: ast.FunctionTerm, element: PropType | None | Literal[False]) -> BTerm:
+        resolved = self.resolve(term.path, element)
+        typ = resolved.compare_type
+        if term.name == "has_key":
+            if typ is not None and not isinstance(typ, StringMap):
+                raise self.error(f"has_key needs a map such as tags; {term.path} is a {typ}")
+            return BFunction("has_key", resolved, keys=term.args)
+        if typ is not None and typ != STRING:
+            raise self.error(f"in_subnet needs a string property holding an IP address; {term.path} is a {typ}")
+        try:
+            network = ipaddress.ip_network(term.args[0], strict=False)
+        except ValueError:
+            raise self.error(f"in_subnet: {term.args[0]!r} is not a network such as 10.0.0.0/8") from None
+        if not isinstance(network, ipaddress.IPv4Network):
+            raise self.error("in_subnet supports IPv4 networks")
+        return BFunction("in_subnet", resolved, network=(int(network.network_address),
+                                                          int(network.broadcast_address)))  # fmt: skip
+
+    # ---- parts and queries
+
+    def with_clause(self, clause: ast.WithClause) -> BWith:
+        nested = self.with_clause(clause.with_clause) if clause.with_clause else None
+        return BWith(clause.kind, clause.op, clause.count, clause.navigation, self.term(clause.term), nested)
+
+    def sort_path(self, path: Path) -> Resolved:
+        """A path that yields one value per node: usable to sort and to group by. Untyped sorts by text."""
+        resolved = self.resolve(path)
+        typ = resolved.leaf_type
+        if path.is_multi or isinstance(typ, ListOf | Struct | StringMap):
+            raise self.error(f"cannot sort or group by {path}: it holds {typ or 'many'} values", path.pos)
+        return resolved
+
+    def part(self, part: ast.Part) -> BPart:
+        return BPart(
+            self.term(part.term),
+            self.with_clause(part.with_clause) if part.with_clause else None,
+            tuple(BSort(self.sort_path(s.path), s.order) for s in part.sort),
+            part.limit,
+        )
+
+    def aggregate(self, aggregate: ast.Aggregate) -> BAggregate:
+        group = []
+        for var in aggregate.group:
+            resolved = self.sort_path(var.path)
+            group.append(BAggregateVariable(resolved, var.name))
+        functions = []
+        for fn in aggregate.functions:
+            if isinstance(fn.argument, Path):
+                resolved = self.sort_path(fn.argument)
+                typ = resolved.leaf_type
+                if fn.function in ("sum", "avg") and not (isinstance(typ, Scalar) and typ.name in ("int", "float")):
+                    raise self.error(f"{fn.function}() needs a number property; {fn.argument} is {typ or 'untyped'}")
+                functions.append(BAggregateFunction(fn.function, resolved, fn.name))
+            else:
+                functions.append(BAggregateFunction(fn.function, fn.argument, fn.name))
+        return BAggregate(tuple(group), tuple(functions))
+
+    def query(self, query: ast.Query) -> BoundQuery:
+        return BoundQuery(
+            tuple(self.part(p) for p in query.parts),
+            query.navigations,
+            self.aggregate(query.aggregate) if query.aggregate else None,
+            self.text or str(query),
+        )
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """An ISO 8601 date or date-time; without a zone it is UTC."""
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def bind(query: ast.Query, model: Model = MODEL, extra: Iterable[str] = (), now: dt.datetime | None = None,
+         text: str = "") -> BoundQuery:  # fmt: skip
+    return Binder(model, extra, now, text).query(query)
+
+
+def is_datetime(typ: PropType | None) -> bool:
+    return typ == DATETIME

@@ -1,0 +1,349 @@
+"""The reference evaluator: the meaning of a bound query, in plain Python over node documents.
+
+It is deliberately simple and slow. Every SQL engine must return exactly what it returns;
+property tests compare them on generated data.
+
+A node document is {"id", "kinds", "reported", "ancestors": {level: {"reported": {"id", "name"}}}};
+edges are (from, to, edge_type) triples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cloudsift.model.types import ListOf, Scalar
+from cloudsift.query.binder import (
+    BAggregate,
+    BAll,
+    BCombined,
+    BContext,
+    BFullText,
+    BFunction,
+    BId,
+    BIs,
+    BNot,
+    BoundQuery,
+    BPart,
+    BPredicate,
+    BSort,
+    BTerm,
+    BWith,
+    Resolved,
+    parse_datetime,
+)
+from cloudsift.query.ast import Navigation
+
+Doc = Mapping[str, Any]
+MAX_DEPTH = 64  # the deepest an open-ended navigation (-[1:]->) walks, in every engine
+_IPV4 = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\Z")
+
+
+def path_values(path: Resolved, node: Doc, element: Any = None) -> list[Any]:
+    """The values a path yields, before a list at the leaf is opened up (None for missing)."""
+    if path.root == "id":
+        return [node.get("id")]
+    if path.root == "kinds":
+        return [node.get("kinds")]
+    if path.root == "ancestor":
+        assert path.ancestor is not None
+        level, key = path.ancestor
+        return [((node.get("ancestors") or {}).get(level) or {}).get("reported", {}).get(key)]
+    current = [node.get("reported") if path.root == "reported" else element]
+    for step in path.steps:
+        following: list[Any] = []
+        for value in current:
+            child = value.get(step.name) if isinstance(value, dict) else None
+            if step.index is None:
+                following.append(child)
+            elif step.index == "*":
+                if isinstance(child, list):
+                    following.extend(child)
+            else:
+                following.append(child[step.index] if isinstance(child, list) and step.index < len(child) else None)
+        current = following
+    return current
+
+
+def _leaf_values(path: Resolved, node: Doc, element: Any) -> list[Any]:
+    out: list[Any] = []
+    for value in path_values(path, node, element):
+        if isinstance(value, list):
+            out.extend(value)
+        else:
+            out.append(value)
+    return out
+
+
+def _category(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "other"
+
+
+def _typed(value: Any, typ: Any) -> Any:
+    if value is not None and isinstance(typ, Scalar) and typ.name == "datetime" and isinstance(value, str):
+        return parse_datetime(value)
+    return value
+
+
+def _equal(x: Any, v: Any, typed: bool) -> bool:
+    if typed:
+        return bool(x == v)
+    return _category(x) == _category(v) and x == v
+
+
+def _compare(x: Any, op: str, v: Any, typed: bool) -> bool:
+    if op == "==":
+        return _equal(x, v, typed)
+    if op == "!=":
+        return not _equal(x, v, typed)
+    if not typed and (_category(x) != _category(v) or _category(x) == "other"):
+        return False
+    if op == "<":
+        return bool(x < v)
+    if op == "<=":
+        return bool(x <= v)
+    if op == ">":
+        return bool(x > v)
+    return bool(x >= v)
+
+
+def leaf_test(x: Any, predicate: BPredicate) -> bool:
+    op, value = predicate.op, predicate.value
+    typed = predicate.path.typed
+    x = _typed(x, predicate.path.compare_type)
+    if op in ("in", "not in"):
+        assert isinstance(value, tuple)
+        if x is None:
+            return op == "in" and None in value
+        found = any(v is not None and _equal(x, v, typed) for v in value)
+        return found if op == "in" else not found
+    if value is None:
+        return (x is None) == (op == "==")
+    if x is None:
+        return op == "!="
+    if op in ("=~", "!~"):
+        if not isinstance(x, str):
+            return False
+        found = re.search(str(value), x, re.IGNORECASE) is not None
+        return found if op == "=~" else not found
+    return _compare(x, op, value, typed)
+
+
+def _quantify(modifier: str, values: Iterable[Any], test: Callable[[Any], bool]) -> bool:
+    if modifier == "all":
+        return all(test(v) for v in values)
+    found = any(test(v) for v in values)
+    return not found if modifier == "none" else found
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def ipv4_number(text: Any) -> int | None:
+    match = _IPV4.match(text) if isinstance(text, str) else None
+    if not match:
+        return None
+    octets = [int(g) for g in match.groups()]
+    if any(o > 255 for o in octets):
+        return None
+    return (octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]
+
+
+def matches(term: BTerm, node: Doc, element: Any = None) -> bool:
+    if isinstance(term, BAll):
+        return True
+    if isinstance(term, BCombined):
+        left = matches(term.left, node, element)
+        return (left and matches(term.right, node, element)) if term.op == "and" else (
+            left or matches(term.right, node, element))  # fmt: skip
+    if isinstance(term, BNot):
+        return not matches(term.term, node, element)
+    if isinstance(term, BPredicate):
+        values = _leaf_values(term.path, node, element)
+        return _quantify(term.modifier, values, lambda x: leaf_test(x, term))
+    if isinstance(term, BContext):
+        elements = path_values(term.path, node, element)
+        return any(matches(term.term, node, e) for e in elements)
+    if isinstance(term, BFunction):
+        values = _leaf_values(term.path, node, element)
+        if term.name == "has_key":
+            return any(isinstance(v, dict) and all(k in v for k in term.keys) for v in values)
+        low, high = term.network
+        return any((n := ipv4_number(v)) is not None and low <= n <= high for v in values)
+    if isinstance(term, BIs):
+        return (node.get("reported") or {}).get("kind") in term.kinds
+    if isinstance(term, BId):
+        return node.get("id") in term.ids
+    if isinstance(term, BFullText):
+        return any(term.text in s.lower() for s in _strings(node.get("reported")))
+    raise TypeError(f"unknown term {term!r}")
+
+
+@dataclass
+class Graph:
+    """Nodes by id and edges by type, for the reference evaluator."""
+
+    nodes: dict[str, Doc]
+    out: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    into: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    @staticmethod
+    def of(nodes: Iterable[Doc], edges: Iterable[tuple[str, str, str]]) -> Graph:
+        graph = Graph({n["id"]: n for n in nodes})
+        for source, target, edge_type in edges:
+            graph.out.setdefault(edge_type, {}).setdefault(source, []).append(target)
+            graph.into.setdefault(edge_type, {}).setdefault(target, []).append(source)
+        return graph
+
+    def navigate(self, start: Iterable[str], navigation: Navigation) -> set[str]:
+        until = MAX_DEPTH if navigation.until is None else navigation.until
+        frontier = set(start)
+        reached = set(frontier) if navigation.start == 0 else set()
+        for depth in range(1, until + 1):
+            following: set[str] = set()
+            for node in frontier:
+                for edge_type in navigation.edge_types:
+                    if navigation.direction in ("out", "inout"):
+                        following.update(self.out.get(edge_type, {}).get(node, ()))
+                    if navigation.direction in ("in", "inout"):
+                        following.update(self.into.get(edge_type, {}).get(node, ()))
+            if depth >= navigation.start:
+                reached |= following
+            frontier = following
+            if not frontier:
+                break
+        return {n for n in reached if n in self.nodes}
+
+
+def _with_ok(clause: BWith, node_id: str, graph: Graph) -> bool:
+    reached = graph.navigate([node_id], clause.navigation)
+    count = sum(
+        1 for r in reached
+        if matches(clause.term, graph.nodes[r]) and (clause.with_clause is None or _with_ok(clause.with_clause, r, graph))
+    )  # fmt: skip
+    if clause.kind == "empty":
+        return count == 0
+    if clause.kind == "any":
+        return count > 0
+    return _compare(count, clause.op, clause.count, True)
+
+
+class _Key:
+    """A sort key: nulls first ascending, last descending; code point order for strings."""
+
+    __slots__ = ("desc", "value")
+
+    def __init__(self, value: Any, desc: bool) -> None:
+        self.value = value
+        self.desc = desc
+
+    def __lt__(self, other: _Key) -> bool:
+        a, b = self.value, other.value
+        if a is None or b is None:
+            return a is None and b is not None
+        return bool(b < a) if self.desc else bool(a < b)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.value == other.value
+
+
+def sort_value(path: Resolved, node: Doc) -> Any:
+    value = path_values(path, node)[0]
+    if not path.typed and value is not None:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value if isinstance(value, str) else None
+    return _typed(value, path.leaf_type)
+
+
+def _order(nodes: list[Doc], sort: Sequence[BSort]) -> list[Doc]:
+    def key(node: Doc) -> tuple[Any, ...]:
+        reported = node.get("reported") or {}
+        keys = [_Key(sort_value(s.path, node), s.order == "desc") for s in sort]
+        keys += [_Key(reported.get("kind"), False), _Key(reported.get("name"), False), _Key(node.get("id"), False)]
+        return tuple(keys)
+
+    return sorted(nodes, key=key)
+
+
+def run_part(part: BPart, candidates: Iterable[str], graph: Graph) -> list[Doc]:
+    selected = [
+        graph.nodes[n] for n in candidates
+        if matches(part.term, graph.nodes[n]) and (part.with_clause is None or _with_ok(part.with_clause, n, graph))
+    ]  # fmt: skip
+    ordered = _order(selected, part.sort)
+    if part.limit is not None:
+        ordered = ordered[part.limit.offset : part.limit.offset + part.limit.count]
+    return ordered
+
+
+def search(query: BoundQuery, graph: Graph) -> list[Doc]:
+    """The nodes a query selects, in its order."""
+    current: list[Doc] = []
+    for i, part in enumerate(query.parts):
+        candidates: Iterable[str] = graph.nodes if i == 0 else graph.navigate(
+            [n["id"] for n in current], query.navigations[i - 1])  # fmt: skip
+        current = run_part(part, candidates, graph)
+    return current
+
+
+def aggregate(spec: BAggregate, nodes: Iterable[Doc]) -> list[dict[str, Any]]:
+    """Aggregate rows: {"group": {name: value}, fn name: value}; groups ordered by their values."""
+    groups: dict[tuple[Any, ...], list[Doc]] = {}
+    for node in nodes:
+        key = tuple(sort_value(v.path, node) for v in spec.group)
+        groups.setdefault(key, []).append(node)
+    if not spec.group and not groups:
+        groups[()] = []
+    rows = []
+    for key in sorted(groups, key=lambda k: tuple(_Key(v, False) for v in k)):
+        members = groups[key]
+        row: dict[str, Any] = {}
+        if spec.group:
+            row["group"] = {v.name: _plain(value) for v, value in zip(spec.group, key, strict=True)}
+        for fn in spec.functions:
+            row[fn.name] = _aggregate_one(fn.function, fn.argument, members)
+        rows.append(row)
+    return rows
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def _aggregate_one(function: str, argument: Resolved | int | float, members: list[Doc]) -> Any:
+    if isinstance(argument, Resolved):
+        values = [sort_value(argument, m) for m in members]
+        values = [v for v in values if v is not None]
+    else:
+        values = [argument] * len(members)
+    if function == "count":
+        return len(values)
+    if function == "sum" and not isinstance(argument, Resolved):
+        return argument * len(members)
+    if not values:
+        return None
+    if function == "sum":
+        return sum(values)
+    if function == "avg":
+        return sum(values) / len(values)
+    return _plain(min(values) if function == "min" else max(values))
+
+

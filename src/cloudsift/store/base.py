@@ -1,0 +1,132 @@
+"""The store: one protocol, two engines (DuckDB embedded, PostgreSQL shared)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cloudsift.model import MODEL, Model
+from cloudsift.query.binder import BoundQuery, bind
+from cloudsift.query.parser import parse_query
+from cloudsift.store.loader import LEVELS, Batch, GraphReader, Known
+from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
+from cloudsift.store.sql.dialect import Dialect
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    nodes: int
+    edges: int
+    clouds: tuple[str, ...]
+    replaced: int
+
+    def __str__(self) -> str:
+        text = f"Imported {self.nodes} nodes and {self.edges} edges"
+        if self.replaced:
+            text += f", replacing {self.replaced} nodes of {', '.join(self.clouds)}"
+        return text + "."
+
+
+def node_document(row: tuple[Any, ...], reported: dict[str, Any]) -> dict[str, Any]:
+    """A search result as a node document: id, kinds, reported, ancestors."""
+    values = dict(zip(NODE_COLUMNS, row, strict=True))
+    ancestors: dict[str, Any] = {}
+    for level in LEVELS:
+        rid, name = values[f"{level}_id"], values[f"{level}_name"]
+        if rid is not None or name is not None:
+            ancestors[level] = {"reported": {"id": rid, "name": name}}
+    return {"id": values["id"], "kinds": list(values["kinds"]), "reported": reported, "ancestors": ancestors}
+
+
+def plain_number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
+class Store(ABC):
+    dialect: Dialect
+    model: Model = MODEL
+
+    # ---- queries
+
+    def bind(self, text: str, now: dt.datetime | None = None) -> BoundQuery:
+        return bind(parse_query(text), self.model, self.extra_properties(), now, text)
+
+    def search(self, query: BoundQuery) -> Iterator[dict[str, Any]]:
+        if query.aggregate is not None:
+            raise ValueError("an aggregate query returns rows: use Store.aggregate")
+        return self._documents(QueryCompiler(self.dialect).search(query))
+
+    def count(self, query: BoundQuery) -> int:
+        rows = list(self._rows(QueryCompiler(self.dialect).count(query)))
+        return int(rows[0][0])
+
+    def aggregate(self, query: BoundQuery) -> list[dict[str, Any]]:
+        assert query.aggregate is not None
+        spec = query.aggregate
+        result = []
+        for row in self._rows(QueryCompiler(self.dialect).aggregate(query, spec)):
+            out: dict[str, Any] = {}
+            if spec.group:
+                out["group"] = {v.name: plain_number(row[i]) for i, v in enumerate(spec.group)}
+            for i, fn in enumerate(spec.functions):
+                out[fn.name] = plain_number(row[len(spec.group) + i])
+            result.append(out)
+        return result
+
+    # ---- import
+
+    def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
+        """Validate every line, then write all of it in one transaction (or nothing)."""
+        batch = GraphReader(self.model).read(lines, self.lookup)
+        replaced = self._write(batch, replace)
+        return ImportSummary(len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced)
+
+    # ---- engine specifics
+
+    @abstractmethod
+    def _rows(self, statement: Statement) -> Iterator[tuple[Any, ...]]: ...
+
+    @abstractmethod
+    def _documents(self, statement: Statement) -> Iterator[dict[str, Any]]: ...
+
+    @abstractmethod
+    def _write(self, batch: Batch, replace: bool) -> int:
+        """Write a validated batch atomically; returns how many nodes --replace removed."""
+
+    @abstractmethod
+    def lookup(self, ids: list[str]) -> dict[str, Known]: ...
+
+    @abstractmethod
+    def extra_properties(self) -> set[str]: ...
+
+    @abstractmethod
+    def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def known_from_row(kind: str, row: Iterable[Any], cloud_node: str | None) -> Known:
+    values = list(row)
+    ancestors = {}
+    for i, level in enumerate(LEVELS):
+        rid, name = values[2 * i], values[2 * i + 1]
+        if rid is not None or name is not None:
+            ancestors[level] = (rid, name)
+    return Known(kind, ancestors, cloud_node)

@@ -1,0 +1,179 @@
+"""The embedded store: one DuckDB file, typed columns per property, JSON for the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from cloudsift.errors import StoreError
+from cloudsift.model import MODEL, Model
+from cloudsift.store.base import SCHEMA_VERSION, Store, known_from_row, node_document
+from cloudsift.store.loader import Batch, Known
+from cloudsift.store.schema import ANCESTOR_COLUMNS, duckdb_type, json_transform_spec, property_column, typed_properties
+from cloudsift.store.sql.compiler import Statement
+from cloudsift.store.sql.duckdb_dialect import DuckDBDialect
+
+_FETCH = 1000
+_BASE_COLUMNS = [
+    ("id", "VARCHAR NOT NULL"), ("kind", "VARCHAR NOT NULL"), ("kinds", "VARCHAR[] NOT NULL"),
+    ("reported", "JSON NOT NULL"), ("fulltext", "VARCHAR"), *[(c, "VARCHAR") for c in ANCESTOR_COLUMNS],
+    ("cloud_node", "VARCHAR"),
+]  # fmt: skip
+
+
+class DuckDBStore(Store):
+    dialect = DuckDBDialect()
+
+    def __init__(self, path: str | Path = ":memory:", model: Model = MODEL) -> None:
+        self.model = model
+        self.path = str(path)
+        try:
+            self.con = duckdb.connect(self.path)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open the store {self.path}: {e}") from None
+        self.con.execute("SET TimeZone = 'UTC'")
+        self._migrate()
+
+    # ---- schema
+
+    def _migrate(self) -> None:
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the store {self.path} has schema {version}; this cloudsift knows up to "
+                             f"{SCHEMA_VERSION}: upgrade cloudsift")  # fmt: skip
+        self.con.begin()
+        try:
+            if version < 1:
+                columns = ", ".join(f"{name} {typ}" for name, typ in _BASE_COLUMNS)
+                self.con.execute(f"CREATE TABLE nodes ({columns})")
+                self.con.execute("CREATE TABLE edges (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
+                                 "edge_type VARCHAR NOT NULL)")  # fmt: skip
+                self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self._sync_property_columns()
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+
+    def _sync_property_columns(self) -> None:
+        """Give every model property its typed column; a changed type is rebuilt from `reported`."""
+        existing = dict(
+            self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'nodes'"
+            ).fetchall()
+        )
+        changed = []
+        for name, typ in typed_properties(self.model).items():
+            column = f"p_{name}"
+            wanted = duckdb_type(typ)
+            if column in existing and _same_type(existing[column], wanted):
+                continue
+            if column in existing:
+                self.con.execute(f"ALTER TABLE nodes DROP COLUMN {property_column(name)}")
+            self.con.execute(f"ALTER TABLE nodes ADD COLUMN {property_column(name)} {wanted}")
+            changed.append(name)
+        if changed and self.con.execute("SELECT count(*) FROM nodes").fetchone() != (0,):
+            spec = json_transform_spec(self.model)
+            sets = ", ".join(f"{property_column(n)} = json_transform(reported, ?).{_q(n)}" for n in changed)
+            self.con.execute(f"UPDATE nodes SET {sets}", [spec] * len(changed))
+
+    def schema_version(self) -> int:
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # ---- reading
+
+    def _rows(self, statement: Statement) -> Iterator[tuple[Any, ...]]:
+        cursor = self.con.cursor()
+        cursor.execute(statement.sql, statement.params)
+        while rows := cursor.fetchmany(_FETCH):
+            yield from rows
+
+    def _documents(self, statement: Statement) -> Iterator[dict[str, Any]]:
+        for row in self._rows(statement):
+            yield node_document(row, orjson.loads(row[2]))
+
+    def lookup(self, ids: list[str]) -> dict[str, Known]:
+        rows = self.con.execute(
+            f"SELECT id, kind, {', '.join(ANCESTOR_COLUMNS)}, cloud_node FROM nodes WHERE id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+        return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def extra_properties(self) -> set[str]:
+        return {r[0] for r in self.con.execute("SELECT name FROM extra_properties").fetchall()}
+
+    # ---- writing
+
+    def _write(self, batch: Batch, replace: bool) -> int:
+        nodes = pa.table({
+            "id": pa.array(batch.ids, pa.string()),
+            "kind": pa.array(batch.kinds, pa.string()),
+            "kinds": pa.array(batch.kind_lists, pa.list_(pa.string())),
+            "reported": pa.array(batch.reported, pa.string()),
+            "fulltext": pa.array(batch.fulltext, pa.string()),
+            **{c: pa.array(batch.ancestors[c], pa.string()) for c in ANCESTOR_COLUMNS},
+            "cloud_node": pa.array(batch.cloud_nodes, pa.string()),
+        })  # fmt: skip
+        edges = pa.table({
+            "from_id": pa.array([e[0] for e in batch.edges], pa.string()),
+            "to_id": pa.array([e[1] for e in batch.edges], pa.string()),
+            "edge_type": pa.array([e[2] for e in batch.edges], pa.string()),
+        })  # fmt: skip
+        props = list(typed_properties(self.model))
+        base = [name for name, _ in _BASE_COLUMNS]
+        columns = ", ".join([*base, *(property_column(p) for p in props)])
+        values = ", ".join([*(f"i.{c}" for c in base), *(f"i.t.{_q(p)}" for p in props)])
+        con = self.con.cursor()
+        con.register("incoming_nodes", nodes)
+        con.register("incoming_edges", edges)
+        con.begin()
+        try:
+            replaced = 0
+            if replace and batch.clouds:
+                clouds = sorted(batch.clouds)
+                row = con.execute("SELECT count(*) FROM nodes WHERE cloud_node IN (SELECT unnest(?))", [clouds])
+                replaced = int(row.fetchone()[0])  # type: ignore[index]
+                con.execute("CREATE TEMP TABLE gone AS SELECT id FROM nodes WHERE cloud_node IN (SELECT unnest(?))",
+                            [clouds])  # fmt: skip
+                con.execute("DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)")
+                con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
+                con.execute("DROP TABLE gone")
+            con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming_nodes)")
+            con.execute(
+                f"INSERT INTO nodes ({columns}) SELECT {values} FROM "
+                f"(SELECT *, json_transform(reported, ?) AS t FROM incoming_nodes) i",
+                [json_transform_spec(self.model)],
+            )
+            con.execute(
+                "INSERT INTO edges SELECT DISTINCT i.* FROM incoming_edges i WHERE NOT EXISTS (SELECT 1 FROM edges e "
+                "WHERE e.from_id = i.from_id AND e.to_id = i.to_id AND e.edge_type = i.edge_type)"
+            )
+            con.execute("INSERT OR IGNORE INTO extra_properties SELECT unnest(?)", [sorted(batch.extra)])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.unregister("incoming_nodes")
+            con.unregister("incoming_edges")
+            con.close()
+        return replaced
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _q(name: str) -> str:
+    return f'"{name}"'
+
+
+def _same_type(existing: str, wanted: str) -> bool:
+    return existing.replace('"', "").replace(" ", "").upper() == wanted.replace('"', "").replace(" ", "").upper()

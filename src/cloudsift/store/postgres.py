@@ -1,0 +1,133 @@
+"""The shared store: PostgreSQL, `reported` as JSONB; the model decides the casts in queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cloudsift.errors import StoreError
+from cloudsift.model import MODEL, Model
+from cloudsift.store.base import SCHEMA_VERSION, Store, known_from_row, node_document
+from cloudsift.store.loader import Batch, Known
+from cloudsift.store.schema import ANCESTOR_COLUMNS
+from cloudsift.store.sql.compiler import Statement
+from cloudsift.store.sql.postgres_dialect import PostgresDialect
+
+_FETCH = 1000
+_MIGRATIONS = {
+    1: [
+        "CREATE TABLE IF NOT EXISTS {s}.nodes (id text PRIMARY KEY, kind text NOT NULL, kinds text[] NOT NULL, "
+        "reported jsonb NOT NULL, fulltext text, " + ", ".join(f"{c} text" for c in ANCESTOR_COLUMNS)
+        + ", cloud_node text)",
+        "CREATE INDEX IF NOT EXISTS nodes_kind ON {s}.nodes (kind)",
+        "CREATE INDEX IF NOT EXISTS nodes_cloud_node ON {s}.nodes (cloud_node)",
+        "CREATE TABLE IF NOT EXISTS {s}.edges (from_id text NOT NULL, to_id text NOT NULL, edge_type text NOT NULL, "
+        "PRIMARY KEY (from_id, to_id, edge_type))",
+        "CREATE INDEX IF NOT EXISTS edges_to ON {s}.edges (to_id)",
+        "CREATE TABLE IF NOT EXISTS {s}.extra_properties (name text PRIMARY KEY)",
+    ],
+}  # fmt: skip
+_NODE_COPY = ("id", "kind", "kinds", "reported", "fulltext", *ANCESTOR_COLUMNS, "cloud_node")
+
+
+class PostgresStore(Store):
+    dialect = PostgresDialect()
+
+    def __init__(self, url: str, schema: str = "cloudsift", model: Model = MODEL) -> None:
+        import psycopg
+
+        self.model = model
+        self.schema = schema
+        try:
+            self.conn = psycopg.connect(url, autocommit=False, options=f"-c search_path={schema} -c TimeZone=UTC")
+        except psycopg.Error as e:
+            raise StoreError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.conn.transaction():
+            self.conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{self.schema}".meta (key text PRIMARY KEY, value text)')
+            version = self.schema_version()
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"the store has schema {version}; this cloudsift knows up to {SCHEMA_VERSION}")
+            for number in sorted(_MIGRATIONS):
+                if number > version:
+                    for statement in _MIGRATIONS[number]:
+                        self.conn.execute(statement.format(s=f'"{self.schema}"'))  # type: ignore[arg-type]
+            self.conn.execute(
+                f'INSERT INTO "{self.schema}".meta VALUES (\'schema_version\', %s) '
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [str(SCHEMA_VERSION)],
+            )
+
+    def schema_version(self) -> int:
+        row = self.conn.execute(f"SELECT value FROM \"{self.schema}\".meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _rows(self, statement: Statement) -> Iterator[tuple[Any, ...]]:
+        with self.conn.transaction(), self.conn.cursor() as cursor:
+            cursor.execute(statement.sql, statement.params)  # type: ignore[arg-type]
+            while rows := cursor.fetchmany(_FETCH):
+                yield from rows
+
+    def _documents(self, statement: Statement) -> Iterator[dict[str, Any]]:
+        for row in self._rows(statement):
+            yield node_document(row, row[2])
+
+    def lookup(self, ids: list[str]) -> dict[str, Known]:
+        with self.conn.transaction():
+            rows = self.conn.execute(
+                f"SELECT id, kind, {', '.join(ANCESTOR_COLUMNS)}, cloud_node FROM nodes WHERE id = ANY(%s)", [ids]
+            ).fetchall()
+        return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def extra_properties(self) -> set[str]:
+        with self.conn.transaction():
+            return {r[0] for r in self.conn.execute("SELECT name FROM extra_properties").fetchall()}
+
+    def _write(self, batch: Batch, replace: bool) -> int:
+        replaced = 0
+        with self.conn.transaction():
+            if replace and batch.clouds:
+                clouds = sorted(batch.clouds)
+                self.conn.execute("CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
+                                  [clouds])  # fmt: skip
+                row = self.conn.execute("SELECT count(*) FROM gone").fetchone()
+                replaced = int(row[0]) if row else 0
+                self.conn.execute("DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)")
+                self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
+            self.conn.execute("CREATE TEMP TABLE incoming (LIKE nodes INCLUDING DEFAULTS) ON COMMIT DROP")
+            with self.conn.cursor().copy(f"COPY incoming ({', '.join(_NODE_COPY)}) FROM STDIN") as copy:
+                for i in range(len(batch.ids)):
+                    copy.write_row((
+                        batch.ids[i], batch.kinds[i], batch.kind_lists[i], batch.reported[i], batch.fulltext[i],
+                        *(batch.ancestors[c][i] for c in ANCESTOR_COLUMNS), batch.cloud_nodes[i],
+                    ))  # fmt: skip
+            self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming)")
+            self.conn.execute(f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {', '.join(_NODE_COPY)} FROM incoming")
+            existing = self._existing_edges(batch)
+            with self.conn.cursor().copy("COPY edges (from_id, to_id, edge_type) FROM STDIN") as copy:
+                for edge in batch.edges:
+                    if edge not in existing:
+                        copy.write_row(edge)
+            if batch.extra:
+                self.conn.cursor().executemany(
+                    "INSERT INTO extra_properties VALUES (%s) ON CONFLICT DO NOTHING", [(e,) for e in sorted(batch.extra)]
+                )
+        return replaced
+
+    def _existing_edges(self, batch: Batch) -> set[tuple[str, str, str]]:
+        sources = sorted({e[0] for e in batch.edges})
+        rows = self.conn.execute(
+            "SELECT from_id, to_id, edge_type FROM edges WHERE from_id = ANY(%s)", [sources]
+        ).fetchall()
+        return {(r[0], r[1], r[2]) for r in rows}
+
+    def drop(self) -> None:
+        """Remove the whole schema (tests)."""
+        with self.conn.transaction():
+            self.conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+    def close(self) -> None:
+        self.conn.close()

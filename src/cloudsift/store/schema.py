@@ -1,0 +1,44 @@
+"""Store columns derived from the model: one typed column per property in DuckDB."""
+
+from __future__ import annotations
+
+import json
+
+from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
+
+ANCESTOR_COLUMNS = tuple(f"{level}_{key}" for level in ("cloud", "account", "region", "zone") for key in ("id", "name"))
+_DUCK_SCALARS = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "datetime": "TIMESTAMPTZ"}
+
+
+def property_column(name: str) -> str:
+    """The typed column of a top-level property (names are the model's identifiers)."""
+    return f'"p_{name}"'
+
+
+def duckdb_type(typ: PropType) -> str:
+    if isinstance(typ, Scalar):
+        return _DUCK_SCALARS[typ.name]
+    if isinstance(typ, ListOf):
+        return f"{duckdb_type(typ.item)}[]"
+    if isinstance(typ, StringMap):
+        return "MAP(VARCHAR, VARCHAR)"
+    fields = ", ".join(f'"{f.name}" {duckdb_type(f.type)}' for f in typ.fields)
+    return f"STRUCT({fields})"
+
+
+def _transform_spec(typ: PropType) -> object:
+    if isinstance(typ, ListOf):
+        return [_transform_spec(typ.item)]
+    if isinstance(typ, Struct):
+        return {f.name: _transform_spec(f.type) for f in typ.fields}
+    return duckdb_type(typ)
+
+
+def typed_properties(model: Model = MODEL) -> dict[str, PropType]:
+    """Every top-level property that gets a typed column, with its type; `kind` is always a string."""
+    return dict(sorted(model.properties.items()))
+
+
+def json_transform_spec(model: Model = MODEL) -> str:
+    """The structure json_transform() turns `reported` into: every typed property at once."""
+    return json.dumps({name: _transform_spec(typ) for name, typ in typed_properties(model).items()})

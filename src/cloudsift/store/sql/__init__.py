@@ -1,0 +1,1 @@
+"""Compilers from bound queries to SQL, one dialect per store."""

@@ -1,0 +1,165 @@
+"""Bound queries to one SQL statement: parts as CTEs, navigation as recursive CTEs over edges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cloudsift.query.ast import Navigation
+from cloudsift.query.binder import BAggregate, BoundQuery, BPart, BSort, BWith
+from cloudsift.query.reference import MAX_DEPTH
+from cloudsift.store.schema import ANCESTOR_COLUMNS
+from cloudsift.store.sql.dialect import Dialect, Params
+from cloudsift.store.sql.terms import TermCompiler, name_column
+
+NODE_COLUMNS = ("id", "kinds", "reported", *ANCESTOR_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Statement:
+    sql: str
+    params: dict[str, object]
+
+
+class QueryCompiler:
+    """Compiles one bound query for one dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.d = dialect
+        self.params = Params(dialect.placeholder)
+        self.terms = TermCompiler(dialect, self.params)
+        self.ctes: list[str] = []
+        self._names = 0
+
+    def _name(self, prefix: str) -> str:
+        self._names += 1
+        return f"{prefix}{self._names}"
+
+    def _order_by(self, sort: tuple[BSort, ...]) -> str:
+        keys = []
+        for item in sort:
+            direction = "ASC NULLS FIRST" if item.order == "asc" else "DESC NULLS LAST"
+            keys.append(f"{self.terms.sort_key(item.path)} {direction}")
+        keys += ["n.kind ASC NULLS FIRST", f"{name_column(self.d)} ASC NULLS FIRST", "n.id ASC NULLS FIRST"]
+        return ", ".join(keys)
+
+    def _edges(self, navigation: Navigation) -> str:
+        types = ", ".join(self.params.add(t) for t in navigation.edge_types)
+        out = f"SELECT from_id AS a, to_id AS b FROM edges WHERE edge_type IN ({types})"
+        back = f"SELECT to_id AS a, from_id AS b FROM edges WHERE edge_type IN ({types})"
+        if navigation.direction == "out":
+            return out
+        if navigation.direction == "in":
+            return back
+        return f"{out} UNION ALL {back}"
+
+    def _walk(self, source: str, navigation: Navigation, per_origin: bool) -> str:
+        """A CTE of (origin,) id, depth reached from the ids in `source`."""
+        name = self._name("w")
+        until = MAX_DEPTH if navigation.until is None else navigation.until
+        origin = "w.origin, " if per_origin else ""
+        start_origin = "id AS origin, " if per_origin else ""
+        columns = "origin, id, depth" if per_origin else "id, depth"
+        self.ctes.append(
+            f"{name}({columns}) AS (SELECT {start_origin}id, 0 FROM {source} UNION "
+            f"SELECT {origin}e.b, w.depth + 1 FROM {name} w JOIN ({self._edges(navigation)}) e ON e.a = w.id "
+            f"WHERE w.depth < {int(until)})"
+        )
+        return name
+
+    def _with(self, clause: BWith, candidates: str) -> str:
+        """A condition on n.id keeping the candidates whose navigation reaches the right number of nodes."""
+        walk = self._walk(candidates, clause.navigation, per_origin=True)
+        condition = self.terms.term(clause.term)
+        if clause.with_clause is not None:
+            reached = self._name("r")
+            self.ctes.append(f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= "
+                             f"{clause.navigation.start})")  # fmt: skip
+            condition = f"({condition} AND {self._with(clause.with_clause, reached)})"
+        counts = self._name("c")
+        self.ctes.append(
+            f"{counts}(origin, cnt) AS (SELECT w.origin, count(DISTINCT w.id) FROM {walk} w "
+            f"JOIN nodes n ON n.id = w.id WHERE w.depth >= {clause.navigation.start} AND {condition} "
+            f"GROUP BY w.origin)"
+        )
+        count = f"coalesce((SELECT cnt FROM {counts} WHERE {counts}.origin = n.id), 0)"
+        if clause.kind == "empty":
+            return f"({count} = 0)"
+        if clause.kind == "any":
+            return f"({count} > 0)"
+        op = "=" if clause.op == "==" else ("<>" if clause.op == "!=" else clause.op)
+        return f"({count} {op} {self.params.add(clause.count)})"
+
+    def _part(self, part: BPart, source: str | None, final: bool) -> str:
+        """The SELECT of one part, reading candidates from `source` (a CTE of ids) or all nodes."""
+        conditions = [self.terms.term(part.term)]
+        if source is not None:
+            conditions.insert(0, f"n.id IN (SELECT id FROM {source})")
+        if part.with_clause is not None:
+            candidates = self._name("k")
+            self.ctes.append(f"{candidates}(id) AS (SELECT n.id FROM nodes n WHERE {' AND '.join(conditions)})")
+            conditions.append(self._with(part.with_clause, candidates))
+        where = " AND ".join(conditions)
+        order = ""
+        if final or part.limit is not None:
+            order = f" ORDER BY {self._order_by(part.sort)}"
+        limit = ""
+        if part.limit is not None:
+            limit = f" LIMIT {int(part.limit.count)} OFFSET {int(part.limit.offset)}"
+        return f"FROM nodes n WHERE {where}{order}{limit}"
+
+    def _selection(self, query: BoundQuery) -> str:
+        """CTEs for all parts but the last; returns the FROM/WHERE/ORDER of the last part."""
+        source: str | None = None
+        for i, part in enumerate(query.parts):
+            last = i == len(query.parts) - 1
+            if i > 0:
+                walk = self._walk(source or "", query.navigations[i - 1], per_origin=False)
+                reached = self._name("r")
+                self.ctes.append(f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= "
+                                 f"{query.navigations[i - 1].start})")  # fmt: skip
+                source = reached
+            body = self._part(part, source, final=last)
+            if last:
+                return body
+            name = self._name("s")
+            self.ctes.append(f"{name}(id) AS (SELECT n.id {body})")
+            source = name
+        raise AssertionError("a query has at least one part")
+
+    def _with_ctes(self, sql: str) -> str:
+        if not self.ctes:
+            return sql
+        return "WITH RECURSIVE " + ", ".join(self.ctes) + " " + sql
+
+    def search(self, query: BoundQuery) -> Statement:
+        body = self._selection(query)
+        columns = ", ".join(f"n.{c}" for c in NODE_COLUMNS)
+        return Statement(self._with_ctes(f"SELECT {columns} {body}"), self.params.values)
+
+    def count(self, query: BoundQuery) -> Statement:
+        body = self._selection(query)
+        return Statement(self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params.values)
+
+    def aggregate(self, query: BoundQuery, spec: BAggregate) -> Statement:
+        body = self._selection(query)
+        selected = self._name("sel")
+        self.ctes.append(f"{selected}(id) AS (SELECT n.id {body})")
+        groups = [self.terms.sort_key(v.path) for v in spec.group]
+        columns = [f"{g} AS g{i}" for i, g in enumerate(groups)]
+        for i, fn in enumerate(spec.functions):
+            if isinstance(fn.argument, int | float) and not isinstance(fn.argument, bool):
+                argument = self.params.add(fn.argument)
+                if fn.function == "count":
+                    columns.append(f"count(*) AS f{i}")
+                    continue
+                if fn.function == "sum":
+                    columns.append(f"count(*) * {argument} AS f{i}")
+                    continue
+                columns.append(f"{fn.function}({argument}) AS f{i}")
+                continue
+            assert not isinstance(fn.argument, int | float)
+            columns.append(f"{fn.function}({self.terms.sort_key(fn.argument)}) AS f{i}")
+        group_by = f" GROUP BY {', '.join(groups)}" if groups else ""
+        order_by = f" ORDER BY {', '.join(f'{g} ASC NULLS FIRST' for g in groups)}" if groups else ""
+        sql = f"SELECT {', '.join(columns)} FROM nodes n WHERE n.id IN (SELECT id FROM {selected}){group_by}{order_by}"
+        return Statement(self._with_ctes(sql), self.params.values)

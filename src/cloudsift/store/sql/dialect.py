@@ -1,0 +1,122 @@
+"""What differs between the SQL engines, as small methods on one class per dialect.
+
+Values always travel as bound parameters. Identifiers that reach SQL text come from the
+model (validated names), never from the user's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from cloudsift.model import ListOf, PropType, Scalar, StringMap, Struct
+
+Mode = Literal["typed", "json"]
+Category = Literal["string", "number", "bool"]
+IPV4_RE = r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})"
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A SQL expression for a value: typed (native SQL type) or json (a JSON value)."""
+
+    sql: str
+    mode: Mode
+    type: PropType | None  # the model type of the value, None when untyped
+
+
+class Params:
+    """Collects bound parameters under generated names."""
+
+    def __init__(self, placeholder: Callable[[str], str]) -> None:
+        self.values: dict[str, object] = {}
+        self._placeholder = placeholder
+
+    def add(self, value: object) -> str:
+        name = f"p{len(self.values)}"
+        self.values[name] = value
+        return self._placeholder(name)
+
+
+def category_of(value: object) -> Category:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float):
+        return "number"
+    return "string"
+
+
+class Dialect:
+    name: str = ""
+
+    def placeholder(self, name: str) -> str:
+        raise NotImplementedError
+
+    # --- where values live
+    def top_property(self, name: str, typ: PropType | None, params: Params) -> Expr:
+        raise NotImplementedError
+
+    def field(self, expr: Expr, name: str, typ: PropType | None, params: Params) -> Expr:
+        raise NotImplementedError
+
+    def index(self, expr: Expr, index: int, typ: PropType | None) -> Expr:
+        raise NotImplementedError
+
+    def element_var(self, list_expr: Expr, var: str, item_type: PropType | None) -> Expr:
+        raise NotImplementedError
+
+    def any_element(self, list_expr: Expr, var: str, condition: str) -> str:
+        """SQL true when some element (bound to `var`) satisfies condition; false for a missing list."""
+        raise NotImplementedError
+
+    def is_array(self, expr: Expr) -> str:
+        raise NotImplementedError
+
+    # --- values
+    def is_null(self, expr: Expr) -> str:
+        return f"({expr.sql} IS NULL)"
+
+    def typed_value(self, expr: Expr, typ: Scalar) -> str:
+        """The expression as a native SQL value of scalar type `typ`."""
+        raise NotImplementedError
+
+    def json_category(self, expr: Expr, category: Category) -> str:
+        raise NotImplementedError
+
+    def json_value(self, expr: Expr, category: Category) -> str:
+        raise NotImplementedError
+
+    def string_compare(self, sql: str) -> str:
+        return sql
+
+    def regex_match(self, text_sql: str, pattern: str) -> str:
+        raise NotImplementedError
+
+    def has_key(self, expr: Expr, key: str, params: Params) -> str:
+        raise NotImplementedError
+
+    def regex_full(self, text_sql: str, pattern: str) -> str:
+        raise NotImplementedError
+
+    def fulltext(self, phrase: str) -> str:
+        raise NotImplementedError
+
+    def cast_bigint(self, sql: str) -> str:
+        return f"CAST({sql} AS BIGINT)"
+
+    def sort_text(self, expr: Expr) -> str:
+        """Untyped values sort by text: strings and booleans, other values as null."""
+        raise NotImplementedError
+
+    def datetime_param(self, value: dt.datetime) -> object:
+        return value
+
+
+def is_scalar(typ: PropType | None) -> bool:
+    return isinstance(typ, Scalar)
+
+
+def is_container(typ: PropType | None) -> bool:
+    return isinstance(typ, ListOf | Struct | StringMap)

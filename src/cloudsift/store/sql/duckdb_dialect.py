@@ -1,0 +1,89 @@
+"""DuckDB: typed columns per property, lists opened with lambdas, untyped values as JSON."""
+
+from __future__ import annotations
+
+from cloudsift.model import ListOf, PropType, Scalar, StringMap
+from cloudsift.store.schema import duckdb_type, property_column
+from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
+
+_JSON_TYPES = {"string": "('VARCHAR')", "number": "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')", "bool": "('BOOLEAN')"}
+
+
+def json_pointer(key: str) -> str:
+    return "/" + key.replace("~", "~0").replace("/", "~1")
+
+
+class DuckDBDialect(Dialect):
+    name = "duckdb"
+
+    def placeholder(self, name: str) -> str:
+        return f"${name}"
+
+    def top_property(self, name: str, typ: PropType | None, params: Params) -> Expr:
+        if name == "kind":
+            return Expr("n.kind", "typed", typ)
+        if typ is not None:
+            return Expr(f"n.{property_column(name)}", "typed", typ)
+        return Expr(f"json_extract(n.reported, {params.add(json_pointer(name))})", "json", None)
+
+    def field(self, expr: Expr, name: str, typ: PropType | None, params: Params) -> Expr:
+        if expr.mode == "json":
+            return Expr(f"json_extract({expr.sql}, {params.add(json_pointer(name))})", "json", typ)
+        if isinstance(expr.type, StringMap):
+            return Expr(f"({expr.sql})[{params.add(name)}]", "typed", typ)
+        return Expr(f"struct_extract({expr.sql}, '{name}')", "typed", typ)
+
+    def index(self, expr: Expr, index: int, typ: PropType | None) -> Expr:
+        if expr.mode == "json":
+            return Expr(f"json_extract({expr.sql}, '/{index}')", "json", typ)
+        return Expr(f"({expr.sql})[{index + 1}]", "typed", typ)
+
+    def element_var(self, list_expr: Expr, var: str, item_type: PropType | None) -> Expr:
+        return Expr(var, list_expr.mode, item_type)
+
+    def _list(self, expr: Expr) -> str:
+        if expr.mode == "json":
+            return f"(CASE WHEN json_type({expr.sql}) = 'ARRAY' THEN CAST({expr.sql} AS JSON[]) END)"
+        return expr.sql
+
+    def any_element(self, list_expr: Expr, var: str, condition: str) -> str:
+        return f"(coalesce(len(list_filter({self._list(list_expr)}, lambda {var}: {condition})), 0) > 0)"
+
+    def is_array(self, expr: Expr) -> str:
+        return f"coalesce(json_type({expr.sql}) = 'ARRAY', false)"
+
+    def is_null(self, expr: Expr) -> str:
+        if expr.mode == "json":
+            return f"coalesce(json_type({expr.sql}) = 'NULL', true)"
+        return f"({expr.sql} IS NULL)"
+
+    def typed_value(self, expr: Expr, typ: Scalar) -> str:
+        return expr.sql
+
+    def json_category(self, expr: Expr, category: Category) -> str:
+        return f"coalesce(json_type({expr.sql}) IN {_JSON_TYPES[category]}, false)"
+
+    def json_value(self, expr: Expr, category: Category) -> str:
+        if category == "string":
+            return f"({expr.sql} ->> '$')"
+        return f"CAST({expr.sql} AS {'DOUBLE' if category == 'number' else 'BOOLEAN'})"
+
+    def regex_match(self, text_sql: str, pattern: str) -> str:
+        return f"regexp_matches({text_sql}, {pattern}, 'i')"
+
+    def regex_full(self, text_sql: str, pattern: str) -> str:
+        return f"regexp_full_match({text_sql}, {pattern})"
+
+    def has_key(self, expr: Expr, key: str, params: Params) -> str:
+        if expr.mode == "json":
+            return (f"coalesce(json_type({expr.sql}) = 'OBJECT' AND "
+                    f"json_extract({expr.sql}, {params.add(json_pointer(key))}) IS NOT NULL, false)")  # fmt: skip
+        return f"coalesce(map_contains({expr.sql}, {params.add(key)}), false)"
+
+    def fulltext(self, phrase: str) -> str:
+        return f"contains(n.fulltext, {phrase})"
+
+    def sort_text(self, expr: Expr) -> str:
+        return f"(CASE WHEN json_type({expr.sql}) IN ('VARCHAR', 'BOOLEAN') THEN {expr.sql} ->> '$' END)"
+
+

@@ -1,0 +1,79 @@
+"""PostgreSQL: `reported` is JSONB; model types decide the casts, lists open with EXISTS."""
+
+from __future__ import annotations
+
+from cloudsift.model import PropType, Scalar
+from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
+
+_CASTS = {"string": "text", "int": "numeric", "float": "numeric", "bool": "boolean", "datetime": "timestamptz"}
+_JSON_TYPES = {"string": "string", "number": "number", "bool": "boolean"}
+
+
+class PostgresDialect(Dialect):
+    name = "postgres"
+
+    def placeholder(self, name: str) -> str:
+        return f"%({name})s"
+
+    def top_property(self, name: str, typ: PropType | None, params: Params) -> Expr:
+        return Expr(f"(n.reported -> {params.add(name)}::text)", "json", typ)
+
+    def field(self, expr: Expr, name: str, typ: PropType | None, params: Params) -> Expr:
+        return Expr(f"({expr.sql} -> {params.add(name)}::text)", "json", typ)
+
+    def index(self, expr: Expr, index: int, typ: PropType | None) -> Expr:
+        return Expr(f"({expr.sql} -> {int(index)})", "json", typ)
+
+    def element_var(self, list_expr: Expr, var: str, item_type: PropType | None) -> Expr:
+        if list_expr.mode == "typed":  # a native array column (kinds)
+            return Expr(var, "typed", item_type)
+        return Expr(var, "json", item_type)
+
+    def any_element(self, list_expr: Expr, var: str, condition: str) -> str:
+        if list_expr.mode == "typed":
+            source = f"unnest({list_expr.sql})"
+        else:
+            source = f"jsonb_array_elements(CASE WHEN jsonb_typeof({list_expr.sql}) = 'array' THEN {list_expr.sql} END)"
+        return f"EXISTS (SELECT 1 FROM {source} AS {var}_t({var}) WHERE {condition})"
+
+    def is_array(self, expr: Expr) -> str:
+        return f"coalesce(jsonb_typeof({expr.sql}) = 'array', false)"
+
+    def is_null(self, expr: Expr) -> str:
+        if expr.mode == "json":
+            return f"coalesce(jsonb_typeof({expr.sql}) = 'null', true)"
+        return f"({expr.sql} IS NULL)"
+
+    def typed_value(self, expr: Expr, typ: Scalar) -> str:
+        if expr.mode == "typed":
+            return expr.sql
+        text = f"({expr.sql} #>> '{{}}')"
+        return text if typ.name == "string" else f"CAST({text} AS {_CASTS[typ.name]})"
+
+    def json_category(self, expr: Expr, category: Category) -> str:
+        return f"coalesce(jsonb_typeof({expr.sql}) = '{_JSON_TYPES[category]}', false)"
+
+    def json_value(self, expr: Expr, category: Category) -> str:
+        text = f"({expr.sql} #>> '{{}}')"
+        if category == "string":
+            return text
+        return f"CAST({text} AS {'numeric' if category == 'number' else 'boolean'})"
+
+    def string_compare(self, sql: str) -> str:
+        return f'({sql} COLLATE "C")'
+
+    def regex_match(self, text_sql: str, pattern: str) -> str:
+        return f"({text_sql} ~* {pattern})"
+
+    def regex_full(self, text_sql: str, pattern: str) -> str:
+        return f"({text_sql} ~ ('^' || {pattern} || '$'))"
+
+    def has_key(self, expr: Expr, key: str, params: Params) -> str:
+        return f"coalesce(jsonb_typeof({expr.sql}) = 'object' AND jsonb_exists({expr.sql}, {params.add(key)}), false)"
+
+    def fulltext(self, phrase: str) -> str:
+        return f"(strpos(n.fulltext, {phrase}) > 0)"
+
+    def sort_text(self, expr: Expr) -> str:
+        return (f"(CASE WHEN jsonb_typeof({expr.sql}) IN ('string', 'boolean') THEN "
+                f"({expr.sql} #>> '{{}}') END) COLLATE \"C\"")  # fmt: skip
