@@ -17,7 +17,6 @@ Op = Literal["==", "!=", "<", "<=", ">", ">=", "=~", "!~", "in", "not in"]
 Direction = Literal["out", "in", "inout"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
-_UNQUOTED = re.compile(r"[A-Za-z0-9_\-:/.]+\Z")
 KEYWORDS = frozenset(
     "and or not all any none in with sort limit asc desc as true false null".split()
 )
@@ -80,8 +79,10 @@ class Path:
         parts = text.lstrip("/").split(".")
         segments = []
         for part in parts:
-            if part.endswith("[*]"):
-                segments.append(Segment(part[:-3], "*"))
+            match = re.fullmatch(r"(.+)\[(\*|\d+)\]", part)
+            if match:
+                index = match.group(2)
+                segments.append(Segment(match.group(1), "*" if index == "*" else int(index)))
             else:
                 segments.append(Segment(part))
         return Path(tuple(segments), absolute)

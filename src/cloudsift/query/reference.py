@@ -257,6 +257,8 @@ class _Key:
     def __lt__(self, other: _Key) -> bool:
         a, b = self.value, other.value
         if a is None or b is None:
+            if self.desc:
+                return b is None and a is not None
             return a is None and b is not None
         return bool(b < a) if self.desc else bool(a < b)
 

@@ -1,0 +1,211 @@
+"""Hypothesis strategies: node documents shaped like the model (and beyond it), and queries from the grammar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+from cloudsift.query import ast
+from cloudsift.query.ast import Duration, Path
+from tests.estate import Edge, frame, node
+
+ALPHABET = "aAbBzZ-_. 0/:éÉü中"
+WORDS = ["-1", "tcp", "udp", "0.0.0.0/0", "10.0.0.0/8", "alice", "Bob", "bob", "Web", "é", "", "10.1.2.3", "a"]
+DATES = ["2020-01-01T00:00:00Z", "2026-11-27T10:00:00Z", "2026-06-01T00:00:00+02:00", "2026-11-28T11:59:00Z"]
+KINDS = ["aws_ec2_security_group", "aws_ec2_instance", "aws_ec2_volume"]
+
+texts = st.one_of(st.sampled_from(WORDS), st.text(ALPHABET, max_size=4))
+maybe = st.none
+json_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 30), st.sampled_from([0.5, 2.5, -1.0, 22.0]), texts
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)),
+    max_leaves=6,
+)
+
+
+def optional(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.just(_MISSING), st.none(), strategy)
+
+
+_MISSING = object()
+
+
+def _fields(**strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({k: optional(v) for k, v in strategies.items()}).map(
+        lambda d: {k: v for k, v in d.items() if v is not _MISSING}
+    )
+
+
+ip_range = _fields(cidr_ip=st.sampled_from(["0.0.0.0/0", "10.0.0.0/8", "a"]), description=texts)
+ipv6_range = _fields(cidr_ipv6=st.sampled_from(["::/0", "fe80::/10"]))
+permission = _fields(
+    ip_protocol=st.sampled_from(["-1", "tcp", "udp"]),
+    from_port=st.sampled_from([0, 22, 443]),
+    ip_ranges=st.lists(ip_range, max_size=2),
+    ipv6_ranges=st.lists(ipv6_range, max_size=2),
+)
+common = {
+    "name": texts,
+    "ctime": st.sampled_from(DATES),
+    "tags": st.dictionaries(st.sampled_from(["owner", "app"]), texts, max_size=2),
+    "x_extra": json_values,
+}
+resources = {
+    "aws_ec2_security_group": _fields(group_ip_permissions=st.lists(permission, max_size=3), description=texts, **common),
+    "aws_ec2_instance": _fields(instance_cores=st.sampled_from([1, 2.5, 16.0]), instance_type=texts,
+                                instance_private_ip_address=st.sampled_from(["10.1.2.3", "192.168.0.1", "10.0.0.256", "x"]),
+                                **common),  # fmt: skip
+    "aws_ec2_volume": _fields(volume_size=st.integers(0, 500), volume_encrypted=st.booleans(), **common),
+}
+
+
+@st.composite
+def estates(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[Edge]]:
+    nodes, edges = frame()
+    count = draw(st.integers(0, 9))
+    for i in range(count):
+        kind = draw(st.sampled_from(KINDS))
+        reported = draw(resources[kind])
+        doc = node(f"n{i}", kind)
+        doc["reported"].pop("name")
+        doc["reported"].update(reported)
+        nodes.append(doc)
+        edges.append(("reg", f"n{i}", "default"))
+    for _ in range(draw(st.integers(0, 6)) if count > 1 else 0):
+        a, b = sorted(draw(st.lists(st.integers(0, count - 1), min_size=2, max_size=2, unique=True)))
+        edge = (f"n{a}", f"n{b}", draw(st.sampled_from(["default", "delete"])))
+        if edge not in edges:
+            edges.append(edge)
+    return nodes, edges
+
+
+# ---- queries
+
+Values = st.SearchStrategy[Any]
+string_values: Values = texts
+number_values: Values = st.sampled_from([0, 1, 2, 2.5, 16, 22, 443, -1, 100])
+date_values: Values = st.one_of(
+    st.sampled_from(DATES), st.sampled_from(["-1d", "-3d", "-400d", "1d", "-5h"]).map(_duration := (lambda t: t))
+)
+PATHS: list[tuple[str, Values]] = [
+    ("name", string_values), ("instance_type", string_values), ("instance_cores", number_values),
+    ("volume_size", number_values), ("volume_encrypted", st.booleans()), ("ctime", date_values),
+    ("tags.owner", string_values), ("group_ip_permissions[*].ip_protocol", string_values),
+    ("group_ip_permissions[*].from_port", number_values), ("group_ip_permissions[*].ip_ranges[*].cidr_ip", string_values),
+    ("group_ip_permissions[0].ip_protocol", string_values), ("x_extra", json_scalars), ("x_extra.a", json_scalars),
+    ("x_extra[*].a", json_scalars), ("x_extra[1]", json_scalars), ("account.name", string_values),
+    ("/kinds", st.sampled_from(["resource", "volume", "aws_ec2_instance"])), ("/id", st.sampled_from(["n1", "n2", "reg"])),
+    ("kind", st.sampled_from(KINDS)),
+]  # fmt: skip
+ELEMENT_PATHS: list[tuple[str, Values]] = [
+    ("ip_protocol", string_values), ("from_port", number_values), ("ip_ranges[*].cidr_ip", string_values),
+]
+REGEXES = ["^a", "b$", "A.c", "[0-9]+", "tcp|udp", "é", "^$", "0/0"]
+ORDER_OPS = ["<", "<=", ">", ">="]
+
+
+def _literal(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in "-1" and value[-1:] in "dh" and value[1:-1].isdigit():
+        from cloudsift.query.parser import parse_duration
+
+        duration = parse_duration(value)
+        return duration if duration is not None else value
+    return value
+
+
+@st.composite
+def predicates(draw: st.DrawFn, paths: list[tuple[str, Values]] = PATHS) -> ast.Term:
+    text, values = draw(st.sampled_from(paths))
+    path = Path.of(text)
+    op = draw(st.sampled_from(["==", "!=", "<", "<=", ">", ">=", "=~", "!~", "in", "not in"]))
+    modifier = draw(st.sampled_from([None, None, "any", "all", "none"]))
+    if op in ("=~", "!~"):
+        value: Any = draw(st.sampled_from(REGEXES))
+    elif op in ("in", "not in"):
+        value = tuple(_literal(v) for v in draw(st.lists(st.one_of(values, st.none()), max_size=3)))
+    else:
+        value = _literal(draw(values))
+        if value is None and op in ORDER_OPS:
+            op = "=="
+    if isinstance(value, Duration) and text != "ctime":
+        value = value.text
+    if isinstance(value, list | dict):
+        value = None
+    return ast.Predicate(path, op, value, modifier)  # type: ignore[arg-type]
+
+
+def _combine(children: st.SearchStrategy[ast.Term]) -> st.SearchStrategy[ast.Term]:
+    return st.one_of(
+        children.map(ast.NotTerm),
+        st.tuples(children, st.sampled_from(["and", "or"]), children).map(lambda t: ast.CombinedTerm(*t)),
+    )
+
+
+element_terms = st.recursive(
+    st.one_of(
+        predicates(ELEMENT_PATHS),
+        predicates([("cidr_ip", string_values)]).map(lambda p: ast.ContextTerm(Path.of("ip_ranges[*]"), p)),
+    ),
+    _combine,
+    max_leaves=3,
+)
+simple_terms = st.one_of(
+    predicates(),
+    predicates(),
+    element_terms.map(lambda t: ast.ContextTerm(Path.of("group_ip_permissions[*]"), t)),
+    predicates([("a", json_scalars)]).map(lambda p: ast.ContextTerm(Path.of("x_extra[*]"), p)),
+    st.sampled_from(["security_group", "aws_ec2_instance", "volume", "resource", "aws_region"]).map(
+        lambda k: ast.IsTerm((k,))
+    ),
+    st.sampled_from(["bob", "É", "0/0", "a", "tcp"]).map(ast.FullTextTerm),
+    st.sampled_from([("tags", ("owner",)), ("tags", ("owner", "app")), ("x_extra", ("a",))]).map(
+        lambda t: ast.FunctionTerm("has_key", Path.of(t[0]), t[1])
+    ),
+    st.sampled_from(["10.0.0.0/8", "10.1.2.0/24", "0.0.0.0/0"]).map(
+        lambda n: ast.FunctionTerm("in_subnet", Path.of("instance_private_ip_address"), (n,))
+    ),
+    st.just(ast.AllTerm()),
+)
+terms = st.recursive(simple_terms, _combine, max_leaves=5)
+navigations = st.builds(
+    lambda start, span, edges, direction: ast.Navigation(start, None if span is None else start + span, edges, direction),
+    st.integers(0, 2), st.one_of(st.none(), st.integers(0, 2)),
+    st.sampled_from([("default",), ("delete",), ("default", "delete")]), st.sampled_from(["out", "in", "inout"]),
+)  # fmt: skip
+with_clauses = st.builds(
+    lambda kind, navigation, term, count: ast.WithClause(
+        kind, navigation, term, ">=" if kind == "count" else ">", count if kind == "count" else 0
+    ),
+    st.sampled_from(["empty", "any", "count"]), navigations, st.one_of(st.none(), simple_terms), st.integers(0, 3),
+)  # fmt: skip
+SORT_PATHS = ["name", "instance_cores", "ctime", "volume_size", "x_extra", "account.name", "volume_encrypted"]
+sorts = st.lists(
+    st.builds(ast.SortItem, st.sampled_from(SORT_PATHS).map(Path.of), st.sampled_from(["asc", "desc"])), max_size=2
+).map(tuple)
+limits = st.one_of(st.none(), st.builds(ast.Limit, st.integers(0, 4), st.integers(0, 2)))
+parts = st.builds(ast.Part, st.one_of(st.none(), terms), st.one_of(st.none(), st.none(), with_clauses), sorts, limits)
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> ast.Query:
+    count = draw(st.integers(1, 2))
+    chosen = [draw(parts) for _ in range(count)]
+    return ast.Query(tuple(chosen), tuple(draw(navigations) for _ in range(count - 1)))
+
+
+aggregates = st.builds(
+    ast.Aggregate,
+    st.lists(st.sampled_from(["kind", "account.name", "instance_type", "volume_encrypted", "x_extra"]), max_size=2,
+             unique=True).map(lambda ps: tuple(ast.AggregateVariable(Path.of(p), f"g{i}") for i, p in enumerate(ps))),
+    st.lists(st.sampled_from([("sum", 1), ("count", "volume_size"), ("min", "ctime"), ("max", "instance_cores"),
+                              ("avg", "volume_size"), ("sum", "volume_size"), ("min", "name")]), min_size=1, max_size=3,
+             unique=True).map(lambda fs: tuple(
+                 ast.AggregateFunction(f, a if isinstance(a, int) else Path.of(a), f"f{i}") for i, (f, a) in enumerate(fs))),
+)  # fmt: skip
+
+NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
