@@ -1,0 +1,97 @@
+"""Parsing: canonical text round-trips, errors point at the character and say what was expected."""
+
+from __future__ import annotations
+
+import pytest
+
+from cloudsift.errors import QueryError
+from cloudsift.query import ast
+from cloudsift.query.binder import bind
+from cloudsift.query.parser import parse_query
+from tests.query.test_golden import CASES, SEED
+
+
+@pytest.mark.parametrize("text", [c[0] for c in CASES] + [
+    "aggregate(kind, /ancestors.region.reported.name as region: sum(1) as count): is(volume)",
+    "tags.`app.kubernetes.io/name` == x",
+    "a[*].{b[*].{c == 1} and d == 2}",
+    "is(a) <-default,delete[1:]- all",
+    "x in [1, 2.5, null, \"a b\"]",
+    "ctime > 2021-12-09",
+    "",
+])  # fmt: skip
+def test_canonical_text_round_trips(text: str) -> None:
+    query = parse_query(text)
+    assert parse_query(str(query)) == query
+    assert str(parse_query(str(query))) == str(query)
+
+
+def test_no_precedence_terms_fold_left() -> None:
+    query = parse_query("a == 1 or b == 2 and c == 3")
+    term = query.parts[0].term
+    assert isinstance(term, ast.CombinedTerm) and term.op == "and"
+    assert isinstance(term.left, ast.CombinedTerm) and term.left.op == "or"
+
+
+def test_not_binds_to_the_next_term_only() -> None:
+    term = parse_query("not a == 1 and b == 2").parts[0].term
+    assert isinstance(term, ast.CombinedTerm) and isinstance(term.left, ast.NotTerm)
+
+
+def test_values_keep_their_written_form() -> None:
+    predicate = parse_query("ip_protocol = -1").parts[0].term
+    assert isinstance(predicate, ast.Predicate)
+    assert predicate.value == -1 and predicate.raw == "-1" and predicate.op == "=="
+    bound = bind(parse_query("group_ip_permissions[*].ip_protocol = -1")).parts[0].term
+    assert bound.value == "-1"  # type: ignore[union-attr]
+    duration = parse_query("ctime > -3d4h").parts[0].term
+    assert isinstance(duration, ast.Predicate) and duration.value == ast.Duration(-(3 * 86400 + 4 * 3600), "-3d4h")
+
+
+def test_seed_query_parses_into_a_context_term() -> None:
+    term = parse_query(SEED).parts[0].term
+    assert isinstance(term, ast.CombinedTerm) and isinstance(term.right, ast.ContextTerm)
+    assert str(term.right.path) == "group_ip_permissions[*]"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("name == ", 8, "unexpected the end of the query"),
+        ("is(x) and (a == 1", 17, "expected ')'"),
+        ("a = = 1", 4, "unexpected '='"),
+        ("a == 1 andd b == 2", 7, "unexpected 'andd'"),
+        ("foo", 0, "expected an operator after foo"),
+        ("a.{b == 1}", 0, "needs an array path ending in [*]"),
+        ("is(a) --- is(b)", 8, "unexpected '-'"),
+        ("a[*].{b == 1", 12, "expected"),
+    ],
+)
+def test_parse_errors_point_at_the_character(text: str, position: int, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text)
+    assert caught.value.position == position
+    assert message in caught.value.message
+    rendered = caught.value.render().splitlines()
+    assert rendered[1] == f"  {text}" and rendered[2] == "  " + " " * position + "^"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("is(aws_ec2_securty_group)", "unknown kind 'aws_ec2_securty_group'. Did you mean 'aws_ec2_security_group'?"),
+        ("grup_ip_permissions[*].ip_protocol == tcp", "Did you mean 'group_ip_permissions'?"),
+        ("group_ip_permissions.ip_protocol == tcp", "is a list: write group_ip_permissions[*].ip_protocol"),
+        ("group_ip_permissions[*].{ip_protcol == tcp}", "Did you mean 'ip_protocol'?"),
+        ("instance_cores > abc", "expected a number"),
+        ("ctime > yesterday", "expected a date/time"),
+        ("name =~ \"(\"", "invalid regular expression"),
+        ("name < null", "null compares only with == and !="),
+        ("name == [a, b]", "needs `in`"),
+        ("tags == x", "can only be compared with null"),
+    ],
+)
+def test_bind_errors_name_the_problem(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        bind(parse_query(text), text=text)
+    assert message in caught.value.message

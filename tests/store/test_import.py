@@ -1,0 +1,102 @@
+"""Import: Resoto's merge format in, every bad line refused by number, nothing half-written."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from cloudsift.errors import ImportError_
+from cloudsift.sample import EstateSize, estate_lines
+from cloudsift.store.base import Store
+from tests.estate import frame, lines, node
+
+
+def _count(store: Store, query: str = "all") -> int:
+    return store.count(store.bind(query))
+
+
+def test_sample_estate_imports_with_ancestors(store: Store) -> None:
+    summary = store.import_lines(estate_lines(EstateSize()))
+    assert summary.nodes == EstateSize().resources
+    assert _count(store) == summary.nodes
+    groups = list(store.search(store.bind("is(aws_ec2_security_group) and account.name == prod")))
+    assert groups and all(g["ancestors"]["account"]["reported"] == {"id": "123456789012", "name": "prod"} for g in groups)
+    assert {g["ancestors"]["region"]["reported"]["name"] for g in groups} == {"us-east-1", "eu-central-1"}
+    assert all(g["ancestors"]["cloud"]["reported"]["name"] == "aws" for g in groups)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (b'{"id": "x", "reported": {"kind": "aws_ec2_volum", "id": "x"}}', "unknown kind 'aws_ec2_volum'"),
+        (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x", "volume_size": "big"}}',
+         "volume_size should be a int"),
+        (b'{"id": "x", "reported": {"kind": "aws_ec2_security_group", "id": "x", "group_ip_permissions": '
+         b'[{"ip_ranges": [{"cidr_ip": 10}]}]}}', "group_ip_permissions[0].ip_ranges[0].cidr_ip should be a string"),
+        (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x", "ctime": "yesterday"}}', "ISO 8601"),
+        (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x"', "malformed JSON"),
+        (b'{"from": "reg", "to": "nowhere"}', "edge points at unknown node 'nowhere'"),
+        (b'{"from": "reg", "to": "reg", "edge_type": "owns"}', "unknown edge_type 'owns'"),
+        (b'{"id": "reg", "reported": {"kind": "aws_region", "id": "r2"}}', "appears twice (first on line 3)"),
+        (b'{"id": "x", "reported": {"kind": "resource", "id": "x"}}', "kind 'resource' is abstract"),
+        (b'[1, 2]', "expected a JSON object"),
+    ],
+)  # fmt: skip
+def test_a_bad_line_is_named_and_nothing_is_imported(store: Store, bad: bytes, message: str) -> None:
+    nodes, edges = frame()
+    good = lines(nodes, edges)
+    store.import_lines(estate_lines(EstateSize(accounts=1, regions=1)))
+    before = _count(store)
+    with pytest.raises(ImportError_) as caught:
+        store.import_lines([*good[:3], bad, *good[3:]])
+    assert caught.value.line == 4
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("line 4: ")
+    assert _count(store) == before
+
+
+def test_a_node_not_below_a_cloud_is_refused(store: Store) -> None:
+    with pytest.raises(ImportError_, match="line 1: node 'lonely' is not below a cloud"):
+        store.import_lines(lines([node("lonely", "aws_ec2_volume")], []))
+
+
+def test_replace_replaces_what_the_files_clouds_held(store: Store) -> None:
+    store.import_lines(estate_lines(EstateSize(accounts=2, regions=2)))
+    nodes, edges = frame(cloud="gcp", account="proj", region="europe")
+    store.import_lines(lines(nodes, edges))
+    assert _count(store, "is(cloud)") == 2
+    summary = store.import_lines(estate_lines(EstateSize(accounts=1, regions=1)), replace=True)
+    assert summary.replaced == EstateSize(accounts=2, regions=2).resources
+    assert _count(store, "/ancestors.cloud.reported.name == aws") == EstateSize(accounts=1, regions=1).resources
+    assert _count(store, "/ancestors.cloud.reported.name == gcp") == 3  # another cloud is untouched
+    assert _count(store, "is(aws_account) and cloud == aws --> all") == 1  # no edges left dangling from the old estate
+
+
+def test_merge_without_replace_updates_nodes_by_id(store: Store) -> None:
+    nodes, edges = frame()
+    nodes.append(node("v", "aws_ec2_volume", volume_size=1))
+    edges.append(("reg", "v", "default"))
+    store.import_lines(lines(nodes, edges))
+    store.import_lines([orjson.dumps(node("v", "aws_ec2_volume", volume_size=2)), b'{"from": "reg", "to": "v"}'])
+    found = list(store.search(store.bind("is(volume)")))
+    assert [f["reported"]["volume_size"] for f in found] == [2]
+    assert found[0]["ancestors"]["region"]["reported"]["name"] == "us-east-1"  # parent found in the store
+    assert _count(store, "is(aws_region) --> all") == 1
+
+
+def test_properties_outside_the_model_are_kept_and_searchable(store: Store) -> None:
+    nodes, edges = frame()
+    nodes.append(node("v", "aws_ec2_volume", team={"name": "core", "size": 3}))
+    edges.append(("reg", "v", "default"))
+    store.import_lines(lines(nodes, edges))
+    assert "team" in store.extra_properties()
+    assert [d["id"] for d in store.search(store.bind("team.size > 2 and team.name == core"))] == ["v"]
+    assert next(store.search(store.bind("team.size > 2")))["reported"]["team"] == {"name": "core", "size": 3}
+
+
+def test_graph_root_lines_are_accepted(store: Store) -> None:
+    nodes, edges = frame()
+    root = [b'{"id": "root", "reported": {"kind": "graph_root", "id": "root", "name": "root"}}',
+            b'{"from": "root", "to": "c"}']  # fmt: skip
+    store.import_lines([*root, *lines(nodes, edges)])
+    assert _count(store) == 3
