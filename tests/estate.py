@@ -19,7 +19,9 @@ def node(node_id: str, kind: str, **reported: Any) -> dict[str, Any]:
     return {"id": node_id, "reported": {"kind": kind, "id": node_id, "name": node_id, **reported}}
 
 
-def frame(cloud: str = "c", account: str = "acc", region: str = "reg") -> tuple[list[dict[str, Any]], list[Edge]]:
+def frame(
+    cloud: str = "c", account: str = "acc", region: str = "reg"
+) -> tuple[list[dict[str, Any]], list[Edge]]:
     nodes = [
         node(cloud, "cloud"),
         node(account, "aws_account", name="prod"),
@@ -44,8 +46,14 @@ def reference_graph(nodes: Sequence[dict[str, Any]], edges: Sequence[Edge]) -> r
             rid, name = batch.ancestors[f"{level}_id"][i], batch.ancestors[f"{level}_name"][i]
             if rid is not None or name is not None:
                 ancestors[level] = {"reported": {"id": rid, "name": name}}
-        docs.append({"id": node_id, "kinds": batch.kind_lists[i], "reported": orjson.loads(batch.reported[i]),
-                     "ancestors": ancestors})  # fmt: skip
+        docs.append(
+            {
+                "id": node_id,
+                "kinds": batch.kind_lists[i],
+                "reported": orjson.loads(batch.reported[i]),
+                "ancestors": ancestors,
+            }
+        )
     return reference.Graph.of(docs, batch.edges)
 
 

@@ -16,7 +16,12 @@ import orjson
 
 ACCOUNTS = (("123456789012", "prod"), ("210987654321", "dev"), ("111122223333", "staging"))
 REGIONS = ("us-east-1", "eu-central-1", "us-west-2", "ap-southeast-1")
-INSTANCE_TYPES = (("t3.micro", 2, 1.0), ("m5.large", 2, 8.0), ("c5.2xlarge", 8, 16.0), ("r5.4xlarge", 16, 128.0))
+INSTANCE_TYPES = (
+    ("t3.micro", 2, 1.0),
+    ("m5.large", 2, 8.0),
+    ("c5.2xlarge", 8, 16.0),
+    ("r5.4xlarge", 16, 128.0),
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,9 @@ def _edge(source: str, target: str) -> bytes:
     return _line({"from": source, "to": target, "edge_type": "default"})
 
 
-def _permission(protocol: str, cidr: str | None = None, cidr6: str | None = None, port: int | None = None) -> dict[str, Any]:
+def _permission(
+    protocol: str, cidr: str | None = None, cidr6: str | None = None, port: int | None = None
+) -> dict[str, Any]:
     return {
         "ip_protocol": protocol,
         "from_port": port,
@@ -87,20 +94,38 @@ def estate_lines(size: EstateSize = EstateSize(), seed: int = 7, violations: boo
             yield from _region(region, number, region_name, size, rng, violations and a == 0)
 
 
-def _region(region: str, account: str, region_name: str, size: EstateSize, rng: random.Random,
-            violations: bool) -> Iterator[bytes]:  # fmt: skip
+def _region(
+    region: str, account: str, region_name: str, size: EstateSize, rng: random.Random, violations: bool
+) -> Iterator[bytes]:
     arn = f"arn:aws:ec2:{region_name}:{account}"
     for v in range(size.vpcs):
         vpc_id = f"vpc-{rng.getrandbits(32):08x}"
         vpc = f"{region}/{vpc_id}"
-        yield _node(vpc, "aws_vpc", vpc_id, f"main-{v}", "2021-03-01T10:00:00Z", arn=f"{arn}:vpc/{vpc_id}",
-                    vpc_cidr_block="10.0.0.0/16", vpc_is_default=v == 0, vpc_state="available")  # fmt: skip
+        yield _node(
+            vpc,
+            "aws_vpc",
+            vpc_id,
+            f"main-{v}",
+            "2021-03-01T10:00:00Z",
+            arn=f"{arn}:vpc/{vpc_id}",
+            vpc_cidr_block="10.0.0.0/16",
+            vpc_is_default=v == 0,
+            vpc_state="available",
+        )
         yield _edge(region, vpc)
         subnet_id = f"subnet-{rng.getrandbits(32):08x}"
         subnet = f"{region}/{subnet_id}"
-        yield _node(subnet, "aws_ec2_subnet", subnet_id, f"private-{v}", "2021-03-01T10:05:00Z",
-                    arn=f"{arn}:subnet/{subnet_id}", subnet_cidr_block="10.0.1.0/24",
-                    subnet_map_public_ip_on_launch=False, subnet_available_ip_address_count=250)  # fmt: skip
+        yield _node(
+            subnet,
+            "aws_ec2_subnet",
+            subnet_id,
+            f"private-{v}",
+            "2021-03-01T10:05:00Z",
+            arn=f"{arn}:subnet/{subnet_id}",
+            subnet_cidr_block="10.0.1.0/24",
+            subnet_map_public_ip_on_launch=False,
+            subnet_available_ip_address_count=250,
+        )
         yield _edge(vpc, subnet)
         groups = []
         for g in range(size.security_groups):
@@ -108,35 +133,69 @@ def _region(region: str, account: str, region_name: str, size: EstateSize, rng: 
             sg = f"{region}/{sg_id}"
             groups.append(sg)
             index = g if violations and v == 0 else g + 3
-            yield _node(sg, "aws_ec2_security_group", sg_id, f"sg-{['open-all', 'open-v6', 'split', 'web'][min(index, 3)]}-{g}",
-                        f"2022-0{1 + g % 9}-15T08:00:00Z", arn=f"{arn}:security-group/{sg_id}",
-                        description="managed by cloudsift sample", tags={"owner": rng.choice(("alice", "bob", "ops"))},
-                        group_ip_permissions=security_group_rules(index, rng),
-                        group_ip_permissions_egress=[_permission("-1", cidr="0.0.0.0/0")])  # fmt: skip
+            yield _node(
+                sg,
+                "aws_ec2_security_group",
+                sg_id,
+                f"sg-{['open-all', 'open-v6', 'split', 'web'][min(index, 3)]}-{g}",
+                f"2022-0{1 + g % 9}-15T08:00:00Z",
+                arn=f"{arn}:security-group/{sg_id}",
+                description="managed by cloudsift sample",
+                tags={"owner": rng.choice(("alice", "bob", "ops"))},
+                group_ip_permissions=security_group_rules(index, rng),
+                group_ip_permissions_egress=[_permission("-1", cidr="0.0.0.0/0")],
+            )
             yield _edge(vpc, sg)
         for i in range(size.instances):
             instance_id = f"i-{rng.getrandbits(60):015x}"
             instance = f"{region}/{instance_id}"
             itype, cores, memory = rng.choice(INSTANCE_TYPES)
-            yield _node(instance, "aws_ec2_instance", instance_id, f"app-{i}", f"2023-0{1 + i % 9}-01T12:00:00Z",
-                        arn=f"{arn}:instance/{instance_id}", instance_type=itype, instance_cores=cores,
-                        instance_memory=memory, instance_status=rng.choice(("running", "running", "stopped")),
-                        instance_private_ip_address=f"10.0.1.{10 + i % 240}",
-                        tags={"app": rng.choice(("api", "web", "batch"))})  # fmt: skip
+            yield _node(
+                instance,
+                "aws_ec2_instance",
+                instance_id,
+                f"app-{i}",
+                f"2023-0{1 + i % 9}-01T12:00:00Z",
+                arn=f"{arn}:instance/{instance_id}",
+                instance_type=itype,
+                instance_cores=cores,
+                instance_memory=memory,
+                instance_status=rng.choice(("running", "running", "stopped")),
+                instance_private_ip_address=f"10.0.1.{10 + i % 240}",
+                tags={"app": rng.choice(("api", "web", "batch"))},
+            )
             yield _edge(subnet, instance)
             if groups:
                 yield _edge(groups[i % len(groups)], instance)
             if i < size.volumes:
                 volume_id = f"vol-{rng.getrandbits(60):015x}"
                 volume = f"{region}/{volume_id}"
-                yield _node(volume, "aws_ec2_volume", volume_id, f"data-{i}", "2023-05-01T00:00:00Z",
-                            arn=f"{arn}:volume/{volume_id}", volume_size=rng.choice((8, 100, 500)),
-                            volume_type="gp3", volume_status="in-use", volume_encrypted=rng.random() < 0.7)  # fmt: skip
+                yield _node(
+                    volume,
+                    "aws_ec2_volume",
+                    volume_id,
+                    f"data-{i}",
+                    "2023-05-01T00:00:00Z",
+                    arn=f"{arn}:volume/{volume_id}",
+                    volume_size=rng.choice((8, 100, 500)),
+                    volume_type="gp3",
+                    volume_status="in-use",
+                    volume_encrypted=rng.random() < 0.7,
+                )
                 yield _edge(instance, volume)
         for i in range(size.instances, size.volumes):
             volume_id = f"vol-{rng.getrandbits(60):015x}"
             volume = f"{region}/{volume_id}"
-            yield _node(volume, "aws_ec2_volume", volume_id, f"orphan-{i}", "2023-05-01T00:00:00Z",
-                        arn=f"{arn}:volume/{volume_id}", volume_size=20, volume_type="gp2",
-                        volume_status="available", volume_encrypted=False)  # fmt: skip
+            yield _node(
+                volume,
+                "aws_ec2_volume",
+                volume_id,
+                f"orphan-{i}",
+                "2023-05-01T00:00:00Z",
+                arn=f"{arn}:volume/{volume_id}",
+                volume_size=20,
+                volume_type="gp2",
+                volume_status="available",
+                volume_encrypted=False,
+            )
             yield _edge(region, volume)

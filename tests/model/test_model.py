@@ -21,8 +21,15 @@ def test_security_group_has_resotos_properties() -> None:
     permissions = props["group_ip_permissions"]
     assert isinstance(permissions, ListOf) and isinstance(permissions.item, Struct)
     fields = {f.name for f in permissions.item.fields}
-    assert fields == {"from_port", "to_port", "ip_protocol", "ip_ranges", "ipv6_ranges", "prefix_list_ids",
-                      "user_id_group_pairs"}  # fmt: skip
+    assert fields == {
+        "from_port",
+        "to_port",
+        "ip_protocol",
+        "ip_ranges",
+        "ipv6_ranges",
+        "prefix_list_ids",
+        "user_id_group_pairs",
+    }
     assert props["ctime"] == DATETIME
 
 
@@ -31,8 +38,19 @@ def test_base_kinds() -> None:
     assert "resource" in MODEL.kinds_of("aws_ec2_instance")
     assert {"aws_ec2_instance"} <= set(MODEL.subkinds("instance"))
     assert {p.name: p.type for p in MODEL.props_of("aws_ec2_instance")}["instance_cores"] == FLOAT
-    for required in ("cloud", "account", "region", "zone", "resource", "security_group", "instance", "network",
-                     "aws_account", "aws_region", "aws_vpc"):  # fmt: skip
+    for required in (
+        "cloud",
+        "account",
+        "region",
+        "zone",
+        "resource",
+        "security_group",
+        "instance",
+        "network",
+        "aws_account",
+        "aws_region",
+        "aws_vpc",
+    ):
         assert required in MODEL.kinds
 
 

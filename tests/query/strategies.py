@@ -12,7 +12,21 @@ from cloudsift.query.ast import Duration, Path
 from tests.estate import Edge, frame, node
 
 ALPHABET = "aAbBzZ-_. 0/:éÉü中"
-WORDS = ["-1", "tcp", "udp", "0.0.0.0/0", "10.0.0.0/8", "alice", "Bob", "bob", "Web", "é", "", "10.1.2.3", "a"]
+WORDS = [
+    "-1",
+    "tcp",
+    "udp",
+    "0.0.0.0/0",
+    "10.0.0.0/8",
+    "alice",
+    "Bob",
+    "bob",
+    "Web",
+    "é",
+    "",
+    "10.1.2.3",
+    "a",
+]
 DATES = ["2020-01-01T00:00:00Z", "2026-11-27T10:00:00Z", "2026-06-01T00:00:00+02:00", "2026-11-28T11:59:00Z"]
 KINDS = ["aws_ec2_security_group", "aws_ec2_instance", "aws_ec2_volume"]
 
@@ -23,7 +37,9 @@ json_scalars = st.one_of(
 )
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "b"]), inner, max_size=2)
+    ),
     max_leaves=6,
 )
 
@@ -56,10 +72,15 @@ common = {
     "x_extra": json_values,
 }
 resources = {
-    "aws_ec2_security_group": _fields(group_ip_permissions=st.lists(permission, max_size=3), description=texts, **common),
-    "aws_ec2_instance": _fields(instance_cores=st.sampled_from([1, 2.5, 16.0]), instance_type=texts,
-                                instance_private_ip_address=st.sampled_from(["10.1.2.3", "192.168.0.1", "10.0.0.256", "x"]),
-                                **common),  # fmt: skip
+    "aws_ec2_security_group": _fields(
+        group_ip_permissions=st.lists(permission, max_size=3), description=texts, **common
+    ),
+    "aws_ec2_instance": _fields(
+        instance_cores=st.sampled_from([1, 2.5, 16.0]),
+        instance_type=texts,
+        instance_private_ip_address=st.sampled_from(["10.1.2.3", "192.168.0.1", "10.0.0.256", "x"]),
+        **common,
+    ),
     "aws_ec2_volume": _fields(volume_size=st.integers(0, 500), volume_encrypted=st.booleans(), **common),
 }
 
@@ -90,20 +111,34 @@ Values = st.SearchStrategy[Any]
 string_values: Values = texts
 number_values: Values = st.sampled_from([0, 1, 2, 2.5, 16, 22, 443, -1, 100])
 date_values: Values = st.one_of(
-    st.sampled_from(DATES), st.sampled_from(["-1d", "-3d", "-400d", "1d", "-5h"]).map(_duration := (lambda t: t))
+    st.sampled_from(DATES),
+    st.sampled_from(["-1d", "-3d", "-400d", "1d", "-5h"]).map(_duration := (lambda t: t)),
 )
 PATHS: list[tuple[str, Values]] = [
-    ("name", string_values), ("instance_type", string_values), ("instance_cores", number_values),
-    ("volume_size", number_values), ("volume_encrypted", st.booleans()), ("ctime", date_values),
-    ("tags.owner", string_values), ("group_ip_permissions[*].ip_protocol", string_values),
-    ("group_ip_permissions[*].from_port", number_values), ("group_ip_permissions[*].ip_ranges[*].cidr_ip", string_values),
-    ("group_ip_permissions[0].ip_protocol", string_values), ("x_extra", json_scalars), ("x_extra.a", json_scalars),
-    ("x_extra[*].a", json_scalars), ("x_extra[1]", json_scalars), ("account.name", string_values),
-    ("/kinds", st.sampled_from(["resource", "volume", "aws_ec2_instance"])), ("/id", st.sampled_from(["n1", "n2", "reg"])),
+    ("name", string_values),
+    ("instance_type", string_values),
+    ("instance_cores", number_values),
+    ("volume_size", number_values),
+    ("volume_encrypted", st.booleans()),
+    ("ctime", date_values),
+    ("tags.owner", string_values),
+    ("group_ip_permissions[*].ip_protocol", string_values),
+    ("group_ip_permissions[*].from_port", number_values),
+    ("group_ip_permissions[*].ip_ranges[*].cidr_ip", string_values),
+    ("group_ip_permissions[0].ip_protocol", string_values),
+    ("x_extra", json_scalars),
+    ("x_extra.a", json_scalars),
+    ("x_extra[*].a", json_scalars),
+    ("x_extra[1]", json_scalars),
+    ("account.name", string_values),
+    ("/kinds", st.sampled_from(["resource", "volume", "aws_ec2_instance"])),
+    ("/id", st.sampled_from(["n1", "n2", "reg"])),
     ("kind", st.sampled_from(KINDS)),
-]  # fmt: skip
+]
 ELEMENT_PATHS: list[tuple[str, Values]] = [
-    ("ip_protocol", string_values), ("from_port", number_values), ("ip_ranges[*].cidr_ip", string_values),
+    ("ip_protocol", string_values),
+    ("from_port", number_values),
+    ("ip_ranges[*].cidr_ip", string_values),
 ]
 REGEXES = ["^a", "b$", "A.c", "[0-9]+", "tcp|udp", "é", "^$", "0/0"]
 ORDER_OPS = ["<", "<=", ">", ">="]
@@ -173,22 +208,32 @@ simple_terms = st.one_of(
 )
 terms = st.recursive(simple_terms, _combine, max_leaves=5)
 navigations = st.builds(
-    lambda start, span, edges, direction: ast.Navigation(start, None if span is None else start + span, edges, direction),
-    st.integers(0, 2), st.one_of(st.none(), st.integers(0, 2)),
-    st.sampled_from([("default",), ("delete",), ("default", "delete")]), st.sampled_from(["out", "in", "inout"]),
-)  # fmt: skip
+    lambda start, span, edges, direction: ast.Navigation(
+        start, None if span is None else start + span, edges, direction
+    ),
+    st.integers(0, 2),
+    st.one_of(st.none(), st.integers(0, 2)),
+    st.sampled_from([("default",), ("delete",), ("default", "delete")]),
+    st.sampled_from(["out", "in", "inout"]),
+)
 with_clauses = st.builds(
     lambda kind, navigation, term, count: ast.WithClause(
         kind, navigation, term, ">=" if kind == "count" else ">", count if kind == "count" else 0
     ),
-    st.sampled_from(["empty", "any", "count"]), navigations, st.one_of(st.none(), simple_terms), st.integers(0, 3),
-)  # fmt: skip
+    st.sampled_from(["empty", "any", "count"]),
+    navigations,
+    st.one_of(st.none(), simple_terms),
+    st.integers(0, 3),
+)
 SORT_PATHS = ["name", "instance_cores", "ctime", "volume_size", "x_extra", "account.name", "volume_encrypted"]
 sorts = st.lists(
-    st.builds(ast.SortItem, st.sampled_from(SORT_PATHS).map(Path.of), st.sampled_from(["asc", "desc"])), max_size=2
+    st.builds(ast.SortItem, st.sampled_from(SORT_PATHS).map(Path.of), st.sampled_from(["asc", "desc"])),
+    max_size=2,
 ).map(tuple)
 limits = st.one_of(st.none(), st.builds(ast.Limit, st.integers(0, 4), st.integers(0, 2)))
-parts = st.builds(ast.Part, st.one_of(st.none(), terms), st.one_of(st.none(), st.none(), with_clauses), sorts, limits)
+parts = st.builds(
+    ast.Part, st.one_of(st.none(), terms), st.one_of(st.none(), st.none(), with_clauses), sorts, limits
+)
 
 
 @st.composite
@@ -200,12 +245,32 @@ def queries(draw: st.DrawFn) -> ast.Query:
 
 aggregates = st.builds(
     ast.Aggregate,
-    st.lists(st.sampled_from(["kind", "account.name", "instance_type", "volume_encrypted", "x_extra"]), max_size=2,
-             unique=True).map(lambda ps: tuple(ast.AggregateVariable(Path.of(p), f"g{i}") for i, p in enumerate(ps))),
-    st.lists(st.sampled_from([("sum", 1), ("count", "volume_size"), ("min", "ctime"), ("max", "instance_cores"),
-                              ("avg", "volume_size"), ("sum", "volume_size"), ("min", "name")]), min_size=1, max_size=3,
-             unique=True).map(lambda fs: tuple(
-                 ast.AggregateFunction(f, a if isinstance(a, int) else Path.of(a), f"f{i}") for i, (f, a) in enumerate(fs))),
-)  # fmt: skip
+    st.lists(
+        st.sampled_from(["kind", "account.name", "instance_type", "volume_encrypted", "x_extra"]),
+        max_size=2,
+        unique=True,
+    ).map(lambda ps: tuple(ast.AggregateVariable(Path.of(p), f"g{i}") for i, p in enumerate(ps))),
+    st.lists(
+        st.sampled_from(
+            [
+                ("sum", 1),
+                ("count", "volume_size"),
+                ("min", "ctime"),
+                ("max", "instance_cores"),
+                ("avg", "volume_size"),
+                ("sum", "volume_size"),
+                ("min", "name"),
+            ]
+        ),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    ).map(
+        lambda fs: tuple(
+            ast.AggregateFunction(f, a if isinstance(a, int) else Path.of(a), f"f{i}")
+            for i, (f, a) in enumerate(fs)
+        )
+    ),
+)
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)

@@ -13,38 +13,77 @@ from cloudsift.store.base import Store
 from tests.estate import Edge, frame, lines, node, reference_graph, reference_ids
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
-SEED = ('is(aws_ec2_security_group) and group_ip_permissions[*].{ip_protocol="-1" and '
-        '(ip_ranges[*].cidr_ip="0.0.0.0/0" or ipv6_ranges[*].cidr_ipv6="::/0")}')  # fmt: skip
+SEED = (
+    'is(aws_ec2_security_group) and group_ip_permissions[*].{ip_protocol="-1" and '
+    '(ip_ranges[*].cidr_ip="0.0.0.0/0" or ipv6_ranges[*].cidr_ipv6="::/0")}'
+)
 
 
-def perm(protocol: str, cidr: str | None = None, cidr6: str | None = None, port: int | None = None) -> dict[str, Any]:
-    return {"ip_protocol": protocol, "from_port": port, "to_port": port,
-            "ip_ranges": [{"cidr_ip": cidr}] if cidr else [], "ipv6_ranges": [{"cidr_ipv6": cidr6}] if cidr6 else []}  # fmt: skip
+def perm(
+    protocol: str, cidr: str | None = None, cidr6: str | None = None, port: int | None = None
+) -> dict[str, Any]:
+    return {
+        "ip_protocol": protocol,
+        "from_port": port,
+        "to_port": port,
+        "ip_ranges": [{"cidr_ip": cidr}] if cidr else [],
+        "ipv6_ranges": [{"cidr_ipv6": cidr6}] if cidr6 else [],
+    }
 
 
 def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
     nodes, edges = frame()
     extra = [
-        node("sg-open", "aws_ec2_security_group", group_ip_permissions=[perm("-1", cidr="0.0.0.0/0")],
-             tags={"owner": "alice"}, ctime="2026-11-27T00:00:00Z"),
-        node("sg-v6", "aws_ec2_security_group", group_ip_permissions=[perm("tcp", cidr="10.0.0.0/8", port=22),
-             perm("-1", cidr6="::/0")], tags={"owner": "Bob"}, ctime="2026-01-01T00:00:00Z"),
-        node("sg-split", "aws_ec2_security_group", group_ip_permissions=[perm("-1", cidr="10.0.0.0/8"),
-             perm("tcp", cidr="0.0.0.0/0", port=443)], ctime="2020-01-01T00:00:00Z"),
+        node(
+            "sg-open",
+            "aws_ec2_security_group",
+            group_ip_permissions=[perm("-1", cidr="0.0.0.0/0")],
+            tags={"owner": "alice"},
+            ctime="2026-11-27T00:00:00Z",
+        ),
+        node(
+            "sg-v6",
+            "aws_ec2_security_group",
+            group_ip_permissions=[perm("tcp", cidr="10.0.0.0/8", port=22), perm("-1", cidr6="::/0")],
+            tags={"owner": "Bob"},
+            ctime="2026-01-01T00:00:00Z",
+        ),
+        node(
+            "sg-split",
+            "aws_ec2_security_group",
+            group_ip_permissions=[perm("-1", cidr="10.0.0.0/8"), perm("tcp", cidr="0.0.0.0/0", port=443)],
+            ctime="2020-01-01T00:00:00Z",
+        ),
         node("sg-empty", "aws_ec2_security_group", group_ip_permissions=[], description="no rules"),
         node("sg-missing", "aws_ec2_security_group", name="Web-Server"),
-        node("i-big", "aws_ec2_instance", instance_cores=16.0, instance_type="r5.4xlarge",
-             instance_private_ip_address="10.1.2.3", labels=["a", "b"]),
-        node("i-small", "aws_ec2_instance", instance_cores=2.0, instance_type="t3.micro",
-             instance_private_ip_address="192.168.0.1", labels=[]),
+        node(
+            "i-big",
+            "aws_ec2_instance",
+            instance_cores=16.0,
+            instance_type="r5.4xlarge",
+            instance_private_ip_address="10.1.2.3",
+            labels=["a", "b"],
+        ),
+        node(
+            "i-small",
+            "aws_ec2_instance",
+            instance_cores=2.0,
+            instance_type="t3.micro",
+            instance_private_ip_address="192.168.0.1",
+            labels=[],
+        ),
         node("vol-1", "aws_ec2_volume", volume_size=100, volume_encrypted=True),
         node("vol-2", "aws_ec2_volume", volume_size=8, volume_encrypted=False),
-    ]  # fmt: skip
+    ]
     nodes += extra
     for sg in ("sg-open", "sg-v6", "sg-split", "sg-empty", "sg-missing", "i-big", "i-small"):
         edges.append(("reg", sg, "default"))
-    edges += [("i-big", "vol-1", "default"), ("i-small", "vol-2", "default"), ("sg-open", "i-big", "default"),
-              ("i-big", "vol-2", "delete")]  # fmt: skip
+    edges += [
+        ("i-big", "vol-1", "default"),
+        ("i-small", "vol-2", "default"),
+        ("sg-open", "i-big", "default"),
+        ("i-big", "vol-2", "delete"),
+    ]
     return nodes, edges
 
 
@@ -58,7 +97,7 @@ CASES = [
     ("not is(aws_ec2_security_group) and is(instance)", ["i-big", "i-small"]),
     ("not (is(aws_ec2_security_group) or is(resource)) and is(aws_ec2_volume)", []),
     # != matches a missing property; == null matches it too
-    ("is(security_group) and description != \"no rules\"", ["sg-missing", "sg-open", "sg-split", "sg-v6"]),
+    ('is(security_group) and description != "no rules"', ["sg-missing", "sg-open", "sg-split", "sg-v6"]),
     ("is(security_group) and description == null", ["sg-missing", "sg-open", "sg-split", "sg-v6"]),
     ("is(security_group) and description != null", ["sg-empty"]),
     # in / not in with null
@@ -66,43 +105,62 @@ CASES = [
     ("is(security_group) and tags.owner not in [alice]", ["sg-v6"]),
     ("is(security_group) and tags.owner in [alice, Bob]", ["sg-open", "sg-v6"]),
     # =~ is a case-insensitive search; !~ its negation for present values
-    ("name =~ \"^web\"", ["sg-missing"]),
-    ("is(security_group) and tags.owner !~ \"^b\"", ["sg-open"]),
+    ('name =~ "^web"', ["sg-missing"]),
+    ('is(security_group) and tags.owner !~ "^b"', ["sg-open"]),
     # durations against datetimes: relative to now
     ("ctime > -3d", ["sg-open"]),
     ("is(security_group) and age > 1y", ["sg-split"]),
     # the property's type decides: ip_protocol = -1 compares the string "-1"
     ("group_ip_permissions[*].ip_protocol = -1", ["sg-open", "sg-split", "sg-v6"]),
-    ("instance_cores > \"4\"", ["i-big"]),
+    ('instance_cores > "4"', ["i-big"]),
     # array modifiers; vacuous all on an empty array
-    ("is(security_group) and group_ip_permissions[*].ip_protocol all == \"-1\"", ["sg-empty", "sg-missing", "sg-open"]),
-    ("is(security_group) and group_ip_permissions[*].ip_protocol none == \"-1\"", ["sg-empty", "sg-missing"]),
-    ("is(security_group) and not group_ip_permissions[*].ip_protocol == tcp", ["sg-empty", "sg-missing", "sg-open"]),
+    (
+        'is(security_group) and group_ip_permissions[*].ip_protocol all == "-1"',
+        ["sg-empty", "sg-missing", "sg-open"],
+    ),
+    ('is(security_group) and group_ip_permissions[*].ip_protocol none == "-1"', ["sg-empty", "sg-missing"]),
+    (
+        "is(security_group) and not group_ip_permissions[*].ip_protocol == tcp",
+        ["sg-empty", "sg-missing", "sg-open"],
+    ),
     ("labels == a", ["i-big"]),
     ("is(instance) and labels all == a", ["i-small"]),
     ("group_ip_permissions[1].from_port == 443", ["sg-split"]),
     # a kind's base kind in is()
     ("is(volume)", ["vol-1", "vol-2"]),
     ("is(aws_ec2_volume, instance)", ["i-big", "i-small", "vol-1", "vol-2"]),
-    ("id(\"vol-2\", \"sg-open\")", ["sg-open", "vol-2"]),
+    ('id("vol-2", "sg-open")', ["sg-open", "vol-2"]),
     # full text, tags included, case-insensitive
-    ("\"BOB\"", ["sg-v6"]),
-    ("\"R5.4x\"", ["i-big"]),
+    ('"BOB"', ["sg-v6"]),
+    ('"R5.4x"', ["i-big"]),
     # functions
     ("has_key(tags, owner)", ["sg-open", "sg-v6"]),
-    ("in_subnet(instance_private_ip_address, \"10.0.0.0/8\")", ["i-big"]),
+    ('in_subnet(instance_private_ip_address, "10.0.0.0/8")', ["i-big"]),
     # ancestors and their shortcuts
     ("account == prod and region == us-east-1 and is(volume)", ["vol-1", "vol-2"]),
     ("/ancestors.account.reported.id == acc and is(instance)", ["i-big", "i-small"]),
     # navigation with depths and edge types
     ("is(aws_region) -[0:2]-> is(volume)", ["vol-1", "vol-2"]),
-    ("is(aws_region) -[0:2]-> all", ["i-big", "i-small", "reg", "sg-empty", "sg-missing", "sg-open", "sg-split", "sg-v6",
-                                      "vol-1", "vol-2"]),  # fmt: skip
-    ("id(\"vol-1\") <-- all", ["i-big"]),
-    ("id(\"vol-1\") <-[1:]- is(account)", ["acc"]),
-    ("id(\"i-big\") -delete-> all", ["vol-2"]),
-    ("id(\"i-big\") -default,delete-> is(volume)", ["vol-1", "vol-2"]),
-    ("id(\"i-big\") <--> all", ["reg", "sg-open", "vol-1"]),
+    (
+        "is(aws_region) -[0:2]-> all",
+        [
+            "i-big",
+            "i-small",
+            "reg",
+            "sg-empty",
+            "sg-missing",
+            "sg-open",
+            "sg-split",
+            "sg-v6",
+            "vol-1",
+            "vol-2",
+        ],
+    ),
+    ('id("vol-1") <-- all', ["i-big"]),
+    ('id("vol-1") <-[1:]- is(account)', ["acc"]),
+    ('id("i-big") -delete-> all', ["vol-2"]),
+    ('id("i-big") -default,delete-> is(volume)', ["vol-1", "vol-2"]),
+    ('id("i-big") <--> all', ["reg", "sg-open", "vol-1"]),
     # with(): what a traversal reaches
     ("is(instance) with(empty, <-- is(security_group))", ["i-small"]),
     ("is(security_group) with(any, --> is(instance))", ["sg-open"]),
@@ -122,7 +180,9 @@ def test_reference_evaluator(text: str, expected: list[str]) -> None:
     nodes, edges = golden_estate()
     bound = bind(parse_query(text), extra={"labels"}, now=NOW)
     result = reference_ids(bound, reference_graph(nodes, edges))
-    assert (sorted(result) if "sort" not in text else result) == (sorted(expected) if "sort" not in text else expected)
+    assert (sorted(result) if "sort" not in text else result) == (
+        sorted(expected) if "sort" not in text else expected
+    )
 
 
 def test_every_engine_agrees_with_the_reference(store: Store) -> None:
@@ -139,11 +199,15 @@ def test_every_engine_agrees_with_the_reference(store: Store) -> None:
 def test_aggregate(store: Store) -> None:
     nodes, edges = golden_estate()
     store.import_lines(lines(nodes, edges))
-    bound = store.bind("aggregate(kind, account.name as account: sum(1) as count, max(instance_cores) as cores): "
-                       "is(instance) or is(volume)")  # fmt: skip
+    bound = store.bind(
+        "aggregate(kind, account.name as account: sum(1) as count, max(instance_cores) as cores): "
+        "is(instance) or is(volume)"
+    )
     assert store.aggregate(bound) == [
         {"group": {"kind": "aws_ec2_instance", "account": "prod"}, "count": 2, "cores": 16},
         {"group": {"kind": "aws_ec2_volume", "account": "prod"}, "count": 2, "cores": None},
     ]
-    total = store.bind("aggregate(sum(volume_size) as size, count(volume_size) as n, avg(volume_size) as avg): all")
+    total = store.bind(
+        "aggregate(sum(volume_size) as size, count(volume_size) as n, avg(volume_size) as avg): all"
+    )
     assert store.aggregate(total) == [{"size": 108, "n": 2, "avg": 54}]

@@ -11,15 +11,19 @@ from cloudsift.query.parser import parse_query
 from tests.query.test_golden import CASES, SEED
 
 
-@pytest.mark.parametrize("text", [c[0] for c in CASES] + [
-    "aggregate(kind, /ancestors.region.reported.name as region: sum(1) as count): is(volume)",
-    "tags.`app.kubernetes.io/name` == x",
-    "a[*].{b[*].{c == 1} and d == 2}",
-    "is(a) <-default,delete[1:]- all",
-    "x in [1, 2.5, null, \"a b\"]",
-    "ctime > 2021-12-09",
-    "",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text",
+    [c[0] for c in CASES]
+    + [
+        "aggregate(kind, /ancestors.region.reported.name as region: sum(1) as count): is(volume)",
+        "tags.`app.kubernetes.io/name` == x",
+        "a[*].{b[*].{c == 1} and d == 2}",
+        "is(a) <-default,delete[1:]- all",
+        'x in [1, 2.5, null, "a b"]',
+        "ctime > 2021-12-09",
+        "",
+    ],
+)
 def test_canonical_text_round_trips(text: str) -> None:
     query = parse_query(text)
     assert parse_query(str(query)) == query
@@ -45,7 +49,9 @@ def test_values_keep_their_written_form() -> None:
     bound = bind(parse_query("group_ip_permissions[*].ip_protocol = -1")).parts[0].term
     assert bound.value == "-1"  # type: ignore[union-attr]
     duration = parse_query("ctime > -3d4h").parts[0].term
-    assert isinstance(duration, ast.Predicate) and duration.value == ast.Duration(-(3 * 86400 + 4 * 3600), "-3d4h")
+    assert isinstance(duration, ast.Predicate) and duration.value == ast.Duration(
+        -(3 * 86400 + 4 * 3600), "-3d4h"
+    )
 
 
 def test_seed_query_parses_into_a_context_term() -> None:
@@ -79,13 +85,16 @@ def test_parse_errors_point_at_the_character(text: str, position: int, message: 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("is(aws_ec2_securty_group)", "unknown kind 'aws_ec2_securty_group'. Did you mean 'aws_ec2_security_group'?"),
+        (
+            "is(aws_ec2_securty_group)",
+            "unknown kind 'aws_ec2_securty_group'. Did you mean 'aws_ec2_security_group'?",
+        ),
         ("grup_ip_permissions[*].ip_protocol == tcp", "Did you mean 'group_ip_permissions'?"),
         ("group_ip_permissions.ip_protocol == tcp", "is a list: write group_ip_permissions[*].ip_protocol"),
         ("group_ip_permissions[*].{ip_protcol == tcp}", "Did you mean 'ip_protocol'?"),
         ("instance_cores > abc", "expected a number"),
         ("ctime > yesterday", "expected a date/time"),
-        ("name =~ \"(\"", "invalid regular expression"),
+        ('name =~ "("', "invalid regular expression"),
         ("name < null", "null compares only with == and !="),
         ("name == [a, b]", "needs `in`"),
         ("tags == x", "can only be compared with null"),

@@ -19,8 +19,11 @@ from tests.estate import Edge, lines, reference_graph, reference_ids
 from tests.query.strategies import NOW, aggregates, estates, queries
 
 EXTRA = {"x_extra"}
-SETTINGS = settings(max_examples=int(os.environ.get("CLOUDSIFT_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                           HealthCheck.too_slow])  # fmt: skip
+SETTINGS = settings(
+    max_examples=int(os.environ.get("CLOUDSIFT_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def _load(engines: dict[str, Store], estate: tuple[list[dict[str, Any]], list[Edge]]) -> reference.Graph:
@@ -61,8 +64,9 @@ def _close(a: Any, b: Any) -> bool:
 
 @SETTINGS
 @given(estate=estates(), spec=aggregates, query=queries())
-def test_aggregate_matches_reference(engines: dict[str, Store], estate: Any, spec: ast.Aggregate,
-                                     query: ast.Query) -> None:  # fmt: skip
+def test_aggregate_matches_reference(
+    engines: dict[str, Store], estate: Any, spec: ast.Aggregate, query: ast.Query
+) -> None:
     graph = _load(engines, estate)
     bound = _bind(ast.Query(query.parts, query.navigations, spec))
     if bound is None:
@@ -76,10 +80,12 @@ def test_aggregate_matches_reference(engines: dict[str, Store], estate: Any, spe
             assert row.get("group") == want.get("group"), f"{name}: {bound.text}"
             for key in want:
                 if key != "group":
-                    assert _close(row[key], want[key]), f"{name}: {bound.text}: {key} {row[key]} != {want[key]}"
+                    assert _close(row[key], want[key]), (
+                        f"{name}: {bound.text}: {key} {row[key]} != {want[key]}"
+                    )
 
 
-@pytest.mark.parametrize("text", ["x_extra[*].a == 1 and not x_extra.b == null", "x_extra != \"a\""])
+@pytest.mark.parametrize("text", ["x_extra[*].a == 1 and not x_extra.b == null", 'x_extra != "a"'])
 def test_untyped_properties_stay_searchable(engines: dict[str, Store], text: str) -> None:
     from tests.estate import frame, node
 

@@ -20,7 +20,9 @@ def test_sample_estate_imports_with_ancestors(store: Store) -> None:
     assert summary.nodes == EstateSize().resources
     assert _count(store) == summary.nodes
     groups = list(store.search(store.bind("is(aws_ec2_security_group) and account.name == prod")))
-    assert groups and all(g["ancestors"]["account"]["reported"] == {"id": "123456789012", "name": "prod"} for g in groups)
+    assert groups and all(
+        g["ancestors"]["account"]["reported"] == {"id": "123456789012", "name": "prod"} for g in groups
+    )
     assert {g["ancestors"]["region"]["reported"]["name"] for g in groups} == {"us-east-1", "eu-central-1"}
     assert all(g["ancestors"]["cloud"]["reported"]["name"] == "aws" for g in groups)
 
@@ -29,19 +31,24 @@ def test_sample_estate_imports_with_ancestors(store: Store) -> None:
     ("bad", "message"),
     [
         (b'{"id": "x", "reported": {"kind": "aws_ec2_volum", "id": "x"}}', "unknown kind 'aws_ec2_volum'"),
-        (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x", "volume_size": "big"}}',
-         "volume_size should be a int"),
-        (b'{"id": "x", "reported": {"kind": "aws_ec2_security_group", "id": "x", "group_ip_permissions": '
-         b'[{"ip_ranges": [{"cidr_ip": 10}]}]}}', "group_ip_permissions[0].ip_ranges[0].cidr_ip should be a string"),
+        (
+            b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x", "volume_size": "big"}}',
+            "volume_size should be a int",
+        ),
+        (
+            b'{"id": "x", "reported": {"kind": "aws_ec2_security_group", "id": "x", "group_ip_permissions": '
+            b'[{"ip_ranges": [{"cidr_ip": 10}]}]}}',
+            "group_ip_permissions[0].ip_ranges[0].cidr_ip should be a string",
+        ),
         (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x", "ctime": "yesterday"}}', "ISO 8601"),
         (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x"', "malformed JSON"),
         (b'{"from": "reg", "to": "nowhere"}', "edge points at unknown node 'nowhere'"),
         (b'{"from": "reg", "to": "reg", "edge_type": "owns"}', "unknown edge_type 'owns'"),
         (b'{"id": "reg", "reported": {"kind": "aws_region", "id": "r2"}}', "appears twice (first on line 3)"),
         (b'{"id": "x", "reported": {"kind": "resource", "id": "x"}}', "kind 'resource' is abstract"),
-        (b'[1, 2]', "expected a JSON object"),
+        (b"[1, 2]", "expected a JSON object"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_line_is_named_and_nothing_is_imported(store: Store, bad: bytes, message: str) -> None:
     nodes, edges = frame()
     good = lines(nodes, edges)
@@ -67,9 +74,13 @@ def test_replace_replaces_what_the_files_clouds_held(store: Store) -> None:
     assert _count(store, "is(cloud)") == 2
     summary = store.import_lines(estate_lines(EstateSize(accounts=1, regions=1)), replace=True)
     assert summary.replaced == EstateSize(accounts=2, regions=2).resources
-    assert _count(store, "/ancestors.cloud.reported.name == aws") == EstateSize(accounts=1, regions=1).resources
+    assert (
+        _count(store, "/ancestors.cloud.reported.name == aws") == EstateSize(accounts=1, regions=1).resources
+    )
     assert _count(store, "/ancestors.cloud.reported.name == gcp") == 3  # another cloud is untouched
-    assert _count(store, "is(aws_account) and cloud == aws --> all") == 1  # no edges left dangling from the old estate
+    assert (
+        _count(store, "is(aws_account) and cloud == aws --> all") == 1
+    )  # no edges left dangling from the old estate
 
 
 def test_merge_without_replace_updates_nodes_by_id(store: Store) -> None:
@@ -77,7 +88,9 @@ def test_merge_without_replace_updates_nodes_by_id(store: Store) -> None:
     nodes.append(node("v", "aws_ec2_volume", volume_size=1))
     edges.append(("reg", "v", "default"))
     store.import_lines(lines(nodes, edges))
-    store.import_lines([orjson.dumps(node("v", "aws_ec2_volume", volume_size=2)), b'{"from": "reg", "to": "v"}'])
+    store.import_lines(
+        [orjson.dumps(node("v", "aws_ec2_volume", volume_size=2)), b'{"from": "reg", "to": "v"}']
+    )
     found = list(store.search(store.bind("is(volume)")))
     assert [f["reported"]["volume_size"] for f in found] == [2]
     assert found[0]["ancestors"]["region"]["reported"]["name"] == "us-east-1"  # parent found in the store
@@ -96,7 +109,9 @@ def test_properties_outside_the_model_are_kept_and_searchable(store: Store) -> N
 
 def test_graph_root_lines_are_accepted(store: Store) -> None:
     nodes, edges = frame()
-    root = [b'{"id": "root", "reported": {"kind": "graph_root", "id": "root", "name": "root"}}',
-            b'{"from": "root", "to": "c"}']  # fmt: skip
+    root = [
+        b'{"id": "root", "reported": {"kind": "graph_root", "id": "root", "name": "root"}}',
+        b'{"from": "root", "to": "c"}',
+    ]
     store.import_lines([*root, *lines(nodes, edges)])
     assert _count(store) == 3

@@ -66,7 +66,7 @@ def _prop_type(annotation: Any) -> PropType:
 
 def _props_of(cls: type) -> list[Prop]:
     hints = typing.get_type_hints(cls)
-    own = cls.__dict__.get("__annotations__", {})
+    own = inspect.get_annotations(cls)
     docs: dict[str, str] = cls.__dict__.get("prop_docs", {})
     return [
         Prop(name, _prop_type(hints[name]), docs.get(name, ""))

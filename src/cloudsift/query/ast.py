@@ -18,7 +18,24 @@ Direction = Literal["out", "in", "inout"]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 KEYWORDS = frozenset(
-    "and or not all any none in with sort limit asc desc as true false null".split()
+    [
+        "and",
+        "or",
+        "not",
+        "all",
+        "any",
+        "none",
+        "in",
+        "with",
+        "sort",
+        "limit",
+        "asc",
+        "desc",
+        "as",
+        "true",
+        "false",
+        "null",
+    ]
 )
 
 
@@ -176,7 +193,9 @@ class CombinedTerm:
         return f"{self.left} {self.op} {right}"
 
 
-Term = AllTerm | IdTerm | IsTerm | Predicate | ContextTerm | FullTextTerm | FunctionTerm | NotTerm | CombinedTerm
+Term = (
+    AllTerm | IdTerm | IsTerm | Predicate | ContextTerm | FullTextTerm | FunctionTerm | NotTerm | CombinedTerm
+)
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ class Resolved:
 
     @property
     def typed(self) -> bool:
-        return self.root != "reported" and self.root != "element" or self.steps[0].type is not None
+        return (self.root != "reported" and self.root != "element") or self.steps[0].type is not None
 
 
 @dataclass(frozen=True)
@@ -176,8 +176,9 @@ class BoundQuery:
 class Binder:
     """Binds queries for one model, one set of extra (not modelled) property names and one `now`."""
 
-    def __init__(self, model: Model = MODEL, extra: Iterable[str] = (), now: dt.datetime | None = None,
-                 text: str = "") -> None:  # fmt: skip
+    def __init__(
+        self, model: Model = MODEL, extra: Iterable[str] = (), now: dt.datetime | None = None, text: str = ""
+    ) -> None:
         self.model = model
         self.extra = frozenset(extra)
         self.now = now or dt.datetime.now(dt.UTC)
@@ -188,7 +189,7 @@ class Binder:
 
     # ---- paths
 
-    def resolve(self, path: Path, element: PropType | None | Literal[False] = False) -> Resolved:
+    def resolve(self, path: Path, element: PropType | Literal[False] | None = False) -> Resolved:
         """Resolve a path at the node (element=False) or inside an array element of type `element`."""
         segments = list(path.segments)
         if element is not False:
@@ -205,11 +206,19 @@ class Binder:
                 return Resolved("kinds") if head.index is None else self._index_error(path)
             if head.name == "ancestors":
                 names = [s.name for s in segments]
-                if (len(names) == 4 and names[1] in ANCESTOR_LEVELS and names[2] == "reported"
-                        and names[3] in ("id", "name") and all(s.index is None for s in segments)):  # fmt: skip
+                if (
+                    len(names) == 4
+                    and names[1] in ANCESTOR_LEVELS
+                    and names[2] == "reported"
+                    and names[3] in ("id", "name")
+                    and all(s.index is None for s in segments)
+                ):
                     return Resolved("ancestor", ancestor=(names[1], names[3]))
-                raise self.error(f"unknown ancestor path {path}; use /ancestors.<cloud|account|region|zone>"
-                                 ".reported.<id|name>", path.pos)  # fmt: skip
+                raise self.error(
+                    f"unknown ancestor path {path}; use /ancestors.<cloud|account|region|zone>"
+                    ".reported.<id|name>",
+                    path.pos,
+                )
             raise self.error(f"unknown section in {path}; use /reported, /ancestors, /id or /kinds", path.pos)
         first = segments[0]
         if first.name in ANCESTOR_LEVELS and first.index is None and first.name not in self.extra:
@@ -224,10 +233,11 @@ class Binder:
     def _index_error(self, path: Path) -> Resolved:
         raise self.error(f"{path}: only [*] can follow /kinds", path.pos)
 
-    def _steps(self, segments: list[ast.Segment], element: PropType | None, path: Path,
-               in_element: bool) -> tuple[Step, ...]:  # fmt: skip
+    def _steps(
+        self, segments: list[ast.Segment], element: PropType | None, path: Path, in_element: bool
+    ) -> tuple[Step, ...]:
         steps: list[Step] = []
-        current: PropType | None | Literal["top"] = element if in_element else "top"
+        current: PropType | Literal["top"] | None = element if in_element else "top"
         untyped = in_element and element is None
         for i, segment in enumerate(segments):
             name = segment.name
@@ -241,20 +251,27 @@ class Binder:
                     if typ is None:
                         if name not in self.extra:
                             known = [*self.model.properties, *self.extra, "kind", *SYNTHETIC]
-                            raise self.error(f"unknown property {name!r}.{did_you_mean(name, known)}", path.pos)
+                            raise self.error(
+                                f"unknown property {name!r}.{did_you_mean(name, known)}", path.pos
+                            )
                         untyped = True
             elif isinstance(current, Struct):
                 prop = current.field(name)
                 if prop is None:
                     fields = [f.name for f in current.fields]
-                    raise self.error(f"{current.name} has no property {name!r}.{did_you_mean(name, fields)}"
-                                     f" It has: {', '.join(fields)}.", path.pos)  # fmt: skip
+                    raise self.error(
+                        f"{current.name} has no property {name!r}.{did_you_mean(name, fields)}"
+                        f" It has: {', '.join(fields)}.",
+                        path.pos,
+                    )
                 typ = prop.type
             elif isinstance(current, StringMap):
                 typ = STRING
             elif isinstance(current, ListOf):
                 before = ".".join(str(s) for s in segments[:i])
-                raise self.error(f"{before} is a list: write {before}[*].{name} for any of its elements", path.pos)
+                raise self.error(
+                    f"{before} is a list: write {before}[*].{name} for any of its elements", path.pos
+                )
             else:
                 before = ".".join(str(s) for s in segments[:i])
                 raise self.error(f"{before} is a {current}: it has no property {name!r}", path.pos)
@@ -309,13 +326,14 @@ class Binder:
             try:
                 return parse_datetime(value)
             except ValueError:
-                raise self.error(f"expected a date/time (2024-01-31T12:00:00Z) or a duration (-3d), got "
-                                 f"{value!r}", pos) from None  # fmt: skip
+                raise self.error(
+                    f"expected a date/time (2024-01-31T12:00:00Z) or a duration (-3d), got {value!r}", pos
+                ) from None
         raise self.error(f"expected a date/time or a duration, got {value!r}", pos)
 
     # ---- terms
 
-    def term(self, term: ast.Term | None, element: PropType | None | Literal[False] = False) -> BTerm:
+    def term(self, term: ast.Term | None, element: PropType | Literal[False] | None = False) -> BTerm:
         if term is None or isinstance(term, ast.AllTerm):
             return BAll()
         if isinstance(term, ast.CombinedTerm):
@@ -338,7 +356,9 @@ class Binder:
             kinds: set[str] = set()
             for name in term.kinds:
                 if name not in self.model.kinds:
-                    raise self.error(f"unknown kind {name!r}.{did_you_mean(name, self.model.kinds)}", term.pos)
+                    raise self.error(
+                        f"unknown kind {name!r}.{did_you_mean(name, self.model.kinds)}", term.pos
+                    )
                 kinds.update(self.model.subkinds(name))
             return BIs(tuple(sorted(kinds)))
         if isinstance(term, ast.IdTerm):
@@ -349,15 +369,23 @@ class Binder:
             return BFullText(term.text.lower())
         raise self.error(f"unsupported term {term}")
 
-    def predicate(self, term: ast.Predicate, element: PropType | None | Literal[False]) -> BTerm:
+    def predicate(self, term: ast.Predicate, element: PropType | Literal[False] | None) -> BTerm:
         path, op, value, raw = term.path, term.op, term.value, term.raw
         first = path.segments[0]
-        if (element is False and not path.absolute and len(path.segments) == 1 and first.index is None
-                and first.name in SYNTHETIC and first.name not in self.extra):  # fmt: skip
+        if (
+            element is False
+            and not path.absolute
+            and len(path.segments) == 1
+            and first.index is None
+            and first.name in SYNTHETIC
+            and first.name not in self.extra
+        ):
             if op not in _FLIP:
                 raise self.error(f"{first.name} compares with == != < <= > >= and a duration", term.pos)
             if value is not None and not isinstance(value, Duration):
-                raise self.error(f"{first.name} compares with a duration such as 30d, got {value!r}", term.pos)
+                raise self.error(
+                    f"{first.name} compares with a duration such as 30d, got {value!r}", term.pos
+                )
             resolved = self.resolve(Path((ast.Segment(SYNTHETIC[first.name]),)))
             since = None if value is None else self.now - dt.timedelta(seconds=value.seconds)
             return BPredicate(resolved, _FLIP[op], since, term.modifier or "any")
@@ -368,7 +396,7 @@ class Binder:
                 raise self.error(f"{op} needs a list: {path} {op} [a, b]", term.pos)
             coerced: object = tuple(self.coerce(v, None, typ, term.pos) for v in value)
         elif op in ("=~", "!~"):
-            if not isinstance(value, str) or raw is not None and not isinstance(value, str):
+            if not isinstance(value, str) or (raw is not None and not isinstance(value, str)):
                 raise self.error(f'{op} needs a regular expression in quotes: {path} {op} "^prod"', term.pos)
             if typ is not None and typ != STRING:
                 raise self.error(f"{path} is a {typ}: {op} matches strings only", term.pos)
@@ -383,7 +411,7 @@ class Binder:
             coerced = self.coerce(value, raw, typ, term.pos)
         return BPredicate(resolved, op, coerced, term.modifier or "any")
 
-    def function(self, term: ast.FunctionTerm, element: PropType | None | Literal[False]) -> BTerm:
+    def function(self, term: ast.FunctionTerm, element: PropType | Literal[False] | None) -> BTerm:
         resolved = self.resolve(term.path, element)
         typ = resolved.compare_type
         if term.name == "has_key":
@@ -391,15 +419,18 @@ class Binder:
                 raise self.error(f"has_key needs a map such as tags; {term.path} is a {typ}")
             return BFunction("has_key", resolved, keys=term.args)
         if typ is not None and typ != STRING:
-            raise self.error(f"in_subnet needs a string property holding an IP address; {term.path} is a {typ}")
+            raise self.error(
+                f"in_subnet needs a string property holding an IP address; {term.path} is a {typ}"
+            )
         try:
             network = ipaddress.ip_network(term.args[0], strict=False)
         except ValueError:
             raise self.error(f"in_subnet: {term.args[0]!r} is not a network such as 10.0.0.0/8") from None
         if not isinstance(network, ipaddress.IPv4Network):
             raise self.error("in_subnet supports IPv4 networks")
-        return BFunction("in_subnet", resolved, network=(int(network.network_address),
-                                                          int(network.broadcast_address)))  # fmt: skip
+        return BFunction(
+            "in_subnet", resolved, network=(int(network.network_address), int(network.broadcast_address))
+        )
 
     # ---- parts and queries
 
@@ -433,8 +464,12 @@ class Binder:
             if isinstance(fn.argument, Path):
                 resolved = self.sort_path(fn.argument)
                 typ = resolved.leaf_type
-                if fn.function in ("sum", "avg") and not (isinstance(typ, Scalar) and typ.name in ("int", "float")):
-                    raise self.error(f"{fn.function}() needs a number property; {fn.argument} is {typ or 'untyped'}")
+                if fn.function in ("sum", "avg") and not (
+                    isinstance(typ, Scalar) and typ.name in ("int", "float")
+                ):
+                    raise self.error(
+                        f"{fn.function}() needs a number property; {fn.argument} is {typ or 'untyped'}"
+                    )
                 functions.append(BAggregateFunction(fn.function, resolved, fn.name))
             else:
                 functions.append(BAggregateFunction(fn.function, fn.argument, fn.name))
@@ -457,8 +492,13 @@ def parse_datetime(text: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def bind(query: ast.Query, model: Model = MODEL, extra: Iterable[str] = (), now: dt.datetime | None = None,
-         text: str = "") -> BoundQuery:  # fmt: skip
+def bind(
+    query: ast.Query,
+    model: Model = MODEL,
+    extra: Iterable[str] = (),
+    now: dt.datetime | None = None,
+    text: str = "",
+) -> BoundQuery:
     return Binder(model, extra, now, text).query(query)
 
 

@@ -40,26 +40,69 @@ from cloudsift.query.ast import (
 
 _INT = re.compile(r"-?\d+\Z")
 _FLOAT = re.compile(r"-?\d+\.\d+([eE][+-]?\d+)?\Z")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(years|year|yr|y|months|month|mo|weeks|week|w|days|day|d|hours|hour|h|minutes|minute|min|m|seconds|second|s)")
+_DURATION_PART = re.compile(
+    r"(\d+(?:\.\d+)?)(years|year|yr|y|months|month|mo|weeks|week|w|days|day|d|hours|hour|h|minutes|minute|min|m|seconds|second|s)"
+)
 _DURATION = re.compile(r"[+-]?(" + _DURATION_PART.pattern + r")+\Z")
 _UNIT_SECONDS = {
-    "y": 365 * 86400, "yr": 365 * 86400, "year": 365 * 86400, "years": 365 * 86400,
-    "mo": 31 * 86400, "month": 31 * 86400, "months": 31 * 86400,
-    "w": 7 * 86400, "week": 7 * 86400, "weeks": 7 * 86400,
-    "d": 86400, "day": 86400, "days": 86400,
-    "h": 3600, "hour": 3600, "hours": 3600,
-    "min": 60, "m": 60, "minute": 60, "minutes": 60,
-    "s": 1, "second": 1, "seconds": 1,
-}  # fmt: skip
+    "y": 365 * 86400,
+    "yr": 365 * 86400,
+    "year": 365 * 86400,
+    "years": 365 * 86400,
+    "mo": 31 * 86400,
+    "month": 31 * 86400,
+    "months": 31 * 86400,
+    "w": 7 * 86400,
+    "week": 7 * 86400,
+    "weeks": 7 * 86400,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "h": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "min": 60,
+    "m": 60,
+    "minute": 60,
+    "minutes": 60,
+    "s": 1,
+    "second": 1,
+    "seconds": 1,
+}
 _TOKEN_NAMES = {
-    "NAME": "a property name", "BQNAME": "a `quoted` name", "STRING": 'a "string"', "VALUE_WORD": "a value",
-    "INT": "a whole number", "OP": "an operator (== != < <= > >= =~ !~ in, not in)", "NAV": "a navigation (-->)",
-    "LPAR": "'('", "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "LBRACE": "'{'", "RBRACE": "'}'",
-    "COMMA": "','", "DOT": "'.'", "COLON": "':'", "AND": "'and'", "OR": "'or'", "NOT": "'not'",
-    "ALL": "'all'", "WITH": "'with'", "SORT": "'sort'", "LIMIT": "'limit'", "AS": "'as'",
-    "MODIFIER": "any/all/none", "ORDER": "asc/desc", "TRUE": "true", "FALSE": "false", "NULL": "null",
-    "SLASH": "'/'", "STAR": "'*'", "$END": "the end of the query",
-}  # fmt: skip
+    "NAME": "a property name",
+    "BQNAME": "a `quoted` name",
+    "STRING": 'a "string"',
+    "VALUE_WORD": "a value",
+    "INT": "a whole number",
+    "OP": "an operator (== != < <= > >= =~ !~ in, not in)",
+    "NAV": "a navigation (-->)",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "COMMA": "','",
+    "DOT": "'.'",
+    "COLON": "':'",
+    "AND": "'and'",
+    "OR": "'or'",
+    "NOT": "'not'",
+    "ALL": "'all'",
+    "WITH": "'with'",
+    "SORT": "'sort'",
+    "LIMIT": "'limit'",
+    "AS": "'as'",
+    "MODIFIER": "any/all/none",
+    "ORDER": "asc/desc",
+    "TRUE": "true",
+    "FALSE": "false",
+    "NULL": "null",
+    "SLASH": "'/'",
+    "STAR": "'*'",
+    "$END": "the end of the query",
+}
 
 
 def parse_duration(text: str) -> Duration | None:
@@ -126,7 +169,9 @@ class _ToAst(Transformer[Token, Any]):
 
     def context(self, path: Path, _open: Token, term: Term) -> Term:
         if path.segments[-1].index != "*":
-            raise QueryError(f"a context term needs an array path ending in [*]: {path}[*].{{...}}", "", path.pos)
+            raise QueryError(
+                f"a context term needs an array path ending in [*]: {path}[*].{{...}}", "", path.pos
+            )
         return ContextTerm(path, term)
 
     def predicate(self, path: Path, modifier: Token | None, op: Token, value: Any) -> Term:
@@ -142,7 +187,8 @@ class _ToAst(Transformer[Token, Any]):
             kinds = [str(k) for a in arguments for k in (a if isinstance(a, tuple) else (a,))]
             if not kinds or not all(re.match(r"[A-Za-z_][A-Za-z0-9_]*\Z", k) for k in kinds):
                 raise QueryError("is() takes kind names: is(aws_ec2_instance)", "", name.start_pos)
-            return IsTerm(tuple(kinds), name.start_pos or -1)
+            pos = next((a.path.pos for a in arguments if isinstance(a, _BareName)), name.start_pos)
+            return IsTerm(tuple(kinds), -1 if pos is None else pos)
         if fn == "id":
             ids = [str(i) for a in arguments for i in (a if isinstance(a, tuple) else (a,))]
             if not ids:
@@ -151,15 +197,15 @@ class _ToAst(Transformer[Token, Any]):
         if fn in ("has_key", "in_subnet"):
             first = arguments[0].path if isinstance(arguments[0], _BareName) else arguments[0]
             if len(arguments) != 2 or not isinstance(first, Path):
-                raise QueryError(f"{fn}() takes a path and a value: {fn}(tags, \"owner\")", "", name.start_pos)
+                raise QueryError(f'{fn}() takes a path and a value: {fn}(tags, "owner")', "", name.start_pos)
             second = arguments[1]
             values = tuple(str(v) for v in second) if isinstance(second, tuple) else (str(second),)
             if fn == "in_subnet" and len(values) != 1:
-                raise QueryError('in_subnet() takes one network: in_subnet(ip, "10.0.0.0/8")', "", name.start_pos)
+                raise QueryError(
+                    'in_subnet() takes one network: in_subnet(ip, "10.0.0.0/8")', "", name.start_pos
+                )
             return FunctionTerm(fn, first, values)  # type: ignore[arg-type]
-        raise QueryError(
-            f"unknown function {fn!r}; known: is, id, has_key, in_subnet", "", name.start_pos
-        )
+        raise QueryError(f"unknown function {fn!r}; known: is, id, has_key, in_subnet", "", name.start_pos)
 
     def args(self, *items: Any) -> list[Any]:
         return [_arg(i) for i in items]
@@ -170,7 +216,7 @@ class _ToAst(Transformer[Token, Any]):
     def path(self, slash: Token | None, *segments: Segment) -> Path:
         first = segments[0]
         pos = slash.start_pos if slash is not None else getattr(first, "_pos", -1)
-        return Path(tuple(segments), slash is not None, pos)
+        return Path(tuple(segments), slash is not None, -1 if pos is None else int(pos))
 
     def segment(self, name: Token, index: Any) -> Segment:
         text = str(name)
@@ -207,8 +253,16 @@ class _ToAst(Transformer[Token, Any]):
     def pair(self, key: Token, value: Any) -> tuple[str, Value]:
         return (_unquote(key) if key.type == "STRING" else str(key), _plain(value))
 
-    def with_clause(self, _w: Token, name: Token, op: Token | None, count: Token | None, nav: Token,
-                    term: Term | None, nested: WithClause | None) -> WithClause:  # fmt: skip
+    def with_clause(
+        self,
+        _w: Token,
+        name: Token,
+        op: Token | None,
+        count: Token | None,
+        nav: Token,
+        term: Term | None,
+        nested: WithClause | None,
+    ) -> WithClause:
         kind = str(name)
         navigation = _navigation(nav)
         if kind in ("empty", "any") and op is None:
@@ -244,14 +298,20 @@ class _ToAst(Transformer[Token, Any]):
     def agg_fn(self, name: Token, argument: Any, _as: Token | None, alias: Token | None) -> AggregateFunction:
         fn = str(name)
         if fn not in ("sum", "count", "min", "max", "avg"):
-            raise QueryError(f"unknown aggregate function {fn!r}; known: sum, count, min, max, avg", "",
-                             name.start_pos)  # fmt: skip
+            raise QueryError(
+                f"unknown aggregate function {fn!r}; known: sum, count, min, max, avg", "", name.start_pos
+            )
         arg = int(argument) if isinstance(argument, Token) else argument
         return AggregateFunction(fn, arg, str(alias) if alias else None)  # type: ignore[arg-type]
 
 
 def _arg(item: Any) -> Any:
-    if isinstance(item, Path) and len(item.segments) == 1 and not item.absolute and item.segments[0].index is None:
+    if (
+        isinstance(item, Path)
+        and len(item.segments) == 1
+        and not item.absolute
+        and item.segments[0].index is None
+    ):
         return _BareName(item.segments[0].name, item)
     return item
 
@@ -280,14 +340,11 @@ def _navigation(token: Token) -> Navigation:
     for edge in edge_types:
         if edge not in ("default", "delete"):
             raise QueryError(f"unknown edge type {edge!r}; known: default, delete", "", token.start_pos)
-    if start is None:
-        lo, hi = 1, 1
-    else:
+    lo: int = 1
+    hi: int | None = 1
+    if start is not None:
         lo = int(start) if start else 0
-        if until is None:
-            hi: int | None = lo
-        else:
-            hi = int(until) if until else None
+        hi = lo if until is None else (int(until) if until else None)
     if hi is not None and hi < lo:
         raise QueryError(f"navigation depth [{lo}:{hi}] ends before it starts", "", token.start_pos)
     return Navigation(lo, hi, edge_types, direction)  # type: ignore[arg-type]
@@ -296,8 +353,14 @@ def _navigation(token: Token) -> Navigation:
 @cache
 def _lark() -> Lark:
     grammar = resources.files("cloudsift.query").joinpath("grammar.lark").read_text()
-    return Lark(grammar, start=["query", "aggregate_spec"], parser="lalr", lexer="contextual",
-                propagate_positions=False, maybe_placeholders=True)  # fmt: skip
+    return Lark(
+        grammar,
+        start=["query", "aggregate_spec"],
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=False,
+        maybe_placeholders=True,
+    )
 
 
 def _expected(names: set[str]) -> str:
@@ -316,17 +379,22 @@ def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
             raise QueryError(err.message, full_text, pos) from None
         raise
     except UnexpectedCharacters as e:
+        at = e.pos_in_stream or 0
         raise QueryError(
-            f"unexpected character {text[e.pos_in_stream]!r}; expected {_expected(set(e.allowed or ()))}",
-            full_text, e.pos_in_stream + offset,
-        ) from None  # fmt: skip
+            f"unexpected character {text[at]!r}; expected {_expected(set(e.allowed or ()))}",
+            full_text,
+            at + offset,
+        ) from None
     except UnexpectedToken as e:
         found = "the end of the query" if e.token.type == "$END" else repr(str(e.token))
         pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
-        raise QueryError(f"unexpected {found}; expected {_expected(set(e.expected))}", full_text,
-                         pos + offset) from None  # fmt: skip
+        raise QueryError(
+            f"unexpected {found}; expected {_expected(set(e.expected))}", full_text, pos + offset
+        ) from None
     except UnexpectedInput as e:
-        raise QueryError("cannot parse the query", full_text, getattr(e, "pos_in_stream", 0) + offset) from None
+        raise QueryError(
+            "cannot parse the query", full_text, getattr(e, "pos_in_stream", 0) + offset
+        ) from None
 
 
 def _split_aggregate(text: str) -> tuple[str, int, int] | None:

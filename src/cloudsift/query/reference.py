@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cloudsift.model.types import ListOf, Scalar
+from cloudsift.model.types import Scalar
+from cloudsift.query.ast import Navigation
 from cloudsift.query.binder import (
     BAggregate,
     BAll,
@@ -35,7 +36,6 @@ from cloudsift.query.binder import (
     Resolved,
     parse_datetime,
 )
-from cloudsift.query.ast import Navigation
 
 Doc = Mapping[str, Any]
 MAX_DEPTH = 64  # the deepest an open-ended navigation (-[1:]->) walks, in every engine
@@ -63,7 +63,9 @@ def path_values(path: Resolved, node: Doc, element: Any = None) -> list[Any]:
                 if isinstance(child, list):
                     following.extend(child)
             else:
-                following.append(child[step.index] if isinstance(child, list) and step.index < len(child) else None)
+                following.append(
+                    child[step.index] if isinstance(child, list) and step.index < len(child) else None
+                )
         current = following
     return current
 
@@ -171,8 +173,11 @@ def matches(term: BTerm, node: Doc, element: Any = None) -> bool:
         return True
     if isinstance(term, BCombined):
         left = matches(term.left, node, element)
-        return (left and matches(term.right, node, element)) if term.op == "and" else (
-            left or matches(term.right, node, element))  # fmt: skip
+        return (
+            (left and matches(term.right, node, element))
+            if term.op == "and"
+            else (left or matches(term.right, node, element))
+        )
     if isinstance(term, BNot):
         return not matches(term.term, node, element)
     if isinstance(term, BPredicate):
@@ -235,9 +240,11 @@ class Graph:
 def _with_ok(clause: BWith, node_id: str, graph: Graph) -> bool:
     reached = graph.navigate([node_id], clause.navigation)
     count = sum(
-        1 for r in reached
-        if matches(clause.term, graph.nodes[r]) and (clause.with_clause is None or _with_ok(clause.with_clause, r, graph))
-    )  # fmt: skip
+        1
+        for r in reached
+        if matches(clause.term, graph.nodes[r])
+        and (clause.with_clause is None or _with_ok(clause.with_clause, r, graph))
+    )
     if clause.kind == "empty":
         return count == 0
     if clause.kind == "any":
@@ -279,7 +286,11 @@ def _order(nodes: list[Doc], sort: Sequence[BSort]) -> list[Doc]:
     def key(node: Doc) -> tuple[Any, ...]:
         reported = node.get("reported") or {}
         keys = [_Key(sort_value(s.path, node), s.order == "desc") for s in sort]
-        keys += [_Key(reported.get("kind"), False), _Key(reported.get("name"), False), _Key(node.get("id"), False)]
+        keys += [
+            _Key(reported.get("kind"), False),
+            _Key(reported.get("name"), False),
+            _Key(node.get("id"), False),
+        ]
         return tuple(keys)
 
     return sorted(nodes, key=key)
@@ -287,9 +298,11 @@ def _order(nodes: list[Doc], sort: Sequence[BSort]) -> list[Doc]:
 
 def run_part(part: BPart, candidates: Iterable[str], graph: Graph) -> list[Doc]:
     selected = [
-        graph.nodes[n] for n in candidates
-        if matches(part.term, graph.nodes[n]) and (part.with_clause is None or _with_ok(part.with_clause, n, graph))
-    ]  # fmt: skip
+        graph.nodes[n]
+        for n in candidates
+        if matches(part.term, graph.nodes[n])
+        and (part.with_clause is None or _with_ok(part.with_clause, n, graph))
+    ]
     ordered = _order(selected, part.sort)
     if part.limit is not None:
         ordered = ordered[part.limit.offset : part.limit.offset + part.limit.count]
@@ -300,8 +313,9 @@ def search(query: BoundQuery, graph: Graph) -> list[Doc]:
     """The nodes a query selects, in its order."""
     current: list[Doc] = []
     for i, part in enumerate(query.parts):
-        candidates: Iterable[str] = graph.nodes if i == 0 else graph.navigate(
-            [n["id"] for n in current], query.navigations[i - 1])  # fmt: skip
+        candidates: Iterable[str] = (
+            graph.nodes if i == 0 else graph.navigate([n["id"] for n in current], query.navigations[i - 1])
+        )
         current = run_part(part, candidates, graph)
     return current
 
@@ -347,5 +361,3 @@ def _aggregate_one(function: str, argument: Resolved | int | float, members: lis
     if function == "avg":
         return sum(values) / len(values)
     return _plain(min(values) if function == "min" else max(values))
-
-

@@ -14,16 +14,26 @@ from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import SCHEMA_VERSION, Store, known_from_row, node_document
 from cloudsift.store.loader import Batch, Known
-from cloudsift.store.schema import ANCESTOR_COLUMNS, duckdb_type, json_transform_spec, property_column, typed_properties
+from cloudsift.store.schema import (
+    ANCESTOR_COLUMNS,
+    duckdb_type,
+    json_transform_spec,
+    property_column,
+    typed_properties,
+)
 from cloudsift.store.sql.compiler import Statement
 from cloudsift.store.sql.duckdb_dialect import DuckDBDialect
 
 _FETCH = 1000
 _BASE_COLUMNS = [
-    ("id", "VARCHAR NOT NULL"), ("kind", "VARCHAR NOT NULL"), ("kinds", "VARCHAR[] NOT NULL"),
-    ("reported", "JSON NOT NULL"), ("fulltext", "VARCHAR"), *[(c, "VARCHAR") for c in ANCESTOR_COLUMNS],
+    ("id", "VARCHAR NOT NULL"),
+    ("kind", "VARCHAR NOT NULL"),
+    ("kinds", "VARCHAR[] NOT NULL"),
+    ("reported", "JSON NOT NULL"),
+    ("fulltext", "VARCHAR"),
+    *[(c, "VARCHAR") for c in ANCESTOR_COLUMNS],
     ("cloud_node", "VARCHAR"),
-]  # fmt: skip
+]
 
 
 class DuckDBStore(Store):
@@ -45,17 +55,23 @@ class DuckDBStore(Store):
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         version = self.schema_version()
         if version > SCHEMA_VERSION:
-            raise StoreError(f"the store {self.path} has schema {version}; this cloudsift knows up to "
-                             f"{SCHEMA_VERSION}: upgrade cloudsift")  # fmt: skip
+            raise StoreError(
+                f"the store {self.path} has schema {version}; this cloudsift knows up to "
+                f"{SCHEMA_VERSION}: upgrade cloudsift"
+            )
         self.con.begin()
         try:
             if version < 1:
                 columns = ", ".join(f"{name} {typ}" for name, typ in _BASE_COLUMNS)
                 self.con.execute(f"CREATE TABLE nodes ({columns})")
-                self.con.execute("CREATE TABLE edges (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
-                                 "edge_type VARCHAR NOT NULL)")  # fmt: skip
+                self.con.execute(
+                    "CREATE TABLE edges (from_id VARCHAR NOT NULL, to_id VARCHAR NOT NULL, "
+                    "edge_type VARCHAR NOT NULL)"
+                )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
-            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+            )
             self._sync_property_columns()
             self.con.commit()
         except BaseException:
@@ -113,20 +129,24 @@ class DuckDBStore(Store):
     # ---- writing
 
     def _write(self, batch: Batch, replace: bool) -> int:
-        nodes = pa.table({
-            "id": pa.array(batch.ids, pa.string()),
-            "kind": pa.array(batch.kinds, pa.string()),
-            "kinds": pa.array(batch.kind_lists, pa.list_(pa.string())),
-            "reported": pa.array(batch.reported, pa.string()),
-            "fulltext": pa.array(batch.fulltext, pa.string()),
-            **{c: pa.array(batch.ancestors[c], pa.string()) for c in ANCESTOR_COLUMNS},
-            "cloud_node": pa.array(batch.cloud_nodes, pa.string()),
-        })  # fmt: skip
-        edges = pa.table({
-            "from_id": pa.array([e[0] for e in batch.edges], pa.string()),
-            "to_id": pa.array([e[1] for e in batch.edges], pa.string()),
-            "edge_type": pa.array([e[2] for e in batch.edges], pa.string()),
-        })  # fmt: skip
+        nodes = pa.table(
+            {
+                "id": pa.array(batch.ids, pa.string()),
+                "kind": pa.array(batch.kinds, pa.string()),
+                "kinds": pa.array(batch.kind_lists, pa.list_(pa.string())),
+                "reported": pa.array(batch.reported, pa.string()),
+                "fulltext": pa.array(batch.fulltext, pa.string()),
+                **{c: pa.array(batch.ancestors[c], pa.string()) for c in ANCESTOR_COLUMNS},
+                "cloud_node": pa.array(batch.cloud_nodes, pa.string()),
+            }
+        )
+        edges = pa.table(
+            {
+                "from_id": pa.array([e[0] for e in batch.edges], pa.string()),
+                "to_id": pa.array([e[1] for e in batch.edges], pa.string()),
+                "edge_type": pa.array([e[2] for e in batch.edges], pa.string()),
+            }
+        )
         props = list(typed_properties(self.model))
         base = [name for name, _ in _BASE_COLUMNS]
         columns = ", ".join([*base, *(property_column(p) for p in props)])
@@ -139,11 +159,17 @@ class DuckDBStore(Store):
             replaced = 0
             if replace and batch.clouds:
                 clouds = sorted(batch.clouds)
-                row = con.execute("SELECT count(*) FROM nodes WHERE cloud_node IN (SELECT unnest(?))", [clouds])
+                row = con.execute(
+                    "SELECT count(*) FROM nodes WHERE cloud_node IN (SELECT unnest(?))", [clouds]
+                )
                 replaced = int(row.fetchone()[0])  # type: ignore[index]
-                con.execute("CREATE TEMP TABLE gone AS SELECT id FROM nodes WHERE cloud_node IN (SELECT unnest(?))",
-                            [clouds])  # fmt: skip
-                con.execute("DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)")
+                con.execute(
+                    "CREATE TEMP TABLE gone AS SELECT id FROM nodes WHERE cloud_node IN (SELECT unnest(?))",
+                    [clouds],
+                )
+                con.execute(
+                    "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
+                )
                 con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
                 con.execute("DROP TABLE gone")
             con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming_nodes)")
@@ -176,4 +202,6 @@ def _q(name: str) -> str:
 
 
 def _same_type(existing: str, wanted: str) -> bool:
-    return existing.replace('"', "").replace(" ", "").upper() == wanted.replace('"', "").replace(" ", "").upper()
+    return (
+        existing.replace('"', "").replace(" ", "").upper() == wanted.replace('"', "").replace(" ", "").upper()
+    )

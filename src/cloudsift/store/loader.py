@@ -58,12 +58,16 @@ def type_error(value: Any, typ: PropType, where: str) -> str | None:
         name = typ.name
         ok = (
             (name == "string" and isinstance(value, str))
-            or (name == "int" and isinstance(value, int) and not isinstance(value, bool)
-                and _INT_RANGE[0] <= value <= _INT_RANGE[1])
+            or (
+                name == "int"
+                and isinstance(value, int)
+                and not isinstance(value, bool)
+                and _INT_RANGE[0] <= value <= _INT_RANGE[1]
+            )
             or (name == "float" and isinstance(value, int | float) and not isinstance(value, bool))
             or (name == "bool" and isinstance(value, bool))
             or (name == "datetime" and isinstance(value, str) and _valid_datetime(value))
-        )  # fmt: skip
+        )
         if ok:
             return None
         expected = "an ISO 8601 date/time string" if name == "datetime" else f"a {name}"
@@ -153,7 +157,9 @@ class GraphReader:
                 edge_lines.append((number, source, target, edge_type))
             else:
                 raise ImportError_('expected a node {"id", "reported"} or an edge {"from", "to"}', number)
-        unknown = sorted({n for _, s, t, _ in edge_lines for n in (s, t) if n not in nodes and n not in roots})
+        unknown = sorted(
+            {n for _, s, t, _ in edge_lines for n in (s, t) if n not in nodes and n not in roots}
+        )
         known = lookup(unknown) if unknown else {}
         seen_edges: set[tuple[str, str, str]] = set()
         for number, source, target, edge_type in edge_lines:
@@ -172,8 +178,15 @@ class GraphReader:
         self._ancestors(batch, nodes, parents, known)
         return batch
 
-    def _node(self, doc: dict[str, Any], number: int, batch: Batch, nodes: dict[str, _Node], roots: set[str],
-              reported_docs: list[dict[str, Any]]) -> None:  # fmt: skip
+    def _node(
+        self,
+        doc: dict[str, Any],
+        number: int,
+        batch: Batch,
+        nodes: dict[str, _Node],
+        roots: set[str],
+        reported_docs: list[dict[str, Any]],
+    ) -> None:
         node_id, reported = doc.get("id"), doc.get("reported")
         if not isinstance(node_id, str) or not node_id:
             raise ImportError_("a node needs an id (a non-empty string)", number)
@@ -189,7 +202,9 @@ class GraphReader:
             concrete = [k for k in self.model.subkinds(kind) if not self.model.kinds[k].abstract]
             raise ImportError_(f"kind {kind!r} is abstract; use one of {', '.join(concrete[:5])}", number)
         if node_id in nodes:
-            raise ImportError_(f"node id {node_id!r} appears twice (first on line {nodes[node_id].line})", number)
+            raise ImportError_(
+                f"node id {node_id!r} appears twice (first on line {nodes[node_id].line})", number
+            )
         rid, name = reported.get("id"), reported.get("name")
         for key, value in reported.items():
             if key == "kind":
@@ -212,11 +227,14 @@ class GraphReader:
         if kind == "cloud" or "cloud" in self.model.kinds_of(kind):
             batch.clouds.add(node_id)
 
-    def _ancestors(self, batch: Batch, nodes: dict[str, _Node], parents: dict[str, list[str]],
-                   known: dict[str, Known]) -> None:  # fmt: skip
+    def _ancestors(
+        self, batch: Batch, nodes: dict[str, _Node], parents: dict[str, list[str]], known: dict[str, Known]
+    ) -> None:
         done: dict[str, tuple[dict[str, tuple[str | None, str | None]], str | None]] = {}
 
-        def resolve(node_id: str, path: list[str]) -> tuple[dict[str, tuple[str | None, str | None]], str | None]:
+        def resolve(
+            node_id: str, path: list[str]
+        ) -> tuple[dict[str, tuple[str | None, str | None]], str | None]:
             if node_id in done:
                 return done[node_id]
             if node_id in known:
@@ -236,8 +254,11 @@ class GraphReader:
                     result.setdefault(key, value)
                 cloud_node = cloud_node or parent_cloud
             if cloud_node is None:
-                raise ImportError_(f"node {node_id!r} is not below a cloud: connect it with a default edge "
-                                   "from a node that is", node.line)  # fmt: skip
+                raise ImportError_(
+                    f"node {node_id!r} is not below a cloud: connect it with a default edge "
+                    "from a node that is",
+                    node.line,
+                )
             done[node_id] = (result, cloud_node)
             return done[node_id]
 

@@ -17,7 +17,8 @@ _FETCH = 1000
 _MIGRATIONS = {
     1: [
         "CREATE TABLE IF NOT EXISTS {s}.nodes (id text PRIMARY KEY, kind text NOT NULL, kinds text[] NOT NULL, "
-        "reported jsonb NOT NULL, fulltext text, " + ", ".join(f"{c} text" for c in ANCESTOR_COLUMNS)
+        "reported jsonb NOT NULL, fulltext text, "
+        + ", ".join(f"{c} text" for c in ANCESTOR_COLUMNS)
         + ", cloud_node text)",
         "CREATE INDEX IF NOT EXISTS nodes_kind ON {s}.nodes (kind)",
         "CREATE INDEX IF NOT EXISTS nodes_cloud_node ON {s}.nodes (cloud_node)",
@@ -26,7 +27,7 @@ _MIGRATIONS = {
         "CREATE INDEX IF NOT EXISTS edges_to ON {s}.edges (to_id)",
         "CREATE TABLE IF NOT EXISTS {s}.extra_properties (name text PRIMARY KEY)",
     ],
-}  # fmt: skip
+}
 _NODE_COPY = ("id", "kind", "kinds", "reported", "fulltext", *ANCESTOR_COLUMNS, "cloud_node")
 
 
@@ -39,7 +40,9 @@ class PostgresStore(Store):
         self.model = model
         self.schema = schema
         try:
-            self.conn = psycopg.connect(url, autocommit=False, options=f"-c search_path={schema} -c TimeZone=UTC")
+            self.conn = psycopg.connect(
+                url, autocommit=False, options=f"-c search_path={schema} -c TimeZone=UTC"
+            )
         except psycopg.Error as e:
             raise StoreError(f"cannot connect to PostgreSQL: {str(e).strip()}") from None
         self._migrate()
@@ -47,27 +50,33 @@ class PostgresStore(Store):
     def _migrate(self) -> None:
         with self.conn.transaction():
             self.conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-            self.conn.execute(f'CREATE TABLE IF NOT EXISTS "{self.schema}".meta (key text PRIMARY KEY, value text)')
+            self.conn.execute(
+                f'CREATE TABLE IF NOT EXISTS "{self.schema}".meta (key text PRIMARY KEY, value text)'
+            )
             version = self.schema_version()
             if version > SCHEMA_VERSION:
-                raise StoreError(f"the store has schema {version}; this cloudsift knows up to {SCHEMA_VERSION}")
+                raise StoreError(
+                    f"the store has schema {version}; this cloudsift knows up to {SCHEMA_VERSION}"
+                )
             for number in sorted(_MIGRATIONS):
                 if number > version:
                     for statement in _MIGRATIONS[number]:
-                        self.conn.execute(statement.format(s=f'"{self.schema}"'))  # type: ignore[arg-type]
+                        self.conn.execute(statement.format(s=f'"{self.schema}"'))
             self.conn.execute(
-                f'INSERT INTO "{self.schema}".meta VALUES (\'schema_version\', %s) '
+                f"INSERT INTO \"{self.schema}\".meta VALUES ('schema_version', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 [str(SCHEMA_VERSION)],
             )
 
     def schema_version(self) -> int:
-        row = self.conn.execute(f"SELECT value FROM \"{self.schema}\".meta WHERE key = 'schema_version'").fetchone()
+        row = self.conn.execute(
+            f"SELECT value FROM \"{self.schema}\".meta WHERE key = 'schema_version'"
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def _rows(self, statement: Statement) -> Iterator[tuple[Any, ...]]:
         with self.conn.transaction(), self.conn.cursor() as cursor:
-            cursor.execute(statement.sql, statement.params)  # type: ignore[arg-type]
+            cursor.execute(statement.sql, statement.params)
             while rows := cursor.fetchmany(_FETCH):
                 yield from rows
 
@@ -78,7 +87,8 @@ class PostgresStore(Store):
     def lookup(self, ids: list[str]) -> dict[str, Known]:
         with self.conn.transaction():
             rows = self.conn.execute(
-                f"SELECT id, kind, {', '.join(ANCESTOR_COLUMNS)}, cloud_node FROM nodes WHERE id = ANY(%s)", [ids]
+                f"SELECT id, kind, {', '.join(ANCESTOR_COLUMNS)}, cloud_node FROM nodes WHERE id = ANY(%s)",
+                [ids],
             ).fetchall()
         return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
 
@@ -91,21 +101,34 @@ class PostgresStore(Store):
         with self.conn.transaction():
             if replace and batch.clouds:
                 clouds = sorted(batch.clouds)
-                self.conn.execute("CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
-                                  [clouds])  # fmt: skip
+                self.conn.execute(
+                    "CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
+                    [clouds],
+                )
                 row = self.conn.execute("SELECT count(*) FROM gone").fetchone()
                 replaced = int(row[0]) if row else 0
-                self.conn.execute("DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)")
+                self.conn.execute(
+                    "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
+                )
                 self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
             self.conn.execute("CREATE TEMP TABLE incoming (LIKE nodes INCLUDING DEFAULTS) ON COMMIT DROP")
             with self.conn.cursor().copy(f"COPY incoming ({', '.join(_NODE_COPY)}) FROM STDIN") as copy:
                 for i in range(len(batch.ids)):
-                    copy.write_row((
-                        batch.ids[i], batch.kinds[i], batch.kind_lists[i], batch.reported[i], batch.fulltext[i],
-                        *(batch.ancestors[c][i] for c in ANCESTOR_COLUMNS), batch.cloud_nodes[i],
-                    ))  # fmt: skip
+                    copy.write_row(
+                        (
+                            batch.ids[i],
+                            batch.kinds[i],
+                            batch.kind_lists[i],
+                            batch.reported[i],
+                            batch.fulltext[i],
+                            *(batch.ancestors[c][i] for c in ANCESTOR_COLUMNS),
+                            batch.cloud_nodes[i],
+                        )
+                    )
             self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming)")
-            self.conn.execute(f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {', '.join(_NODE_COPY)} FROM incoming")
+            self.conn.execute(
+                f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {', '.join(_NODE_COPY)} FROM incoming"
+            )
             existing = self._existing_edges(batch)
             with self.conn.cursor().copy("COPY edges (from_id, to_id, edge_type) FROM STDIN") as copy:
                 for edge in batch.edges:
@@ -113,7 +136,8 @@ class PostgresStore(Store):
                         copy.write_row(edge)
             if batch.extra:
                 self.conn.cursor().executemany(
-                    "INSERT INTO extra_properties VALUES (%s) ON CONFLICT DO NOTHING", [(e,) for e in sorted(batch.extra)]
+                    "INSERT INTO extra_properties VALUES (%s) ON CONFLICT DO NOTHING",
+                    [(e,) for e in sorted(batch.extra)],
                 )
         return replaced
 

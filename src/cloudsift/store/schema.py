@@ -6,8 +6,16 @@ import json
 
 from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
 
-ANCESTOR_COLUMNS = tuple(f"{level}_{key}" for level in ("cloud", "account", "region", "zone") for key in ("id", "name"))
-_DUCK_SCALARS = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "datetime": "TIMESTAMPTZ"}
+ANCESTOR_COLUMNS = tuple(
+    f"{level}_{key}" for level in ("cloud", "account", "region", "zone") for key in ("id", "name")
+)
+_DUCK_SCALARS = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "datetime": "TIMESTAMPTZ",
+}
 
 
 def property_column(name: str) -> str:

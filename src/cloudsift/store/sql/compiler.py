@@ -72,8 +72,9 @@ class QueryCompiler:
         condition = self.terms.term(clause.term)
         if clause.with_clause is not None:
             reached = self._name("r")
-            self.ctes.append(f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= "
-                             f"{clause.navigation.start})")  # fmt: skip
+            self.ctes.append(
+                f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= {clause.navigation.start})"
+            )
             condition = f"({condition} AND {self._with(clause.with_clause, reached)})"
         counts = self._name("c")
         self.ctes.append(
@@ -96,7 +97,9 @@ class QueryCompiler:
             conditions.insert(0, f"n.id IN (SELECT id FROM {source})")
         if part.with_clause is not None:
             candidates = self._name("k")
-            self.ctes.append(f"{candidates}(id) AS (SELECT n.id FROM nodes n WHERE {' AND '.join(conditions)})")
+            self.ctes.append(
+                f"{candidates}(id) AS (SELECT n.id FROM nodes n WHERE {' AND '.join(conditions)})"
+            )
             conditions.append(self._with(part.with_clause, candidates))
         where = " AND ".join(conditions)
         order = ""
@@ -115,8 +118,10 @@ class QueryCompiler:
             if i > 0:
                 walk = self._walk(source or "", query.navigations[i - 1], per_origin=False)
                 reached = self._name("r")
-                self.ctes.append(f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= "
-                                 f"{query.navigations[i - 1].start})")  # fmt: skip
+                self.ctes.append(
+                    f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= "
+                    f"{query.navigations[i - 1].start})"
+                )
                 source = reached
             body = self._part(part, source, final=last)
             if last:
@@ -138,7 +143,9 @@ class QueryCompiler:
 
     def count(self, query: BoundQuery) -> Statement:
         body = self._selection(query)
-        return Statement(self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params.values)
+        return Statement(
+            self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params.values
+        )
 
     def aggregate(self, query: BoundQuery, spec: BAggregate) -> Statement:
         body = self._selection(query)

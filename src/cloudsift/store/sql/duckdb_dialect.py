@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from cloudsift.model import ListOf, PropType, Scalar, StringMap
-from cloudsift.store.schema import duckdb_type, property_column
+from cloudsift.model import PropType, Scalar, StringMap
+from cloudsift.store.schema import property_column
 from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
 
-_JSON_TYPES = {"string": "('VARCHAR')", "number": "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')", "bool": "('BOOLEAN')"}
+_JSON_TYPES = {
+    "string": "('VARCHAR')",
+    "number": "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT')",
+    "bool": "('BOOLEAN')",
+}
 
 
 def json_pointer(key: str) -> str:
@@ -76,8 +80,10 @@ class DuckDBDialect(Dialect):
 
     def has_key(self, expr: Expr, key: str, params: Params) -> str:
         if expr.mode == "json":
-            return (f"coalesce(json_type({expr.sql}) = 'OBJECT' AND "
-                    f"json_extract({expr.sql}, {params.add(json_pointer(key))}) IS NOT NULL, false)")  # fmt: skip
+            return (
+                f"coalesce(json_type({expr.sql}) = 'OBJECT' AND "
+                f"json_extract({expr.sql}, {params.add(json_pointer(key))}) IS NOT NULL, false)"
+            )
         return f"coalesce(map_contains({expr.sql}, {params.add(key)}), false)"
 
     def fulltext(self, phrase: str) -> str:
@@ -85,5 +91,3 @@ class DuckDBDialect(Dialect):
 
     def sort_text(self, expr: Expr) -> str:
         return f"(CASE WHEN json_type({expr.sql}) IN ('VARCHAR', 'BOOLEAN') THEN {expr.sql} ->> '$' END)"
-
-

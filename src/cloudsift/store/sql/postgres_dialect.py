@@ -5,7 +5,13 @@ from __future__ import annotations
 from cloudsift.model import PropType, Scalar
 from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
 
-_CASTS = {"string": "text", "int": "numeric", "float": "numeric", "bool": "boolean", "datetime": "timestamptz"}
+_CASTS = {
+    "string": "text",
+    "int": "numeric",
+    "float": "numeric",
+    "bool": "boolean",
+    "datetime": "timestamptz",
+}
 _JSON_TYPES = {"string": "string", "number": "number", "bool": "boolean"}
 
 
@@ -75,5 +81,7 @@ class PostgresDialect(Dialect):
         return f"(strpos(n.fulltext, {phrase}) > 0)"
 
     def sort_text(self, expr: Expr) -> str:
-        return (f"(CASE WHEN jsonb_typeof({expr.sql}) IN ('string', 'boolean') THEN "
-                f"({expr.sql} #>> '{{}}') END) COLLATE \"C\"")  # fmt: skip
+        return (
+            f"(CASE WHEN jsonb_typeof({expr.sql}) IN ('string', 'boolean') THEN "
+            f"({expr.sql} #>> '{{}}') END) COLLATE \"C\""
+        )

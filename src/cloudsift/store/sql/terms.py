@@ -52,13 +52,16 @@ class TermCompiler:
             return element, 0
         return None, 0
 
-    def over_values(self, path: Resolved, element: Expr | None, quantifier: Literal["any", "all"],
-                    test: Test) -> str:  # fmt: skip
+    def over_values(
+        self, path: Resolved, element: Expr | None, quantifier: Literal["any", "all"], test: Test
+    ) -> str:
         """SQL true when `quantifier` of the values the path yields satisfy `test`."""
         start, _ = self.root(path, element)
         return self._walk(start, list(path.steps), quantifier, test)
 
-    def _walk(self, expr: Expr | None, steps: list[object], quantifier: Literal["any", "all"], test: Test) -> str:
+    def _walk(
+        self, expr: Expr | None, steps: list[object], quantifier: Literal["any", "all"], test: Test
+    ) -> str:
         from cloudsift.query.binder import Step
 
         for i, step in enumerate(steps):
@@ -157,8 +160,10 @@ class TermCompiler:
             number = f"({octets[0]} * 16777216 + {octets[1]} * 65536 + {octets[2]} * 256 + {octets[3]})"
             valid = f"{is_string} AND {self.d.regex_full(text, self.params.add(IPV4_RE))}"
             inner = f"CASE WHEN greatest({', '.join(octets)}) <= 255 THEN {number} END"
-            return (f"coalesce(CASE WHEN {valid} THEN ({inner}) BETWEEN {self.params.add(low)} AND "
-                    f"{self.params.add(high)} ELSE false END, false)")  # fmt: skip
+            return (
+                f"coalesce(CASE WHEN {valid} THEN ({inner}) BETWEEN {self.params.add(low)} AND "
+                f"{self.params.add(high)} ELSE false END, false)"
+            )
 
         return test
 

@@ -1,0 +1,140 @@
+"""The console entry point: `cloudsift` (shell), `cloudsift -c LINE`, lines on stdin, `cloudsift demo`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+from cloudsift import __version__
+from cloudsift.errors import CloudsiftError, QueryError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cloudsift",
+        description="Search your cloud inventory and alert on what breaks your baseline.",
+        epilog="Without -c and with a terminal, cloudsift opens an interactive shell. "
+        "`cloudsift demo` runs the demo.",
+    )
+    parser.add_argument("-c", "--command", metavar="LINE", help="run one command line and exit")
+    parser.add_argument(
+        "--config", type=Path, help="the TOML config file (default ~/.config/cloudsift/config.toml)"
+    )
+    parser.add_argument(
+        "--home", type=Path, help="where the inventory lives (default ~/.local/share/cloudsift)"
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action="version", version=f"cloudsift {__version__}")
+    parser.add_argument("action", nargs="?", choices=["demo", "shell"], help="demo: run the demo")
+    parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def make_context(config_path: Path | None = None, home: Path | None = None, terminal: bool = False) -> Any:
+    from cloudsift.commands.base import Context
+    from cloudsift.config import load_config
+    from cloudsift.store.open import open_store
+
+    config = load_config(config_path, home)
+    width = os.get_terminal_size().columns if terminal else 120
+    return Context(config=config, open_store=lambda: open_store(config), terminal=terminal, width=width)
+
+
+def render(elements: Iterable[Any], out: TextIO, terminal: bool) -> None:
+    import orjson
+
+    from cloudsift.commands.output import Table
+
+    for element in elements:
+        if isinstance(element, Table):
+            _print_table(element, out, terminal)
+        elif isinstance(element, str):
+            out.write(element + "\n")
+        else:
+            out.write(orjson.dumps(element, option=orjson.OPT_INDENT_2).decode() + "\n")
+        out.flush()
+
+
+def _print_table(table: Any, out: TextIO, terminal: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(*table.header, box=None, header_style="bold", pad_edge=False)
+    for row in table.rows:
+        rich_table.add_row(*row)
+    Console(file=out, force_terminal=terminal, soft_wrap=True).print(rich_table)
+
+
+def report(error: BaseException, debug: bool, err: TextIO) -> int:
+    if isinstance(error, CloudsiftError):
+        if debug:
+            import traceback
+
+            traceback.print_exception(error, file=err)
+        prefix = "query error: " if isinstance(error, QueryError) else "error: "
+        err.write(prefix + error.render() + "\n")
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        err.write("interrupted\n")
+        return 130
+    import traceback
+
+    if debug:
+        traceback.print_exception(error, file=err)
+    else:
+        err.write(
+            f"internal error: {type(error).__name__}: {error}\n(run with --debug for the traceback; "
+            "this is a bug in cloudsift)\n"
+        )
+    return 3
+
+
+def run_one(ctx: Any, line: str, out: TextIO, err: TextIO, debug: bool) -> int:
+    from cloudsift.commands.pipeline import run_line
+
+    try:
+        render(run_line(line, ctx), out, ctx.terminal)
+    except BrokenPipeError:
+        # The reader (| head) went away: stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return 0
+    except BaseException as error:  # every failure becomes a message and an exit code
+        if isinstance(error, SystemExit | GeneratorExit):
+            raise
+        return report(error, debug, err)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.action == "demo":
+            from cloudsift.demo import run_demo
+
+            return run_demo(args, sys.stdout)
+        terminal = sys.stdout.isatty()
+        ctx = make_context(args.config, args.home, terminal=terminal and args.command is None)
+    except CloudsiftError as error:
+        return report(error, args.debug, sys.stderr)
+    try:
+        if args.command is not None:
+            return run_one(ctx, args.command, sys.stdout, sys.stderr, args.debug)
+        if sys.stdin.isatty() or args.action == "shell":
+            from cloudsift.shell import run_shell
+
+            return run_shell(ctx, args.debug)
+        status = 0
+        for line in sys.stdin:
+            if line.strip() and not line.lstrip().startswith("#"):
+                status = run_one(ctx, line.strip(), sys.stdout, sys.stderr, args.debug) or status
+        return status
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Commands joined with `|` into pipelines; each command is one class registered once."""
+
+from cloudsift.commands import inventory as _inventory  # noqa: F401
+from cloudsift.commands import output as _output  # noqa: F401
+from cloudsift.commands import search as _search  # noqa: F401
+from cloudsift.commands.base import COMMANDS, Command, Context
+from cloudsift.commands.pipeline import run_line
+
+__all__ = ["COMMANDS", "Command", "Context", "run_line"]

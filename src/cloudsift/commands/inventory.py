@@ -1,0 +1,192 @@
+"""Commands about the inventory itself: import, kinds, kind, help."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from cloudsift.commands.base import COMMANDS, Command, Context, Option, command
+from cloudsift.errors import UsageError
+from cloudsift.model import ListOf, PropType, Struct
+
+
+@command
+class ImportCommand(Command):
+    """Import a graph in Resoto's merge format (JSON Lines): node and edge lines.
+
+    Every line is checked first; one bad line imports nothing and names its line number.
+    `--replace` replaces everything the file's clouds held before. `import -` reads stdin.
+
+    Example: `import estate.jsonl --replace`
+    """
+
+    name = "import"
+    source = True
+    formatter = True
+    positional = "PATH|-"
+    options = (Option("--replace", "Replace what the file's clouds held before.", bool, False),)
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if len(self.rest) != 1:
+            raise UsageError("import needs one file (or - for standard input)")
+        target = self.rest[0]
+        if target == "-":
+            summary = ctx.store.import_lines(sys.stdin.buffer, replace=self.args["replace"])
+        else:
+            path = Path(target).expanduser()
+            if not path.is_file():
+                raise UsageError(f"import: no such file {target}")
+            with path.open("rb") as lines:
+                summary = ctx.store.import_lines(lines, replace=self.args["replace"])
+        yield str(summary)
+
+
+def _type_name(typ: PropType) -> str:
+    if isinstance(typ, ListOf):
+        return f"{_type_name(typ.item)}[]"
+    return str(typ)
+
+
+def _structs(typ: PropType, found: dict[str, Struct]) -> None:
+    if isinstance(typ, ListOf):
+        _structs(typ.item, found)
+    elif isinstance(typ, Struct) and typ.name not in found:
+        found[typ.name] = typ
+        for field in typ.fields:
+            _structs(field.type, found)
+
+
+@command
+class KindsCommand(Command):
+    """List the kinds of the data model with their base kinds; `--markdown` writes the reference.
+
+    Example: `kinds`
+    """
+
+    name = "kinds"
+    source = True
+    formatter = True
+    options = (Option("--markdown", "The whole model as a markdown reference.", bool, False),)
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        model = ctx.store.model if ctx._store is not None else _model()
+        if self.args["markdown"]:
+            yield "# Data model\n"
+            for name in sorted(model.kinds):
+                yield from _kind_markdown(name)
+            return
+        for name in sorted(model.kinds):
+            kind = model.kinds[name]
+            if name == "graph_root":
+                continue
+            bases = ", ".join(model.kinds_of(name)[1:])
+            yield f"{name}{' (abstract)' if kind.abstract else ''}{': ' + bases if bases else ''}"
+
+
+def _model() -> Any:
+    from cloudsift.model import MODEL
+
+    return MODEL
+
+
+def _kind_markdown(name: str) -> Iterator[str]:
+    model = _model()
+    kind = model.kind(name)
+    yield f"## {name}\n"
+    if kind.doc:
+        yield kind.doc + "\n"
+    bases = model.kinds_of(name)[1:]
+    if bases:
+        yield f"Base kinds: {', '.join(f'`{b}`' for b in bases)}\n"
+    props = model.props_of(name)
+    if props:
+        yield "| property | type | description |"
+        yield "|---|---|---|"
+        for prop in props:
+            yield f"| `{prop.name}` | {_type_name(prop.type)} | {prop.doc} |"
+        yield ""
+    structs: dict[str, Struct] = {}
+    for prop in props:
+        _structs(prop.type, structs)
+    for struct in structs.values():
+        yield (
+            f"`{struct.name}`: " + ", ".join(f"`{f.name}` {_type_name(f.type)}" for f in struct.fields) + "\n"
+        )
+
+
+@command
+class KindCommand(Command):
+    """Show one kind: its base kinds and every property with its type.
+
+    Example: `kind aws_ec2_security_group`
+    """
+
+    name = "kind"
+    source = True
+    formatter = True
+    positional = "NAME"
+    options = (Option("--markdown", "As markdown.", bool, False),)
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if len(self.rest) != 1:
+            raise UsageError("kind needs one kind name: kind aws_ec2_instance")
+        model = _model()
+        kind = model.kind(self.rest[0])
+        if self.args["markdown"]:
+            yield from _kind_markdown(kind.name)
+            return
+        yield f"{kind.name}: {kind.doc}" if kind.doc else kind.name
+        bases = model.kinds_of(kind.name)[1:]
+        if bases:
+            yield f"  base kinds: {', '.join(bases)}"
+        structs: dict[str, Struct] = {}
+        for prop in model.props_of(kind.name):
+            yield f"  {prop.name}: {_type_name(prop.type)}" + (f"  # {prop.doc}" if prop.doc else "")
+            _structs(prop.type, structs)
+        for struct in structs.values():
+            yield (
+                f"  {struct.name}: {{"
+                + ", ".join(f"{f.name}: {_type_name(f.type)}" for f in struct.fields)
+                + "}"
+            )
+
+
+@command
+class HelpCommand(Command):
+    """Show the commands, or one command's help.
+
+    Example: `help search`
+    """
+
+    name = "help"
+    source = True
+    formatter = True
+    positional = "[COMMAND]"
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if not self.rest:
+            yield "Commands (join them with |, separate lines with ;):"
+            for name, cls in COMMANDS.items():
+                yield f"  {name:<10} {cls.summary()}"
+            yield "help COMMAND shows one command."
+            return
+        cls = COMMANDS.get(self.rest[0])
+        usage = " ".join(
+            filter(
+                None,
+                [
+                    cls.name,
+                    *(f"[{o.name}{'' if o.kind is bool else ' ' + o.dest.upper()}]" for o in cls.options),
+                    cls.positional,
+                ],
+            )
+        )
+        yield f"usage: {usage}\n"
+        yield cls.help()
+        if cls.options:
+            yield "\nOptions:"
+            for option in cls.options:
+                names = ", ".join(filter(None, [option.short, option.name]))
+                yield f"  {names:<22} {option.help}"

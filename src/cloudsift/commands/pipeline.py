@@ -1,0 +1,105 @@
+"""A command line into pipelines: split on unquoted `|` and `;`, replace @NOW@-style placeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cloudsift.commands.base import COMMANDS, Command, Context
+from cloudsift.errors import UsageError
+
+_PLACEHOLDER = re.compile(
+    r"@(UTC|NOW|TODAY|YESTERDAY|TOMORROW|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)@"
+)
+_WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+
+
+def replace_placeholders(line: str, now: dt.datetime) -> str:
+    """@NOW@/@UTC@ is now (UTC), @TODAY@ today's date, @MONDAY@ the last Monday (today if it is one)."""
+
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in ("NOW", "UTC"):
+            return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        day = now.date()
+        if name == "YESTERDAY":
+            day -= dt.timedelta(days=1)
+        elif name == "TOMORROW":
+            day += dt.timedelta(days=1)
+        elif name in _WEEKDAYS:
+            day -= dt.timedelta(days=(day.weekday() - _WEEKDAYS.index(name)) % 7)
+        return day.isoformat()
+
+    return _PLACEHOLDER.sub(value, line)
+
+
+def split_unquoted(line: str, separators: str) -> list[tuple[str, int]]:
+    """Split at separators outside "…", '…' and `…`; returns (piece, offset of the piece in line)."""
+    pieces: list[tuple[str, int]] = []
+    start, quote, i = 0, "", 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\" and quote != "`":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in separators:
+            pieces.append((line[start:i], start))
+            start = i + 1
+        i += 1
+    if quote:
+        raise UsageError(f"unclosed {quote} in: {line}")
+    pieces.append((line[start:], start))
+    return pieces
+
+
+@dataclass
+class Pipeline:
+    commands: list[Command]
+
+    def run(self, ctx: Context) -> Iterator[Any]:
+        stream: Iterator[Any] = iter(())
+        for cmd in self.commands:
+            stream = cmd.run(ctx, stream)
+        return stream
+
+    @property
+    def ends_in_formatter(self) -> bool:
+        return bool(self.commands) and getattr(self.commands[-1], "formatter", False)
+
+
+def parse_line(line: str) -> list[Pipeline]:
+    """Parse a whole line (pipelines separated by `;`) into commands; every error is raised before anything runs."""
+    pipelines = []
+    for statement, _ in split_unquoted(line, ";"):
+        if not statement.strip():
+            continue
+        commands = []
+        for index, (piece, _) in enumerate(split_unquoted(statement, "|")):
+            text = piece.strip()
+            if not text:
+                raise UsageError("empty command in pipeline: nothing between two |")
+            name, _, raw = text.partition(" ")
+            cls = COMMANDS.get(name)
+            if index > 0 and cls.source:
+                raise UsageError(f"{name} starts a pipeline; it cannot follow |")
+            commands.append(cls(raw.strip()))
+        pipelines.append(Pipeline(commands))
+    return pipelines
+
+
+def run_line(line: str, ctx: Context) -> Iterator[Any]:
+    """Run every pipeline of a line; elements stream out lazily. Nodes without a formatter are listed."""
+    from cloudsift.commands.output import ListCommand
+
+    line = replace_placeholders(line, ctx.now)
+    for pipeline in parse_line(line):
+        if not pipeline.ends_in_formatter:
+            pipeline.commands.append(ListCommand(""))
+        yield from pipeline.run(ctx)

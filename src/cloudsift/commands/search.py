@@ -1,0 +1,229 @@
+"""search, and the commands that fold into its SQL: head, tail, count, aggregate."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.errors import UsageError
+from cloudsift.query import ast
+from cloudsift.query.binder import Binder, BoundQuery
+from cloudsift.query.parser import parse_aggregate, parse_query
+from cloudsift.store.base import Store
+
+
+class NodeStream:
+    """The nodes a search finds, not yet fetched: following commands may fold into the query."""
+
+    def __init__(self, store: Store, query: BoundQuery) -> None:
+        self.store = store
+        self.query = query
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self.store.search(self.query)
+
+    def limited(self, count: int) -> NodeStream:
+        last = self.query.parts[-1]
+        limit = last.limit
+        if limit is None:
+            new = ast.Limit(count)
+        else:
+            new = ast.Limit(min(count, limit.count), limit.offset)
+        parts = (*self.query.parts[:-1], dataclasses.replace(last, limit=new))
+        return NodeStream(self.store, dataclasses.replace(self.query, parts=parts))
+
+
+@command
+class SearchCommand(Command):
+    """Search the inventory.
+
+    `search QUERY` selects nodes with the search language: `is(kind)`, predicates such as
+    `name == web` or `ctime > -3d`, context terms `array[*].{...}`, full-text `"text"`,
+    navigation `-->`, `sort` and `limit`. An empty query means all nodes.
+
+    Example: `search is(aws_ec2_security_group) and tags.owner == alice | count`
+    """
+
+    name = "search"
+    source = True
+    positional = "QUERY"
+
+    def parse(self, raw: str) -> None:
+        self.query_text = raw
+        self.parsed = parse_query(raw)
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        binder = Binder(ctx.store.model, ctx.store.extra_properties(), ctx.now, self.query_text)
+        bound = binder.query(self.parsed)
+        if bound.aggregate is not None:
+            return iter(ctx.store.aggregate(bound))
+        return iter([NodeStream(ctx.store, bound)])
+
+
+def _nodes(stream: Iterable[Any]) -> Iterator[Any]:
+    """Open up a NodeStream element into its nodes."""
+    for element in stream:
+        if isinstance(element, NodeStream):
+            yield from element
+        else:
+            yield element
+
+
+_END = object()
+
+
+def _single_node_stream(stream: Iterable[Any]) -> tuple[NodeStream | None, Iterator[Any]]:
+    """The search this stream is, when it is exactly one unopened search; else the stream itself."""
+    iterator = iter(stream)
+    first = next(iterator, _END)
+    if first is _END:
+        return None, iter(())
+    if isinstance(first, NodeStream):
+        second = next(iterator, _END)
+        if second is _END:
+            return first, iter(())
+        return None, itertools.chain([first, second], iterator)
+    return None, itertools.chain([first], iterator)
+
+
+@command
+class HeadCommand(Command):
+    """The first N elements (default 100). After search it becomes the query's limit.
+
+    Example: `search all | head -n 5`
+    """
+
+    name = "head"
+    options = (Option("-n", "How many elements.", int, 100),)
+    positional = "[N]"
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        count = _count_arg(self)
+        node_stream, rest = _single_node_stream(stream)
+        if node_stream is not None:
+            return iter(node_stream.limited(count))
+        return _head(_nodes(rest), count)
+
+
+def _head(stream: Iterable[Any], count: int) -> Iterator[Any]:
+    for i, element in enumerate(stream):
+        if i >= count:
+            return
+        yield element
+
+
+def _count_arg(cmd: Command) -> int:
+    count = int(cmd.args["n"])
+    if cmd.rest:
+        try:
+            count = abs(int(cmd.rest[0]))
+        except ValueError:
+            raise UsageError(f"{cmd.name}: expected a number, not {cmd.rest[0]!r}") from None
+    return count
+
+
+@command
+class TailCommand(Command):
+    """The last N elements (default 100).
+
+    Example: `search is(volume) | tail -n 2`
+    """
+
+    name = "tail"
+    options = (Option("-n", "How many elements.", int, 100),)
+    positional = "[N]"
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        return iter(deque(_nodes(stream), maxlen=_count_arg(self)))
+
+
+@command
+class CountCommand(Command):
+    """Count elements, or group them by a property's value.
+
+    `count` prints `total matched: N` and `total unmatched: 0`; `count PATH` prints one
+    `value: n` line per value (smallest count first), then `total matched` (with a value)
+    and `total unmatched` (without). After search it runs in the database.
+
+    Example: `search is(instance) | count instance_type`
+    """
+
+    name = "count"
+    positional = "[PATH]"
+    formatter = True
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if len(self.rest) > 1:
+            raise UsageError("count takes at most one path")
+        path = self.rest[0] if self.rest else None
+        node_stream, rest = _single_node_stream(stream)
+        if node_stream is not None:
+            return iter(self._in_store(ctx, node_stream, path))
+        return iter(self._in_python(list(_nodes(rest)), path))
+
+    def _in_store(self, ctx: Context, nodes: NodeStream, path: str | None) -> list[str]:
+        if path is None:
+            return [f"total matched: {nodes.store.count(nodes.query)}", "total unmatched: 0"]
+        spec = parse_aggregate(f"{path} as value: sum(1) as count")
+        binder = Binder(nodes.store.model, nodes.store.extra_properties(), ctx.now, path)
+        bound = dataclasses.replace(nodes.query, aggregate=binder.aggregate(spec))
+        rows = nodes.store.aggregate(bound)
+        return _count_lines([(r["group"]["value"], r["count"]) for r in rows])
+
+    def _in_python(self, elements: list[Any], path: str | None) -> list[str]:
+        if path is None:
+            return [f"total matched: {len(elements)}", "total unmatched: 0"]
+        from cloudsift.commands.output import doc_value
+
+        counts: dict[Any, int] = {}
+        for element in elements:
+            value = doc_value(element, path)
+            key = value if isinstance(value, str | int | float | bool) or value is None else str(value)
+            counts[key] = counts.get(key, 0) + 1
+        return _count_lines(list(counts.items()))
+
+
+def _count_lines(groups: list[tuple[Any, int]]) -> list[str]:
+    present = sorted(((v, n) for v, n in groups if v is not None), key=lambda g: (g[1], str(g[0])))
+    lines = [f"{_text(value)}: {n}" for value, n in present]
+    unmatched = sum(n for v, n in groups if v is None)
+    return [*lines, f"total matched: {sum(n for _, n in present)}", f"total unmatched: {unmatched}"]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@command
+class AggregateCommand(Command):
+    """Group the nodes of a search and compute sum, count, min, max or avg per group.
+
+    Example: `search is(volume) | aggregate account.name as account: sum(volume_size) as size`
+    """
+
+    name = "aggregate"
+    positional = "[GROUP, ...:] FUNCTION, ..."
+
+    def parse(self, raw: str) -> None:
+        if not raw.strip():
+            raise UsageError("aggregate needs functions: aggregate kind: sum(1) as count")
+        self.spec = parse_aggregate(raw)
+        self.text = raw
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        node_stream, _ = _single_node_stream(stream)
+        if node_stream is None:
+            raise UsageError("aggregate works on the output of search")
+        binder = Binder(node_stream.store.model, node_stream.store.extra_properties(), ctx.now, self.text)
+        bound = dataclasses.replace(node_stream.query, aggregate=binder.aggregate(self.spec))
+        return iter(node_stream.store.aggregate(bound))
+
+
+def open_nodes(stream: Iterable[Any]) -> Iterator[Any]:
+    return _nodes(stream)

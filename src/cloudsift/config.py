@@ -1,0 +1,100 @@
+"""Configuration: one TOML file validated by pydantic; every key overridable as CLOUDSIFT_<SECTION>__<KEY>.
+
+Where the file is: --config, $CLOUDSIFT_CONFIG, or ~/.config/cloudsift/config.toml (optional).
+Where the data is: --home, $CLOUDSIFT_HOME, or ~/.local/share/cloudsift.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from cloudsift.errors import ConfigError
+
+ENV_PREFIX = "CLOUDSIFT_"
+
+
+class StoreConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field("", description="Empty: DuckDB in $CLOUDSIFT_HOME. postgresql://... for a shared store.")
+    schema_name: str = Field(
+        "cloudsift", alias="schema", description="PostgreSQL schema that holds the tables."
+    )
+
+
+class PagerDutyConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    routing_key: SecretStr | None = Field(None, description="Events API v2 integration key (32 characters).")
+    events_url: str = Field("https://events.pagerduty.com/v2/enqueue", description="Where events are sent.")
+    source: str = Field("cloudsift", description="payload.source of every event.")
+    severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
+    client: str = Field("cloudsift", description="Name shown in PagerDuty as the sender.")
+    client_url: str = Field("", description="Link shown in PagerDuty to the sender.")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    home: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "cloudsift")
+    store: StoreConfig = Field(default_factory=StoreConfig)  # type: ignore[arg-type]
+    pagerduty: PagerDutyConfig = Field(default_factory=PagerDutyConfig)  # type: ignore[arg-type]
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.home / "inventory.duckdb"
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("CLOUDSIFT_CONFIG") or Path.home() / ".config" / "cloudsift" / "config.toml")
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or key in ("CLOUDSIFT_CONFIG", "CLOUDSIFT_HOME"):
+            continue
+        path = key[len(ENV_PREFIX) :].lower().split("__")
+        target = data
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = value
+    return data
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_config(
+    path: Path | None = None, home: Path | None = None, environ: dict[str, str] | None = None
+) -> Config:
+    env = dict(os.environ if environ is None else environ)
+    file = path or default_config_path()
+    data: dict[str, Any] = {}
+    if file.exists():
+        try:
+            data = tomllib.loads(file.read_text())
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(str(file), f"not valid TOML: {e}") from None
+    elif path is not None:
+        raise ConfigError(str(file), "no such file")
+    data = _merge(data, _env_overrides(env))
+    if home is not None:
+        data["home"] = str(home)
+    elif env.get("CLOUDSIFT_HOME"):
+        data["home"] = env["CLOUDSIFT_HOME"]
+    try:
+        return Config.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(key, first["msg"]) from None
