@@ -110,7 +110,7 @@ class QueryCompiler:
             limit = f" LIMIT {int(part.limit.count)} OFFSET {int(part.limit.offset)}"
         return f"FROM nodes n WHERE {where}{order}{limit}"
 
-    def _selection(self, query: BoundQuery) -> str:
+    def _selection(self, query: BoundQuery, ordered: bool = True) -> str:
         """CTEs for all parts but the last; returns the FROM/WHERE/ORDER of the last part."""
         source: str | None = None
         for i, part in enumerate(query.parts):
@@ -123,7 +123,7 @@ class QueryCompiler:
                     f"{query.navigations[i - 1].start})"
                 )
                 source = reached
-            body = self._part(part, source, final=last)
+            body = self._part(part, source, final=last and ordered)
             if last:
                 return body
             name = self._name("s")
@@ -148,7 +148,7 @@ class QueryCompiler:
         )
 
     def aggregate(self, query: BoundQuery, spec: BAggregate) -> Statement:
-        body = self._selection(query)
+        body = self._selection(query, ordered=False)
         selected = self._name("sel")
         self.ctes.append(f"{selected}(id) AS (SELECT n.id {body})")
         groups = [self.terms.sort_key(v.path) for v in spec.group]
