@@ -19,6 +19,10 @@ class Statement:
     sql: str
     params: dict[str, object]
 
+    @staticmethod
+    def of(sql: str, params: Params) -> Statement:
+        return Statement(sql, params.used_in(sql))
+
 
 class QueryCompiler:
     """Compiles one bound query for one dialect."""
@@ -139,13 +143,11 @@ class QueryCompiler:
     def search(self, query: BoundQuery) -> Statement:
         body = self._selection(query)
         columns = ", ".join(f"n.{c}" for c in NODE_COLUMNS)
-        return Statement(self._with_ctes(f"SELECT {columns} {body}"), self.params.values)
+        return Statement.of(self._with_ctes(f"SELECT {columns} {body}"), self.params)
 
     def count(self, query: BoundQuery) -> Statement:
         body = self._selection(query)
-        return Statement(
-            self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params.values
-        )
+        return Statement.of(self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params)
 
     def aggregate(self, query: BoundQuery, spec: BAggregate) -> Statement:
         body = self._selection(query, ordered=False)
@@ -169,4 +171,4 @@ class QueryCompiler:
         group_by = f" GROUP BY {', '.join(groups)}" if groups else ""
         order_by = f" ORDER BY {', '.join(f'{g} ASC NULLS FIRST' for g in groups)}" if groups else ""
         sql = f"SELECT {', '.join(columns)} FROM nodes n WHERE n.id IN (SELECT id FROM {selected}){group_by}{order_by}"
-        return Statement(self._with_ctes(sql), self.params.values)
+        return Statement.of(self._with_ctes(sql), self.params)

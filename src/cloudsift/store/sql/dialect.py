@@ -7,6 +7,7 @@ model (validated names), never from the user's text.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -38,6 +39,14 @@ class Params:
         name = f"p{len(self.values)}"
         self.values[name] = value
         return self._placeholder(name)
+
+    def used_in(self, sql: str) -> dict[str, object]:
+        """The parameters the SQL refers to (a sub-expression may have been built and then not used)."""
+        return {
+            name: value
+            for name, value in self.values.items()
+            if re.search(re.escape(self._placeholder(name)) + r"(?![0-9])", sql)
+        }
 
 
 def category_of(value: object) -> Category:
