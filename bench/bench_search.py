@@ -45,8 +45,8 @@ sys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})
 from bench.bench_search import open_engine
 store = open_engine({engine!r}, {target!r}, fresh=True)
 started = time.perf_counter()
-with open({str(path)!r}, 'rb') as lines:
-    summary = store.import_lines(lines)
+from pathlib import Path
+summary = store.import_file(Path({str(path)!r}))
 seconds = time.perf_counter() - started
 store.close()
 print(json.dumps({{"nodes": summary.nodes, "seconds": seconds,

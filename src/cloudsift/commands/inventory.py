@@ -38,8 +38,7 @@ class ImportCommand(Command):
             path = Path(target).expanduser()
             if not path.is_file():
                 raise UsageError(f"import: no such file {target}")
-            with path.open("rb") as lines:
-                summary = ctx.store.import_lines(lines, replace=self.args["replace"])
+            summary = ctx.store.import_file(path, replace=self.args["replace"])
         yield str(summary)
 
 

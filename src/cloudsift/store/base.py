@@ -7,12 +7,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from cloudsift.model import MODEL, Model
 from cloudsift.query.binder import BoundQuery, bind
 from cloudsift.query.parser import parse_query
-from cloudsift.store.loader import LEVELS, Batch, GraphReader, Known
+from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
@@ -85,11 +86,13 @@ class Store(ABC):
 
     # ---- import
 
+    @abstractmethod
     def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
-        """Validate every line, then write all of it in one transaction (or nothing)."""
-        batch = GraphReader(self.model).read(lines, self.lookup)
-        replaced = self._write(batch, replace)
-        return ImportSummary(len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced)
+        """Check every line, then write all of it in one transaction (or nothing)."""
+
+    def import_file(self, path: Path, replace: bool = False) -> ImportSummary:
+        with path.open("rb") as lines:
+            return self.import_lines(lines, replace)
 
     # ---- engine specifics
 
@@ -98,10 +101,6 @@ class Store(ABC):
 
     @abstractmethod
     def _documents(self, statement: Statement) -> Iterator[dict[str, Any]]: ...
-
-    @abstractmethod
-    def _write(self, batch: Batch, replace: bool) -> int:
-        """Write a validated batch atomically; returns how many nodes --replace removed."""
 
     @abstractmethod
     def lookup(self, ids: list[str]) -> dict[str, Known]: ...

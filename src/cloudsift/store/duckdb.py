@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import orjson
-import pyarrow as pa
 
 from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
-from cloudsift.store.base import SCHEMA_VERSION, Store, known_from_row, node_document
-from cloudsift.store.loader import Batch, Known
+from cloudsift.store.base import SCHEMA_VERSION, ImportSummary, Store, known_from_row, node_document
+from cloudsift.store.duckdb_import import DuckDBImport
+from cloudsift.store.loader import Known
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
     duckdb_type,
@@ -128,70 +129,28 @@ class DuckDBStore(Store):
 
     # ---- writing
 
-    def _write(self, batch: Batch, replace: bool) -> int:
-        nodes = pa.table(
-            {
-                "id": pa.array(batch.ids, pa.string()),
-                "kind": pa.array(batch.kinds, pa.string()),
-                "kinds": pa.array(batch.kind_lists, pa.list_(pa.string())),
-                "reported": pa.array(batch.reported, pa.string()),
-                "fulltext": pa.array(batch.fulltext, pa.string()),
-                **{c: pa.array(batch.ancestors[c], pa.string()) for c in ANCESTOR_COLUMNS},
-                "cloud_node": pa.array(batch.cloud_nodes, pa.string()),
-            }
-        )
-        edges = pa.table(
-            {
-                "from_id": pa.array([e[0] for e in batch.edges], pa.string()),
-                "to_id": pa.array([e[1] for e in batch.edges], pa.string()),
-                "edge_type": pa.array([e[2] for e in batch.edges], pa.string()),
-            }
-        )
-        props = list(typed_properties(self.model))
-        base = [name for name, _ in _BASE_COLUMNS]
-        columns = ", ".join([*base, *(property_column(p) for p in props)])
-        values = ", ".join([*(f"i.{c}" for c in base), *(f"i.t.{_q(p)}" for p in props)])
+    def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
+        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl") as spool:
+            for line in lines:
+                spool.write(line.encode() if isinstance(line, str) else line)
+                if not (line.endswith("\n") if isinstance(line, str) else line.endswith(b"\n")):
+                    spool.write(b"\n")
+            spool.flush()
+            return self.import_file(Path(spool.name), replace)
+
+    def import_file(self, path: Path, replace: bool = False) -> ImportSummary:
+        """Check the whole file, then load it in one transaction; a bad line imports nothing."""
         con = self.con.cursor()
-        con.register("incoming_nodes", nodes)
-        con.register("incoming_edges", edges)
         con.begin()
         try:
-            replaced = 0
-            if replace and batch.clouds:
-                clouds = sorted(batch.clouds)
-                row = con.execute(
-                    "SELECT count(*) FROM nodes WHERE cloud_node IN (SELECT unnest(?))", [clouds]
-                )
-                replaced = int(row.fetchone()[0])  # type: ignore[index]
-                con.execute(
-                    "CREATE TEMP TABLE gone AS SELECT id FROM nodes WHERE cloud_node IN (SELECT unnest(?))",
-                    [clouds],
-                )
-                con.execute(
-                    "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
-                )
-                con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
-                con.execute("DROP TABLE gone")
-            con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming_nodes)")
-            con.execute(
-                f"INSERT INTO nodes ({columns}) SELECT {values} FROM "
-                f"(SELECT *, json_transform(reported, ?) AS t FROM incoming_nodes) i",
-                [json_transform_spec(self.model)],
-            )
-            con.execute(
-                "INSERT INTO edges SELECT DISTINCT i.* FROM incoming_edges i WHERE NOT EXISTS (SELECT 1 FROM edges e "
-                "WHERE e.from_id = i.from_id AND e.to_id = i.to_id AND e.edge_type = i.edge_type)"
-            )
-            con.execute("INSERT OR IGNORE INTO extra_properties SELECT unnest(?)", [sorted(batch.extra)])
+            nodes, edges, clouds, replaced = DuckDBImport(con, self.model).run(path, replace)
             con.commit()
         except BaseException:
             con.rollback()
             raise
         finally:
-            con.unregister("incoming_nodes")
-            con.unregister("incoming_edges")
             con.close()
-        return replaced
+        return ImportSummary(nodes, edges, clouds, replaced)
 
     def close(self) -> None:
         self.con.close()

@@ -104,23 +104,60 @@ def _valid_datetime(text: str) -> bool:
     return True
 
 
+Check = Callable[[Any], bool]
+
+
+def checker(typ: PropType) -> Check:
+    """A fast yes/no check that `type_error` agrees with; the message comes from `type_error`."""
+    if isinstance(typ, Scalar):
+        name = typ.name
+        if name == "string":
+            return lambda v: v is None or type(v) is str
+        if name == "int":
+            return lambda v: v is None or (type(v) is int and _INT_RANGE[0] <= v <= _INT_RANGE[1])
+        if name == "float":
+            return lambda v: v is None or type(v) is float or type(v) is int
+        if name == "bool":
+            return lambda v: v is None or type(v) is bool
+        return lambda v: v is None or (type(v) is str and _valid_datetime(v))
+    if isinstance(typ, ListOf):
+        item = checker(typ.item)
+        return lambda v: v is None or (type(v) is list and all(item(x) for x in v))
+    if isinstance(typ, StringMap):
+        return lambda v: (
+            v is None or (type(v) is dict and all(x is None or type(x) is str for x in v.values()))
+        )
+    fields = [(f.name, checker(f.type)) for f in typ.fields]
+    return lambda v: v is None or (type(v) is dict and all(check(v.get(name)) for name, check in fields))
+
+
 def strings_of(value: Any, out: list[str]) -> None:
-    if isinstance(value, str):
-        out.append(value.lower())
-    elif isinstance(value, dict):
-        for item in value.values():
-            strings_of(item, out)
-    elif isinstance(value, list):
-        for item in value:
-            strings_of(item, out)
+    """Every string value (not keys) inside value, lower-cased, depth first."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        kind = type(current)
+        if kind is str:
+            out.append(current.lower())
+        elif kind is dict:
+            stack.extend(reversed(current.values()))
+        elif kind is list:
+            stack.extend(reversed(current))
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Node:
     line: int
     kind: str
     rid: str | None
     name: str | None
+
+
+@dataclass(frozen=True)
+class _KindInfo:
+    kinds: list[str]  # shared by every node of the kind
+    abstract: bool
+    is_cloud: bool
 
 
 class GraphReader:
@@ -129,6 +166,11 @@ class GraphReader:
     def __init__(self, model: Model = MODEL) -> None:
         self.model = model
         self.level_of = {k: next((b for b in model.kinds_of(k) if b in LEVELS), None) for k in model.kinds}
+        self.info = {
+            k: _KindInfo(list(model.kinds_of(k)), model.kinds[k].abstract, "cloud" in model.kinds_of(k))
+            for k in model.kinds
+        }
+        self.checks = {name: checker(typ) for name, typ in model.properties.items()}
 
     def read(self, lines: Iterable[bytes | str], lookup: Callable[[list[str]], dict[str, Known]]) -> Batch:
         batch = Batch()
@@ -136,7 +178,6 @@ class GraphReader:
         roots: set[str] = {"root"}
         parents: dict[str, list[str]] = {}
         edge_lines: list[tuple[int, str, str, str]] = []
-        reported_docs: list[dict[str, Any]] = []
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -147,9 +188,9 @@ class GraphReader:
             if not isinstance(doc, dict):
                 raise ImportError_("expected a JSON object (a node or an edge)", number)
             if "reported" in doc:
-                self._node(doc, number, batch, nodes, roots, reported_docs)
+                self._node(doc, number, batch, nodes, roots)
             elif "from" in doc and "to" in doc:
-                source, target, edge_type = doc["from"], doc["to"], doc.get("edge_type", "default")
+                source, target, edge_type = doc["from"], doc["to"], doc.get("edge_type") or "default"
                 if not isinstance(source, str) or not isinstance(target, str):
                     raise ImportError_("an edge's from and to must be node ids (strings)", number)
                 if edge_type not in EDGE_TYPES:
@@ -185,7 +226,6 @@ class GraphReader:
         batch: Batch,
         nodes: dict[str, _Node],
         roots: set[str],
-        reported_docs: list[dict[str, Any]],
     ) -> None:
         node_id, reported = doc.get("id"), doc.get("reported")
         if not isinstance(node_id, str) or not node_id:
@@ -196,78 +236,100 @@ class GraphReader:
         if kind == "graph_root":
             roots.add(node_id)
             return
-        if not isinstance(kind, str) or kind not in self.model.kinds:
+        info = self.info.get(kind) if isinstance(kind, str) else None
+        if info is None or not isinstance(kind, str):
             raise ImportError_(f"unknown kind {kind!r}.{did_you_mean(str(kind), self.model.kinds)}", number)
-        if self.model.kinds[kind].abstract:
+        if info.abstract:
             concrete = [k for k in self.model.subkinds(kind) if not self.model.kinds[k].abstract]
             raise ImportError_(f"kind {kind!r} is abstract; use one of {', '.join(concrete[:5])}", number)
         if node_id in nodes:
             raise ImportError_(
                 f"node id {node_id!r} appears twice (first on line {nodes[node_id].line})", number
             )
-        rid, name = reported.get("id"), reported.get("name")
+        checks = self.checks
         for key, value in reported.items():
-            if key == "kind":
-                continue
-            typ = self.model.property_type(key)
-            if typ is None:
-                batch.extra.add(key)
-                continue
-            error = type_error(value, typ, key)
-            if error:
-                raise ImportError_(f"{kind} {node_id}: {error}", number)
-        nodes[node_id] = _Node(number, kind, rid, name)
+            check = checks.get(key)
+            if check is None:
+                if key != "kind":
+                    batch.extra.add(key)
+            elif not check(value):
+                typ = self.model.properties[key]
+                raise ImportError_(f"{kind} {node_id}: {type_error(value, typ, key)}", number)
+        nodes[node_id] = _Node(number, kind, reported.get("id"), reported.get("name"))
         strings: list[str] = []
         strings_of(reported, strings)
         batch.ids.append(node_id)
         batch.kinds.append(kind)
-        batch.kind_lists.append(list(self.model.kinds_of(kind)))
+        batch.kind_lists.append(info.kinds)
         batch.reported.append(orjson.dumps(reported).decode())
         batch.fulltext.append("\x1f".join(strings))
-        if kind == "cloud" or "cloud" in self.model.kinds_of(kind):
+        if info.is_cloud:
             batch.clouds.add(node_id)
 
     def _ancestors(
         self, batch: Batch, nodes: dict[str, _Node], parents: dict[str, list[str]], known: dict[str, Known]
     ) -> None:
-        done: dict[str, tuple[dict[str, tuple[str | None, str | None]], str | None]] = {}
+        """Per node and level (cloud, account, region, zone): the nearest node of that level up the
+        default edges (the node itself included); equally near ones are ordered by graph id."""
+        done: dict[str, dict[str, _Ancestor]] = {}
+        in_progress: set[str] = set()
 
-        def resolve(
-            node_id: str, path: list[str]
-        ) -> tuple[dict[str, tuple[str | None, str | None]], str | None]:
-            if node_id in done:
-                return done[node_id]
-            if node_id in known:
-                info = known[node_id]
-                return dict(info.ancestors), info.cloud_node
-            if node_id in path:
+        def from_store(node_id: str) -> dict[str, _Ancestor]:
+            info = known[node_id]
+            own = self.level_of.get(info.kind)
+            result = {}
+            for level, (rid, name) in info.ancestors.items():
+                graph_id = info.cloud_node if level == "cloud" else node_id
+                result[level] = _Ancestor(0 if level == own else 1, graph_id or node_id, rid, name)
+            return result
+
+        def resolve(node_id: str) -> dict[str, _Ancestor]:
+            found = done.get(node_id)
+            if found is not None:
+                return found
+            if node_id in known and node_id not in nodes:
+                return from_store(node_id)
+            if node_id in in_progress:
                 raise ImportError_(f"default edges form a cycle through {node_id!r}", nodes[node_id].line)
+            in_progress.add(node_id)
             node = nodes[node_id]
-            result: dict[str, tuple[str | None, str | None]] = {}
+            result: dict[str, _Ancestor] = {}
             level = self.level_of.get(node.kind)
-            cloud_node = node_id if level == "cloud" else None
             if level:
-                result[level] = (node.rid, node.name)
+                result[level] = _Ancestor(0, node_id, node.rid, node.name)
             for parent in parents.get(node_id, ()):
-                inherited, parent_cloud = resolve(parent, [*path, node_id])
-                for key, value in inherited.items():
-                    result.setdefault(key, value)
-                cloud_node = cloud_node or parent_cloud
-            if cloud_node is None:
+                for key, up in resolve(parent).items():
+                    candidate = _Ancestor(up.depth + 1, up.graph_id, up.rid, up.name)
+                    current = result.get(key)
+                    if current is None or (candidate.depth, candidate.graph_id) < (
+                        current.depth,
+                        current.graph_id,
+                    ):
+                        result[key] = candidate
+            if "cloud" not in result:
                 raise ImportError_(
-                    f"node {node_id!r} is not below a cloud: connect it with a default edge "
-                    "from a node that is",
+                    f"node {node_id!r} is not below a cloud: connect it with a default edge from a node that is",
                     node.line,
                 )
-            done[node_id] = (result, cloud_node)
-            return done[node_id]
+            in_progress.discard(node_id)
+            done[node_id] = result
+            return result
 
         columns: dict[str, list[str | None]] = {f"{lv}_{k}": [] for lv in LEVELS for k in ("id", "name")}
         for node_id in batch.ids:
-            ancestors, cloud_node = resolve(node_id, [])
+            ancestors = resolve(node_id)
             for level in LEVELS:
-                rid, name = ancestors.get(level, (None, None))
+                found = ancestors.get(level)
+                rid, name = (found.rid, found.name) if found else (None, None)
                 columns[f"{level}_id"].append(None if rid is None else str(rid))
                 columns[f"{level}_name"].append(None if name is None else str(name))
-            batch.cloud_nodes.append(cloud_node)
+            batch.cloud_nodes.append(ancestors["cloud"].graph_id)
         batch.ancestors = columns
+
+
+@dataclass(frozen=True)
+class _Ancestor:
+    depth: int
+    graph_id: str
+    rid: Any
+    name: Any

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
-from cloudsift.store.base import SCHEMA_VERSION, Store, known_from_row, node_document
-from cloudsift.store.loader import Batch, Known
+from cloudsift.store.base import SCHEMA_VERSION, ImportSummary, Store, known_from_row, node_document
+from cloudsift.store.loader import Batch, GraphReader, Known
 from cloudsift.store.schema import ANCESTOR_COLUMNS
 from cloudsift.store.sql.compiler import Statement
 from cloudsift.store.sql.postgres_dialect import PostgresDialect
@@ -95,6 +95,11 @@ class PostgresStore(Store):
     def extra_properties(self) -> set[str]:
         with self.conn.transaction():
             return {r[0] for r in self.conn.execute("SELECT name FROM extra_properties").fetchall()}
+
+    def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
+        batch = GraphReader(self.model).read(lines, self.lookup)
+        replaced = self._write(batch, replace)
+        return ImportSummary(len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced)
 
     def _write(self, batch: Batch, replace: bool) -> int:
         replaced = 0

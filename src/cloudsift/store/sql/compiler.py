@@ -146,8 +146,10 @@ class QueryCompiler:
         return Statement.of(self._with_ctes(f"SELECT {columns} {body}"), self.params)
 
     def count(self, query: BoundQuery) -> Statement:
-        body = self._selection(query)
-        return Statement.of(self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params)
+        body = self._selection(query, ordered=False)
+        return Statement.of(
+            self._with_ctes(f"SELECT count(*) FROM (SELECT n.id {body}) AS counted"), self.params
+        )
 
     def aggregate(self, query: BoundQuery, spec: BAggregate) -> Statement:
         body = self._selection(query, ordered=False)

@@ -1,0 +1,373 @@
+"""Import into DuckDB with DuckDB doing the work: parse, check, resolve ancestors and load in SQL.
+
+Python does nothing per resource on the happy path. When a check fails, the Python reader
+(loader.GraphReader) reads the file again to name the first bad line and what is wrong
+with it; both define the same rules, and the tests hold them to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from cloudsift.errors import ImportError_
+from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap
+from cloudsift.query.reference import MAX_DEPTH
+from cloudsift.store.loader import EDGE_TYPES, LEVELS, GraphReader, Known
+from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
+
+if TYPE_CHECKING:
+    import duckdb
+
+_DATETIME_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:\d{2})?"
+_JSON_TYPES = {
+    "string": "('VARCHAR')",
+    "int": "('BIGINT')",
+    "float": "('BIGINT', 'UBIGINT', 'DOUBLE')",
+    "bool": "('BOOLEAN')",
+}
+
+
+def json_check(expr: str, typ: PropType, depth: int = 0) -> str:
+    """SQL that is true when the JSON value `expr` (present, maybe null) is a valid `typ`."""
+    null = f"json_type({expr}) = 'NULL'"
+    if isinstance(typ, Scalar):
+        if typ.name == "datetime":
+            text = f"({expr} ->> '$')"
+            valid = (
+                f"regexp_full_match({text}, '{_DATETIME_RE}') AND TRY_CAST({text} AS TIMESTAMPTZ) IS NOT NULL"
+            )
+            return f"({null} OR (json_type({expr}) = 'VARCHAR' AND {valid}))"
+        if (
+            typ.name == "int"
+        ):  # DuckDB calls positive whole numbers UBIGINT; the model's ints are 64-bit signed
+            fits = f"(json_type({expr}) = 'UBIGINT' AND TRY_CAST({expr} AS BIGINT) IS NOT NULL)"
+            return f"({null} OR json_type({expr}) = 'BIGINT' OR {fits})"
+        return f"({null} OR json_type({expr}) IN {_JSON_TYPES[typ.name]})"
+    var = f"x{depth}"
+    if isinstance(typ, ListOf):
+        inner = json_check(var, typ.item, depth + 1)
+        items = f"CAST({expr} AS JSON[])"
+        each = f"len(list_filter({items}, lambda {var}: NOT coalesce({inner}, false))) = 0"
+        return f"({null} OR (json_type({expr}) = 'ARRAY' AND {each}))"
+    if isinstance(typ, StringMap):
+        values = f"json_extract({expr}, '$.*')"
+        each = f"len(list_filter({values}, lambda {var}: json_type({var}) NOT IN ('VARCHAR', 'NULL'))) = 0"
+        return f"({null} OR (json_type({expr}) = 'OBJECT' AND {each}))"
+    fields = " AND ".join(
+        f"coalesce({json_check(f'json_extract({expr}, {_key(f.name)})', f.type, depth + 1)}, true)"
+        for f in typ.fields
+    )
+    return f"({null} OR (json_type({expr}) = 'OBJECT' AND {fields}))"
+
+
+Verdict = bool | None  # True valid, False invalid, None: look at the rows
+
+
+def structure_verdict(structure: object, typ: PropType) -> Verdict:
+    """Judge a json_structure() description against a model type, without looking at values.
+
+    json_structure merges the elements of an array and says "JSON" where they disagree (or for
+    an empty object), and UBIGINT for every positive whole number: such places need the rows.
+    """
+    if structure == "NULL":
+        return True
+    if isinstance(typ, Scalar):
+        name = typ.name
+        if name in ("string", "datetime"):
+            return (None if name == "datetime" else True) if structure == "VARCHAR" else _ambiguous(structure)
+        if name == "int":
+            return (
+                True if structure == "BIGINT" else (None if structure == "UBIGINT" else _ambiguous(structure))
+            )
+        if name == "float":
+            return True if structure in ("BIGINT", "UBIGINT", "DOUBLE") else _ambiguous(structure)
+        return True if structure == "BOOLEAN" else _ambiguous(structure)
+    if isinstance(typ, ListOf):
+        if isinstance(structure, list) and len(structure) == 1:
+            return structure_verdict(structure[0], typ.item)
+        return _ambiguous(structure)
+    if isinstance(typ, StringMap):
+        if isinstance(structure, dict):
+            return _all(structure_verdict(v, Scalar("string")) for v in structure.values())
+        return _ambiguous(structure)
+    if isinstance(structure, dict):
+        verdicts = []
+        for key, inner in structure.items():
+            field = typ.field(key)
+            if field is not None:
+                verdicts.append(structure_verdict(inner, field.type))
+        return _all(verdicts)
+    return _ambiguous(structure)
+
+
+def _ambiguous(structure: object) -> Verdict:
+    return None if structure == "JSON" else False
+
+
+def _all(verdicts: Iterable[Verdict]) -> Verdict:
+    result: Verdict = True
+    for verdict in verdicts:
+        if verdict is False:
+            return False
+        if verdict is None:
+            result = None
+    return result
+
+
+def _key(name: str) -> str:
+    return "'$.\"" + name + "\"'"
+
+
+def _node_shape(model: Model) -> str:
+    """A node line: an object with an id and a known, concrete kind (properties are checked apart)."""
+    concrete = ", ".join(f"'{k}'" for k in sorted(model.kinds) if not model.kinds[k].abstract)
+    return (
+        "json_type(reported) = 'OBJECT' AND json_type(id) = 'VARCHAR' AND (id ->> '$') <> '' AND "
+        f"(reported ->> 'kind' = 'graph_root' OR (json_type(reported, 'kind') = 'VARCHAR' AND "
+        f"reported ->> 'kind' IN ({concrete})))"
+    )
+
+
+def _edge_check() -> str:
+    types = ", ".join(f"'{t}'" for t in EDGE_TYPES)
+    return (
+        "json_type(\"from\") = 'VARCHAR' AND json_type(\"to\") = 'VARCHAR' AND "
+        f"(edge_type IS NULL OR json_type(edge_type) = 'NULL' OR (edge_type ->> '$') = '' OR (edge_type ->> '$') IN ({types}))"
+    )
+
+
+class DuckDBImport:
+    """One import of one file into one DuckDB connection, inside the caller's transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, model: Model) -> None:
+        self.con = con
+        self.model = model
+
+    def run(self, path: Path, replace: bool) -> tuple[int, int, tuple[str, ...], int]:
+        """Check and load; returns (nodes, edges, clouds, replaced). Raises ImportError_ and writes nothing."""
+        con = self.con
+        try:
+            con.execute(
+                "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS line, * FROM read_json(?, "
+                "format = 'newline_delimited', maximum_object_size = 268435456, "
+                "columns = {id: 'JSON', reported: 'JSON', \"from\": 'JSON', \"to\": 'JSON', edge_type: 'JSON'})",
+                [str(path)],
+            )
+        except Exception as e:  # malformed JSON or a line that is not an object
+            raise self._explain(path, f"{e}".split("\n")[0]) from None
+        self._check(path)
+        levels = pa.table(
+            {
+                "kind": list(self.model.kinds),
+                "kinds": [list(self.model.kinds_of(k)) for k in self.model.kinds],
+                "level": [
+                    next((b for b in self.model.kinds_of(k) if b in LEVELS), None) for k in self.model.kinds
+                ],
+            }
+        )
+        con.register("kind_info", levels)
+        con.execute(
+            "CREATE TEMP TABLE new_nodes AS SELECT line, id ->> '$' AS id, reported ->> 'kind' AS kind, reported "
+            "FROM raw WHERE reported IS NOT NULL AND reported ->> 'kind' <> 'graph_root'"
+        )
+        con.execute(
+            "CREATE TEMP TABLE new_edges AS SELECT DISTINCT \"from\" ->> '$' AS from_id, \"to\" ->> '$' AS to_id, "
+            "coalesce(nullif(edge_type ->> '$', ''), 'default') AS edge_type FROM raw "
+            "WHERE reported IS NULL AND (\"from\" ->> '$') NOT IN (SELECT id FROM roots)"
+        )
+        clouds = tuple(
+            r[0]
+            for r in con.execute(
+                "SELECT n.id FROM new_nodes n JOIN kind_info k USING (kind) WHERE list_contains(k.kinds, 'cloud') "
+                "ORDER BY n.id"
+            ).fetchall()
+        )
+        replaced = self._replace(clouds) if replace and clouds else 0
+        self._ancestors(path)
+        self._load()
+        nodes = int(con.execute("SELECT count(*) FROM new_nodes").fetchall()[0][0])
+        edges = int(con.execute("SELECT count(*) FROM new_edges").fetchall()[0][0])
+        for table in ("raw", "new_nodes", "new_edges", "roots", "anc"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        con.unregister("kind_info")
+        return nodes, edges, clouds, replaced
+
+    def _explain(self, path: Path, fallback: str) -> ImportError_:
+        """Let the Python reader name the bad line; it defines the same rules."""
+        self.con.rollback()
+        self.con.begin()
+        try:
+            with path.open("rb") as lines:
+                GraphReader(self.model).read(lines, self._lookup)
+        except ImportError_ as e:
+            return e
+        return ImportError_(f"the file was refused: {fallback}")
+
+    def _lookup(self, ids: list[str]) -> dict[str, Known]:
+        from cloudsift.store.base import known_from_row
+
+        rows = self.con.execute(
+            f"SELECT id, kind, {', '.join(ANCESTOR_COLUMNS)}, cloud_node FROM nodes WHERE id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+        return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def _first(self, sql: str) -> int | None:
+        rows = self.con.execute(sql).fetchall()
+        return None if not rows or rows[0][0] is None else int(rows[0][0])
+
+    def _check(self, path: Path) -> None:
+        con = self.con
+        bad = self._first(
+            f"SELECT min(line) FROM raw WHERE NOT coalesce(CASE WHEN reported IS NOT NULL THEN {_node_shape(self.model)} "
+            f'WHEN "from" IS NOT NULL OR "to" IS NOT NULL THEN {_edge_check()} ELSE false END, false)'
+        )
+        if bad is None:
+            bad = self._check_properties()
+        if bad is None:
+            bad = self._first(
+                "SELECT min(line) FROM (SELECT line, row_number() OVER (PARTITION BY id ->> '$' ORDER BY line) AS n "
+                "FROM raw WHERE reported IS NOT NULL) WHERE n > 1"
+            )
+        con.execute(
+            "CREATE TEMP TABLE roots AS SELECT 'root' AS id UNION SELECT id ->> '$' FROM raw "
+            "WHERE reported ->> 'kind' = 'graph_root'"
+        )
+        if bad is None:
+            bad = self._first(
+                "SELECT min(line) FROM raw r WHERE reported IS NULL AND (\"from\" ->> '$') NOT IN (SELECT id FROM roots) "
+                "AND EXISTS (SELECT 1 FROM (VALUES (r.\"from\" ->> '$'), (r.\"to\" ->> '$')) AS e(id) WHERE "
+                "e.id NOT IN (SELECT id ->> '$' FROM raw WHERE reported IS NOT NULL) AND e.id NOT IN (SELECT id FROM nodes))"
+            )
+        if bad is not None:
+            raise self._explain(path, f"line {bad} is not valid")
+
+    def _check_properties(self) -> int | None:
+        """Typed properties: judged once per distinct JSON structure; rows only where the structure cannot tell."""
+        typed = typed_properties(self.model)
+        rows = self.con.execute(
+            "SELECT json_structure(reported) AS shape, min(line), "
+            "bool_or(regexp_matches(CAST(reported AS VARCHAR), '[0-9]{19}')) FROM raw "
+            "WHERE reported IS NOT NULL AND reported ->> 'kind' <> 'graph_root' GROUP BY shape"
+        ).fetchall()
+        bad: list[int] = []
+        recheck: dict[str, list[str]] = {}
+        for shape_text, first_line, big_numbers in rows:
+            shape = json.loads(shape_text)
+            for name, inner in shape.items():
+                typ = typed.get(name)
+                if typ is None:
+                    continue
+                verdict = structure_verdict(inner, typ)
+                if verdict is False:
+                    bad.append(int(first_line))
+                elif verdict is None or big_numbers:
+                    recheck.setdefault(name, []).append(shape_text)
+        for name, shapes in recheck.items():
+            check = json_check(f"json_extract(reported, {_key(name)})", typed[name])
+            line = self.con.execute(
+                f"SELECT min(line) FROM raw WHERE reported IS NOT NULL AND json_structure(reported) IN "
+                f"(SELECT unnest(?)) AND NOT coalesce({check}, true)",
+                [shapes],
+            ).fetchall()[0][0]
+            if line is not None:
+                bad.append(int(line))
+        return min(bad) if bad else None
+
+    def _replace(self, clouds: tuple[str, ...]) -> int:
+        con = self.con
+        con.execute(
+            "CREATE TEMP TABLE gone AS SELECT id FROM nodes WHERE cloud_node IN (SELECT unnest(?))",
+            [list(clouds)],
+        )
+        replaced = int(con.execute("SELECT count(*) FROM gone").fetchall()[0][0])
+        con.execute(
+            "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
+        )
+        con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
+        con.execute("DROP TABLE gone")
+        return replaced
+
+    def _ancestors(self, path: Path) -> None:
+        """Nearest node of each level up the default edges (itself included); ties by graph id."""
+        con = self.con
+        con.execute(
+            f"""
+            CREATE TEMP TABLE anc AS
+            WITH RECURSIVE
+              up_edges AS (
+                SELECT from_id, to_id FROM new_edges WHERE edge_type = 'default'
+                UNION SELECT from_id, to_id FROM edges WHERE edge_type = 'default'),
+              walk(node, anc, depth) AS (
+                SELECT id, id, 0 FROM new_nodes
+                UNION
+                SELECT w.node, e.from_id, w.depth + 1 FROM walk w JOIN up_edges e ON e.to_id = w.anc
+                WHERE w.depth < {MAX_DEPTH}),
+              info AS (
+                SELECT n.id, k.level, n.reported ->> 'id' AS rid, n.reported ->> 'name' AS name
+                FROM new_nodes n JOIN kind_info k USING (kind)
+                UNION ALL
+                SELECT s.id, k.level, s.p_id, s.p_name FROM nodes s JOIN kind_info k USING (kind)
+                WHERE s.id NOT IN (SELECT id FROM new_nodes)),
+              ranked AS (
+                SELECT w.node, i.level, i.rid, i.name, w.anc, w.depth,
+                       row_number() OVER (PARTITION BY w.node, i.level ORDER BY w.depth, w.anc) AS rank
+                FROM walk w JOIN info i ON i.id = w.anc WHERE i.level IS NOT NULL),
+              cycles AS (SELECT DISTINCT node FROM walk WHERE depth > 0 AND anc = node)
+            SELECT node,
+              {", ".join(f"max(rid) FILTER (WHERE level = '{lv}') AS {lv}_id, max(name) FILTER (WHERE level = '{lv}') AS {lv}_name" for lv in LEVELS)},
+              max(anc) FILTER (WHERE level = 'cloud') AS cloud_node,
+              bool_or(node IN (SELECT node FROM cycles)) AS in_cycle
+            FROM ranked WHERE rank = 1 GROUP BY node
+            """
+        )
+        bad = self._first(
+            "SELECT min(n.line) FROM new_nodes n LEFT JOIN anc a ON a.node = n.id "
+            "WHERE a.cloud_node IS NULL OR a.in_cycle"
+        )
+        if bad is None:
+            bad = self._first(
+                "SELECT min(n.line) FROM new_nodes n WHERE n.id IN (SELECT w.node FROM (SELECT node FROM anc "
+                "WHERE in_cycle) w)"
+            )
+        if bad is not None:
+            raise self._explain(path, f"line {bad}: its default edges do not lead to a cloud")
+
+    def _load(self) -> None:
+        con = self.con
+        props = list(typed_properties(self.model))
+        fulltext = (
+            "array_to_string(list_transform(list_filter(json_extract(n.reported, '$..*'), "
+            "lambda x: json_type(x) = 'VARCHAR'), lambda x: lower(x ->> '$')), chr(31))"
+        )
+        columns = ", ".join(
+            ["id", "kind", "kinds", "reported", "fulltext", *ANCESTOR_COLUMNS, "cloud_node"]
+            + [property_column(p) for p in props]
+        )
+        values = ", ".join(
+            ["n.id", "n.kind", "k.kinds", "n.reported", fulltext]
+            + [f"a.{c}" for c in ANCESTOR_COLUMNS]
+            + ["a.cloud_node"]
+            + [f'n.t."{p}"' for p in props]
+        )
+        con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM new_nodes)")
+        con.execute(
+            f"INSERT INTO nodes ({columns}) SELECT {values} FROM "
+            "(SELECT *, json_transform(reported, ?) AS t FROM new_nodes) n JOIN kind_info k USING (kind) "
+            "JOIN anc a ON a.node = n.id",
+            [json_transform_spec(self.model)],
+        )
+        con.execute(
+            "INSERT INTO edges SELECT i.from_id, i.to_id, i.edge_type FROM new_edges i WHERE NOT EXISTS "
+            "(SELECT 1 FROM edges e WHERE e.from_id = i.from_id AND e.to_id = i.to_id AND e.edge_type = i.edge_type)"
+        )
+        con.execute(
+            "INSERT OR IGNORE INTO extra_properties SELECT DISTINCT key FROM "
+            "(SELECT unnest(json_keys(reported)) AS key FROM new_nodes) WHERE NOT list_contains(?, key)",
+            [[*typed_properties(self.model), "kind"]],
+        )
