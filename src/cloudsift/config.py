@@ -24,6 +24,9 @@ class StoreConfig(BaseModel):
     schema_name: str = Field(
         "cloudsift", alias="schema", description="PostgreSQL schema that holds the tables."
     )
+    duckdb_memory_limit: str = Field(
+        "1600MB", description="Most memory DuckDB uses; past it, it spills to disk."
+    )
 
 
 class PagerDutyConfig(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from cloudsift.errors import StoreError
+from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import SCHEMA_VERSION, ImportSummary, Store, known_from_row, node_document
 from cloudsift.store.duckdb_import import DuckDBImport
@@ -40,14 +41,21 @@ _BASE_COLUMNS = [
 class DuckDBStore(Store):
     dialect = DuckDBDialect()
 
-    def __init__(self, path: str | Path = ":memory:", model: Model = MODEL) -> None:
+    def __init__(
+        self, path: str | Path = ":memory:", model: Model = MODEL, memory_limit: str = "1600MB"
+    ) -> None:
         self.model = model
         self.path = str(path)
         try:
             self.con = duckdb.connect(self.path)
+            self.con.execute("SET TimeZone = 'UTC'")
+            # Bounded memory: big imports spill to disk beside the store instead of growing without end.
+            self.con.execute(f"SET memory_limit = '{_size(memory_limit)}'")
+            self.con.execute("SET preserve_insertion_order = false")
+            if self.path != ":memory:":
+                self.con.execute(f"SET temp_directory = '{Path(self.path).parent / 'spill'}'")
         except duckdb.Error as e:
             raise StoreError(f"cannot open the store {self.path}: {e}") from None
-        self.con.execute("SET TimeZone = 'UTC'")
         self._migrate()
 
     # ---- schema
@@ -154,6 +162,12 @@ class DuckDBStore(Store):
 
     def close(self) -> None:
         self.con.close()
+
+
+def _size(text: str) -> str:
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise ConfigError("store.duckdb_memory_limit", f"expected a size such as 1600MB or 4GB, not {text!r}")
+    return text.strip()
 
 
 def _q(name: str) -> str:

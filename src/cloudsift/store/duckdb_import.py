@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from cloudsift.errors import ImportError_
-from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap
+from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap, Struct
 from cloudsift.query.reference import MAX_DEPTH
 from cloudsift.store.loader import EDGE_TYPES, LEVELS, GraphReader, Known
 from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
@@ -53,60 +53,59 @@ def json_check(expr: str, typ: PropType, depth: int = 0) -> str:
         inner = json_check(var, typ.item, depth + 1)
         items = f"CAST({expr} AS JSON[])"
         each = f"len(list_filter({items}, lambda {var}: NOT coalesce({inner}, false))) = 0"
-        return f"({null} OR (json_type({expr}) = 'ARRAY' AND {each}))"
+        return f"({null} OR CASE WHEN json_type({expr}) = 'ARRAY' THEN {each} ELSE false END)"
     if isinstance(typ, StringMap):
         values = f"json_extract({expr}, '$.*')"
         each = f"len(list_filter({values}, lambda {var}: json_type({var}) NOT IN ('VARCHAR', 'NULL'))) = 0"
-        return f"({null} OR (json_type({expr}) = 'OBJECT' AND {each}))"
+        return f"({null} OR CASE WHEN json_type({expr}) = 'OBJECT' THEN {each} ELSE false END)"
     fields = " AND ".join(
         f"coalesce({json_check(f'json_extract({expr}, {_key(f.name)})', f.type, depth + 1)}, true)"
         for f in typ.fields
     )
-    return f"({null} OR (json_type({expr}) = 'OBJECT' AND {fields}))"
+    return f"({null} OR CASE WHEN json_type({expr}) = 'OBJECT' THEN {fields} ELSE false END)"
 
 
 Verdict = bool | None  # True valid, False invalid, None: look at the rows
 
 
-def structure_verdict(structure: object, typ: PropType) -> Verdict:
+def structure_verdict(structure: object, typ: PropType, merged: bool = False) -> Verdict:
     """Judge a json_structure() description against a model type, without looking at values.
 
-    json_structure merges the elements of an array and says "JSON" where they disagree (or for
-    an empty object), and UBIGINT for every positive whole number: such places need the rows.
+    json_structure says "JSON" for an empty object, and inside arrays (`merged`) also where the
+    elements disagree: there the rows must tell, and so must datetimes (their format). UBIGINT is
+    any positive whole number; one too big for 64 bits has 19+ digits, which the caller rechecks.
     """
     if structure == "NULL":
         return True
+    if structure == "JSON":
+        if merged:
+            return None
+        return isinstance(typ, StringMap | Struct)  # an empty object
     if isinstance(typ, Scalar):
-        name = typ.name
-        if name in ("string", "datetime"):
-            return (None if name == "datetime" else True) if structure == "VARCHAR" else _ambiguous(structure)
-        if name == "int":
-            return (
-                True if structure == "BIGINT" else (None if structure == "UBIGINT" else _ambiguous(structure))
-            )
-        if name == "float":
-            return True if structure in ("BIGINT", "UBIGINT", "DOUBLE") else _ambiguous(structure)
-        return True if structure == "BOOLEAN" else _ambiguous(structure)
+        allowed = {
+            "string": ("VARCHAR",),
+            "datetime": ("VARCHAR",),
+            "int": ("BIGINT", "UBIGINT"),
+            "float": ("BIGINT", "UBIGINT", "DOUBLE"),
+            "bool": ("BOOLEAN",),
+        }[typ.name]
+        if structure not in allowed:
+            return False
+        return None if typ.name == "datetime" else True
     if isinstance(typ, ListOf):
         if isinstance(structure, list) and len(structure) == 1:
-            return structure_verdict(structure[0], typ.item)
-        return _ambiguous(structure)
+            return structure_verdict(structure[0], typ.item, merged=True)
+        return False
+    if not isinstance(structure, dict):
+        return False
     if isinstance(typ, StringMap):
-        if isinstance(structure, dict):
-            return _all(structure_verdict(v, Scalar("string")) for v in structure.values())
-        return _ambiguous(structure)
-    if isinstance(structure, dict):
-        verdicts = []
-        for key, inner in structure.items():
-            field = typ.field(key)
-            if field is not None:
-                verdicts.append(structure_verdict(inner, field.type))
-        return _all(verdicts)
-    return _ambiguous(structure)
-
-
-def _ambiguous(structure: object) -> Verdict:
-    return None if structure == "JSON" else False
+        return _all(structure_verdict(v, Scalar("string"), merged) for v in structure.values())
+    verdicts = []
+    for key, inner in structure.items():
+        field = typ.field(key)
+        if field is not None:
+            verdicts.append(structure_verdict(inner, field.type, merged))
+    return _all(verdicts)
 
 
 def _all(verdicts: Iterable[Verdict]) -> Verdict:
@@ -172,7 +171,7 @@ class DuckDBImport:
         )
         con.register("kind_info", levels)
         con.execute(
-            "CREATE TEMP TABLE new_nodes AS SELECT line, id ->> '$' AS id, reported ->> 'kind' AS kind, reported "
+            "CREATE TEMP TABLE new_nodes AS SELECT line, id ->> '$' AS id, reported ->> 'kind' AS kind "
             "FROM raw WHERE reported IS NOT NULL AND reported ->> 'kind' <> 'graph_root'"
         )
         con.execute(
@@ -250,16 +249,20 @@ class DuckDBImport:
     def _check_properties(self) -> int | None:
         """Typed properties: judged once per distinct JSON structure; rows only where the structure cannot tell."""
         typed = typed_properties(self.model)
-        rows = self.con.execute(
-            "SELECT json_structure(reported) AS shape, min(line), "
-            "bool_or(regexp_matches(CAST(reported AS VARCHAR), '[0-9]{19}')) FROM raw "
-            "WHERE reported IS NOT NULL AND reported ->> 'kind' <> 'graph_root' GROUP BY shape"
+        con = self.con
+        con.execute(
+            "CREATE TEMP TABLE shapes AS SELECT line, hash(json_structure(reported)) AS shape, "
+            "regexp_matches(CAST(reported AS VARCHAR), '[0-9]{19}') AS big FROM raw "
+            "WHERE reported IS NOT NULL AND reported ->> 'kind' <> 'graph_root'"
+        )
+        rows = con.execute(
+            "SELECT json_structure(r.reported), g.shape, g.line, g.big FROM "
+            "(SELECT shape, min(line) AS line, bool_or(big) AS big FROM shapes GROUP BY shape) g JOIN raw r USING (line)"
         ).fetchall()
         bad: list[int] = []
-        recheck: dict[str, list[str]] = {}
-        for shape_text, first_line, big_numbers in rows:
-            shape = json.loads(shape_text)
-            for name, inner in shape.items():
+        recheck: dict[str, list[int]] = {}
+        for shape_text, shape, first_line, big_numbers in rows:
+            for name, inner in json.loads(shape_text).items():
                 typ = typed.get(name)
                 if typ is None:
                     continue
@@ -267,16 +270,20 @@ class DuckDBImport:
                 if verdict is False:
                     bad.append(int(first_line))
                 elif verdict is None or big_numbers:
-                    recheck.setdefault(name, []).append(shape_text)
-        for name, shapes in recheck.items():
-            check = json_check(f"json_extract(reported, {_key(name)})", typed[name])
-            line = self.con.execute(
-                f"SELECT min(line) FROM raw WHERE reported IS NOT NULL AND json_structure(reported) IN "
-                f"(SELECT unnest(?)) AND NOT coalesce({check}, true)",
-                [shapes],
+                    recheck.setdefault(name, []).append(shape)
+        if recheck:
+            conditions = []
+            for name, shapes in recheck.items():
+                check = json_check(f"json_extract(r.reported, {_key(name)})", typed[name])
+                conditions.append(
+                    f"(s.shape IN ({', '.join(str(int(h)) for h in shapes)}) AND NOT coalesce({check}, true))"
+                )
+            line = con.execute(
+                f"SELECT min(s.line) FROM shapes s JOIN raw r USING (line) WHERE {' OR '.join(conditions)}"
             ).fetchall()[0][0]
             if line is not None:
                 bad.append(int(line))
+        con.execute("DROP TABLE shapes")
         return min(bad) if bad else None
 
     def _replace(self, clouds: tuple[str, ...]) -> int:
@@ -294,49 +301,100 @@ class DuckDBImport:
         return replaced
 
     def _ancestors(self, path: Path) -> None:
-        """Nearest node of each level up the default edges (itself included); ties by graph id."""
+        """Nearest node of each level up the default edges (itself included); ties by graph id.
+
+        Breadth first from every node that is a level (and from the stored parents the file hangs
+        below), one round per step down the file's default edges: the first round that reaches a
+        (node, level) is the nearest, so each is settled once and the work is linear.
+        """
         con = self.con
         con.execute(
+            "CREATE TEMP TABLE down AS SELECT DISTINCT e.from_id, e.to_id FROM new_edges e "
+            "WHERE e.edge_type = 'default' AND e.to_id IN (SELECT id FROM new_nodes)"
+        )
+        self._refuse_cycles(path)
+        level_cases = " ".join(f"WHEN list_contains(k.kinds, '{lv}') THEN '{lv}'" for lv in LEVELS)
+        stored = ", ".join(f"({{'level': '{lv}', 'rid': s.{lv}_id, 'name': s.{lv}_name}})" for lv in LEVELS)
+        con.execute(
             f"""
-            CREATE TEMP TABLE anc AS
-            WITH RECURSIVE
-              up_edges AS (
-                SELECT from_id, to_id FROM new_edges WHERE edge_type = 'default'
-                UNION SELECT from_id, to_id FROM edges WHERE edge_type = 'default'),
-              walk(node, anc, depth) AS (
-                SELECT id, id, 0 FROM new_nodes
-                UNION
-                SELECT w.node, e.from_id, w.depth + 1 FROM walk w JOIN up_edges e ON e.to_id = w.anc
-                WHERE w.depth < {MAX_DEPTH}),
-              info AS (
-                SELECT n.id, k.level, n.reported ->> 'id' AS rid, n.reported ->> 'name' AS name
-                FROM new_nodes n JOIN kind_info k USING (kind)
-                UNION ALL
-                SELECT s.id, k.level, s.p_id, s.p_name FROM nodes s JOIN kind_info k USING (kind)
-                WHERE s.id NOT IN (SELECT id FROM new_nodes)),
-              ranked AS (
-                SELECT w.node, i.level, i.rid, i.name, w.anc, w.depth,
-                       row_number() OVER (PARTITION BY w.node, i.level ORDER BY w.depth, w.anc) AS rank
-                FROM walk w JOIN info i ON i.id = w.anc WHERE i.level IS NOT NULL),
-              cycles AS (SELECT DISTINCT node FROM walk WHERE depth > 0 AND anc = node)
-            SELECT node,
-              {", ".join(f"max(rid) FILTER (WHERE level = '{lv}') AS {lv}_id, max(name) FILTER (WHERE level = '{lv}') AS {lv}_name" for lv in LEVELS)},
-              max(anc) FILTER (WHERE level = 'cloud') AS cloud_node,
-              bool_or(node IN (SELECT node FROM cycles)) AS in_cycle
-            FROM ranked WHERE rank = 1 GROUP BY node
+            CREATE TEMP TABLE anc_rows AS
+            SELECT n.id AS node, CASE {level_cases} END AS level, 0 AS depth, n.id AS gid,
+                   r.reported ->> 'id' AS rid, r.reported ->> 'name' AS name
+            FROM new_nodes n JOIN kind_info k USING (kind) JOIN raw r USING (line) WHERE k.level IS NOT NULL
+            UNION ALL
+            SELECT s.id, a.level, CASE WHEN a.level = k.level THEN 0 ELSE 1 END,
+                   CASE WHEN a.level = 'cloud' THEN coalesce(s.cloud_node, s.id) ELSE s.id END, a.rid, a.name
+            FROM nodes s JOIN kind_info k USING (kind), unnest([{stored}]) AS u(a)
+            WHERE s.id IN (SELECT from_id FROM down) AND s.id NOT IN (SELECT id FROM new_nodes)
+              AND (a.rid IS NOT NULL OR a.name IS NOT NULL)
             """
         )
-        bad = self._first(
-            "SELECT min(n.line) FROM new_nodes n LEFT JOIN anc a ON a.node = n.id "
-            "WHERE a.cloud_node IS NULL OR a.in_cycle"
-        )
-        if bad is None:
-            bad = self._first(
-                "SELECT min(n.line) FROM new_nodes n WHERE n.id IN (SELECT w.node FROM (SELECT node FROM anc "
-                "WHERE in_cycle) w)"
+        con.execute("CREATE TEMP TABLE frontier AS SELECT * FROM anc_rows")
+        for _ in range(MAX_DEPTH):
+            con.execute(
+                """
+                CREATE OR REPLACE TEMP TABLE reached AS
+                SELECT d.to_id AS node, f.level, min(f.depth + 1) AS depth,
+                       arg_min(f.gid, (f.depth, f.gid)) AS gid, arg_min(f.rid, (f.depth, f.gid)) AS rid,
+                       arg_min(f.name, (f.depth, f.gid)) AS name
+                FROM frontier f JOIN down d ON d.from_id = f.node
+                WHERE NOT EXISTS (SELECT 1 FROM anc_rows a WHERE a.node = d.to_id AND a.level = f.level)
+                GROUP BY d.to_id, f.level
+                """
             )
+            if not con.execute("SELECT count(*) FROM reached").fetchall()[0][0]:
+                break
+            con.execute("INSERT INTO anc_rows SELECT * FROM reached")
+            con.execute("CREATE OR REPLACE TEMP TABLE frontier AS SELECT * FROM reached")
+        pivot = ", ".join(
+            f"max(rid) FILTER (WHERE level = '{lv}') AS {lv}_id, max(name) FILTER (WHERE level = '{lv}') AS {lv}_name"
+            for lv in LEVELS
+        )
+        con.execute(
+            f"CREATE TEMP TABLE anc AS SELECT node, {pivot}, max(gid) FILTER (WHERE level = 'cloud') AS cloud_node "
+            "FROM anc_rows WHERE node IN (SELECT id FROM new_nodes) GROUP BY node"
+        )
+        for table in ("down", "anc_rows", "frontier", "reached"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        bad = self._first(
+            "SELECT min(n.line) FROM new_nodes n LEFT JOIN anc a ON a.node = n.id WHERE a.cloud_node IS NULL"
+        )
         if bad is not None:
             raise self._explain(path, f"line {bad}: its default edges do not lead to a cloud")
+
+    def _refuse_cycles(self, path: Path) -> None:
+        """Default edges between the file's nodes must not form a cycle: peel off nodes without parents."""
+        con = self.con
+        con.execute(
+            "CREATE TEMP TABLE inner_edges AS SELECT from_id, to_id FROM down WHERE from_id IN (SELECT id FROM new_nodes)"
+        )
+        con.execute(
+            "CREATE TEMP TABLE waiting AS SELECT to_id AS node, count(*) AS parents FROM inner_edges GROUP BY to_id"
+        )
+        con.execute(
+            "CREATE TEMP TABLE peeled AS SELECT id AS node FROM new_nodes WHERE id NOT IN (SELECT node FROM waiting)"
+        )
+        while True:
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE freed AS SELECT e.to_id AS node, count(*) AS n FROM peeled p "
+                "JOIN inner_edges e ON e.from_id = p.node GROUP BY e.to_id"
+            )
+            con.execute(
+                "UPDATE waiting SET parents = waiting.parents - freed.n FROM freed WHERE waiting.node = freed.node"
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE peeled AS SELECT node FROM waiting WHERE parents = 0 "
+                "AND node IN (SELECT node FROM freed)"
+            )
+            if not con.execute("SELECT count(*) FROM peeled").fetchall()[0][0]:
+                break
+        bad = self._first(
+            "SELECT min(n.line) FROM new_nodes n JOIN waiting w ON w.node = n.id WHERE w.parents > 0"
+        )
+        for table in ("inner_edges", "waiting", "peeled", "freed"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        if bad is not None:
+            raise self._explain(path, f"line {bad}: default edges form a cycle")
 
     def _load(self) -> None:
         con = self.con
@@ -358,7 +416,8 @@ class DuckDBImport:
         con.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM new_nodes)")
         con.execute(
             f"INSERT INTO nodes ({columns}) SELECT {values} FROM "
-            "(SELECT *, json_transform(reported, ?) AS t FROM new_nodes) n JOIN kind_info k USING (kind) "
+            "(SELECT nn.id, nn.kind, r.reported, json_transform(r.reported, ?) AS t FROM new_nodes nn "
+            "JOIN raw r USING (line)) n JOIN kind_info k USING (kind) "
             "JOIN anc a ON a.node = n.id",
             [json_transform_spec(self.model)],
         )
@@ -368,6 +427,7 @@ class DuckDBImport:
         )
         con.execute(
             "INSERT OR IGNORE INTO extra_properties SELECT DISTINCT key FROM "
-            "(SELECT unnest(json_keys(reported)) AS key FROM new_nodes) WHERE NOT list_contains(?, key)",
+            "(SELECT unnest(json_keys(reported)) AS key FROM raw WHERE line IN (SELECT line FROM new_nodes)) "
+            "WHERE NOT list_contains(?, key)",
             [[*typed_properties(self.model), "kind"]],
         )

@@ -13,7 +13,7 @@ def open_store(config: Config) -> Store:
         from cloudsift.store.duckdb import DuckDBStore
 
         config.home.mkdir(parents=True, exist_ok=True)
-        return DuckDBStore(config.duckdb_path)
+        return DuckDBStore(config.duckdb_path, memory_limit=config.store.duckdb_memory_limit)
     if url.startswith(("postgresql://", "postgres://")):
         from cloudsift.store.postgres import PostgresStore
 

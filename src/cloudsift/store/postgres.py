@@ -99,6 +99,7 @@ class PostgresStore(Store):
     def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
         batch = GraphReader(self.model).read(lines, self.lookup)
         replaced = self._write(batch, replace)
+        self._analyze()
         return ImportSummary(len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced)
 
     def _write(self, batch: Batch, replace: bool) -> int:
@@ -145,6 +146,16 @@ class PostgresStore(Store):
                     [(e,) for e in sorted(batch.extra)],
                 )
         return replaced
+
+    def _analyze(self) -> None:
+        """Fresh statistics (and visibility) after a bulk write: plans and counts stay fast."""
+        self.conn.commit()
+        self.conn.autocommit = True
+        try:
+            self.conn.execute("VACUUM (ANALYZE) nodes")
+            self.conn.execute("VACUUM (ANALYZE) edges")
+        finally:
+            self.conn.autocommit = False
 
     def _existing_edges(self, batch: Batch) -> set[tuple[str, str, str]]:
         sources = sorted({e[0] for e in batch.edges})

@@ -1,0 +1,50 @@
+"""Schema versions and model changes: an existing store gains typed columns for new properties."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from cloudsift.errors import StoreError
+from cloudsift.model import MODEL, Model
+from cloudsift.store.duckdb import DuckDBStore
+from tests.estate import frame, lines, node
+
+
+def _model_without(prop: str) -> Model:
+    kinds = []
+    for kind in MODEL.kinds.values():
+        kinds.append(dataclasses.replace(kind, props=tuple(p for p in kind.props if p.name != prop)))
+    return Model(kinds)
+
+
+def test_a_new_model_property_gets_a_typed_column_filled_from_the_stored_json(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.duckdb"
+    nodes, edges = frame()
+    nodes += [node("big", "aws_ec2_volume", volume_size=500), node("small", "aws_ec2_volume", volume_size=8)]
+    edges += [("reg", "big", "default"), ("reg", "small", "default")]
+    old = DuckDBStore(path, model=_model_without("volume_size"))
+    old.import_lines(lines(nodes, edges))
+    assert "volume_size" in old.extra_properties()
+    with pytest.raises(Exception, match="expected a number"):
+        DuckDBStore(":memory:").bind("volume_size > abc")
+    old.close()
+
+    upgraded = DuckDBStore(path)
+    typed = upgraded.con.execute(
+        "SELECT id, p_volume_size FROM nodes WHERE kind = 'aws_ec2_volume' ORDER BY id"
+    )
+    assert typed.fetchall() == [("big", 500), ("small", 8)]
+    assert [d["id"] for d in upgraded.search(upgraded.bind('volume_size > "100"'))] == ["big"]
+    upgraded.close()
+
+
+def test_a_store_from_a_newer_cloudsift_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "inventory.duckdb"
+    store = DuckDBStore(path)
+    store.con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    store.close()
+    with pytest.raises(StoreError, match="has schema 99"):
+        DuckDBStore(path)
