@@ -60,8 +60,9 @@ def open_engine(engine: str, target: str, fresh: bool = False) -> Store:
     if engine == "duckdb":
         from cloudsift.store.duckdb import DuckDBStore
 
-        if fresh and Path(target).exists():
-            Path(target).unlink()
+        for leftover in (Path(target), Path(target + ".wal")):
+            if fresh and leftover.exists():
+                leftover.unlink()
         return DuckDBStore(target)
     from cloudsift.store.postgres import PostgresStore
 
@@ -119,7 +120,8 @@ def main() -> None:
     engines = ["duckdb"] + ([] if args.skip_postgres else ["postgres"])
     with tempfile.TemporaryDirectory() as tmp:
         for engine in engines:
-            target = str(Path(tmp) / "bench.duckdb") if engine == "duckdb" else "bench_search"
+            # The DuckDB store stays in bench/data for bench_cli.py.
+            target = str(path.with_suffix(".duckdb")) if engine == "duckdb" else "bench_search"
             imported = import_in_child(engine, path, target)
             rate = imported["nodes"] / imported["seconds"]
             print(

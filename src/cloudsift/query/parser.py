@@ -360,6 +360,7 @@ def _lark() -> Lark:
         lexer="contextual",
         propagate_positions=False,
         maybe_placeholders=True,
+        cache=True,  # the parser tables are kept in a temp file: start-up in milliseconds
     )
 
 

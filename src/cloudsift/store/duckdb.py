@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -14,7 +15,6 @@ import orjson
 from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import SCHEMA_VERSION, ImportSummary, Store, known_from_row, node_document
-from cloudsift.store.duckdb_import import DuckDBImport
 from cloudsift.store.loader import Known
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
@@ -61,6 +61,9 @@ class DuckDBStore(Store):
     # ---- schema
 
     def _migrate(self) -> None:
+        """Bring the schema to this version and the typed columns to this model; no write when both match."""
+        if self._meta("schema_version") == str(SCHEMA_VERSION) and self._meta("model") == self._fingerprint():
+            return
         self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         version = self.schema_version()
         if version > SCHEMA_VERSION:
@@ -82,10 +85,23 @@ class DuckDBStore(Store):
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
             self._sync_property_columns()
+            self.con.execute("INSERT OR REPLACE INTO meta VALUES ('model', ?)", [self._fingerprint()])
             self.con.commit()
         except BaseException:
             self.con.rollback()
             raise
+
+    def _fingerprint(self) -> str:
+        """What the typed columns are made of: a changed model changes it."""
+        spec = json_transform_spec(self.model).encode()
+        return hashlib.sha256(spec).hexdigest()
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        except duckdb.CatalogException:
+            return None
+        return str(rows[0][0]) if rows else None
 
     def _sync_property_columns(self) -> None:
         """Give every model property its typed column; a changed type is rebuilt from `reported`."""
@@ -110,8 +126,8 @@ class DuckDBStore(Store):
             self.con.execute(f"UPDATE nodes SET {sets}", [spec] * len(changed))
 
     def schema_version(self) -> int:
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else 0
+        value = self._meta("schema_version")
+        return int(value) if value else 0
 
     # ---- reading
 
@@ -151,6 +167,8 @@ class DuckDBStore(Store):
         con = self.con.cursor()
         con.begin()
         try:
+            from cloudsift.store.duckdb_import import DuckDBImport
+
             nodes, edges, clouds, replaced = DuckDBImport(con, self.model).run(path, replace)
             con.commit()
         except BaseException:
