@@ -16,7 +16,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -118,31 +117,30 @@ def main() -> None:
     )
     references = {name: reference_time(path, text) for name, text in QUERIES.items()}
     engines = ["duckdb"] + ([] if args.skip_postgres else ["postgres"])
-    with tempfile.TemporaryDirectory() as tmp:
-        for engine in engines:
-            # The DuckDB store stays in bench/data for bench_cli.py.
-            target = str(path.with_suffix(".duckdb")) if engine == "duckdb" else "bench_search"
-            imported = import_in_child(engine, path, target)
-            rate = imported["nodes"] / imported["seconds"]
+    for engine in engines:
+        # The DuckDB store stays in bench/data for bench_cli.py.
+        target = str(path.with_suffix(".duckdb")) if engine == "duckdb" else "bench_search"
+        imported = import_in_child(engine, path, target)
+        rate = imported["nodes"] / imported["seconds"]
+        print(
+            f"{engine:8} import: {imported['nodes']:,} resources in {imported['seconds']:.1f}s = "
+            f"{rate:,.0f}/s, peak memory {imported['peak_mib']:,.0f} MiB"
+        )
+        store = open_engine(engine, target)
+        for name, text in QUERIES.items():
+            p50, found = timed(store, text, args.runs)
+            ref_seconds, ref_found = references[name]
+            assert found == ref_found or text == "all", (found, ref_found)
             print(
-                f"{engine:8} import: {imported['nodes']:,} resources in {imported['seconds']:.1f}s = "
-                f"{rate:,.0f}/s, peak memory {imported['peak_mib']:,.0f} MiB"
+                f"{engine:8} {name}: p50 {p50 * 1000:,.1f} ms ({found:,} found); reference evaluator "
+                f"{ref_seconds * 1000:,.0f} ms = {ref_seconds / p50:,.0f}x slower"
             )
-            store = open_engine(engine, target)
-            for name, text in QUERIES.items():
-                p50, found = timed(store, text, args.runs)
-                ref_seconds, ref_found = references[name]
-                assert found == ref_found or text == "all", (found, ref_found)
-                print(
-                    f"{engine:8} {name}: p50 {p50 * 1000:,.1f} ms ({found:,} found); reference evaluator "
-                    f"{ref_seconds * 1000:,.0f} ms = {ref_seconds / p50:,.0f}x slower"
-                )
-            if engine == "postgres":
-                from cloudsift.store.postgres import PostgresStore
+        if engine == "postgres":
+            from cloudsift.store.postgres import PostgresStore
 
-                assert isinstance(store, PostgresStore)
-                store.drop()
-            store.close()
+            assert isinstance(store, PostgresStore)
+            store.drop()
+        store.close()
 
 
 if __name__ == "__main__":
