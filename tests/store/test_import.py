@@ -115,3 +115,30 @@ def test_graph_root_lines_are_accepted(store: Store) -> None:
     ]
     store.import_lines([*root, *lines(nodes, edges)])
     assert _count(store) == 3
+
+
+def test_a_cycle_of_default_edges_is_refused(store: Store) -> None:
+    nodes, edges = frame()
+    nodes += [node("a", "aws_vpc"), node("b", "aws_ec2_subnet")]
+    edges += [("reg", "a", "default"), ("a", "b", "default"), ("b", "a", "default")]
+    with pytest.raises(ImportError_, match="default edges form a cycle through"):
+        store.import_lines(lines(nodes, edges))
+    assert _count(store) == 0
+
+
+def test_the_nearest_ancestor_wins_and_ties_go_to_the_smaller_id(store: Store) -> None:
+    nodes, edges = frame()
+    nodes += [
+        node("reg2", "aws_region", name="eu-west-1"),
+        node("v", "aws_vpc"),
+        node("i", "aws_ec2_instance"),
+    ]
+    # i hangs below reg directly and below reg2 through v: reg is nearer. v hangs below both regions.
+    edges += [("acc", "reg2", "default"), ("reg2", "v", "default"), ("reg", "v", "default"), ("v", "i", "default"),
+              ("reg", "i", "default")]  # fmt: skip
+    store.import_lines(lines(nodes, edges))
+    found = {
+        d["id"]: d["ancestors"]["region"]["reported"]["name"]
+        for d in store.search(store.bind("is(aws_vpc) or is(instance)"))
+    }
+    assert found == {"i": "us-east-1", "v": "us-east-1"}  # "reg" < "reg2"

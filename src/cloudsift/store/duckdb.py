@@ -120,7 +120,7 @@ class DuckDBStore(Store):
                 self.con.execute(f"ALTER TABLE nodes DROP COLUMN {property_column(name)}")
             self.con.execute(f"ALTER TABLE nodes ADD COLUMN {property_column(name)} {wanted}")
             changed.append(name)
-        if changed and self.con.execute("SELECT count(*) FROM nodes").fetchone() != (0,):
+        if changed and self.con.execute("SELECT count(*) FROM nodes").fetchall() != [(0,)]:
             spec = json_transform_spec(self.model)
             sets = ", ".join(f"{property_column(n)} = json_transform(reported, ?).{_q(n)}" for n in changed)
             self.con.execute(f"UPDATE nodes SET {sets}", [spec] * len(changed))

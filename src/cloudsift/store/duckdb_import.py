@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from cloudsift.errors import ImportError_
 from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap, Struct
-from cloudsift.query.reference import MAX_DEPTH
 from cloudsift.store.loader import EDGE_TYPES, LEVELS, GraphReader, Known
 from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
 
@@ -171,8 +170,11 @@ class DuckDBImport:
         )
         con.register("kind_info", levels)
         con.execute(
-            "CREATE TEMP TABLE new_nodes AS SELECT line, id ->> '$' AS id, reported ->> 'kind' AS kind "
-            "FROM raw WHERE reported IS NOT NULL AND reported ->> 'kind' <> 'graph_root'"
+            "CREATE TEMP TABLE new_nodes AS SELECT r.line, r.id ->> '$' AS id, k.kind, k.level, "
+            "CASE WHEN k.level IS NOT NULL THEN r.reported ->> 'id' END AS rid, "
+            "CASE WHEN k.level IS NOT NULL THEN r.reported ->> 'name' END AS name "
+            "FROM raw r JOIN kind_info k ON k.kind = r.reported ->> 'kind' "
+            "WHERE r.reported IS NOT NULL AND k.kind <> 'graph_root'"
         )
         con.execute(
             "CREATE TEMP TABLE new_edges AS SELECT DISTINCT \"from\" ->> '$' AS from_id, \"to\" ->> '$' AS to_id, "
@@ -303,98 +305,79 @@ class DuckDBImport:
     def _ancestors(self, path: Path) -> None:
         """Nearest node of each level up the default edges (itself included); ties by graph id.
 
-        Breadth first from every node that is a level (and from the stored parents the file hangs
-        below), one round per step down the file's default edges: the first round that reaches a
-        (node, level) is the nearest, so each is settled once and the work is linear.
+        Nodes are settled in rounds, parents before children (a node waits until every parent in
+        the file is settled), so each node's record is made once from its parents' records. Nodes
+        still waiting at the end sit on a cycle. Parents already in the store lend their stored
+        ancestors.
         """
         con = self.con
         con.execute(
             "CREATE TEMP TABLE down AS SELECT DISTINCT e.from_id, e.to_id FROM new_edges e "
             "WHERE e.edge_type = 'default' AND e.to_id IN (SELECT id FROM new_nodes)"
         )
-        self._refuse_cycles(path)
-        level_cases = " ".join(f"WHEN list_contains(k.kinds, '{lv}') THEN '{lv}'" for lv in LEVELS)
-        stored = ", ".join(f"({{'level': '{lv}', 'rid': s.{lv}_id, 'name': s.{lv}_name}})" for lv in LEVELS)
-        con.execute(
-            f"""
-            CREATE TEMP TABLE anc_rows AS
-            SELECT n.id AS node, CASE {level_cases} END AS level, 0 AS depth, n.id AS gid,
-                   r.reported ->> 'id' AS rid, r.reported ->> 'name' AS name
-            FROM new_nodes n JOIN kind_info k USING (kind) JOIN raw r USING (line) WHERE k.level IS NOT NULL
-            UNION ALL
-            SELECT s.id, a.level, CASE WHEN a.level = k.level THEN 0 ELSE 1 END,
-                   CASE WHEN a.level = 'cloud' THEN coalesce(s.cloud_node, s.id) ELSE s.id END, a.rid, a.name
-            FROM nodes s JOIN kind_info k USING (kind), unnest([{stored}]) AS u(a)
-            WHERE s.id IN (SELECT from_id FROM down) AND s.id NOT IN (SELECT id FROM new_nodes)
-              AND (a.rid IS NOT NULL OR a.name IS NOT NULL)
-            """
-        )
-        con.execute("CREATE TEMP TABLE frontier AS SELECT * FROM anc_rows")
-        for _ in range(MAX_DEPTH):
-            con.execute(
-                """
-                CREATE OR REPLACE TEMP TABLE reached AS
-                SELECT d.to_id AS node, f.level, min(f.depth + 1) AS depth,
-                       arg_min(f.gid, (f.depth, f.gid)) AS gid, arg_min(f.rid, (f.depth, f.gid)) AS rid,
-                       arg_min(f.name, (f.depth, f.gid)) AS name
-                FROM frontier f JOIN down d ON d.from_id = f.node
-                WHERE NOT EXISTS (SELECT 1 FROM anc_rows a WHERE a.node = d.to_id AND a.level = f.level)
-                GROUP BY d.to_id, f.level
-                """
-            )
-            if not con.execute("SELECT count(*) FROM reached").fetchall()[0][0]:
-                break
-            con.execute("INSERT INTO anc_rows SELECT * FROM reached")
-            con.execute("CREATE OR REPLACE TEMP TABLE frontier AS SELECT * FROM reached")
-        pivot = ", ".join(
-            f"max(rid) FILTER (WHERE level = '{lv}') AS {lv}_id, max(name) FILTER (WHERE level = '{lv}') AS {lv}_name"
+        record = "STRUCT(d INTEGER, g VARCHAR, rid VARCHAR, name VARCHAR)"
+        columns = ", ".join(f"{lv} {record}" for lv in LEVELS)
+        con.execute(f"CREATE TEMP TABLE rec (node VARCHAR, {columns})")
+        stored = ", ".join(
+            f"CASE WHEN s.{lv}_id IS NOT NULL OR s.{lv}_name IS NOT NULL THEN "
+            f"{{'d': CASE WHEN k.level = '{lv}' THEN 0 ELSE 1 END, "
+            f"'g': {'coalesce(s.cloud_node, s.id)' if lv == 'cloud' else 's.id'}, "
+            f"'rid': s.{lv}_id, 'name': s.{lv}_name}} END"
             for lv in LEVELS
         )
         con.execute(
-            f"CREATE TEMP TABLE anc AS SELECT node, {pivot}, max(gid) FILTER (WHERE level = 'cloud') AS cloud_node "
-            "FROM anc_rows WHERE node IN (SELECT id FROM new_nodes) GROUP BY node"
+            f"INSERT INTO rec SELECT s.id, {stored} FROM nodes s JOIN kind_info k USING (kind) "
+            "WHERE s.id IN (SELECT from_id FROM down) AND s.id NOT IN (SELECT id FROM new_nodes)"
         )
-        for table in ("down", "anc_rows", "frontier", "reached"):
+        con.execute(
+            "CREATE TEMP TABLE waiting AS SELECT d.to_id AS node, count(*) AS parents FROM down d "
+            "WHERE d.from_id IN (SELECT id FROM new_nodes) GROUP BY d.to_id"
+        )
+        con.execute(
+            "CREATE TEMP TABLE ready AS SELECT id AS node FROM new_nodes WHERE id NOT IN (SELECT node FROM waiting)"
+        )
+        merged = ", ".join(
+            f"CASE WHEN any_value(n.level) = '{lv}' THEN {{'d': 0, 'g': n.id, 'rid': any_value(n.rid), "
+            f"'name': any_value(n.name)}} "
+            f"ELSE min(CASE WHEN p.{lv}.d IS NOT NULL THEN {{'d': p.{lv}.d + 1, 'g': p.{lv}.g, "
+            f"'rid': p.{lv}.rid, 'name': p.{lv}.name}} END) END"
+            for lv in LEVELS
+        )
+        while True:
+            con.execute(
+                f"INSERT INTO rec SELECT n.id, {merged} FROM ready y JOIN new_nodes n ON n.id = y.node "
+                "LEFT JOIN down d ON d.to_id = n.id LEFT JOIN rec p ON p.node = d.from_id GROUP BY n.id"
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE freed AS SELECT d.to_id AS node, count(*) AS n FROM ready y "
+                "JOIN down d ON d.from_id = y.node GROUP BY d.to_id"
+            )
+            con.execute(
+                "UPDATE waiting SET parents = waiting.parents - freed.n FROM freed WHERE waiting.node = freed.node"
+            )
+            con.execute(
+                "CREATE OR REPLACE TEMP TABLE ready AS SELECT node FROM waiting WHERE parents = 0 "
+                "AND node IN (SELECT node FROM freed)"
+            )
+            if not con.execute("SELECT count(*) FROM ready").fetchall()[0][0]:
+                break
+        cycle = self._first(
+            "SELECT min(n.line) FROM new_nodes n JOIN waiting w ON w.node = n.id WHERE w.parents > 0"
+        )
+        if cycle is not None:
+            raise self._explain(path, f"line {cycle}: default edges form a cycle")
+        flat = ", ".join(f"{lv}.rid AS {lv}_id, {lv}.name AS {lv}_name" for lv in LEVELS)
+        con.execute(
+            f"CREATE TEMP TABLE anc AS SELECT node, {flat}, cloud.g AS cloud_node FROM rec "
+            "WHERE node IN (SELECT id FROM new_nodes)"
+        )
+        for table in ("down", "rec", "waiting", "ready", "freed"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         bad = self._first(
             "SELECT min(n.line) FROM new_nodes n LEFT JOIN anc a ON a.node = n.id WHERE a.cloud_node IS NULL"
         )
         if bad is not None:
             raise self._explain(path, f"line {bad}: its default edges do not lead to a cloud")
-
-    def _refuse_cycles(self, path: Path) -> None:
-        """Default edges between the file's nodes must not form a cycle: peel off nodes without parents."""
-        con = self.con
-        con.execute(
-            "CREATE TEMP TABLE inner_edges AS SELECT from_id, to_id FROM down WHERE from_id IN (SELECT id FROM new_nodes)"
-        )
-        con.execute(
-            "CREATE TEMP TABLE waiting AS SELECT to_id AS node, count(*) AS parents FROM inner_edges GROUP BY to_id"
-        )
-        con.execute(
-            "CREATE TEMP TABLE peeled AS SELECT id AS node FROM new_nodes WHERE id NOT IN (SELECT node FROM waiting)"
-        )
-        while True:
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE freed AS SELECT e.to_id AS node, count(*) AS n FROM peeled p "
-                "JOIN inner_edges e ON e.from_id = p.node GROUP BY e.to_id"
-            )
-            con.execute(
-                "UPDATE waiting SET parents = waiting.parents - freed.n FROM freed WHERE waiting.node = freed.node"
-            )
-            con.execute(
-                "CREATE OR REPLACE TEMP TABLE peeled AS SELECT node FROM waiting WHERE parents = 0 "
-                "AND node IN (SELECT node FROM freed)"
-            )
-            if not con.execute("SELECT count(*) FROM peeled").fetchall()[0][0]:
-                break
-        bad = self._first(
-            "SELECT min(n.line) FROM new_nodes n JOIN waiting w ON w.node = n.id WHERE w.parents > 0"
-        )
-        for table in ("inner_edges", "waiting", "peeled", "freed"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-        if bad is not None:
-            raise self._explain(path, f"line {bad}: default edges form a cycle")
 
     def _load(self) -> None:
         con = self.con
