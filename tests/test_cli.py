@@ -125,3 +125,23 @@ def test_library_api_runs_a_line() -> None:
     store.import_lines(estate_lines(EstateSize()))
     assert run("search is(aws_vpc) | count", store) == ["total matched: 4", "total unmatched: 0"]
     assert len(run(f"search {SEED_QUERY} | format --ndjson", store)) == 4
+
+
+def test_sort_limit_head_and_tail_fold_into_the_search() -> None:
+    store = DuckDBStore()
+    store.import_lines(estate_lines(EstateSize()))
+    names = run("search is(aws_ec2_volume) sort volume_size desc, name, id | format {volume_size}", store)
+    assert (
+        run("search is(aws_ec2_volume) | sort volume_size desc, name, id | format {volume_size}", store)
+        == names
+    )
+    assert run("search is(aws_ec2_volume) | sort volume_size desc, name, id | limit 2, 3 | format {volume_size}",
+               store) == names[2:5]  # fmt: skip
+    assert run("search is(aws_ec2_volume) | sort volume_size desc, name, id | tail 4 | format {volume_size}",
+               store) == names[-4:]  # fmt: skip
+    assert run("search is(aws_ec2_volume) | sort volume_size desc, name, id | head 2 | format {volume_size}",
+               store) == names[:2]  # fmt: skip
+    everything = run("search all | format {id}", store)
+    assert run("search all | tail 3 | format {id}", store) == everything[-3:]
+    assert run("search all limit 10 | tail 3 | format {id}", store) == everything[7:10]
+    assert run("json [1, 2, 3, 4] | limit 1, 2", store) == [2, 3]

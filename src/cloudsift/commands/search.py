@@ -11,7 +11,7 @@ from typing import Any
 from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.errors import UsageError
 from cloudsift.query import ast
-from cloudsift.query.binder import Binder, BoundQuery
+from cloudsift.query.binder import Binder, BoundQuery, BSort
 from cloudsift.query.parser import parse_aggregate, parse_query
 from cloudsift.store.base import Store
 
@@ -25,6 +25,17 @@ class NodeStream:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return self.store.search(self.query)
+
+    def last(self, count: int) -> Iterator[dict[str, Any]]:
+        """The last `count` nodes in order: the query runs backwards with a limit (when it has none of its own)."""
+        if self.query.parts[-1].limit is not None:
+            return iter(deque(self, maxlen=count))
+        backwards = dataclasses.replace(self.query, reverse=True)
+        return reversed(list(NodeStream(self.store, backwards).limited(count)))
+
+    def with_last_part(self, **changes: Any) -> NodeStream:
+        last = dataclasses.replace(self.query.parts[-1], **changes)
+        return NodeStream(self.store, dataclasses.replace(self.query, parts=(*self.query.parts[:-1], last)))
 
     def limited(self, count: int) -> NodeStream:
         last = self.query.parts[-1]
@@ -138,7 +149,59 @@ class TailCommand(Command):
     positional = "[N]"
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        return iter(deque(_nodes(stream), maxlen=_count_arg(self)))
+        count = _count_arg(self)
+        node_stream, rest = _single_node_stream(stream)
+        if node_stream is not None:
+            return node_stream.last(count)
+        return iter(deque(_nodes(rest), maxlen=count))
+
+
+@command
+class SortCommand(Command):
+    """Sort the nodes of a search: it becomes the query's sort (nulls first ascending, last descending).
+
+    Example: `search is(volume) | sort volume_size desc, name | head 3`
+    """
+
+    name = "sort"
+    positional = "PATH [asc|desc], ..."
+
+    def parse(self, raw: str) -> None:
+        if not raw.strip():
+            raise UsageError("sort needs a property: sort name desc")
+        self.text = raw
+        self.items = parse_query(f"all sort {raw}").parts[0].sort
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        node_stream, _ = _single_node_stream(stream)
+        if node_stream is None:
+            raise UsageError("sort works on the output of search")
+        binder = Binder(node_stream.store.model, node_stream.store.extra_properties(), ctx.now, self.text)
+        items = tuple(BSort(binder.sort_path(i.path), i.order) for i in self.items)
+        return iter([node_stream.with_last_part(sort=items)])
+
+
+@command
+class LimitCommand(Command):
+    """Keep N nodes of a search (`limit N` or `limit OFFSET, N`): it becomes the query's limit.
+
+    Example: `search is(volume) | sort volume_size desc | limit 1, 2`
+    """
+
+    name = "limit"
+    positional = "[OFFSET,] N"
+
+    def parse(self, raw: str) -> None:
+        limit = parse_query(f"all limit {raw}").parts[0].limit
+        if limit is None:
+            raise UsageError("limit needs a number: limit 10")
+        self.limit = limit
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        node_stream, rest = _single_node_stream(stream)
+        if node_stream is None:
+            return itertools.islice(_nodes(rest), self.limit.offset, self.limit.offset + self.limit.count)
+        return iter([node_stream.with_last_part(limit=self.limit)])
 
 
 @command

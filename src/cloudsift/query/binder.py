@@ -171,6 +171,7 @@ class BoundQuery:
     navigations: tuple[ast.Navigation, ...]
     aggregate: BAggregate | None
     text: str
+    reverse: bool = False  # return the final order backwards (tail folds into the query this way)
 
 
 class Binder:

@@ -38,12 +38,14 @@ class QueryCompiler:
         self._names += 1
         return f"{prefix}{self._names}"
 
-    def _order_by(self, sort: tuple[BSort, ...]) -> str:
+    def _order_by(self, sort: tuple[BSort, ...], reverse: bool = False) -> str:
+        ascending, descending = ("ASC NULLS FIRST", "DESC NULLS LAST")[:: -1 if reverse else 1]
         keys = []
         for item in sort:
-            direction = "ASC NULLS FIRST" if item.order == "asc" else "DESC NULLS LAST"
-            keys.append(f"{self.terms.sort_key(item.path)} {direction}")
-        keys += ["n.kind ASC NULLS FIRST", f"{name_column(self.d)} ASC NULLS FIRST", "n.id ASC NULLS FIRST"]
+            keys.append(
+                f"{self.terms.sort_key(item.path)} {ascending if item.order == 'asc' else descending}"
+            )
+        keys += [f"n.kind {ascending}", f"{name_column(self.d)} {ascending}", f"n.id {ascending}"]
         return ", ".join(keys)
 
     def _edges(self, navigation: Navigation) -> str:
@@ -94,7 +96,7 @@ class QueryCompiler:
         op = "=" if clause.op == "==" else ("<>" if clause.op == "!=" else clause.op)
         return f"({count} {op} {self.params.add(clause.count)})"
 
-    def _part(self, part: BPart, source: str | None, final: bool) -> str:
+    def _part(self, part: BPart, source: str | None, final: bool, reverse: bool = False) -> str:
         """The SELECT of one part, reading candidates from `source` (a CTE of ids) or all nodes."""
         conditions = [self.terms.term(part.term)]
         if source is not None:
@@ -108,7 +110,7 @@ class QueryCompiler:
         where = " AND ".join(conditions)
         order = ""
         if final or part.limit is not None:
-            order = f" ORDER BY {self._order_by(part.sort)}"
+            order = f" ORDER BY {self._order_by(part.sort, reverse)}"
         limit = ""
         if part.limit is not None:
             limit = f" LIMIT {int(part.limit.count)} OFFSET {int(part.limit.offset)}"
@@ -127,7 +129,7 @@ class QueryCompiler:
                     f"{query.navigations[i - 1].start})"
                 )
                 source = reached
-            body = self._part(part, source, final=last and ordered)
+            body = self._part(part, source, final=last and ordered, reverse=last and query.reverse)
             if last:
                 return body
             name = self._name("s")
