@@ -29,7 +29,8 @@ class NodeStream:
     def last(self, count: int) -> Iterator[dict[str, Any]]:
         """The last `count` nodes in order: the query runs backwards with a limit (when it has none of its own)."""
         if self.query.parts[-1].limit is not None:
-            return iter(deque(self, maxlen=count))
+            kept: deque[dict[str, Any]] = deque(self, maxlen=count)
+            return iter(kept)
         backwards = dataclasses.replace(self.query, reverse=True)
         return reversed(list(NodeStream(self.store, backwards).limited(count)))
 
