@@ -32,7 +32,8 @@ class NodeStream:
             kept: deque[dict[str, Any]] = deque(self, maxlen=count)
             return iter(kept)
         backwards = dataclasses.replace(self.query, reverse=True)
-        return reversed(list(NodeStream(self.store, backwards).limited(count)))
+        found: list[dict[str, Any]] = list(NodeStream(self.store, backwards).limited(count))
+        return reversed(found)
 
     def with_last_part(self, **changes: Any) -> NodeStream:
         last = dataclasses.replace(self.query.parts[-1], **changes)
