@@ -33,7 +33,7 @@ class NodeStream:
             return iter(kept)
         backwards = dataclasses.replace(self.query, reverse=True)
         found: list[dict[str, Any]] = list(NodeStream(self.store, backwards).limited(count))
-        return reversed(found)
+        return iter(found[::-1])
 
     def with_last_part(self, **changes: Any) -> NodeStream:
         last = dataclasses.replace(self.query.parts[-1], **changes)
