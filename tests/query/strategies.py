@@ -274,3 +274,40 @@ aggregates = st.builds(
 )
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
+
+
+MERGE_PATHS: list[tuple[str, Values]] = [
+    ("reported.volume_size", number_values), ("reported.name", string_values), ("id", st.sampled_from(["n1", "n2"])),
+    ("reported.ctime", date_values), ("reported.tags.owner", string_values), ("reported.instance_cores", number_values),
+]  # fmt: skip
+
+
+@st.composite
+def merge_parts(draw: st.DrawFn) -> ast.Part:
+    many = draw(st.booleans())
+    nested = ast.Query(
+        (
+            ast.Part(draw(st.one_of(st.none(), simple_terms))),
+            ast.Part(draw(st.one_of(st.none(), simple_terms))),
+        ),
+        (draw(navigations),),
+    )
+    prefix = "m[*]" if many else "m"
+    post_paths = [(f"{prefix}.{p}", v) for p, v in MERGE_PATHS]
+    post = draw(st.one_of(predicates(post_paths), predicates(post_paths).map(ast.NotTerm)))
+    return ast.Part(
+        draw(st.one_of(st.none(), simple_terms)),
+        None,
+        draw(sorts),
+        draw(limits),
+        (ast.MergeQuery("m", many, nested),),
+        post,
+    )
+
+
+@st.composite
+def merge_queries(draw: st.DrawFn) -> ast.Query:
+    first = draw(st.one_of(merge_parts(), parts))
+    if draw(st.booleans()):
+        return ast.Query((first,))
+    return ast.Query((first, draw(st.one_of(merge_parts(), parts))), (draw(navigations),))

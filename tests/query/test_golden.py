@@ -172,6 +172,19 @@ CASES = [
     ("is(security_group) sort ctime asc", ["sg-missing", "sg-empty", "sg-split", "sg-v6", "sg-open"]),
     ("is(security_group) sort ctime desc limit 1, 2", ["sg-v6", "sg-split"]),
     ("is(instance) sort instance_cores desc limit 1 --> all", ["vol-1"]),
+    # merge: attach what a nested query reaches, then filter on it
+    ("is(instance) {vols[]: --> is(volume)} vols[*].reported.volume_size > 50", ["i-big"]),
+    ("is(instance) {vol: --> is(volume)} vol.reported.volume_encrypted == false", ["i-small"]),
+    ("is(instance) {sg: <-- is(security_group)} sg.reported.tags.owner == alice", ["i-big"]),
+    ("is(instance) {sg: <-- is(security_group)} sg == null", ["i-small"]),
+    ("is(instance) {vols[]: --> is(volume)} vols[*].reported.volume_size all > 50", ["i-big"]),
+    ("is(instance) {vols[]: -default,delete-> is(volume)} vols[*].reported.volume_size all > 50", []),
+    ("is(security_group) {i[]: --> is(instance) --> is(volume)} i[*].id == vol-1", ["sg-open"]),
+    ("is(instance) {s[]: <-- all} s[*].reported.age < 3d", ["i-big"]),
+    # ancestors.<kind>: the stored levels, and any other kind through an implied merge
+    ("ancestors.account.reported.name == prod and is(volume)", ["vol-1", "vol-2"]),
+    ("is(volume) and ancestors.aws_ec2_security_group.reported.tags.owner == alice", ["vol-1"]),
+    ("ancestors.aws_ec2_instance.reported.instance_cores < 4", ["vol-2"]),
 ]
 
 

@@ -16,7 +16,7 @@ from cloudsift.query.binder import bind
 from cloudsift.query.parser import parse_query
 from cloudsift.store.base import Store
 from tests.estate import Edge, lines, reference_graph, reference_ids
-from tests.query.strategies import NOW, aggregates, estates, queries
+from tests.query.strategies import NOW, aggregates, estates, merge_queries, queries
 
 EXTRA = {"x_extra"}
 SETTINGS = settings(
@@ -45,7 +45,7 @@ def _bind(query: ast.Query) -> Any:
 
 
 @SETTINGS
-@given(estate=estates(), generated=st.lists(queries(), min_size=1, max_size=4))
+@given(estate=estates(), generated=st.lists(st.one_of(queries(), merge_queries()), min_size=1, max_size=4))
 def test_search_matches_reference(engines: dict[str, Store], estate: Any, generated: list[ast.Query]) -> None:
     graph = _load(engines, estate)
     for query in generated:

@@ -255,16 +255,34 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class MergeQuery:
+    """`name: query` attaches the first node the query reaches from each node; `name[]: query` all of them."""
+
+    name: str
+    many: bool
+    query: Query
+
+    def __str__(self) -> str:
+        return f"{self.name}{'[]' if self.many else ''}: {self.query}"
+
+
+@dataclass(frozen=True)
 class Part:
     term: Term | None = None
     with_clause: WithClause | None = None
     sort: tuple[SortItem, ...] = ()
     limit: Limit | None = None
+    merge: tuple[MergeQuery, ...] = ()
+    post: Term | None = None  # the term after the merge, which can use the merged nodes
 
     def __str__(self) -> str:
         pieces = []
         if self.term is not None:
             pieces.append(str(self.term))
+        if self.merge:
+            pieces.append("{" + ", ".join(str(m) for m in self.merge) + "}")
+        if self.post is not None:
+            pieces.append(str(self.post))
         if self.with_clause is not None:
             pieces.append(str(self.with_clause))
         if self.sort:

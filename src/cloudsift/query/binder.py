@@ -12,10 +12,11 @@ import ipaddress
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from cloudsift.errors import QueryError, did_you_mean
-from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
+from cloudsift.model import MODEL, ListOf, Model, Prop, PropType, Scalar, StringMap, Struct
 from cloudsift.model.types import DATETIME, STRING
 from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
@@ -38,9 +39,10 @@ class Step:
 class Resolved:
     """Where a path's values live: a node column or inside `reported` (steps)."""
 
-    root: Literal["reported", "element", "id", "kinds", "ancestor"]
+    root: Literal["reported", "element", "id", "kinds", "ancestor", "merge"]
     steps: tuple[Step, ...] = ()
     ancestor: tuple[str, str] | None = None  # (level, id|name)
+    merge: str | None = None  # the merge name the path starts with (its first step)
 
     @property
     def leaf_type(self) -> PropType | None:
@@ -62,7 +64,7 @@ class Resolved:
 
     @property
     def typed(self) -> bool:
-        return (self.root != "reported" and self.root != "element") or self.steps[0].type is not None
+        return self.root not in ("reported", "element") or self.steps[0].type is not None
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,20 @@ class BSort:
 
 
 @dataclass(frozen=True)
+class BMerge:
+    name: str
+    many: bool
+    query: BoundQuery
+
+
+@dataclass(frozen=True)
 class BPart:
     term: BTerm
     with_clause: BWith | None
     sort: tuple[BSort, ...]
     limit: ast.Limit | None
+    merges: tuple[BMerge, ...] = ()
+    post: BTerm = BAll()
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,15 @@ class Binder:
         self.extra = frozenset(extra)
         self.now = now or dt.datetime.now(dt.UTC)
         self.text = text
+        self.merge_scope: dict[str, bool] = {}  # merge names usable in the term after a merge
+        self.implied: set[str] = set()  # kinds of ancestors.<kind> paths seen in the current part
+
+    @cached_property
+    def node_struct(self) -> Struct:
+        """A merged node as a struct: its id, kinds and reported properties (typed by the model)."""
+        props = [Prop(n, t) for n, t in sorted(self.model.properties.items())] + [Prop("kind", STRING)]
+        reported = Struct("reported", tuple(props))
+        return Struct("node", (Prop("id", STRING), Prop("kinds", ListOf(STRING)), Prop("reported", reported)))
 
     def error(self, message: str, pos: int = -1) -> QueryError:
         return QueryError(message, self.text, pos if pos >= 0 else None)
@@ -222,6 +242,14 @@ class Binder:
                 )
             raise self.error(f"unknown section in {path}; use /reported, /ancestors, /id or /kinds", path.pos)
         first = segments[0]
+        if first.name == "ancestors" and "ancestors" not in self.extra and len(segments) >= 3:
+            return self._ancestor_path(path)
+        if first.name in self.merge_scope:
+            many = self.merge_scope[first.name]
+            merged = Struct(
+                "merged", (Prop(first.name, ListOf(self.node_struct) if many else self.node_struct),)
+            )
+            return Resolved("merge", self._steps(segments, merged, path, in_element=True), merge=first.name)
         if first.name in ANCESTOR_LEVELS and first.index is None and first.name not in self.extra:
             # Shortcuts: `account` is /ancestors.account.reported.name, `account.id` its id.
             if len(segments) == 1:
@@ -230,6 +258,24 @@ class Binder:
                 return Resolved("ancestor", ancestor=(first.name, segments[1].name))
             raise self.error(f"{path}: after {first.name} only .id or .name can follow", path.pos)
         return Resolved("reported", self._steps(segments, None, path, in_element=False))
+
+    def _ancestor_path(self, path: Path) -> Resolved:
+        """`ancestors.account.reported.name` is the stored ancestor; `ancestors.aws_vpc.reported.x` the
+        nearest aws_vpc up the default edges, found by an implied merge."""
+        segments = path.segments
+        kind = segments[1].name
+        if kind not in self.model.kinds:
+            raise self.error(
+                f"unknown kind {kind!r} in {path}.{did_you_mean(kind, self.model.kinds)}", path.pos
+            )
+        if any(s.index is not None for s in segments[:2]) or segments[2].name != "reported":
+            raise self.error(f"write ancestors.{kind}.reported.<property>, not {path}", path.pos)
+        if kind in ANCESTOR_LEVELS and len(segments) == 4 and segments[3].name in ("id", "name"):
+            return Resolved("ancestor", ancestor=(kind, segments[3].name))
+        self.implied.add(kind)
+        name = f"ancestors.{kind}"
+        rest = self._steps(list(segments[2:]), self.node_struct, path, in_element=True)
+        return Resolved("merge", (Step(name, None, self.node_struct), *rest), merge=name)
 
     def _index_error(self, path: Path) -> Resolved:
         raise self.error(f"{path}: only [*] can follow /kinds", path.pos)
@@ -390,6 +436,23 @@ class Binder:
             resolved = self.resolve(Path((ast.Segment(SYNTHETIC[first.name]),)))
             since = None if value is None else self.now - dt.timedelta(seconds=value.seconds)
             return BPredicate(resolved, _FLIP[op], since, term.modifier or "any")
+        segments = path.segments
+        if (
+            element is False
+            and len(segments) >= 3
+            and segments[0].name in self.merge_scope
+            and segments[-2].name == "reported"
+            and segments[-1].name in SYNTHETIC
+            and segments[-1].index is None
+        ):
+            # access_keys[*].reported.age > 90d: the merged node's ctime, like age at the top
+            if op not in _FLIP or (value is not None and not isinstance(value, Duration)):
+                raise self.error(
+                    f"{segments[-1].name} compares with == != < <= > >= and a duration", term.pos
+                )
+            real = Path((*segments[:-1], ast.Segment(SYNTHETIC[segments[-1].name])), False, path.pos)
+            since = None if value is None else self.now - dt.timedelta(seconds=value.seconds)
+            return BPredicate(self.resolve(real), _FLIP[op], since, term.modifier or "any")
         resolved = self.resolve(path, element)
         typ = resolved.compare_type
         if op in ("in", "not in"):
@@ -448,12 +511,52 @@ class Binder:
         return resolved
 
     def part(self, part: ast.Part) -> BPart:
+        merges = tuple(self.merge(m) for m in part.merge)
+        names = [m.name for m in merges]
+        if len(set(names)) != len(names):
+            raise self.error(f"a merge name is used twice: {', '.join(names)}")
+        outer_implied, self.implied = self.implied, set()
+        try:
+            pre = self.term(part.term)
+            self.merge_scope = {m.name: m.many for m in merges}
+            try:
+                post = self.term(part.post) if part.post is not None else BAll()
+            finally:
+                self.merge_scope = {}
+            implied = tuple(self._implied_merge(kind) for kind in sorted(self.implied))
+        finally:
+            self.implied = outer_implied
+        if implied:  # the implied merges must be known before the term: all of it moves after them
+            pre, post, merges = BAll(), BCombined(pre, "and", post), merges + implied
         return BPart(
-            self.term(part.term),
+            pre,
             self.with_clause(part.with_clause) if part.with_clause else None,
             tuple(BSort(self.sort_path(s.path), s.order) for s in part.sort),
             part.limit,
+            merges,
+            post,
         )
+
+    def _implied_merge(self, kind: str) -> BMerge:
+        upwards = ast.Query(
+            (ast.Part(), ast.Part(ast.IsTerm((kind,)))), (ast.Navigation(1, None, ("default",), "in"),)
+        )
+        return BMerge(f"ancestors.{kind}", False, self.query(upwards))
+
+    def merge(self, merge: ast.MergeQuery) -> BMerge:
+        if (
+            any(p.sort or p.limit or p.with_clause or p.merge for p in merge.query.parts)
+            or merge.query.aggregate
+        ):
+            raise self.error(
+                f"inside a merge ({merge.name}) sort, limit, with(), merges and aggregate are not supported"
+            )
+        outer, self.merge_scope = self.merge_scope, {}
+        try:
+            query = self.query(merge.query)
+        finally:
+            self.merge_scope = outer
+        return BMerge(merge.name, merge.many, query)
 
     def aggregate(self, aggregate: ast.Aggregate) -> BAggregate:
         group = []

@@ -25,6 +25,7 @@ from cloudsift.query.ast import (
     IdTerm,
     IsTerm,
     Limit,
+    MergeQuery,
     Navigation,
     NotTerm,
     Part,
@@ -146,8 +147,15 @@ class _ToAst(Transformer[Token, Any]):
         navigations = [_navigation(t) for t in items if isinstance(t, Token)]
         return Query(tuple(parts), tuple(navigations))
 
-    def part(self, term: Term | None, with_clause: WithClause | None, sort: Any, limit: Any) -> Part:
-        return Part(term, with_clause, tuple(sort or ()), limit)
+    def part(self, term: Term | None, merge: Any, post: Term | None, with_clause: WithClause | None, sort: Any,
+             limit: Any) -> Part:  # fmt: skip
+        return Part(term, with_clause, tuple(sort or ()), limit, tuple(merge or ()), post)
+
+    def merge(self, *items: MergeQuery) -> tuple[MergeQuery, ...]:
+        return items
+
+    def merge_item(self, name: Token, many: Token | None, query: Query) -> MergeQuery:
+        return MergeQuery(str(name), many is not None, query)
 
     def and_term(self, left: Term, _op: Token, right: Term) -> Term:
         return CombinedTerm(left, "and", right)

@@ -52,7 +52,10 @@ def path_values(path: Resolved, node: Doc, element: Any = None) -> list[Any]:
         assert path.ancestor is not None
         level, key = path.ancestor
         return [((node.get("ancestors") or {}).get(level) or {}).get("reported", {}).get(key)]
-    current = [node.get("reported") if path.root == "reported" else element]
+    if path.root == "merge":
+        current = [node.get("merged") or {}]
+    else:
+        current = [node.get("reported") if path.root == "reported" else element]
     for step in path.steps:
         following: list[Any] = []
         for value in current:
@@ -296,26 +299,41 @@ def _order(nodes: list[Doc], sort: Sequence[BSort]) -> list[Doc]:
     return sorted(nodes, key=key)
 
 
+def _merged(part: BPart, node: Doc, graph: Graph) -> Doc:
+    """The node with what its merge queries reach attached under "merged"."""
+    merged: dict[str, Any] = {}
+    for merge in part.merges:
+        found = search(merge.query, graph, start=[node["id"]])
+        merged[merge.name] = found if merge.many else (found[0] if found else None)
+    return {**node, "merged": merged}
+
+
 def run_part(part: BPart, candidates: Iterable[str], graph: Graph) -> list[Doc]:
-    selected = [
-        graph.nodes[n]
-        for n in candidates
-        if matches(part.term, graph.nodes[n])
-        and (part.with_clause is None or _with_ok(part.with_clause, n, graph))
-    ]
+    selected = []
+    for n in candidates:
+        node = graph.nodes[n]
+        if not matches(part.term, node):
+            continue
+        if part.merges and not matches(part.post, _merged(part, node, graph)):
+            continue
+        if part.with_clause is None or _with_ok(part.with_clause, n, graph):
+            selected.append(node)
     ordered = _order(selected, part.sort)
     if part.limit is not None:
         ordered = ordered[part.limit.offset : part.limit.offset + part.limit.count]
     return ordered
 
 
-def search(query: BoundQuery, graph: Graph) -> list[Doc]:
-    """The nodes a query selects, in its order."""
+def search(query: BoundQuery, graph: Graph, start: Iterable[str] | None = None) -> list[Doc]:
+    """The nodes a query selects, in its order; `start` limits the first part to those nodes."""
     current: list[Doc] = []
     for i, part in enumerate(query.parts):
-        candidates: Iterable[str] = (
-            graph.nodes if i == 0 else graph.navigate([n["id"] for n in current], query.navigations[i - 1])
-        )
+        if i == 0:
+            candidates: Iterable[str] = (
+                graph.nodes if start is None else [s for s in start if s in graph.nodes]
+            )
+        else:
+            candidates = graph.navigate([n["id"] for n in current], query.navigations[i - 1])
         current = run_part(part, candidates, graph)
     return current
 

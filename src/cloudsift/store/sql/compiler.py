@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cloudsift.query.ast import Navigation
-from cloudsift.query.binder import BAggregate, BoundQuery, BPart, BSort, BWith
+from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort, BWith
 from cloudsift.query.reference import MAX_DEPTH
 from cloudsift.store.schema import ANCESTOR_COLUMNS
 from cloudsift.store.sql.dialect import Dialect, Params
@@ -58,12 +58,12 @@ class QueryCompiler:
             return back
         return f"{out} UNION ALL {back}"
 
-    def _walk(self, source: str, navigation: Navigation, per_origin: bool) -> str:
-        """A CTE of (origin,) id, depth reached from the ids in `source`."""
+    def _walk(self, source: str, navigation: Navigation, per_origin: bool, pairs: bool = False) -> str:
+        """A CTE of (origin,) id, depth reached from the ids in `source` (or its (origin, id) pairs)."""
         name = self._name("w")
         until = MAX_DEPTH if navigation.until is None else navigation.until
         origin = "w.origin, " if per_origin else ""
-        start_origin = "id AS origin, " if per_origin else ""
+        start_origin = ("origin, " if pairs else "id AS origin, ") if per_origin else ""
         columns = "origin, id, depth" if per_origin else "id, depth"
         self.ctes.append(
             f"{name}({columns}) AS (SELECT {start_origin}id, 0 FROM {source} UNION "
@@ -97,14 +97,23 @@ class QueryCompiler:
         return f"({count} {op} {self.params.add(clause.count)})"
 
     def _part(self, part: BPart, source: str | None, final: bool, reverse: bool = False) -> str:
-        """The SELECT of one part, reading candidates from `source` (a CTE of ids) or all nodes."""
+        """The FROM/WHERE/ORDER of one part, reading candidates from `source` (a CTE of ids) or all nodes."""
         conditions = [self.terms.term(part.term)]
         if source is not None:
             conditions.insert(0, f"n.id IN (SELECT id FROM {source})")
+        joins = ""
+        if part.merges:
+            before = self._name("k")
+            self.ctes.append(f"{before}(id) AS (SELECT n.id FROM nodes n WHERE {' AND '.join(conditions)})")
+            for merge in part.merges:
+                alias = self._name("mg")
+                joins += f" LEFT JOIN {self._merge(merge, before)} AS {alias} ON {alias}.origin = n.id"
+                self.terms.merge_columns[merge.name] = f"{alias}.value"
+            conditions = [f"n.id IN (SELECT id FROM {before})", self.terms.term(part.post)]
         if part.with_clause is not None:
             candidates = self._name("k")
             self.ctes.append(
-                f"{candidates}(id) AS (SELECT n.id FROM nodes n WHERE {' AND '.join(conditions)})"
+                f"{candidates}(id) AS (SELECT n.id FROM nodes n{joins} WHERE {' AND '.join(conditions)})"
             )
             conditions.append(self._with(part.with_clause, candidates))
         where = " AND ".join(conditions)
@@ -114,7 +123,32 @@ class QueryCompiler:
         limit = ""
         if part.limit is not None:
             limit = f" LIMIT {int(part.limit.count)} OFFSET {int(part.limit.offset)}"
-        return f"FROM nodes n WHERE {where}{order}{limit}"
+        return f"FROM nodes n{joins} WHERE {where}{order}{limit}"
+
+    def _merge(self, merge: BMerge, origins: str) -> str:
+        """A CTE of (origin, value): per origin node, what the merge's query reaches, as JSON."""
+        query = merge.query
+        current = self._name("m")
+        first = self.terms.term(query.parts[0].term)
+        self.ctes.append(
+            f"{current}(origin, id) AS (SELECT o.id, n.id FROM {origins} o JOIN nodes n ON n.id = o.id WHERE {first})"
+        )
+        for navigation, part in zip(query.navigations, query.parts[1:], strict=True):
+            walk = self._walk(current, navigation, per_origin=True, pairs=True)
+            current = self._name("m")
+            self.ctes.append(
+                f"{current}(origin, id) AS (SELECT DISTINCT w.origin, n.id FROM {walk} w JOIN nodes n ON n.id = w.id "
+                f"WHERE w.depth >= {navigation.start} AND {self.terms.term(part.term)})"
+            )
+        value = self._name("mv")
+        aggregated = self.d.node_list(self._order_by(()))
+        if not merge.many:
+            aggregated = self.d.first_of(aggregated)
+        self.ctes.append(
+            f"{value}(origin, value) AS (SELECT m.origin, {aggregated} FROM {current} m JOIN nodes n ON n.id = m.id "
+            "GROUP BY m.origin)"
+        )
+        return value
 
     def _selection(self, query: BoundQuery, ordered: bool = True) -> str:
         """CTEs for all parts but the last; returns the FROM/WHERE/ORDER of the last part."""

@@ -119,6 +119,13 @@ class Dialect:
         """Untyped values sort by text: strings and booleans, other values as null."""
         raise NotImplementedError
 
+    def node_list(self, order_by: str) -> str:
+        """An aggregate: the grouped nodes as a JSON list of {id, kinds, reported}, in `order_by` order."""
+        raise NotImplementedError
+
+    def first_of(self, json_list: str) -> str:
+        raise NotImplementedError
+
     def datetime_param(self, value: dt.datetime) -> object:
         return value
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cloudsift.model import PropType, Scalar, StringMap
-from cloudsift.store.schema import property_column
+from cloudsift.store.schema import duckdb_type, property_column
 from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
 
 _JSON_TYPES = {
@@ -62,7 +62,16 @@ class DuckDBDialect(Dialect):
         return f"({expr.sql} IS NULL)"
 
     def typed_value(self, expr: Expr, typ: Scalar) -> str:
-        return expr.sql
+        if expr.mode == "typed":
+            return expr.sql
+        text = f"({expr.sql} ->> '$')"
+        return text if typ.name == "string" else f"TRY_CAST({text} AS {duckdb_type(typ)})"
+
+    def node_list(self, order_by: str) -> str:
+        return f"to_json(list({{'id': n.id, 'kinds': n.kinds, 'reported': n.reported}} ORDER BY {order_by}))"
+
+    def first_of(self, json_list: str) -> str:
+        return f"json_extract({json_list}, '$[0]')"
 
     def json_category(self, expr: Expr, category: Category) -> str:
         return f"coalesce(json_type({expr.sql}) IN {_JSON_TYPES[category]}, false)"

@@ -65,6 +65,15 @@ class PostgresDialect(Dialect):
             return text
         return f"CAST({text} AS {'numeric' if category == 'number' else 'boolean'})"
 
+    def node_list(self, order_by: str) -> str:
+        return (
+            "jsonb_agg(jsonb_build_object('id', n.id, 'kinds', to_jsonb(n.kinds), 'reported', n.reported) "
+            f"ORDER BY {order_by})"
+        )
+
+    def first_of(self, json_list: str) -> str:
+        return f"({json_list} -> 0)"
+
     def string_compare(self, sql: str) -> str:
         return f'({sql} COLLATE "C")'
 

@@ -19,6 +19,7 @@ from cloudsift.query.binder import (
     BPredicate,
     BTerm,
     Resolved,
+    Step,
 )
 from cloudsift.store.schema import property_column
 from cloudsift.store.sql.dialect import IPV4_RE, Dialect, Expr, Params, category_of
@@ -31,6 +32,7 @@ class TermCompiler:
         self.d = dialect
         self.params = params
         self._vars = 0
+        self.merge_columns: dict[str, str] = {}  # merge name -> the SQL column holding its JSON
 
     def _var(self) -> str:
         self._vars += 1
@@ -50,25 +52,29 @@ class TermCompiler:
             return Expr(f"n.{level}_{key}", "typed", STRING), 0
         if path.root == "element":
             return element, 0
+        if path.root == "merge":
+            assert path.merge is not None
+            return Expr(self.merge_columns[path.merge], "json", path.steps[0].type), 1
         return None, 0
 
     def over_values(
         self, path: Resolved, element: Expr | None, quantifier: Literal["any", "all"], test: Test
     ) -> str:
         """SQL true when `quantifier` of the values the path yields satisfy `test`."""
-        start, _ = self.root(path, element)
-        return self._walk(start, list(path.steps), quantifier, test)
+        start, skip = self.root(path, element)
+        steps = list(path.steps)
+        if skip:  # the root value is the first step's own value: only its index is left to apply
+            first = steps[0]
+            steps[0] = Step("", first.index, first.type)
+        return self._walk(start, steps, quantifier, test)
 
     def _walk(
-        self, expr: Expr | None, steps: list[object], quantifier: Literal["any", "all"], test: Test
+        self, expr: Expr | None, steps: list[Step], quantifier: Literal["any", "all"], test: Test
     ) -> str:
-        from cloudsift.query.binder import Step
-
         for i, step in enumerate(steps):
-            assert isinstance(step, Step)
             if expr is None:
                 expr = self.d.top_property(step.name, step.type, self.params)
-            else:
+            elif step.name:
                 expr = self.d.field(expr, step.name, step.type, self.params)
             if step.index is None:
                 continue
