@@ -29,6 +29,26 @@ class StoreConfig(BaseModel):
     )
 
 
+class AwsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    regions: list[str] = Field(
+        default_factory=list, description="Regions to collect; empty: every region enabled."
+    )
+    profiles: list[str] = Field(
+        default_factory=list, description="Named profiles; empty: the standard credential chain."
+    )
+    role: str = Field(
+        "", description="Role name assumed in each of `accounts` (and in every account of the org)."
+    )
+    accounts: list[str] = Field(default_factory=list, description="Account ids to collect through `role`.")
+    external_id: str = Field("", description="External id passed when assuming `role`.")
+    scrape_org: bool = Field(
+        False, description="Collect every account of the AWS Organization through `role`."
+    )
+    collect_caller_account: bool = Field(True, description="Collect the account the credentials belong to.")
+    max_workers: int = Field(8, ge=1, le=128, description="Parallel (account, region, service) collections.")
+
+
 class PagerDutyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     routing_key: SecretStr | None = Field(None, description="Events API v2 integration key (32 characters).")
@@ -44,6 +64,7 @@ class Config(BaseModel):
     home: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "cloudsift")
     store: StoreConfig = Field(default_factory=StoreConfig)  # type: ignore[arg-type]
     pagerduty: PagerDutyConfig = Field(default_factory=PagerDutyConfig)  # type: ignore[arg-type]
+    aws: AwsConfig = Field(default_factory=AwsConfig)  # type: ignore[arg-type]
 
     @property
     def duckdb_path(self) -> Path:

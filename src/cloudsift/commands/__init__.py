@@ -3,6 +3,7 @@
 from cloudsift.commands import inventory as _inventory  # noqa: F401
 from cloudsift.commands import output as _output  # noqa: F401
 from cloudsift.commands import search as _search  # noqa: F401
+from cloudsift.commands import workflows as _workflows  # noqa: F401
 from cloudsift.commands.base import COMMANDS, Command, Context
 from cloudsift.commands.pipeline import run_line
 

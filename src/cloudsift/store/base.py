@@ -17,7 +17,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,25 @@ class ImportSummary:
         if self.replaced:
             text += f", replacing {self.replaced} nodes of {', '.join(self.clouds)}"
         return text + "."
+
+
+@dataclass(frozen=True)
+class PartitionStatus:
+    """How the last collection of one (cloud, account, region) went; error None means clean."""
+
+    cloud: str
+    account: str
+    region: str
+    error: str | None
+    collected_at: dt.datetime
+    last_success: dt.datetime | None = None
+
+
+PARTITION_UPSERT = (
+    "INSERT INTO partitions (cloud, account, region, error, collected_at, last_success) VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
+    "ON CONFLICT (cloud, account, region) DO UPDATE SET error = excluded.error, collected_at = excluded.collected_at, "
+    "last_success = CASE WHEN excluded.error IS NULL THEN excluded.collected_at ELSE partitions.last_success END"
+)
 
 
 def node_document(row: tuple[Any, ...], reported: dict[str, Any]) -> dict[str, Any]:
@@ -90,6 +109,18 @@ class Store(ABC):
     def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
         """Check every line, then write all of it in one transaction (or nothing)."""
 
+    def export(self, query: str, outside_parent: str | None = None) -> Iterator[bytes]:
+        """The nodes a query finds and the edges between them (and from `outside_parent`), as import lines."""
+        import orjson
+
+        docs = list(self.search(self.bind(query)))
+        ids = {d["id"] for d in docs}
+        for doc in docs:
+            yield orjson.dumps({"id": doc["id"], "reported": doc["reported"]}) + b"\n"
+        for source, target, edge_type in self.edges_to(sorted(ids)):
+            if source in ids or source == outside_parent:
+                yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
+
     def import_file(self, path: Path, replace: bool = False) -> ImportSummary:
         with path.open("rb") as lines:
             return self.import_lines(lines, replace)
@@ -104,6 +135,16 @@ class Store(ABC):
 
     @abstractmethod
     def lookup(self, ids: list[str]) -> dict[str, Known]: ...
+
+    @abstractmethod
+    def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        """Every edge that ends at one of the ids."""
+
+    @abstractmethod
+    def record_partitions(self, statuses: list[PartitionStatus]) -> None: ...
+
+    @abstractmethod
+    def partitions(self) -> list[PartitionStatus]: ...
 
     @abstractmethod
     def extra_properties(self) -> set[str]: ...

@@ -14,7 +14,15 @@ import orjson
 
 from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
-from cloudsift.store.base import SCHEMA_VERSION, ImportSummary, Store, known_from_row, node_document
+from cloudsift.store.base import (
+    PARTITION_UPSERT,
+    SCHEMA_VERSION,
+    ImportSummary,
+    PartitionStatus,
+    Store,
+    known_from_row,
+    node_document,
+)
 from cloudsift.store.loader import Known
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
@@ -81,6 +89,11 @@ class DuckDBStore(Store):
                     "edge_type VARCHAR NOT NULL)"
                 )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
+            if version < 2:
+                self.con.execute(
+                    "CREATE TABLE partitions (cloud VARCHAR, account VARCHAR, region VARCHAR, error VARCHAR, "
+                    "collected_at TIMESTAMPTZ, last_success TIMESTAMPTZ, PRIMARY KEY (cloud, account, region))"
+                )
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -147,6 +160,24 @@ class DuckDBStore(Store):
             [ids],
         ).fetchall()
         return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        rows = self.con.execute(
+            "SELECT from_id, to_id, edge_type FROM edges WHERE to_id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def record_partitions(self, statuses: list[PartitionStatus]) -> None:
+        sql = PARTITION_UPSERT.format(p="?")
+        for st in statuses:
+            self.con.execute(sql, [st.cloud, st.account, st.region, st.error, st.collected_at,
+                                   None if st.error else st.collected_at])  # fmt: skip
+
+    def partitions(self) -> list[PartitionStatus]:
+        rows = self.con.execute(
+            "SELECT cloud, account, region, error, collected_at, last_success FROM partitions ORDER BY 1, 2, 3"
+        ).fetchall()
+        return [PartitionStatus(*r) for r in rows]
 
     def extra_properties(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT name FROM extra_properties").fetchall()}

@@ -7,7 +7,15 @@ from typing import Any
 
 from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
-from cloudsift.store.base import SCHEMA_VERSION, ImportSummary, Store, known_from_row, node_document
+from cloudsift.store.base import (
+    PARTITION_UPSERT,
+    SCHEMA_VERSION,
+    ImportSummary,
+    PartitionStatus,
+    Store,
+    known_from_row,
+    node_document,
+)
 from cloudsift.store.loader import Batch, GraphReader, Known
 from cloudsift.store.schema import ANCESTOR_COLUMNS
 from cloudsift.store.sql.compiler import Statement
@@ -26,6 +34,10 @@ _MIGRATIONS = {
         "PRIMARY KEY (from_id, to_id, edge_type))",
         "CREATE INDEX IF NOT EXISTS edges_to ON {s}.edges (to_id)",
         "CREATE TABLE IF NOT EXISTS {s}.extra_properties (name text PRIMARY KEY)",
+    ],
+    2: [
+        "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
+        "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
     ],
 }
 _NODE_COPY = ("id", "kind", "kinds", "reported", "fulltext", *ANCESTOR_COLUMNS, "cloud_node")
@@ -91,6 +103,27 @@ class PostgresStore(Store):
                 [ids],
             ).fetchall()
         return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        with self.conn.transaction():
+            rows = self.conn.execute(
+                "SELECT from_id, to_id, edge_type FROM edges WHERE to_id = ANY(%s)", [ids]
+            ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def record_partitions(self, statuses: list[PartitionStatus]) -> None:
+        sql = PARTITION_UPSERT.format(p="%s")
+        with self.conn.transaction():
+            for st in statuses:
+                self.conn.execute(sql, [st.cloud, st.account, st.region, st.error, st.collected_at,
+                                        None if st.error else st.collected_at])  # fmt: skip
+
+    def partitions(self) -> list[PartitionStatus]:
+        with self.conn.transaction():
+            rows = self.conn.execute(
+                "SELECT cloud, account, region, error, collected_at, last_success FROM partitions ORDER BY 1, 2, 3"
+            ).fetchall()
+        return [PartitionStatus(*r) for r in rows]
 
     def extra_properties(self) -> set[str]:
         with self.conn.transaction():

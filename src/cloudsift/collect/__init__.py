@@ -1,0 +1,1 @@
+"""Collectors: they turn a cloud's APIs into nodes and edges for the store."""

@@ -1,0 +1,1 @@
+"""The AWS collector: accounts x regions x services, with boto3."""

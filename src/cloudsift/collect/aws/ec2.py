@@ -1,0 +1,144 @@
+"""EC2: VPCs, subnets, security groups, instances and volumes of one region, with Resoto's property names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cloudsift.collect.aws.accounts import Account
+from cloudsift.collect.aws.service import Region, service
+from cloudsift.collect.graph import GraphBuilder
+
+
+def _tags(item: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t.get("Value", "") for t in item.get("Tags") or []}
+
+
+def _name(item: dict[str, Any], fallback: str) -> str:
+    return _tags(item).get("Name") or fallback
+
+
+def _pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
+    for page in client.get_paginator(operation).paginate(**params):
+        yield from page.get(key, [])
+
+
+def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "ip_protocol": rule.get("IpProtocol"),
+            "from_port": rule.get("FromPort"),
+            "to_port": rule.get("ToPort"),
+            "ip_ranges": [
+                {"cidr_ip": r.get("CidrIp"), "description": r.get("Description")}
+                for r in rule.get("IpRanges", [])
+            ],
+            "ipv6_ranges": [
+                {"cidr_ipv6": r.get("CidrIpv6"), "description": r.get("Description")}
+                for r in rule.get("Ipv6Ranges", [])
+            ],
+            "prefix_list_ids": [
+                {"prefix_list_id": r.get("PrefixListId"), "description": r.get("Description")}
+                for r in rule.get("PrefixListIds", [])
+            ],
+            "user_id_group_pairs": [
+                {
+                    "group_id": p.get("GroupId"),
+                    "group_name": p.get("GroupName"),
+                    "user_id": p.get("UserId"),
+                    "vpc_id": p.get("VpcId"),
+                    "description": p.get("Description"),
+                }
+                for p in rule.get("UserIdGroupPairs", [])
+            ],
+        }
+        for rule in rules
+    ]
+
+
+@service(
+    "ec2",
+    api_calls=(
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeInstances",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeVolumes",
+    ),
+)
+def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("ec2", region.name)
+    arn = f"arn:aws:ec2:{region.name}:{account.id}"
+    vpcs: dict[str, str] = {}
+    for vpc in _pages(client, "describe_vpcs", "Vpcs"):
+        vpc_id = vpc["VpcId"]
+        vpcs[vpc_id] = graph.add(region.node(vpc_id), "aws_vpc", {
+            "id": vpc_id, "name": _name(vpc, vpc_id), "tags": _tags(vpc), "arn": f"{arn}:vpc/{vpc_id}",
+            "vpc_cidr_block": vpc.get("CidrBlock"), "vpc_is_default": vpc.get("IsDefault"), "vpc_state": vpc.get("State"),
+        }, parent=region.id)  # fmt: skip
+    subnets: dict[str, str] = {}
+    for subnet in _pages(client, "describe_subnets", "Subnets"):
+        subnet_id = subnet["SubnetId"]
+        subnets[subnet_id] = graph.add(region.node(subnet_id), "aws_ec2_subnet", {
+            "id": subnet_id, "name": _name(subnet, subnet_id), "tags": _tags(subnet),
+            "arn": subnet.get("SubnetArn") or f"{arn}:subnet/{subnet_id}",
+            "subnet_cidr_block": subnet.get("CidrBlock"),
+            "subnet_map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch"),
+            "subnet_available_ip_address_count": subnet.get("AvailableIpAddressCount"),
+        }, parent=vpcs.get(subnet.get("VpcId", ""), region.id))  # fmt: skip
+    groups: dict[str, str] = {}
+    for group in _pages(client, "describe_security_groups", "SecurityGroups"):
+        group_id = group["GroupId"]
+        groups[group_id] = graph.add(region.node(group_id), "aws_ec2_security_group", {
+            "id": group_id, "name": group.get("GroupName") or group_id, "tags": _tags(group),
+            "arn": f"{arn}:security-group/{group_id}", "description": group.get("Description"),
+            "group_ip_permissions": _permissions(group.get("IpPermissions", [])),
+            "group_ip_permissions_egress": _permissions(group.get("IpPermissionsEgress", [])),
+        }, parent=vpcs.get(group.get("VpcId", ""), region.id))  # fmt: skip
+    instances = [
+        instance
+        for reservation in _pages(client, "describe_instances", "Reservations")
+        for instance in reservation.get("Instances", [])
+        if instance.get("State", {}).get("Name") != "terminated"
+    ]
+    memory = _memory_by_type(client, {i.get("InstanceType") for i in instances if i.get("InstanceType")})
+    nodes: dict[str, str] = {}
+    for instance in instances:
+        instance_id = instance["InstanceId"]
+        cpu = instance.get("CpuOptions") or {}
+        cores = cpu.get("CoreCount", 0) * cpu.get("ThreadsPerCore", 1) or None
+        parent = subnets.get(instance.get("SubnetId", "")) or vpcs.get(instance.get("VpcId", "")) or region.id
+        nodes[instance_id] = graph.add(region.node(instance_id), "aws_ec2_instance", {
+            "id": instance_id, "name": _name(instance, instance_id), "tags": _tags(instance),
+            "arn": f"{arn}:instance/{instance_id}", "ctime": instance.get("LaunchTime"),
+            "instance_type": instance.get("InstanceType"), "instance_cores": cores,
+            "instance_memory": memory.get(instance.get("InstanceType", "")),
+            "instance_status": instance.get("State", {}).get("Name"), "instance_image_id": instance.get("ImageId"),
+            "instance_key_name": instance.get("KeyName"),
+            "instance_public_ip_address": instance.get("PublicIpAddress"),
+            "instance_private_ip_address": instance.get("PrivateIpAddress"),
+        }, parent=parent)  # fmt: skip
+        for group in instance.get("SecurityGroups", []):
+            if group.get("GroupId") in groups:
+                graph.edge(groups[group["GroupId"]], nodes[instance_id])
+    for volume in _pages(client, "describe_volumes", "Volumes"):
+        volume_id = volume["VolumeId"]
+        attached = [a["InstanceId"] for a in volume.get("Attachments", []) if a.get("InstanceId") in nodes]
+        graph.add(region.node(volume_id), "aws_ec2_volume", {
+            "id": volume_id, "name": _name(volume, volume_id), "tags": _tags(volume),
+            "arn": f"{arn}:volume/{volume_id}", "ctime": volume.get("CreateTime"), "volume_size": volume.get("Size"),
+            "volume_type": volume.get("VolumeType"), "volume_status": volume.get("State"),
+            "volume_encrypted": volume.get("Encrypted"), "volume_iops": volume.get("Iops"),
+            "snapshot_id": volume.get("SnapshotId") or None,
+        }, parent=nodes[attached[0]] if attached else region.id)  # fmt: skip
+
+
+def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:
+    if not types:
+        return {}
+    try:
+        found = client.describe_instance_types(InstanceTypes=sorted(types))["InstanceTypes"]
+    except Exception:  # memory is informative; a region without the API still collects its instances
+        return {}
+    return {t["InstanceType"]: t.get("MemoryInfo", {}).get("SizeInMiB", 0) / 1024 for t in found}

@@ -1,0 +1,43 @@
+"""What a collector builds: nodes and edges in Resoto's merge format, as JSON lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+
+@dataclass
+class GraphBuilder:
+    """Nodes (graph id -> reported) and edges, collected by one (account, region, service) task."""
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, node_id: str, kind: str, reported: dict[str, Any], parent: str | None = None) -> str:
+        self.nodes[node_id] = {"kind": kind, **{k: v for k, v in reported.items() if v is not None}}
+        if parent is not None:
+            self.edges.append((parent, node_id, "default"))
+        return node_id
+
+    def edge(self, source: str, target: str, edge_type: str = "default") -> None:
+        self.edges.append((source, target, edge_type))
+
+    def merge(self, other: GraphBuilder) -> None:
+        self.nodes.update(other.nodes)
+        self.edges.extend(other.edges)
+
+    def lines(self, outside: Iterable[str] = ()) -> Iterator[bytes]:
+        """Node lines, then edge lines between these nodes and the `outside` ones (the region node)."""
+        for node_id, reported in self.nodes.items():
+            yield orjson.dumps({"id": node_id, "reported": reported}, option=orjson.OPT_NAIVE_UTC) + b"\n"
+        known = set(self.nodes) | set(outside)
+        for source, target, edge_type in self.edges:
+            if source in known and target in known:
+                yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
+
+    def dangling(self) -> list[tuple[str, str, str]]:
+        """Edges to nodes this builder does not hold (a resource in another partition)."""
+        return [e for e in self.edges if e[0] not in self.nodes or e[1] not in self.nodes]

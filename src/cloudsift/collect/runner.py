@@ -1,0 +1,154 @@
+"""The collect workflow: every account x region x service in parallel, then one atomic write.
+
+A partition (account, region) replaces its previous data only when every service of it was
+collected without error; a failed partition keeps its last good data, and its error is recorded.
+Nothing is written until the end, so a crash or Ctrl-C leaves the previous snapshot as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from cloudsift.collect.aws import ec2 as _ec2  # noqa: F401  (registers the service)
+from cloudsift.collect.aws.accounts import Account, discover_accounts, regions_of
+from cloudsift.collect.aws.service import SERVICES, Region
+from cloudsift.collect.graph import GraphBuilder
+from cloudsift.config import Config
+from cloudsift.store.base import ImportSummary, PartitionStatus, Store
+
+EVENTS = ("pre_collect", "collect", "merge_outer_edges", "post_collect")
+GLOBAL = "global"
+
+
+@dataclass
+class Partition:
+    account: str
+    region: str
+    graph: GraphBuilder = field(default_factory=GraphBuilder)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class CollectSummary:
+    duration: float
+    partitions: list[Partition]
+    account_errors: list[tuple[str, str]]
+    events: list[str]
+    imported: ImportSummary | None
+
+    @property
+    def ok(self) -> bool:
+        return not self.account_errors and all(not p.errors for p in self.partitions)
+
+    def lines(self) -> Iterator[str]:
+        for p in sorted(self.partitions, key=lambda p: (p.account, p.region)):
+            state = f"error: {'; '.join(p.errors)} (kept the previous data)" if p.errors else "ok"
+            yield f"aws {p.account} {p.region}: {len(p.graph.nodes)} resources, {state}"
+        for account, error in self.account_errors:
+            yield f"aws {account}: error: {error} (kept the previous data)"
+        failed = sum(1 for p in self.partitions if p.errors) + len(self.account_errors)
+        total = sum(len(p.graph.nodes) for p in self.partitions if not p.errors)
+        yield f"Collected {total} resources in {len(self.partitions)} partitions in {self.duration:.1f}s, {failed} failed."
+
+
+def _collect_one(account: Account, region: str, service: Any) -> tuple[GraphBuilder, float]:
+    started = time.perf_counter()
+    graph = GraphBuilder()
+    service.collect(account, Region(account.id, region), graph)
+    return graph, time.perf_counter() - started
+
+
+def collect_aws(store: Store, config: Config, emit: Callable[[str], None] = lambda _: None) -> CollectSummary:
+    started = time.perf_counter()
+    events: list[str] = []
+
+    def event(name: str) -> None:
+        events.append(name)
+        emit(name)
+
+    event("pre_collect")
+    accounts, account_errors = discover_accounts(config.aws)
+    event("collect")
+    partitions: dict[tuple[str, str], Partition] = {}
+    with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
+        futures = {}
+        for account in accounts:
+            try:
+                regions = regions_of(account, config.aws)
+            except Exception as e:  # the account is unreachable for regions: keep what it had
+                account_errors.append((account.id, f"cannot list regions: {e}"))
+                continue
+            for _, service in SERVICES.items():
+                for region in [GLOBAL] if service.global_ else regions:
+                    partition = partitions.setdefault((account.id, region), Partition(account.id, region))
+                    futures[pool.submit(_collect_one, account, region, service)] = (partition, service.name)
+        for future in as_completed(futures):
+            partition, name = futures[future]
+            try:
+                graph, seconds = future.result()
+            except Exception as e:  # recorded for its partition; the others go on
+                partition.errors.append(f"{name}: {_short(e)}")
+                continue
+            partition.graph.merge(graph)
+            partition.seconds += seconds
+    event("merge_outer_edges")
+    failed_accounts = {a for a, _ in account_errors}
+    lines = list(_lines(store, accounts, list(partitions.values()), failed_accounts))
+    imported = store.import_lines(lines, replace=True)
+    now = dt.datetime.now(dt.UTC)
+    statuses = [
+        PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now)
+        for p in partitions.values()
+    ]
+    statuses += [PartitionStatus("aws", a, "*", e, now) for a, e in account_errors]
+    store.record_partitions(statuses)
+    event("post_collect")
+    return CollectSummary(
+        time.perf_counter() - started, list(partitions.values()), account_errors, events, imported
+    )
+
+
+def _short(error: Exception) -> str:
+    return str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+
+
+def _node(node_id: str, reported: dict[str, Any]) -> bytes:
+    return orjson.dumps({"id": node_id, "reported": reported}) + b"\n"
+
+
+def _edge(source: str, target: str) -> bytes:
+    return orjson.dumps({"from": source, "to": target, "edge_type": "default"}) + b"\n"
+
+
+def _lines(
+    store: Store, accounts: list[Account], partitions: list[Partition], failed: set[str]
+) -> Iterator[bytes]:
+    """The whole cloud as one import: fresh partitions, and the stored data of the failed ones."""
+    yield _node("aws", {"kind": "cloud", "id": "aws", "name": "aws"})
+    for account in accounts:
+        account_id = f"aws/{account.id}"
+        yield _node(account_id, {"kind": "aws_account", "id": account.id, "name": account.alias or account.id,
+                                 "account_alias": account.alias})  # fmt: skip
+        yield _edge("aws", account_id)
+    for partition in partitions:
+        region = Region(partition.account, partition.region)
+        yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region})
+        yield _edge(f"aws/{partition.account}", region.id)
+        if partition.errors:
+            yield from store.export(
+                f'/ancestors.account.reported.id == "{partition.account}" and '
+                f'/ancestors.region.reported.id == "{partition.region}" and not is(region)',
+                outside_parent=region.id,
+            )
+        else:
+            yield from partition.graph.lines(outside=[region.id])
+    for account_id in sorted(failed):
+        yield from store.export(f'/ancestors.account.reported.id == "{account_id}"', outside_parent="aws")

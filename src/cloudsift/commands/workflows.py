@@ -1,0 +1,83 @@
+"""The collect workflow as commands: `collect`, `workflows list|show|run`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from cloudsift.commands.base import Command, Context, command
+from cloudsift.errors import CloudsiftError, UsageError
+
+WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
+
+
+class CollectError(CloudsiftError):
+    """A collection that could not start (no credentials, no reachable account)."""
+
+
+def _run_collect(ctx: Context) -> Iterator[str]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from cloudsift.collect.runner import EVENTS, collect_aws
+
+    try:
+        summary = collect_aws(ctx.store, ctx.config)
+    except (BotoCoreError, ClientError) as e:
+        raise CollectError(f"collect: cannot reach AWS: {e}") from None
+    yield from summary.lines()
+    yield f"Events: {', '.join(e for e in EVENTS if e in summary.events)}."
+
+
+@command
+class CollectCommand(Command):
+    """Collect the configured AWS accounts and regions now (the `collect` workflow).
+
+    Every (account, region) that collects cleanly replaces its previous data; one that fails keeps
+    its last good data and its error is shown. Events pre_collect, collect, merge_outer_edges and
+    post_collect are emitted in that order.
+
+    Example: `workflows list`
+    """
+
+    name = "collect"
+    source = True
+    formatter = True
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if self.rest:
+            raise UsageError("collect takes no arguments; configure [aws] accounts and regions")
+        return _run_collect(ctx)
+
+
+@command
+class WorkflowsCommand(Command):
+    """Workflows: `workflows list`, `workflows show collect` (last result per partition), `workflows run collect`.
+
+    Example: `workflows show collect`
+    """
+
+    name = "workflows"
+    source = True
+    formatter = True
+    positional = "list|show NAME|run NAME"
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        action = self.rest[0] if self.rest else "list"
+        if action == "list":
+            return iter([f"{name}: {text}" for name, text in WORKFLOWS.items()])
+        if action not in ("show", "run") or len(self.rest) != 2:
+            raise UsageError("workflows list | workflows show NAME | workflows run NAME")
+        if self.rest[1] not in WORKFLOWS:
+            raise UsageError(f"unknown workflow {self.rest[1]!r}; known: {', '.join(WORKFLOWS)}")
+        if action == "run":
+            return _run_collect(ctx)
+        return iter(self._show(ctx))
+
+    def _show(self, ctx: Context) -> list[str]:
+        lines = []
+        for p in ctx.store.partitions():
+            when = p.collected_at.isoformat() if p.collected_at else "never"
+            state = "ok" if p.error is None else f"error: {p.error}"
+            last = f", last success {p.last_success.isoformat()}" if p.error and p.last_success else ""
+            lines.append(f"{p.cloud} {p.account} {p.region}: {state} at {when}{last}")
+        return lines or ["collect has not run yet."]

@@ -1,0 +1,84 @@
+"""A moto server on 127.0.0.1, reached over HTTP through a proxy that can make chosen regions fail."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from moto.server import ThreadedMotoServer
+
+ACCESS_DENIED = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
+    b"<Message>You are not authorized to perform this operation.</Message></Error></Errors>"
+    b"<RequestID>cloudsift-test</RequestID></Response>"
+)
+
+
+@dataclass
+class AwsEmulator:
+    """moto behind a forwarding proxy; `failing` holds region names whose requests are refused with 403."""
+
+    moto_url: str
+    url: str = ""
+    failing: set[str] = field(default_factory=set)
+
+
+def _handler(emulator: AwsEmulator) -> type[BaseHTTPRequestHandler]:
+    class Forward(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            auth = self.headers.get("Authorization", "")
+            if any(f"/{region}/" in auth for region in emulator.failing):
+                self.send_response(403)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(ACCESS_DENIED)))
+                self.end_headers()
+                self.wfile.write(ACCESS_DENIED)
+                return
+            request = urllib.request.Request(
+                emulator.moto_url + self.path, data=body or None, method=self.command
+            )
+            for key, value in self.headers.items():
+                if key.lower() not in ("host", "content-length"):
+                    request.add_header(key, value)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as answer:
+                    status, headers, payload = answer.status, answer.headers, answer.read()
+            except urllib.error.HTTPError as e:
+                status, headers, payload = e.code, e.headers, e.read()
+            self.send_response(status)
+            for key, value in headers.items():
+                if key.lower() not in ("transfer-encoding", "content-length", "connection", "server", "date"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+    return Forward
+
+
+def start_aws() -> Iterator[AwsEmulator]:
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto logs every request otherwise
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    host, port = moto.get_host_and_port()
+    emulator = AwsEmulator(f"http://{host}:{port}")
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), _handler(emulator))
+    emulator.url = f"http://127.0.0.1:{proxy.server_address[1]}"
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield emulator
+    finally:
+        proxy.shutdown()
+        moto.stop()
