@@ -47,7 +47,7 @@ def _handler(emulator: AwsEmulator) -> type[BaseHTTPRequestHandler]:
                 emulator.moto_url + self.path, data=body or None, method=self.command
             )
             for key, value in self.headers.items():
-                if key.lower() not in ("host", "content-length"):
+                if key.lower() not in ("host", "content-length", "expect"):
                     request.add_header(key, value)
             try:
                 with urllib.request.urlopen(request, timeout=30) as answer:

@@ -32,6 +32,8 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEmulator]:
     for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
+    # S3 sends bodies with `Expect: 100-continue`, which the failure proxy does not speak: S3 goes to moto directly.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", emulator.moto_url)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -97,10 +99,10 @@ def test_collects_every_account_and_region(aws: AwsEmulator, tmp_path: Path) -> 
     summary = collect_aws(store, _config(tmp_path))
     assert summary.ok, list(summary.lines())
     assert summary.events == ["pre_collect", "collect", "merge_outer_edges", "post_collect"]
-    assert len(summary.partitions) == 6
+    assert len(summary.partitions) == 8  # 3 regions and "global" (IAM, S3), in each account
     assert _ids(store, "is(aws_account)") == {"123456789012", SECOND}
-    assert len(_ids(store, "is(aws_region)")) == 3
-    assert store.count(store.bind("is(aws_region)")) == 6
+    assert _ids(store, "is(aws_region)") == {*REGIONS, "global"}
+    assert store.count(store.bind("is(aws_region)")) == 8
     # the seed's check finds exactly the groups open to the world, in both accounts
     assert _ids(store, SEED_QUERY) == {m["wide"] for m in made.values() if "wide" in m}
     for (account, region), ids in made.items():
@@ -140,7 +142,7 @@ def test_a_failing_region_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: P
     aws.failing.add("eu-central-1")
     summary = collect_aws(store, config)
     assert not summary.ok
-    failed = sorted((p.account, p.region) for p in summary.partitions if p.errors)
+    failed = sorted((p.account, p.region) for p in summary.partitions if p.errors)  # the global one answers
     assert failed == [("123456789012", "eu-central-1"), (SECOND, "eu-central-1")]
     assert any("UnauthorizedOperation" in line for line in summary.lines())
     # no false clear: the failed region's group is still there, the others are gone
@@ -150,7 +152,7 @@ def test_a_failing_region_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: P
         *_ids(store, f'account.id == "{SECOND}" and region == eu-central-1 and is(instance)'),
     }
     shown = run("workflows show collect", store)
-    assert any("eu-central-1: error: ec2:" in line and "last success" in line for line in shown)
+    assert any("eu-central-1: error: " in line and "last success" in line for line in shown)
     # once the region answers again, its data is replaced
     aws.failing.clear()
     assert collect_aws(store, config).ok

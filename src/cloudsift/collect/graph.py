@@ -34,9 +34,16 @@ class GraphBuilder:
         for node_id, reported in self.nodes.items():
             yield orjson.dumps({"id": node_id, "reported": reported}, option=orjson.OPT_NAIVE_UTC) + b"\n"
         known = set(self.nodes) | set(outside)
+        placed: set[str] = set()
         for source, target, edge_type in self.edges:
             if source in known and target in known:
                 yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
+                if edge_type == "default":
+                    placed.add(target)
+        home = next(iter(outside), None)
+        for node_id in self.nodes:  # a node whose parent was not collected hangs below the region
+            if node_id not in placed and home is not None:
+                yield orjson.dumps({"from": home, "to": node_id, "edge_type": "default"}) + b"\n"
 
     def dangling(self) -> list[tuple[str, str, str]]:
         """Edges to nodes this builder does not hold (a resource in another partition)."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from cloudsift.collect.aws import ec2 as _ec2  # noqa: F401  (registers the service)
+import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, discover_accounts, regions_of
 from cloudsift.collect.aws.service import SERVICES, Region
 from cloudsift.collect.graph import GraphBuilder

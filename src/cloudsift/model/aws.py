@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from cloudsift.model.base import struct
 from cloudsift.model.core import (
     Account,
+    Bucket,
+    Database,
     Instance,
+    LoadBalancer,
     Network,
     Region,
     Resource,
     SecurityGroup,
+    Snapshot,
     Subnet,
+    User,
     Volume,
     Zone,
     kind_class,
@@ -143,3 +149,202 @@ class AwsEc2Volume(Volume, AwsResource):
     kind: ClassVar[str] = "aws_ec2_volume"
     volume_iops: int
     snapshot_id: str
+
+
+@kind_class
+class AwsEc2Snapshot(Snapshot, AwsResource):
+    """An EBS snapshot."""
+
+    kind: ClassVar[str] = "aws_ec2_snapshot"
+    snapshot_status: str
+    snapshot_progress: str
+    snapshot_volume_id: str
+    snapshot_encrypted: bool
+    volume_size: int
+
+
+@struct
+class AwsEc2NetworkAclEntry:
+    rule_number: int
+    protocol: str
+    rule_action: str
+    egress: bool
+    cidr_block: str
+    ipv6_cidr_block: str
+
+
+@kind_class
+class AwsEc2NetworkAcl(AwsResource):
+    """A network ACL of a VPC."""
+
+    kind: ClassVar[str] = "aws_ec2_network_acl"
+    is_default: bool
+    acl_entries: list[AwsEc2NetworkAclEntry]
+
+
+@kind_class
+class AwsEc2InternetGateway(AwsResource):
+    """An internet gateway, attached to VPCs."""
+
+    kind: ClassVar[str] = "aws_ec2_internet_gateway"
+
+
+@kind_class
+class AwsEc2NetworkInterface(AwsResource):
+    """An elastic network interface."""
+
+    kind: ClassVar[str] = "aws_ec2_network_interface"
+    nic_status: str
+    nic_mac_address: str
+    nic_private_ip_address: str
+    nic_interface_type: str
+
+
+@kind_class
+class AwsEc2ElasticIp(AwsResource):
+    """An elastic IP address."""
+
+    kind: ClassVar[str] = "aws_ec2_elastic_ip"
+    ip_address_public_ip: str
+    ip_address_allocation_id: str
+    ip_address_association_id: str
+    ip_address_instance_id: str
+    ip_address_domain: str
+
+
+@struct
+class AwsS3PublicAccessBlockConfiguration:
+    block_public_acls: bool
+    ignore_public_acls: bool
+    block_public_policy: bool
+    restrict_public_buckets: bool
+
+
+@struct
+class AwsS3ServerSideEncryptionRule:
+    sse_algorithm: str
+    kms_master_key_id: str
+    bucket_key_enabled: bool
+
+
+@kind_class
+class AwsS3Bucket(Bucket, AwsResource):
+    """An S3 bucket: public access block, encryption, versioning and whether its policy is public."""
+
+    kind: ClassVar[str] = "aws_s3_bucket"
+    bucket_public_access_block_configuration: AwsS3PublicAccessBlockConfiguration
+    bucket_encryption_rules: list[AwsS3ServerSideEncryptionRule]
+    bucket_versioning: bool
+    bucket_mfa_delete: bool
+    bucket_policy_is_public: bool
+
+
+@kind_class
+class AwsIamUser(User, AwsResource):
+    """An IAM user; its access keys hang below it."""
+
+    kind: ClassVar[str] = "aws_iam_user"
+    mfa_active: bool
+    password_last_used: dt.datetime
+
+
+@struct
+class AwsIamAccessKeyLastUsed:
+    last_used: dt.datetime
+    last_used_service_name: str
+    last_used_region: str
+
+
+@kind_class
+class AwsIamAccessKey(AwsResource):
+    """An access key of an IAM user: `age` is its age, `access_key_last_used.last_used` its last use."""
+
+    kind: ClassVar[str] = "aws_iam_access_key"
+    access_key_status: str
+    access_key_last_used: AwsIamAccessKeyLastUsed
+
+
+@kind_class
+class AwsIamRole(AwsResource):
+    """An IAM role (its trust policy is kept as role_assume_role_policy_document)."""
+
+    kind: ClassVar[str] = "aws_iam_role"
+    role_max_session_duration: int
+    role_path: str
+
+
+@kind_class
+class AwsIamPolicy(AwsResource):
+    """A customer managed IAM policy."""
+
+    kind: ClassVar[str] = "aws_iam_policy"
+    policy_attachment_count: int
+    policy_default_version_id: str
+    policy_is_attachable: bool
+
+
+@kind_class
+class AwsRdsInstance(Database, AwsResource):
+    """An RDS database instance."""
+
+    kind: ClassVar[str] = "aws_rds_instance"
+    instance_type: str
+    volume_size: int
+    volume_encrypted: bool
+
+
+@kind_class
+class AwsLambdaFunction(AwsResource):
+    """A Lambda function."""
+
+    kind: ClassVar[str] = "aws_lambda_function"
+    function_runtime: str
+    function_handler: str
+    function_memory_size: int
+    function_timeout: int
+    function_role: str
+
+
+@kind_class
+class AwsKmsKey(AwsResource):
+    """A KMS key; kms_key_rotation_enabled says whether it rotates."""
+
+    kind: ClassVar[str] = "aws_kms_key"
+    kms_key_manager: str
+    kms_key_state: str
+    kms_key_rotation_enabled: bool
+
+
+@kind_class
+class AwsCloudTrailTrail(AwsResource):
+    """A CloudTrail trail."""
+
+    kind: ClassVar[str] = "aws_cloudtrail_trail"
+    trail_is_multi_region_trail: bool
+    trail_s3_bucket_name: str
+    trail_log_file_validation_enabled: bool
+    trail_is_logging: bool
+
+
+@kind_class
+class AwsElb(LoadBalancer, AwsResource):
+    """A classic load balancer."""
+
+    kind: ClassVar[str] = "aws_elb"
+
+
+@kind_class
+class AwsAlb(LoadBalancer, AwsResource):
+    """An application (or network) load balancer."""
+
+    kind: ClassVar[str] = "aws_alb"
+
+
+@kind_class
+class AwsEksCluster(AwsResource):
+    """An EKS cluster."""
+
+    kind: ClassVar[str] = "aws_eks_cluster"
+    cluster_status: str
+    cluster_version: str
+    cluster_endpoint: str

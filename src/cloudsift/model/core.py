@@ -127,3 +127,50 @@ class Volume(Resource):
     volume_type: str
     volume_status: str
     volume_encrypted: bool
+
+
+@kind_class
+class Snapshot(Resource):
+    """A snapshot of a volume."""
+
+    kind: ClassVar[str] = "snapshot"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Bucket(Resource):
+    """An object storage bucket."""
+
+    kind: ClassVar[str] = "bucket"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class User(Resource):
+    """A user of the cloud's identity system."""
+
+    kind: ClassVar[str] = "user"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Database(Resource):
+    """A managed database."""
+
+    kind: ClassVar[str] = "database"
+    abstract: ClassVar[bool] = True
+    db_status: str
+    db_engine: str
+    db_version: str
+    db_publicly_accessible: bool
+
+
+@kind_class
+class LoadBalancer(Resource):
+    """A load balancer."""
+
+    kind: ClassVar[str] = "load_balancer"
+    abstract: ClassVar[bool] = True
+    lb_type: str
+    lb_dns_name: str
+    lb_scheme: str

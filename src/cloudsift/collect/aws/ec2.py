@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from cloudsift.collect.aws.accounts import Account
 from cloudsift.collect.aws.service import Region, service
+from cloudsift.collect.aws.values import name_of as _name
+from cloudsift.collect.aws.values import pages as _pages
+from cloudsift.collect.aws.values import tags_of as _tags
 from cloudsift.collect.graph import GraphBuilder
-
-
-def _tags(item: dict[str, Any]) -> dict[str, str]:
-    return {t["Key"]: t.get("Value", "") for t in item.get("Tags") or []}
-
-
-def _name(item: dict[str, Any], fallback: str) -> str:
-    return _tags(item).get("Name") or fallback
-
-
-def _pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
-    for page in client.get_paginator(operation).paginate(**params):
-        yield from page.get(key, [])
 
 
 def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:

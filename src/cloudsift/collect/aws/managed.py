@@ -1,0 +1,110 @@
+"""Managed services of one region: RDS instances, Lambda functions, KMS keys, CloudTrail trails, ELB/ALB, EKS."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from cloudsift.collect.aws.accounts import Account
+from cloudsift.collect.aws.service import Region, service
+from cloudsift.collect.aws.values import optional, pages, tags_of, timestamp
+from cloudsift.collect.graph import GraphBuilder
+
+
+@service("rds", api_calls=("rds:DescribeDBInstances",))
+def collect_rds(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("rds", region.name)
+    for db in pages(client, "describe_db_instances", "DBInstances"):
+        db_id = db["DBInstanceIdentifier"]
+        vpc = (db.get("DBSubnetGroup") or {}).get("VpcId")
+        graph.add(region.node(f"rds/{db_id}"), "aws_rds_instance", {
+            "id": db_id, "name": db_id, "arn": db.get("DBInstanceArn"), "tags": tags_of(db),
+            "ctime": db.get("InstanceCreateTime"), "db_status": db.get("DBInstanceStatus"), "db_engine": db.get("Engine"),
+            "db_version": db.get("EngineVersion"), "db_publicly_accessible": db.get("PubliclyAccessible"),
+            "instance_type": db.get("DBInstanceClass"), "volume_size": db.get("AllocatedStorage"),
+            "volume_encrypted": db.get("StorageEncrypted"),
+        }, parent=region.node(vpc) if vpc else None)  # fmt: skip
+
+
+@service("lambda", api_calls=("lambda:ListFunctions",))
+def collect_lambda(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("lambda", region.name)
+    for fn in pages(client, "list_functions", "Functions"):
+        name = fn["FunctionName"]
+        graph.add(region.node(f"lambda/{name}"), "aws_lambda_function", {
+            "id": name, "name": name, "arn": fn.get("FunctionArn"), "mtime": timestamp(fn.get("LastModified")),
+            "function_runtime": fn.get("Runtime"), "function_handler": fn.get("Handler"),
+            "function_memory_size": fn.get("MemorySize"), "function_timeout": fn.get("Timeout"),
+            "function_role": fn.get("Role"),
+        })  # fmt: skip
+
+
+@service("kms", api_calls=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"))
+def collect_kms(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("kms", region.name)
+    for key in pages(client, "list_keys", "Keys"):
+        meta = client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        rotation: Any = None
+        if (
+            meta.get("KeyManager") == "CUSTOMER"
+            and meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+        ):
+            rotation = optional(
+                partial(client.get_key_rotation_status, KeyId=key["KeyId"]), "AccessDeniedException"
+            )
+        graph.add(region.node(f"kms/{key['KeyId']}"), "aws_kms_key", {
+            "id": key["KeyId"], "name": meta.get("Description") or key["KeyId"], "arn": meta.get("Arn"),
+            "ctime": meta.get("CreationDate"), "kms_key_manager": meta.get("KeyManager"),
+            "kms_key_state": meta.get("KeyState"),
+            "kms_key_rotation_enabled": None if rotation is None else rotation.get("KeyRotationEnabled"),
+        })  # fmt: skip
+
+
+@service("cloudtrail", api_calls=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"))
+def collect_cloudtrail(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("cloudtrail", region.name)
+    for trail in client.describe_trails(includeShadowTrails=False).get("trailList", []):
+        status: Any = optional(
+            partial(client.get_trail_status, Name=trail["TrailARN"]), "TrailNotFoundException"
+        )
+        graph.add(region.node(f"trail/{trail['Name']}"), "aws_cloudtrail_trail", {
+            "id": trail["Name"], "name": trail["Name"], "arn": trail.get("TrailARN"),
+            "trail_is_multi_region_trail": trail.get("IsMultiRegionTrail"),
+            "trail_s3_bucket_name": trail.get("S3BucketName"),
+            "trail_log_file_validation_enabled": trail.get("LogFileValidationEnabled"),
+            "trail_is_logging": None if status is None else status.get("IsLogging"),
+        })  # fmt: skip
+
+
+@service("elb", api_calls=("elasticloadbalancing:DescribeLoadBalancers",))
+def collect_elb(account: Account, region: Region, graph: GraphBuilder) -> None:
+    classic = account.client("elb", region.name)
+    for lb in pages(classic, "describe_load_balancers", "LoadBalancerDescriptions"):
+        name = lb["LoadBalancerName"]
+        node = graph.add(region.node(f"elb/{name}"), "aws_elb", {
+            "id": name, "name": name, "arn": f"arn:aws:elasticloadbalancing:{region.name}:{account.id}:loadbalancer/{name}",
+            "ctime": lb.get("CreatedTime"), "lb_type": "classic", "lb_dns_name": lb.get("DNSName"),
+            "lb_scheme": lb.get("Scheme"),
+        }, parent=region.node(lb["VPCId"]) if lb.get("VPCId") else None)  # fmt: skip
+        for instance in lb.get("Instances", []):
+            graph.edge(node, region.node(instance["InstanceId"]))
+    modern = account.client("elbv2", region.name)
+    for lb in pages(modern, "describe_load_balancers", "LoadBalancers"):
+        graph.add(region.node(f"alb/{lb['LoadBalancerName']}"), "aws_alb", {
+            "id": lb["LoadBalancerName"], "name": lb["LoadBalancerName"], "arn": lb.get("LoadBalancerArn"),
+            "ctime": lb.get("CreatedTime"), "lb_type": lb.get("Type"), "lb_dns_name": lb.get("DNSName"),
+            "lb_scheme": lb.get("Scheme"),
+        }, parent=region.node(lb["VpcId"]) if lb.get("VpcId") else None)  # fmt: skip
+
+
+@service("eks", api_calls=("eks:ListClusters", "eks:DescribeCluster"))
+def collect_eks(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("eks", region.name)
+    for name in pages(client, "list_clusters", "clusters"):
+        cluster = client.describe_cluster(name=name)["cluster"]
+        vpc = (cluster.get("resourcesVpcConfig") or {}).get("vpcId")
+        graph.add(region.node(f"eks/{name}"), "aws_eks_cluster", {
+            "id": name, "name": name, "arn": cluster.get("arn"), "tags": cluster.get("tags") or {},
+            "ctime": cluster.get("createdAt"), "cluster_status": cluster.get("status"),
+            "cluster_version": cluster.get("version"), "cluster_endpoint": cluster.get("endpoint"),
+        }, parent=region.node(vpc) if vpc else None)  # fmt: skip

@@ -1,0 +1,55 @@
+"""S3 (global, once per account): buckets with public access block, encryption, versioning, policy status."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from cloudsift.collect.aws.accounts import Account
+from cloudsift.collect.aws.service import Region, service
+from cloudsift.collect.aws.values import optional
+from cloudsift.collect.graph import GraphBuilder
+
+
+@service(
+    "s3",
+    api_calls=(
+        "s3:ListAllMyBuckets",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetEncryptionConfiguration",
+        "s3:GetBucketVersioning",
+        "s3:GetBucketPolicyStatus",
+        "s3:GetBucketTagging",
+    ),
+    global_=True,
+)
+def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("s3")
+    for bucket in client.list_buckets().get("Buckets", []):
+        name = bucket["Name"]
+        block: Any = optional(partial(client.get_public_access_block, Bucket=name),
+                              "NoSuchPublicAccessBlockConfiguration")  # fmt: skip
+        encryption: Any = optional(partial(client.get_bucket_encryption, Bucket=name),
+                                   "ServerSideEncryptionConfigurationNotFoundError")  # fmt: skip
+        versioning = client.get_bucket_versioning(Bucket=name)
+        status: Any = optional(partial(client.get_bucket_policy_status, Bucket=name), "NoSuchBucketPolicy")
+        tagging: Any = optional(partial(client.get_bucket_tagging, Bucket=name), "NoSuchTagSet")
+        config = (block or {}).get("PublicAccessBlockConfiguration")
+        rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules", [])
+        graph.add(region.node(f"bucket/{name}"), "aws_s3_bucket", {
+            "id": name, "name": name, "arn": f"arn:aws:s3:::{name}", "ctime": bucket.get("CreationDate"),
+            "tags": {t["Key"]: t["Value"] for t in (tagging or {}).get("TagSet", [])},
+            "bucket_public_access_block_configuration": None if config is None else {
+                "block_public_acls": config.get("BlockPublicAcls"), "ignore_public_acls": config.get("IgnorePublicAcls"),
+                "block_public_policy": config.get("BlockPublicPolicy"),
+                "restrict_public_buckets": config.get("RestrictPublicBuckets"),
+            },
+            "bucket_encryption_rules": [{
+                "sse_algorithm": r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm"),
+                "kms_master_key_id": r.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID"),
+                "bucket_key_enabled": r.get("BucketKeyEnabled"),
+            } for r in rules],
+            "bucket_versioning": versioning.get("Status") == "Enabled",
+            "bucket_mfa_delete": versioning.get("MFADelete") == "Enabled",
+            "bucket_policy_is_public": ((status or {}).get("PolicyStatus") or {}).get("IsPublic", False),
+        }, parent=region.id)  # fmt: skip
