@@ -155,8 +155,21 @@ def test_a_failing_region_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: P
     assert any("eu-central-1: error: " in line and "last success" in line for line in shown)
     # once the region answers again, its data is replaced
     aws.failing.clear()
+    caller.client("ec2", region_name="us-west-2").create_tags(
+        Resources=[first["us-west-2"]["vpc"]], Tags=[{"Key": "team", "Value": "core"}]
+    )
     assert collect_aws(store, config).ok
     assert _ids(store, SEED_QUERY) == set()
+    # and history tells what happened
+    deleted = run("history --change deleted is(aws_ec2_security_group)", store)
+    assert sorted(line.split()[-1] for line in deleted) == ["wide-open"] * 3
+    updated = run("history --change updated is(aws_vpc)", store)
+    assert len(updated) == 1 and updated[0].endswith("aws_vpc main (tags)")
+    assert run("history --change created is(aws_account)", store)[0].split()[1:] == [
+        "created",
+        "aws_account",
+        "123456789012",
+    ]
 
 
 def test_collect_from_the_command_line(aws: AwsEmulator, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cloudsift.commands.base import Command, Context, command
+from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.errors import CloudsiftError, UsageError
 
 WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
@@ -81,3 +81,66 @@ class WorkflowsCommand(Command):
             last = f", last success {p.last_success.isoformat()}" if p.error and p.last_success else ""
             lines.append(f"{p.cloud} {p.account} {p.region}: {state} at {when}{last}")
         return lines or ["collect has not run yet."]
+
+
+@command
+class HistoryCommand(Command):
+    """What collections and imports changed: created, updated (which properties) and deleted nodes.
+
+    `history [--change created|updated|deleted] [--after TIME] [QUERY]`; QUERY filters on the
+    node as it was (for deleted nodes) or became.
+
+    Example: `history --change updated is(aws_ec2_security_group)`
+    """
+
+    name = "history"
+    source = True
+    formatter = True
+    positional = "[QUERY]"
+    options = (
+        Option("--change", "Only this change.", str, None, ("created", "updated", "deleted")),
+        Option("--after", "Only changes after this time (ISO 8601, or a duration such as -1d).", str, None),
+    )
+
+    def parse(self, raw: str) -> None:
+        import re
+
+        self.args = {"change": None, "after": None}
+        rest = raw
+        while True:
+            match = re.match(r"\s*(--change|--after)(?:\s+|=)(\S+)", rest)
+            if not match:
+                break
+            option = next(o for o in self.options if o.name == match.group(1))
+            self.args[option.dest] = self._convert(option, match.group(2))
+            rest = rest[match.end() :]
+        if rest.strip().startswith("--"):
+            raise UsageError(f"history: unknown option {rest.split()[0]}; known: --change, --after")
+        self.query_text = rest.strip()
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        import datetime as dt
+
+        from cloudsift.model import MODEL
+        from cloudsift.query import reference
+        from cloudsift.query.binder import parse_datetime
+        from cloudsift.query.parser import parse_duration
+
+        after = None
+        if self.args["after"]:
+            duration = parse_duration(self.args["after"])
+            try:
+                after = (ctx.now + dt.timedelta(seconds=duration.seconds) if duration
+                         else parse_datetime(self.args["after"]))  # fmt: skip
+            except ValueError:
+                raise UsageError(
+                    f"history: --after needs a time or a duration, not {self.args['after']!r}"
+                ) from None
+        term = ctx.store.bind(self.query_text or "all", ctx.now).parts[0].term
+        for entry in ctx.store.history(self.args["change"], after):
+            doc = {"id": entry.id, "kinds": list(MODEL.kinds_of(entry.kind)) if entry.kind in MODEL.kinds else [],
+                   "reported": entry.reported, "ancestors": {}}  # fmt: skip
+            if reference.matches(term, doc):
+                changed = f" ({', '.join(entry.changed)})" if entry.changed else ""
+                name = entry.reported.get("name") or entry.reported.get("id")
+                yield f"{entry.at.isoformat()} {entry.change} {entry.kind} {name}{changed}"

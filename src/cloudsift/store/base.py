@@ -46,6 +46,18 @@ class PartitionStatus:
     last_success: dt.datetime | None = None
 
 
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change a write made to a node: created, updated (with the properties that changed) or deleted."""
+
+    at: dt.datetime
+    change: str
+    id: str
+    kind: str
+    reported: dict[str, Any]
+    changed: tuple[str, ...]
+
+
 PARTITION_UPSERT = (
     "INSERT INTO partitions (cloud, account, region, error, collected_at, last_success) VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
     "ON CONFLICT (cloud, account, region) DO UPDATE SET error = excluded.error, collected_at = excluded.collected_at, "
@@ -145,6 +157,11 @@ class Store(ABC):
 
     @abstractmethod
     def partitions(self) -> list[PartitionStatus]: ...
+
+    def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
+        from cloudsift.errors import UsageError
+
+        raise UsageError("history is kept by the DuckDB store only, for now")
 
     @abstractmethod
     def extra_properties(self) -> set[str]: ...

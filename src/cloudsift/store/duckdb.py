@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import tempfile
@@ -17,6 +18,7 @@ from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEMA_VERSION,
+    HistoryEntry,
     ImportSummary,
     PartitionStatus,
     Store,
@@ -90,6 +92,10 @@ class DuckDBStore(Store):
                 )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
             if version < 2:
+                self.con.execute(
+                    "CREATE TABLE history (changed_at TIMESTAMPTZ, change VARCHAR, id VARCHAR, kind VARCHAR, reported JSON, "
+                    "changed VARCHAR[])"
+                )
                 self.con.execute(
                     "CREATE TABLE partitions (cloud VARCHAR, account VARCHAR, region VARCHAR, error VARCHAR, "
                     "collected_at TIMESTAMPTZ, last_success TIMESTAMPTZ, PRIMARY KEY (cloud, account, region))"
@@ -172,6 +178,14 @@ class DuckDBStore(Store):
         for st in statuses:
             self.con.execute(sql, [st.cloud, st.account, st.region, st.error, st.collected_at,
                                    None if st.error else st.collected_at])  # fmt: skip
+
+    def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
+        rows = self.con.execute(
+            "SELECT changed_at, change, id, kind, reported, changed FROM history WHERE (? IS NULL OR change = ?) "
+            "AND (? IS NULL OR changed_at > ?) ORDER BY changed_at, id",
+            [change, change, after, after],
+        ).fetchall()
+        return [HistoryEntry(r[0], r[1], r[2], r[3], orjson.loads(r[4]), tuple(r[5] or ())) for r in rows]
 
     def partitions(self) -> list[PartitionStatus]:
         rows = self.con.execute(

@@ -188,6 +188,7 @@ class DuckDBImport:
                 "ORDER BY n.id"
             ).fetchall()
         )
+        self._history(clouds if replace else ())
         replaced = self._replace(clouds) if replace and clouds else 0
         self._ancestors(path)
         self._load()
@@ -287,6 +288,30 @@ class DuckDBImport:
                 bad.append(int(line))
         con.execute("DROP TABLE shapes")
         return min(bad) if bad else None
+
+    def _history(self, replaced: tuple[str, ...]) -> None:
+        """Record what this import creates, changes (which properties) and, for replaced clouds, deletes."""
+        con = self.con
+        changed = (
+            "list_filter(list_distinct(json_keys(o.reported) || json_keys(r.reported)), lambda k: "
+            "CAST(json_extract(o.reported, '$.\"' || k || '\"') AS VARCHAR) IS DISTINCT FROM "
+            "CAST(json_extract(r.reported, '$.\"' || k || '\"') AS VARCHAR))"
+        )
+        con.execute(
+            "INSERT INTO history SELECT current_timestamp, 'created', n.id, n.kind, r.reported, [] FROM new_nodes n "
+            "JOIN raw r USING (line) WHERE n.id NOT IN (SELECT id FROM nodes)"
+        )
+        con.execute(
+            f"INSERT INTO history SELECT current_timestamp, 'updated', n.id, n.kind, r.reported, {changed} "
+            "FROM new_nodes n JOIN raw r USING (line) JOIN nodes o ON o.id = n.id "
+            "WHERE CAST(o.reported AS VARCHAR) <> CAST(r.reported AS VARCHAR)"
+        )
+        if replaced:
+            con.execute(
+                "INSERT INTO history SELECT current_timestamp, 'deleted', o.id, o.kind, o.reported, [] FROM nodes o "
+                "WHERE o.cloud_node IN (SELECT unnest(?)) AND o.id NOT IN (SELECT id FROM new_nodes)",
+                [list(replaced)],
+            )
 
     def _replace(self, clouds: tuple[str, ...]) -> int:
         con = self.con
