@@ -43,6 +43,7 @@ class CollectSummary:
     account_errors: list[tuple[str, str]]
     events: list[str]
     imported: ImportSummary | None
+    store_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -66,7 +67,12 @@ def _collect_one(account: Account, region: str, service: Any) -> tuple[GraphBuil
     return graph, time.perf_counter() - started
 
 
-def collect_aws(store: Store, config: Config, emit: Callable[[str], None] = lambda _: None) -> CollectSummary:
+def collect_aws(
+    store: Store,
+    config: Config,
+    emit: Callable[[str], None] = lambda _: None,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> CollectSummary:
     started = time.perf_counter()
     events: list[str] = []
 
@@ -90,7 +96,8 @@ def collect_aws(store: Store, config: Config, emit: Callable[[str], None] = lamb
                 for region in [GLOBAL] if service.global_ else regions:
                     partition = partitions.setdefault((account.id, region), Partition(account.id, region))
                     futures[pool.submit(_collect_one, account, region, service)] = (partition, service.name)
-        for future in as_completed(futures):
+        for done, future in enumerate(as_completed(futures), start=1):
+            progress(done, len(futures))
             partition, name = futures[future]
             try:
                 graph, seconds = future.result()
@@ -101,8 +108,10 @@ def collect_aws(store: Store, config: Config, emit: Callable[[str], None] = lamb
             partition.seconds += seconds
     event("merge_outer_edges")
     failed_accounts = {a for a, _ in account_errors}
+    writing = time.perf_counter()
     lines = list(_lines(store, accounts, list(partitions.values()), failed_accounts))
     imported = store.import_lines(lines, replace=True)
+    store_seconds = time.perf_counter() - writing
     now = dt.datetime.now(dt.UTC)
     statuses = [
         PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now)
@@ -112,7 +121,12 @@ def collect_aws(store: Store, config: Config, emit: Callable[[str], None] = lamb
     store.record_partitions(statuses)
     event("post_collect")
     return CollectSummary(
-        time.perf_counter() - started, list(partitions.values()), account_errors, events, imported
+        time.perf_counter() - started,
+        list(partitions.values()),
+        account_errors,
+        events,
+        imported,
+        store_seconds,
     )
 
 

@@ -21,7 +21,18 @@ def _run_collect(ctx: Context) -> Iterator[str]:
     from cloudsift.collect.runner import EVENTS, collect_aws
 
     try:
-        summary = collect_aws(ctx.store, ctx.config)
+        if ctx.terminal:
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("collecting", total=None)
+                summary = collect_aws(
+                    ctx.store,
+                    ctx.config,
+                    progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        else:
+            summary = collect_aws(ctx.store, ctx.config)
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
     yield from summary.lines()
