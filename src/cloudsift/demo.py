@@ -70,9 +70,25 @@ def run_demo(args: Any, out: TextIO) -> int:
     finally:
         ctx.close()
     out.write(f"\nThe demo inventory is in {home}.\n")
-    explore = "cloudsift" if home == _default_home(args) else f"cloudsift --home {home}"
+    program = _program()
+    explore = program if home == _default_home(args) else f"{program} --home {home}"
     out.write(f"Explore it: {explore}   (then type: search {SEED_QUERY})\n")
     return status
+
+
+def _program() -> str:
+    """How to call cloudsift from here: on PATH, or the venv's script relative to the working directory."""
+    import os
+    import shutil
+    import sys
+
+    if shutil.which("cloudsift"):
+        return "cloudsift"
+    script = Path(sys.executable).parent / "cloudsift"
+    try:
+        return os.path.relpath(script)
+    except ValueError:
+        return str(script)
 
 
 def _default_home(args: Any) -> Path:
