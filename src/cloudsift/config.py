@@ -57,6 +57,12 @@ class PagerDutyConfig(BaseModel):
     severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
     client: str = Field("cloudsift", description="Name shown in PagerDuty as the sender.")
     client_url: str = Field("", description="Link shown in PagerDuty to the sender.")
+    retries: int = Field(
+        5, ge=1, le=20, description="Tries per event and run on 429, 5xx and network errors."
+    )
+    retry_base_seconds: float = Field(
+        0.5, ge=0, le=60, description="First backoff; it doubles, with jitter, up to 8s."
+    )
 
 
 class Config(BaseModel):

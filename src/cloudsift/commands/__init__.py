@@ -1,5 +1,6 @@
 """Commands joined with `|` into pipelines; each command is one class registered once."""
 
+from cloudsift.commands import alerts as _alerts  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401
 from cloudsift.commands import output as _output  # noqa: F401
 from cloudsift.commands import search as _search  # noqa: F401

@@ -17,7 +17,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,17 @@ class HistoryEntry:
     kind: str
     reported: dict[str, Any]
     changed: tuple[str, ...]
+
+
+# Tables of the alert sinks; the same text for both engines (types that both understand).
+ALERT_TABLES = (
+    "CREATE TABLE IF NOT EXISTS outbox (id VARCHAR PRIMARY KEY, sink VARCHAR NOT NULL, created_at TIMESTAMPTZ NOT NULL, "
+    "url VARCHAR NOT NULL, dedup_key VARCHAR, body VARCHAR NOT NULL, state VARCHAR NOT NULL, attempts INTEGER NOT NULL, "
+    "last_error VARCHAR, delivered_at TIMESTAMPTZ)",
+    "CREATE TABLE IF NOT EXISTS alerts (sink VARCHAR NOT NULL, routing_hash VARCHAR NOT NULL, dedup_key VARCHAR NOT NULL, "
+    "state VARCHAR NOT NULL, summary VARCHAR, resources INTEGER, partitions VARCHAR, updated_at TIMESTAMPTZ NOT NULL, "
+    "PRIMARY KEY (sink, routing_hash, dedup_key))",
+)
 
 
 PARTITION_UPSERT = (
@@ -157,6 +168,10 @@ class Store(ABC):
 
     @abstractmethod
     def partitions(self) -> list[PartitionStatus]: ...
+
+    @abstractmethod
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement with ? placeholders in its own transaction; the rows it returns."""
 
     def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
         from cloudsift.errors import UsageError

@@ -16,6 +16,7 @@ import orjson
 from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
+    ALERT_TABLES,
     PARTITION_UPSERT,
     SCHEMA_VERSION,
     HistoryEntry,
@@ -91,6 +92,9 @@ class DuckDBStore(Store):
                     "edge_type VARCHAR NOT NULL)"
                 )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
+            if version < 3:
+                for statement in ALERT_TABLES:
+                    self.con.execute(statement)
             if version < 2:
                 self.con.execute(
                     "CREATE TABLE history (changed_at TIMESTAMPTZ, change VARCHAR, id VARCHAR, kind VARCHAR, reported JSON, "
@@ -166,6 +170,14 @@ class DuckDBStore(Store):
             [ids],
         ).fetchall()
         return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(sql, list(params))
+            return cursor.fetchall() if cursor.description else []
+        finally:
+            cursor.close()
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
         rows = self.con.execute(

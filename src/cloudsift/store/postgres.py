@@ -8,6 +8,7 @@ from typing import Any
 from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
+    ALERT_TABLES,
     PARTITION_UPSERT,
     SCHEMA_VERSION,
     ImportSummary,
@@ -35,6 +36,7 @@ _MIGRATIONS = {
         "CREATE INDEX IF NOT EXISTS edges_to ON {s}.edges (to_id)",
         "CREATE TABLE IF NOT EXISTS {s}.extra_properties (name text PRIMARY KEY)",
     ],
+    3: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in ALERT_TABLES],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
@@ -103,6 +105,11 @@ class PostgresStore(Store):
                 [ids],
             ).fetchall()
         return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
+
+    def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.conn.transaction(), self.conn.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), list(params))
+            return cursor.fetchall() if cursor.description else []
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
         with self.conn.transaction():

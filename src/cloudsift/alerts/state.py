@@ -1,0 +1,83 @@
+"""Per (sink, routing key, dedup key): is an alert open, and where did its resources live."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from cloudsift.store.base import Store
+
+
+@dataclass(frozen=True)
+class AlertState:
+    sink: str
+    routing_hash: str
+    dedup_key: str
+    state: str  # triggered | resolved
+    summary: str | None
+    resources: int
+    partitions: tuple[str, ...]
+    updated_at: dt.datetime
+
+
+def routing_hash(routing_key: str) -> str:
+    """Alerts are kept per routing key without keeping the key: a hash names it."""
+    return hashlib.sha256(routing_key.encode()).hexdigest()[:16]
+
+
+class AlertStates:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, sink: str, routing_key: str, dedup_key: str) -> AlertState | None:
+        rows = self.store.execute(
+            "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at FROM alerts "
+            "WHERE sink = ? AND routing_hash = ? AND dedup_key = ?",
+            [sink, routing_hash(routing_key), dedup_key],
+        )
+        return _state(rows[0]) if rows else None
+
+    def put(self, sink: str, routing_key: str, dedup_key: str, state: str, summary: str | None, resources: int,
+            partitions: list[str], now: dt.datetime) -> None:  # fmt: skip
+        key = [sink, routing_hash(routing_key), dedup_key]
+        self.store.execute("DELETE FROM alerts WHERE sink = ? AND routing_hash = ? AND dedup_key = ?", key)
+        self.store.execute(
+            "INSERT INTO alerts (sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [*key, state, summary, resources, orjson.dumps(partitions).decode(), now],
+        )
+
+    def all(self) -> list[AlertState]:
+        rows = self.store.execute(
+            "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at FROM alerts "
+            "ORDER BY sink, dedup_key"
+        )
+        return [_state(r) for r in rows]
+
+
+def _state(row: tuple[Any, ...]) -> AlertState:
+    return AlertState(str(row[0]), str(row[1]), str(row[2]), str(row[3]), None if row[4] is None else str(row[4]),
+                      int(row[5] or 0), tuple(orjson.loads(str(row[6]))), row[7])  # fmt: skip
+
+
+def unclean(store: Store, partitions: tuple[str, ...]) -> list[str]:
+    """Which of the alert's (account/region) places the latest collection did not cover cleanly."""
+    statuses = {f"{p.account}/{p.region}": p for p in store.partitions()}
+    failed_accounts = {p.account for p in statuses.values() if p.region == "*" and p.error}
+    if not statuses:
+        return []  # nothing was collected here (an imported inventory): nothing can be stale
+    problems = []
+    for place in partitions:
+        status = statuses.get(place)
+        account = place.split("/")[0]
+        if account in failed_accounts:
+            problems.append(f"{place}: the account could not be collected")
+        elif status is None:
+            problems.append(f"{place}: not collected")
+        elif status.error:
+            problems.append(f"{place}: {status.error}")
+    return problems

@@ -1,0 +1,160 @@
+"""The pagerduty sink and the alert state: `search … | pagerduty …`, `alerts list|outbox|deliver`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import orjson
+
+from cloudsift.alerts import pagerduty as pd
+from cloudsift.alerts.outbox import Outbox
+from cloudsift.alerts.state import AlertStates, unclean
+from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.commands.output import is_node
+from cloudsift.commands.search import open_nodes
+from cloudsift.errors import UsageError
+
+SINK = "pagerduty"
+
+
+@command
+class PagerDutyCommand(Command):
+    """Alert PagerDuty (Events API v2) about the nodes of a search; resolve the alert once they are gone.
+
+    Every matching resource goes into `custom_details` (cloud, account, region, resource), up to 512 KB.
+    No result sends nothing, unless this dedup key is open: then one resolve is sent, but only when the
+    last collection covered cleanly every account and region where its resources lived (no false clears).
+    Events go through a durable outbox: a 429 or 5xx is retried now and by later runs, never lost.
+    Defaults come from [pagerduty] in the config, so `--summary` and `--dedup-key` are enough.
+
+    Example: `search is(aws_ec2_security_group) and name =~ open | pagerduty --summary "Open groups" --dedup-key open_groups --routing-key 0123456789abcdefABCDEF0123456789 --dry-run`
+    """
+
+    name = "pagerduty"
+    formatter = True
+    options = (
+        Option("--summary", "The alert's text (up to 1024 characters).", str, None),
+        Option("--dedup-key", "Names the alert: the same key updates and resolves it.", str, None),
+        Option(
+            "--routing-key", "Events API v2 integration key (default: [pagerduty] routing_key).", str, None
+        ),
+        Option("--severity", "critical, error, warning or info.", str, None, pd.SEVERITIES),
+        Option("--source", "payload.source (default: [pagerduty] source).", str, None),
+        Option("--component", "payload.component.", str, None),
+        Option("--group", "payload.group.", str, None),
+        Option("--class", "payload.class.", str, None),
+        Option(
+            "--event-action", "trigger (default with results), acknowledge or resolve.", str, None, pd.ACTIONS
+        ),
+        Option("--client", "The sender's name shown in PagerDuty.", str, None),
+        Option("--client-url", "The sender's link shown in PagerDuty.", str, None),
+        Option("--webhook-url", "Where events go (default: [pagerduty] events_url).", str, None),
+        Option("--no-resolve", "Do not resolve when nothing matches.", bool, False),
+        Option("--dry-run", "Print the event instead of sending it.", bool, False),
+    )
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        config = ctx.config.pagerduty
+        if not self.args["summary"] or not self.args["dedup_key"]:
+            raise UsageError("pagerduty needs --summary and --dedup-key")
+        if len(self.args["dedup_key"]) > 255:
+            raise UsageError("pagerduty: --dedup-key is longer than 255 characters")
+        key = self.args["routing_key"] or (
+            config.routing_key.get_secret_value() if config.routing_key else None
+        )
+        routing_key = pd.check_routing_key(key)
+        options = pd.EventOptions(
+            routing_key=routing_key, summary=self.args["summary"], dedup_key=self.args["dedup_key"],
+            severity=self.args["severity"] or config.severity, source=self.args["source"] or config.source,
+            component=self.args["component"], group=self.args["group"], class_=self.args["class"],
+            client=self.args["client"] or config.client or None, client_url=self.args["client_url"] or config.client_url or None,
+        )  # fmt: skip
+        if options.severity not in pd.SEVERITIES:
+            raise UsageError(f"pagerduty: severity must be one of {', '.join(pd.SEVERITIES)}")
+        url = self.args["webhook_url"] or config.events_url
+        nodes = [n for n in open_nodes(stream) if is_node(n)]
+        action = self.args["event_action"] or ("trigger" if nodes else "resolve")
+        states = AlertStates(ctx.store)
+        current = states.get(SINK, routing_key, options.dedup_key)
+        if action == "resolve" and self.args["event_action"] is None:
+            if current is None or current.state != "triggered" or self.args["no_resolve"]:
+                yield f"pagerduty {options.dedup_key}: nothing matches, nothing to send."
+                return
+            problems = unclean(ctx.store, current.partitions)
+            if problems:
+                yield (f"pagerduty {options.dedup_key}: nothing matches, but the alert stays open: the last collection "
+                       f"did not cover cleanly {'; '.join(problems)}")  # fmt: skip
+                return
+        if action == "trigger":
+            body = pd.trigger(options, nodes, ctx.now)
+        else:
+            body = {"routing_key": routing_key, "event_action": action, "dedup_key": options.dedup_key}
+        if self.args["dry_run"]:
+            shown = {**body, "routing_key": pd.mask(routing_key)}
+            yield orjson.dumps(shown, option=orjson.OPT_INDENT_2).decode()
+            return
+        outbox = Outbox(ctx.store)
+        outbox.put(SINK, url, options.dedup_key, body, ctx.now)
+        if action in ("trigger", "resolve"):
+            state = "triggered" if action == "trigger" else "resolved"
+            states.put(SINK, routing_key, options.dedup_key, state, options.summary, len(nodes),
+                       pd.partitions_of(nodes), ctx.now)  # fmt: skip
+        yield from _deliver(ctx, outbox)
+
+
+def _deliver(ctx: Context, outbox: Outbox) -> Iterator[str]:
+    config = ctx.config.pagerduty
+    for result in outbox.deliver(tries=config.retries, base=config.retry_base_seconds):
+        body = result.item.body
+        what = f"{body.get('event_action')} {result.item.dedup_key}"
+        if result.outcome == "delivered":
+            count = ((body.get("payload") or {}).get("custom_details") or {}).get("total")
+            yield f"pagerduty: {what} sent" + (f" ({count} resources)." if count is not None else ".")
+        elif result.outcome == "failed":
+            yield f"pagerduty: {what} refused by PagerDuty: {result.detail}"
+        else:
+            yield f"pagerduty: {what} not delivered yet ({result.detail}); it stays in the outbox and is retried."
+
+
+@command
+class AlertsCommand(Command):
+    """Alert state and the outbox: `alerts list`, `alerts outbox`, `alerts deliver` (retry what is pending).
+
+    Example: `alerts list`
+    """
+
+    name = "alerts"
+    source = True
+    formatter = True
+    positional = "list|outbox|deliver"
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        action = self.rest[0] if self.rest else "list"
+        if action == "list":
+            states = AlertStates(ctx.store).all()
+            if not states:
+                yield "No alerts yet."
+            for s in states:
+                why = ""
+                if s.state == "triggered":
+                    problems = unclean(ctx.store, s.partitions)
+                    why = (
+                        f"; will not resolve until collected cleanly: {'; '.join(problems)}"
+                        if problems
+                        else ""
+                    )
+                yield (f"{s.sink} {s.dedup_key}: {s.state}, {s.resources} resources, since "
+                       f"{s.updated_at.isoformat()}{why}")  # fmt: skip
+        elif action == "outbox":
+            items = Outbox(ctx.store).items()
+            if not items:
+                yield "The outbox is empty."
+            for item in items:
+                error = f", last error: {item.last_error}" if item.last_error else ""
+                yield (f"{item.created_at.isoformat()} {item.sink} {item.body.get('event_action')} {item.dedup_key}: "
+                       f"{item.state} after {item.attempts} attempts{error}")  # fmt: skip
+        elif action == "deliver":
+            yield from _deliver(ctx, Outbox(ctx.store)) or iter(["Nothing to deliver."])
+        else:
+            raise UsageError("alerts list | alerts outbox | alerts deliver")

@@ -1,0 +1,131 @@
+"""A strict stand-in for PagerDuty's Events API v2 on 127.0.0.1: it validates as the public docs say.
+
+202 {"status": "success", "message": "Event processed", "dedup_key": …} for a good event;
+400 {"status": "invalid event", "message": "Event object is invalid", "errors": […]} for a bad one;
+and, when told, 429 (no body) or 500 for the next N requests.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+MAX_BODY = 512 * 1024
+
+
+def validate(event: Any) -> list[str]:
+    if not isinstance(event, dict):
+        return ["Event object must be a JSON object."]
+    errors = []
+    if not isinstance(event.get("routing_key"), str) or not re.fullmatch(
+        r"[A-Za-z0-9]{32}", event["routing_key"]
+    ):
+        errors.append("'routing_key' must be a 32 character string.")
+    action = event.get("event_action")
+    if action not in ("trigger", "acknowledge", "resolve"):
+        errors.append("'event_action' must be one of trigger, acknowledge, resolve.")
+    dedup = event.get("dedup_key")
+    if dedup is not None and (not isinstance(dedup, str) or len(dedup) > 255):
+        errors.append("'dedup_key' must be a string of at most 255 characters.")
+    if action in ("acknowledge", "resolve") and not dedup:
+        errors.append("'dedup_key' is required for acknowledge and resolve.")
+    if action == "trigger":
+        payload = event.get("payload")
+        if not isinstance(payload, dict):
+            errors.append("'payload' is required for trigger.")
+        else:
+            summary = payload.get("summary")
+            if not isinstance(summary, str) or not summary:
+                errors.append("'payload.summary' is required.")
+            elif len(summary) > 1024:
+                errors.append("'payload.summary' must be at most 1024 characters.")
+            if not isinstance(payload.get("source"), str) or not payload.get("source"):
+                errors.append("'payload.source' is required.")
+            if payload.get("severity") not in ("critical", "error", "warning", "info"):
+                errors.append("'payload.severity' must be one of critical, error, warning, info.")
+            details = payload.get("custom_details")
+            if details is not None and not isinstance(details, dict):
+                errors.append("'payload.custom_details' must be an object.")
+    for link in event.get("links") or []:
+        if not isinstance(link, dict) or not isinstance(link.get("href"), str):
+            errors.append("'links' entries need an 'href'.")
+    return errors
+
+
+@dataclass
+class PagerDutyStandIn:
+    url: str = ""
+    events: list[dict[str, Any]] = field(default_factory=list)  # accepted events, in order
+    requests: int = 0
+    _failures: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, count: int, status: int) -> None:
+        with self._lock:
+            self._failures.extend([status] * count)
+
+    def _next_failure(self) -> int | None:
+        with self._lock:
+            self.requests += 1
+            return self._failures.pop(0) if self._failures else None
+
+
+def _handler(standin: PagerDutyStandIn) -> type[BaseHTTPRequestHandler]:
+    class Events(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _answer(self, status: int, body: dict[str, Any] | None) -> None:
+            data = b"" if body is None else json.dumps(body).encode()
+            self.send_response(status)
+            if body is not None:
+                self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            failure = standin._next_failure()
+            if failure is not None:
+                self._answer(
+                    failure, None if failure == 429 else {"status": "error", "message": "Internal error"}
+                )
+                return
+            if self.path != "/v2/enqueue":
+                self._answer(404, {"status": "error", "message": "Not found"})
+                return
+            if length > MAX_BODY:
+                self._answer(400, {"status": "invalid event", "message": "Event object is invalid",
+                                   "errors": ["Event object is larger than 512 KB."]})  # fmt: skip
+                return
+            try:
+                event = json.loads(raw)
+            except ValueError:
+                self._answer(400, {"status": "invalid event", "message": "Event object is invalid",
+                                   "errors": ["Request body is not valid JSON."]})  # fmt: skip
+                return
+            errors = validate(event)
+            if errors:
+                self._answer(
+                    400, {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
+                )
+                return
+            standin.events.append(event)
+            self._answer(202, {"status": "success", "message": "Event processed",
+                               "dedup_key": event.get("dedup_key") or "generated"})  # fmt: skip
+
+    return Events
+
+
+def start_pagerduty() -> tuple[PagerDutyStandIn, ThreadingHTTPServer]:
+    standin = PagerDutyStandIn()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(standin))
+    standin.url = f"http://127.0.0.1:{server.server_address[1]}/v2/enqueue"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return standin, server
