@@ -98,7 +98,11 @@ def run_line(line: str, ctx: Context) -> Iterator[Any]:
     """Run every pipeline of a line; elements stream out lazily. Nodes without a formatter are listed."""
     from cloudsift.commands.output import ListCommand
 
-    line = replace_placeholders(line, ctx.now)
+    # Placeholders are replaced now, except in the lines jobs keep: those get them at each run.
+    statements = [piece for piece, _ in split_unquoted(line, ";")]
+    line = ";".join(
+        s if s.strip().startswith("jobs ") else replace_placeholders(s, ctx.now) for s in statements
+    )
     for pipeline in parse_line(line):
         if not pipeline.ends_in_formatter:
             pipeline.commands.append(ListCommand(""))

@@ -19,6 +19,12 @@ def _run_collect(ctx: Context) -> Iterator[str]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from cloudsift.collect.runner import EVENTS, collect_aws
+    from cloudsift.commands.jobs import run_event_jobs
+
+    job_output: list[str] = []
+
+    def emit(event: str) -> None:
+        job_output.extend(run_event_jobs(ctx, event))
 
     try:
         if ctx.terminal:
@@ -29,14 +35,16 @@ def _run_collect(ctx: Context) -> Iterator[str]:
                 summary = collect_aws(
                     ctx.store,
                     ctx.config,
+                    emit,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
                 )
         else:
-            summary = collect_aws(ctx.store, ctx.config)
+            summary = collect_aws(ctx.store, ctx.config, emit)
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
     yield from summary.lines()
     yield f"Events: {', '.join(e for e in EVENTS if e in summary.events)}."
+    yield from job_output
 
 
 @command

@@ -17,7 +17,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,12 @@ ALERT_TABLES = (
     "CREATE TABLE IF NOT EXISTS alerts (sink VARCHAR NOT NULL, routing_hash VARCHAR NOT NULL, dedup_key VARCHAR NOT NULL, "
     "state VARCHAR NOT NULL, summary VARCHAR, resources INTEGER, partitions VARCHAR, updated_at TIMESTAMPTZ NOT NULL, "
     "PRIMARY KEY (sink, routing_hash, dedup_key))",
+)
+JOB_TABLES = (
+    "CREATE TABLE IF NOT EXISTS jobs (id VARCHAR PRIMARY KEY, line VARCHAR NOT NULL, schedule VARCHAR, "
+    "wait_for_event VARCHAR, timeout INTEGER, active BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS job_runs (job VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, seconds DOUBLE PRECISION, "
+    "outcome VARCHAR NOT NULL, output VARCHAR)",
 )
 
 

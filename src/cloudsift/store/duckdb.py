@@ -17,6 +17,7 @@ from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
     ALERT_TABLES,
+    JOB_TABLES,
     PARTITION_UPSERT,
     SCHEMA_VERSION,
     HistoryEntry,
@@ -92,6 +93,9 @@ class DuckDBStore(Store):
                     "edge_type VARCHAR NOT NULL)"
                 )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
+            if version < 4:
+                for statement in JOB_TABLES:
+                    self.con.execute(statement)
             if version < 3:
                 for statement in ALERT_TABLES:
                     self.con.execute(statement)

@@ -9,6 +9,7 @@ from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
     ALERT_TABLES,
+    JOB_TABLES,
     PARTITION_UPSERT,
     SCHEMA_VERSION,
     ImportSummary,
@@ -37,6 +38,7 @@ _MIGRATIONS = {
         "CREATE TABLE IF NOT EXISTS {s}.extra_properties (name text PRIMARY KEY)",
     ],
     3: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in ALERT_TABLES],
+    4: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in JOB_TABLES],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
