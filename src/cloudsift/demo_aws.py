@@ -1,0 +1,96 @@
+"""The demo's emulated world: AWS (moto, in-process, over HTTP on 127.0.0.1) and a PagerDuty that prints.
+
+Nothing leaves the machine: the demo points boto3 at moto with AWS_ENDPOINT_URL and, unless
+PAGERDUTY_ROUTING_KEY is set, sends the alerts to a local endpoint that shows each event as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+SECOND_ACCOUNT = "210987654321"
+REGIONS = ("us-east-1", "eu-central-1")
+DEMO_KEY = "demo0000000000000000000000000000"
+
+
+def start_moto() -> tuple[str, Callable[[], None]]:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="demo", AWS_SECRET_ACCESS_KEY="demo",
+                      AWS_DEFAULT_REGION="us-east-1")  # fmt: skip
+    os.environ.pop("AWS_PROFILE", None)
+    return url, server.stop
+
+
+def start_printing_pagerduty(show: Callable[[str], None]) -> tuple[str, Callable[[], None]]:
+    """A local Events API endpoint that accepts every event and shows its JSON (routing key masked)."""
+
+    class Printer(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            event = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            event["routing_key"] = "****" + str(event.get("routing_key", ""))[-4:]
+            show("PagerDuty received:\n" + json.dumps(event, indent=2, ensure_ascii=False))
+            body = json.dumps(
+                {"status": "success", "message": "Event processed", "dedup_key": event.get("dedup_key")}
+            )
+            self.send_response(202)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Printer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/v2/enqueue", server.shutdown
+
+
+def build_estate() -> dict[str, Any]:
+    """Two accounts x two regions; a few groups break the baseline. Returns what the demo fixes later."""
+    import boto3
+
+    caller = boto3.Session()
+    creds = caller.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{SECOND_ACCOUNT}:role/cloudsift", RoleSessionName="cloudsift-demo"
+    )["Credentials"]
+    second = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["SessionToken"])  # fmt: skip
+    open_groups: list[tuple[Any, str, dict[str, Any]]] = []
+    for session, name in ((caller, "prod"), (second, "dev")):
+        for region in REGIONS:
+            ec2 = session.client("ec2", region_name=region)
+            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[
+                {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{name}-main"}]}])["Vpc"]["VpcId"]  # fmt: skip
+            subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+            web = ec2.create_security_group(GroupName="web", Description="https", VpcId=vpc)["GroupId"]
+            ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])  # fmt: skip
+            image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+            ec2.run_instances(ImageId=image, MinCount=2, MaxCount=2, InstanceType="t3.micro", SubnetId=subnet,
+                              SecurityGroupIds=[web])  # fmt: skip
+            if name == "prod":
+                wide = ec2.create_security_group(GroupName="debug-wide-open", Description="temporary",
+                                                 VpcId=vpc)["GroupId"]  # fmt: skip
+                rule = {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]} if region == REGIONS[0] else {
+                    "IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}  # fmt: skip
+                ec2.authorize_security_group_ingress(GroupId=wide, IpPermissions=[rule])
+                open_groups.append((ec2, wide, rule))
+    return {"open_groups": open_groups}
+
+
+def fix(group: tuple[Any, str, dict[str, Any]]) -> None:
+    ec2, group_id, rule = group
+    ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=[rule])
