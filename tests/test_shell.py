@@ -74,3 +74,26 @@ def test_completion_offers_commands_options_kinds_and_properties() -> None:
     assert offered("search is(aws_ec2_inst") == ["aws_ec2_instance"]
     assert "group_ip_permissions" in offered("search is(security_group) and group_")
     assert offered("search tea") == ["team"]
+
+
+def test_ctrl_c_interrupts_a_long_running_line_and_the_shell_lives_on(tmp_path: Path) -> None:
+    estate = tmp_path / "estate.jsonl"
+    size = EstateSize(accounts=3, regions=4, vpcs=5, security_groups=20, instances=200, volumes=200)
+    estate.write_bytes(b"".join(estate_lines(size)))
+    assert cloudsift(tmp_path, "-c", f"import {estate}").returncode == 0
+    env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": str(tmp_path / "none.toml"),
+           "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
+    child = pexpect.spawn(sys.executable, ["-m", "cloudsift.cli"], env=env, encoding="utf-8", timeout=60,
+                          dimensions=(40, 200))  # fmt: skip
+    try:
+        child.expect("Ctrl-D to leave")
+        _type(
+            child, "search all with(count > 3, <-[0:]-> all) | count\r"
+        )  # runs for minutes: every node walks all
+        time.sleep(1.0)
+        child.sendintr()
+        child.expect("interrupted")
+        _type(child, "search is(cloud) | count\r")
+        child.expect("total matched: 1\r")
+    finally:
+        child.terminate(force=True)

@@ -78,7 +78,7 @@ def report(error: BaseException, debug: bool, err: TextIO) -> int:
         prefix = "query error: " if isinstance(error, QueryError) else "error: "
         err.write(prefix + error.render() + "\n")
         return error.exit_code
-    if isinstance(error, KeyboardInterrupt):
+    if isinstance(error, KeyboardInterrupt) or type(error).__name__ == "InterruptException":
         err.write("interrupted\n")
         return 130
     import traceback

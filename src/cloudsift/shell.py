@@ -77,4 +77,7 @@ def run_shell(ctx: Any, debug: bool) -> int:
             continue
         if line.strip() in ("quit", "exit"):
             return 0
-        run_one(ctx, line.strip(), sys.stdout, sys.stderr, debug)
+        try:
+            run_one(ctx, line.strip(), sys.stdout, sys.stderr, debug)
+        except KeyboardInterrupt:  # a second Ctrl-C while the first one was being handled
+            print("interrupted", file=sys.stderr)
