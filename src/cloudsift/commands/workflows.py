@@ -42,9 +42,12 @@ def _run_collect(ctx: Context) -> Iterator[str]:
             summary = collect_aws(ctx.store, ctx.config, emit)
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
-    yield from summary.lines()
-    yield f"Events: {', '.join(e for e in EVENTS if e in summary.events)}."
-    yield from job_output
+    lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
+    ctx.store.execute(
+        "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
+        [ctx.now, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
+    )
+    yield from lines
 
 
 @command
@@ -70,7 +73,8 @@ class CollectCommand(Command):
 
 @command
 class WorkflowsCommand(Command):
-    """Workflows: `workflows list`, `workflows show collect` (last result per partition), `workflows run collect`.
+    """Workflows: `workflows list`, `workflows show collect` (last result per partition), `workflows run collect`,
+    `workflows history` (past runs).
 
     Example: `workflows show collect`
     """
@@ -78,12 +82,18 @@ class WorkflowsCommand(Command):
     name = "workflows"
     source = True
     formatter = True
-    positional = "list|show NAME|run NAME"
+    positional = "list|show NAME|run NAME|history"
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         action = self.rest[0] if self.rest else "list"
         if action == "list":
             return iter([f"{name}: {text}" for name, text in WORKFLOWS.items()])
+        if action == "history":
+            rows = ctx.store.execute(
+                "SELECT workflow, started_at, seconds, outcome, summary FROM workflow_runs ORDER BY started_at"
+            )
+            return iter([f"{r[0]} {r[1].isoformat()}: {r[3]} in {r[2]:.1f}s; {str(r[4]).splitlines()[-1]}"
+                         for r in rows] or ["No workflow has run yet."])  # fmt: skip
         if action not in ("show", "run") or len(self.rest) != 2:
             raise UsageError("workflows list | workflows show NAME | workflows run NAME")
         if self.rest[1] not in WORKFLOWS:

@@ -17,7 +17,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,10 @@ JOB_TABLES = (
     "wait_for_event VARCHAR, timeout INTEGER, active BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL)",
     "CREATE TABLE IF NOT EXISTS job_runs (job VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, seconds DOUBLE PRECISION, "
     "outcome VARCHAR NOT NULL, output VARCHAR)",
+)
+WORKFLOW_TABLES = (
+    "CREATE TABLE IF NOT EXISTS workflow_runs (workflow VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, "
+    "seconds DOUBLE PRECISION, outcome VARCHAR NOT NULL, summary VARCHAR)",
 )
 
 

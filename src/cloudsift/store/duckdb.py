@@ -20,6 +20,7 @@ from cloudsift.store.base import (
     JOB_TABLES,
     PARTITION_UPSERT,
     SCHEMA_VERSION,
+    WORKFLOW_TABLES,
     HistoryEntry,
     ImportSummary,
     PartitionStatus,
@@ -93,6 +94,9 @@ class DuckDBStore(Store):
                     "edge_type VARCHAR NOT NULL)"
                 )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
+            if version < 5:
+                for statement in WORKFLOW_TABLES:
+                    self.con.execute(statement)
             if version < 4:
                 for statement in JOB_TABLES:
                     self.con.execute(statement)

@@ -12,6 +12,7 @@ from cloudsift.store.base import (
     JOB_TABLES,
     PARTITION_UPSERT,
     SCHEMA_VERSION,
+    WORKFLOW_TABLES,
     ImportSummary,
     PartitionStatus,
     Store,
@@ -39,6 +40,7 @@ _MIGRATIONS = {
     ],
     3: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in ALERT_TABLES],
     4: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in JOB_TABLES],
+    5: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in WORKFLOW_TABLES],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
