@@ -183,3 +183,22 @@ def test_no_false_clear_when_a_region_failed_to_collect(pagerduty: PagerDutyStan
     assert _run(store, line, pagerduty, tmp_path) == [
         "pagerduty: resolve allow_ingress_from_internet_to_any_port sent."
     ]
+
+
+def test_resources_can_be_keyed_described_and_listed_flat(
+    pagerduty: PagerDutyStandIn, tmp_path: Path
+) -> None:
+    store = DuckDBStore()
+    store.import_lines(estate_lines(EstateSize()))
+    [shown] = _run(store, f"search {SEED_QUERY} | pagerduty --summary s --dedup-key k --dry-run --group-resources false "
+                          "--resource-id arn --resource-properties name=name,account=account,owner=tags.owner",
+                   pagerduty, tmp_path)  # fmt: skip
+    details = orjson.loads(shown)["payload"]["custom_details"]
+    assert details["total"] == 4
+    resources = {k: v for k, v in details.items() if k != "total"}
+    assert all(key.startswith("arn:aws:ec2:") for key in resources)
+    assert {tuple(sorted(v)) for v in resources.values()} == {("account", "name", "owner")}
+    assert {v["account"] for v in resources.values()} == {"prod"}
+    with pytest.raises(Exception, match="name=path pairs"):
+        _run(store, f"search {SEED_QUERY} | pagerduty --summary s --dedup-key k --dry-run --resource-properties name",
+             pagerduty, tmp_path)  # fmt: skip

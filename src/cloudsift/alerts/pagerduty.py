@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,21 +80,50 @@ def _where(node: dict[str, Any], level: str, missing: str) -> str:
     return str(name or rid or missing)
 
 
-def details(nodes: list[dict[str, Any]], limit: int | None = None) -> dict[str, Any]:
+Getter = Callable[[dict[str, Any], str], Any]
+DEFAULT_PROPERTIES: tuple[tuple[str, str], ...] = (("id", "id"), ("name", "name"), ("kind", "kind"))
+
+
+def _plain_get(node: dict[str, Any], path: str) -> Any:
+    value: Any = node.get("reported", {})
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How resources appear in custom_details: grouped by place or flat, keyed and described by paths."""
+
+    get: Getter = _plain_get
+    group: bool = True
+    resource_id: str = "id"
+    properties: tuple[tuple[str, str], ...] = DEFAULT_PROPERTIES
+
+
+def details(
+    nodes: list[dict[str, Any]], limit: int | None = None, shape: Shape | None = None
+) -> dict[str, Any]:
+    how = shape or Shape()
     tree: dict[str, Any] = {}
     for node in nodes[:limit]:
-        reported = node.get("reported", {})
-        place = tree.setdefault(_where(node, "cloud", "no-cloud"), {}).setdefault(
-            _where(node, "account", "no-account"), {}).setdefault(_where(node, "region", "no-region"), {})  # fmt: skip
-        place[str(reported.get("id") or node.get("id"))] = {
-            "id": reported.get("id"), "name": reported.get("name"), "kind": reported.get("kind")}  # fmt: skip
+        place = tree
+        if how.group:
+            for level, missing in (("cloud", "no-cloud"), ("account", "no-account"), ("region", "no-region")):
+                place = place.setdefault(_where(node, level, missing), {})
+        key = how.get(node, how.resource_id)
+        place[str(key if key is not None else node.get("id"))] = {
+            name: how.get(node, path) for name, path in how.properties
+        }
     result: dict[str, Any] = {**tree, "total": len(nodes)}
     if limit is not None and limit < len(nodes):
         result["left_out"] = len(nodes) - limit
     return result
 
 
-def trigger(options: EventOptions, nodes: list[dict[str, Any]], now: dt.datetime) -> dict[str, Any]:
+def trigger(
+    options: EventOptions, nodes: list[dict[str, Any]], now: dt.datetime, shape: Shape | None = None
+) -> dict[str, Any]:
     """A trigger event naming every resource that fits in 512 KB."""
     summary = (
         options.summary if len(options.summary) <= MAX_SUMMARY else options.summary[: MAX_SUMMARY - 1] + "…"
@@ -119,7 +148,7 @@ def trigger(options: EventOptions, nodes: list[dict[str, Any]], now: dt.datetime
         body["links"] = links
     limit: int | None = None
     while True:
-        payload["custom_details"] = details(nodes, limit)
+        payload["custom_details"] = details(nodes, limit, shape)
         if len(orjson.dumps(body)) < MAX_BODY:
             return body
         limit = int((limit if limit is not None else len(nodes)) * 0.8)

@@ -11,7 +11,7 @@ from cloudsift.alerts import pagerduty as pd
 from cloudsift.alerts.outbox import Outbox
 from cloudsift.alerts.state import AlertStates, unclean
 from cloudsift.commands.base import Command, Context, Option, command
-from cloudsift.commands.output import is_node
+from cloudsift.commands.output import doc_value, is_node
 from cloudsift.commands.search import open_nodes
 from cloudsift.errors import UsageError
 
@@ -50,6 +50,20 @@ class PagerDutyCommand(Command):
         Option("--client", "The sender's name shown in PagerDuty.", str, None),
         Option("--client-url", "The sender's link shown in PagerDuty.", str, None),
         Option("--webhook-url", "Where events go (default: [pagerduty] events_url).", str, None),
+        Option(
+            "--group-resources",
+            "true: resources grouped by cloud, account, region; false: one flat map.",
+            str,
+            "true",
+            ("true", "false"),
+        ),
+        Option("--resource-id", "The property that keys each resource (default id; e.g. arn).", str, "id"),
+        Option(
+            "--resource-properties",
+            "name=path pairs shown per resource (default id=id,name=name,kind=kind).",
+            str,
+            None,
+        ),
         Option("--no-resolve", "Do not resolve when nothing matches.", bool, False),
         Option("--dry-run", "Print the event instead of sending it.", bool, False),
     )
@@ -65,11 +79,17 @@ class PagerDutyCommand(Command):
         )
         routing_key = pd.check_routing_key(key)
         options = pd.EventOptions(
-            routing_key=routing_key, summary=self.args["summary"], dedup_key=self.args["dedup_key"],
-            severity=self.args["severity"] or config.severity, source=self.args["source"] or config.source,
-            component=self.args["component"], group=self.args["group"], class_=self.args["class"],
-            client=self.args["client"] or config.client or None, client_url=self.args["client_url"] or config.client_url or None,
-        )  # fmt: skip
+            routing_key=routing_key,
+            summary=self.args["summary"],
+            dedup_key=self.args["dedup_key"],
+            severity=self.args["severity"] or config.severity,
+            source=self.args["source"] or config.source,
+            component=self.args["component"],
+            group=self.args["group"],
+            class_=self.args["class"],
+            client=self.args["client"] or config.client or None,
+            client_url=self.args["client_url"] or config.client_url or None,
+        )
         if options.severity not in pd.SEVERITIES:
             raise UsageError(f"pagerduty: severity must be one of {', '.join(pd.SEVERITIES)}")
         url = self.args["webhook_url"] or config.events_url
@@ -83,11 +103,13 @@ class PagerDutyCommand(Command):
                 return
             problems = unclean(ctx.store, current.partitions)
             if problems:
-                yield (f"pagerduty {options.dedup_key}: nothing matches, but the alert stays open: the last collection "
-                       f"did not cover cleanly {'; '.join(problems)}")  # fmt: skip
+                yield (
+                    f"pagerduty {options.dedup_key}: nothing matches, but the alert stays open: the last collection "
+                    f"did not cover cleanly {'; '.join(problems)}"
+                )
                 return
         if action == "trigger":
-            body = pd.trigger(options, nodes, ctx.now)
+            body = pd.trigger(options, nodes, ctx.now, self._shape(ctx))
         else:
             body = {"routing_key": routing_key, "event_action": action, "dedup_key": options.dedup_key}
         if self.args["dry_run"]:
@@ -98,9 +120,36 @@ class PagerDutyCommand(Command):
         outbox.put(SINK, url, options.dedup_key, body, ctx.now)
         if action in ("trigger", "resolve"):
             state = "triggered" if action == "trigger" else "resolved"
-            states.put(SINK, routing_key, options.dedup_key, state, options.summary, len(nodes),
-                       pd.partitions_of(nodes), ctx.now)  # fmt: skip
+            states.put(
+                SINK,
+                routing_key,
+                options.dedup_key,
+                state,
+                options.summary,
+                len(nodes),
+                pd.partitions_of(nodes),
+                ctx.now,
+            )
         yield from _deliver(ctx, outbox)
+
+    def _shape(self, ctx: Context) -> pd.Shape:
+        properties = pd.DEFAULT_PROPERTIES
+        if self.args["resource_properties"]:
+            pairs = []
+            for item in self.args["resource_properties"].split(","):
+                name, sep, path = item.strip().partition("=")
+                if not sep or not name or not path:
+                    raise UsageError(
+                        f"pagerduty: --resource-properties takes name=path pairs, not {item.strip()!r}"
+                    )
+                pairs.append((name.strip(), path.strip()))
+            properties = tuple(pairs)
+        return pd.Shape(
+            lambda node, path: doc_value(node, path, ctx.now),
+            self.args["group_resources"] == "true",
+            self.args["resource_id"],
+            properties,
+        )
 
 
 def _deliver(ctx: Context, outbox: Outbox) -> Iterator[str]:
@@ -144,16 +193,20 @@ class AlertsCommand(Command):
                         if problems
                         else ""
                     )
-                yield (f"{s.sink} {s.dedup_key}: {s.state}, {s.resources} resources, since "
-                       f"{s.updated_at.isoformat()}{why}")  # fmt: skip
+                yield (
+                    f"{s.sink} {s.dedup_key}: {s.state}, {s.resources} resources, since "
+                    f"{s.updated_at.isoformat()}{why}"
+                )
         elif action == "outbox":
             items = Outbox(ctx.store).items()
             if not items:
                 yield "The outbox is empty."
             for item in items:
                 error = f", last error: {item.last_error}" if item.last_error else ""
-                yield (f"{item.created_at.isoformat()} {item.sink} {item.body.get('event_action')} {item.dedup_key}: "
-                       f"{item.state} after {item.attempts} attempts{error}")  # fmt: skip
+                yield (
+                    f"{item.created_at.isoformat()} {item.sink} {item.body.get('event_action')} {item.dedup_key}: "
+                    f"{item.state} after {item.attempts} attempts{error}"
+                )
         elif action == "deliver":
             yield from _deliver(ctx, Outbox(ctx.store)) or iter(["Nothing to deliver."])
         else:
