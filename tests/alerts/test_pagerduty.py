@@ -202,3 +202,25 @@ def test_resources_can_be_keyed_described_and_listed_flat(
     with pytest.raises(Exception, match="name=path pairs"):
         _run(store, f"search {SEED_QUERY} | pagerduty --summary s --dedup-key k --dry-run --resource-properties name",
              pagerduty, tmp_path)  # fmt: skip
+
+
+def test_past_512_kb_the_details_say_how_many_were_left_out(
+    pagerduty: PagerDutyStandIn, tmp_path: Path
+) -> None:
+    nodes, edges = frame()
+    for i in range(12000):
+        nodes.append(node(f"sg-{i:06d}", "aws_ec2_security_group", name=f"{'x' * 40}-{i}"))
+        edges.append(("reg", f"sg-{i:06d}", "default"))
+    store = DuckDBStore()
+    store.import_lines(lines(nodes, edges))
+    long_summary = "open " * 300
+    out = _run(store, f'search is(aws_ec2_security_group) | pagerduty --summary "{long_summary}" --dedup-key big',
+               pagerduty, tmp_path)  # fmt: skip
+    assert out == ["pagerduty: trigger big sent (12000 resources)."]
+    event = pagerduty.events[0]
+    assert len(orjson.dumps(event)) < 512 * 1024
+    details = event["payload"]["custom_details"]
+    shown = len(details["c"]["prod (acc)"]["us-east-1"])
+    assert details["total"] == 12000 and details["left_out"] == 12000 - shown and shown > 3000
+    summary = event["payload"]["summary"]
+    assert len(summary) == 1024 and summary.endswith("…")
