@@ -128,3 +128,29 @@ def load_config(
         first = e.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
         raise ConfigError(key, first["msg"]) from None
+
+
+def config_reference() -> str:
+    """docs/configuration.md: every key, its environment override, its default and what it does."""
+    lines = [
+        "# Configuration",
+        "",
+        "One TOML file: `--config`, `$CLOUDSIFT_CONFIG`, or `~/.config/cloudsift/config.toml`. Every key can be",
+        "overridden in the environment as `CLOUDSIFT_<SECTION>__<KEY>`. The data lives in `--home`,",
+        "`$CLOUDSIFT_HOME` or `~/.local/share/cloudsift`. Secrets (routing keys) are never printed.",
+        "This page is generated from the code (`cloudsift.config.config_reference`); a test keeps it current.",
+        "",
+    ]
+    for section, field_info in Config.model_fields.items():
+        model = field_info.annotation
+        if not isinstance(model, type) or not issubclass(model, BaseModel):
+            continue
+        lines += [f"## [{section}]", "", "| key | environment | default | meaning |", "|---|---|---|---|"]
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            default = info.get_default(call_default_factory=True)
+            shown = "" if default in ("", None, []) else f"`{default}`"
+            env = f"`CLOUDSIFT_{section.upper()}__{key.upper()}`"
+            lines.append(f"| `{key}` | {env} | {shown} | {info.description or ''} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -93,6 +93,13 @@ def run_demo(args: Any, out: TextIO) -> int:
                 fix(to_fix)
             say(f"\n# {title}\n> {line}")
             status = run_one(ctx, line, out, out, args.debug) or status
+        if "--keep" in (getattr(args, "rest", None) or []):
+            from cloudsift.shell import run_shell
+
+            say(
+                "\nThe emulated AWS keeps running while you explore: try `collect`, `alerts list`, the seed's search."
+            )
+            run_shell(ctx, args.debug)
         ctx.close()
     finally:
         if stop_printer:
