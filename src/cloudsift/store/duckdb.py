@@ -164,9 +164,15 @@ class DuckDBStore(Store):
 
     def _rows(self, statement: Statement) -> Iterator[tuple[Any, ...]]:
         cursor = self.con.cursor()
-        cursor.execute(statement.sql, statement.params)
-        while rows := cursor.fetchmany(_FETCH):
-            yield from rows
+        try:
+            cursor.execute(statement.sql, statement.params)
+            while rows := cursor.fetchmany(_FETCH):
+                yield from rows
+        except duckdb.OutOfMemoryException:
+            raise StoreError(
+                "the search needs more memory than [store] duckdb_memory_limit allows: narrow it (is(...), "
+                "fewer open-ended -[0:]-> walks) or raise the limit"
+            ) from None
 
     def _documents(self, statement: Statement) -> Iterator[dict[str, Any]]:
         for row in self._rows(statement):
