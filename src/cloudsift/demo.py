@@ -20,8 +20,10 @@ SEED_ALERT = (
     'pagerduty --summary "Security groups allow ingress from 0.0.0.0/0 or ::/0 to any port." '
     "--dedup-key allow_ingress_from_internet_to_any_port"
 )
-SEED_JOB = f"jobs add --id sec_network_open_ingress_from_internet --wait-for-event post_collect '{SEED_QUERY} | {SEED_ALERT}'"
-SEED_JOB = SEED_JOB.replace("'is(", "'search is(")
+SEED_JOB = (
+    "jobs add --id sec_network_open_ingress_from_internet --wait-for-event post_collect "
+    f"'search {SEED_QUERY} | {SEED_ALERT}'"
+)
 MARKER = ".demo-estate"
 
 
