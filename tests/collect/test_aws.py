@@ -187,3 +187,17 @@ def test_collect_from_the_command_line(aws: AwsEmulator, tmp_path: Path) -> None
         env_home, "--config", str(tmp_path / "config.toml"), "-c", f"search {SEED_QUERY} | count"
     )
     assert found.stdout.splitlines()[0] == "total matched: 1"
+
+
+def test_scrape_org_collects_every_member_account(aws: AwsEmulator, tmp_path: Path) -> None:
+    org = boto3.client("organizations", region_name="us-east-1")
+    org.create_organization(FeatureSet="ALL")
+    created = org.create_account(Email="team@example.com", AccountName="team")["CreateAccountStatus"]
+    member = created["AccountId"]
+    config = tmp_path / "config.toml"
+    config.write_text('[aws]\nregions = ["us-east-1"]\nrole = "cloudsift"\nscrape_org = true\n')
+    store = DuckDBStore()
+    summary = collect_aws(store, load_config(config, tmp_path))
+    assert summary.ok, list(summary.lines())
+    assert _ids(store, "is(aws_account)") == {"123456789012", member}
+    assert _ids(store, f'account.id == "{member}" and is(aws_vpc)')  # the member's default VPC was collected
