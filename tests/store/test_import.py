@@ -142,3 +142,17 @@ def test_the_nearest_ancestor_wins_and_ties_go_to_the_smaller_id(store: Store) -
         for d in store.search(store.bind("is(aws_vpc) or is(instance)"))
     }
     assert found == {"i": "us-east-1", "v": "us-east-1"}  # "reg" < "reg2"
+
+
+def test_every_write_is_kept_as_history(store: Store) -> None:
+    nodes, edges = frame()
+    nodes += [node("v1", "aws_ec2_volume", volume_size=1), node("v2", "aws_ec2_volume", volume_size=2)]
+    edges += [("reg", "v1", "default"), ("reg", "v2", "default")]
+    store.import_lines(lines(nodes, edges))
+    nodes = [n for n in nodes if n["id"] != "v2"]
+    nodes[3]["reported"]["volume_size"] = 10
+    store.import_lines(lines(nodes, [e for e in edges if e[1] != "v2"]), replace=True)
+    changes = [(h.change, h.id, h.changed) for h in store.history() if h.id in ("v1", "v2")]
+    assert changes[:2] == [("created", "v1", ()), ("created", "v2", ())]
+    assert sorted(changes[2:]) == [("deleted", "v2", ()), ("updated", "v1", ("volume_size",))]
+    assert [h.id for h in store.history("deleted")] == ["v2"]

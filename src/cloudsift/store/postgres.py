@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEMA_VERSION,
     WORKFLOW_TABLES,
+    HistoryEntry,
     ImportSummary,
     PartitionStatus,
     Store,
@@ -41,6 +43,10 @@ _MIGRATIONS = {
     3: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in ALERT_TABLES],
     4: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in JOB_TABLES],
     5: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in WORKFLOW_TABLES],
+    6: [
+        "CREATE TABLE IF NOT EXISTS {s}.history (changed_at timestamptz, change text, id text, kind text, "
+        "reported jsonb, changed text[])"
+    ],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
@@ -149,18 +155,6 @@ class PostgresStore(Store):
     def _write(self, batch: Batch, replace: bool) -> int:
         replaced = 0
         with self.conn.transaction():
-            if replace and batch.clouds:
-                clouds = sorted(batch.clouds)
-                self.conn.execute(
-                    "CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
-                    [clouds],
-                )
-                row = self.conn.execute("SELECT count(*) FROM gone").fetchone()
-                replaced = int(row[0]) if row else 0
-                self.conn.execute(
-                    "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
-                )
-                self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
             self.conn.execute("CREATE TEMP TABLE incoming (LIKE nodes INCLUDING DEFAULTS) ON COMMIT DROP")
             with self.conn.cursor().copy(f"COPY incoming ({', '.join(_NODE_COPY)}) FROM STDIN") as copy:
                 for i in range(len(batch.ids)):
@@ -175,6 +169,19 @@ class PostgresStore(Store):
                             batch.cloud_nodes[i],
                         )
                     )
+            clouds = sorted(batch.clouds) if replace else []
+            self._history(clouds)
+            if clouds:
+                self.conn.execute(
+                    "CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
+                    [clouds],
+                )
+                row = self.conn.execute("SELECT count(*) FROM gone").fetchone()
+                replaced = int(row[0]) if row else 0
+                self.conn.execute(
+                    "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
+                )
+                self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
             self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming)")
             self.conn.execute(
                 f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {', '.join(_NODE_COPY)} FROM incoming"
@@ -190,6 +197,33 @@ class PostgresStore(Store):
                     [(e,) for e in sorted(batch.extra)],
                 )
         return replaced
+
+    def _history(self, replaced_clouds: list[str]) -> None:
+        """Record what the incoming nodes create and change, and (for replaced clouds) what they delete."""
+        self.conn.execute(
+            "INSERT INTO history SELECT now(), 'created', i.id, i.kind, i.reported, ARRAY[]::text[] FROM incoming i "
+            "WHERE i.id NOT IN (SELECT id FROM nodes)"
+        )
+        self.conn.execute(
+            "INSERT INTO history SELECT now(), 'updated', i.id, i.kind, i.reported, ARRAY(SELECT k FROM "
+            "(SELECT jsonb_object_keys(o.reported) UNION SELECT jsonb_object_keys(i.reported)) AS keys(k) "
+            "WHERE (o.reported -> k) IS DISTINCT FROM (i.reported -> k) ORDER BY k) "
+            "FROM incoming i JOIN nodes o ON o.id = i.id WHERE o.reported <> i.reported"
+        )
+        if replaced_clouds:
+            self.conn.execute(
+                "INSERT INTO history SELECT now(), 'deleted', o.id, o.kind, o.reported, ARRAY[]::text[] FROM nodes o "
+                "WHERE o.cloud_node = ANY(%s) AND o.id NOT IN (SELECT id FROM incoming)",
+                [replaced_clouds],
+            )
+
+    def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
+        rows = self.execute(
+            "SELECT changed_at, change, id, kind, reported, changed FROM history WHERE (CAST(? AS text) IS NULL OR "
+            "change = ?) AND (CAST(? AS timestamptz) IS NULL OR changed_at > ?) ORDER BY changed_at, id",
+            [change, change, after, after],
+        )
+        return [HistoryEntry(r[0], r[1], r[2], r[3], r[4], tuple(r[5] or ())) for r in rows]
 
     def _analyze(self) -> None:
         """Fresh statistics (and visibility) after a bulk write: plans and counts stay fast."""
