@@ -176,17 +176,19 @@ class Store(ABC):
     @abstractmethod
     def record_partitions(self, statuses: list[PartitionStatus]) -> None: ...
 
-    @abstractmethod
-    def partitions(self) -> list[PartitionStatus]: ...
+    def partitions(self) -> list[PartitionStatus]:
+        rows = self.execute(
+            "SELECT cloud, account, region, error, collected_at, last_success FROM partitions ORDER BY 1, 2, 3"
+        )
+        return [PartitionStatus(*r) for r in rows]
 
     @abstractmethod
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one statement with ? placeholders in its own transaction; the rows it returns."""
 
+    @abstractmethod
     def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
-        from cloudsift.errors import UsageError
-
-        raise UsageError("history is kept by the DuckDB store only, for now")
+        """What imports and collections changed, oldest first; optionally one kind of change, after a time."""
 
     @abstractmethod
     def extra_properties(self) -> set[str]: ...

@@ -213,12 +213,6 @@ class DuckDBStore(Store):
         ).fetchall()
         return [HistoryEntry(r[0], r[1], r[2], r[3], orjson.loads(r[4]), tuple(r[5] or ())) for r in rows]
 
-    def partitions(self) -> list[PartitionStatus]:
-        rows = self.con.execute(
-            "SELECT cloud, account, region, error, collected_at, last_success FROM partitions ORDER BY 1, 2, 3"
-        ).fetchall()
-        return [PartitionStatus(*r) for r in rows]
-
     def extra_properties(self) -> set[str]:
         return {r[0] for r in self.con.execute("SELECT name FROM extra_properties").fetchall()}
 

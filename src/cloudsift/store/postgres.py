@@ -135,13 +135,6 @@ class PostgresStore(Store):
                 self.conn.execute(sql, [st.cloud, st.account, st.region, st.error, st.collected_at,
                                         None if st.error else st.collected_at])  # fmt: skip
 
-    def partitions(self) -> list[PartitionStatus]:
-        with self.conn.transaction():
-            rows = self.conn.execute(
-                "SELECT cloud, account, region, error, collected_at, last_success FROM partitions ORDER BY 1, 2, 3"
-            ).fetchall()
-        return [PartitionStatus(*r) for r in rows]
-
     def extra_properties(self) -> set[str]:
         with self.conn.transaction():
             return {r[0] for r in self.conn.execute("SELECT name FROM extra_properties").fetchall()}
