@@ -18,7 +18,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="cloudsift",
         description="Search your cloud inventory and alert on what breaks your baseline.",
         epilog="Without -c and with a terminal, cloudsift opens an interactive shell. "
-        "`cloudsift demo` runs the demo.",
+        "`cloudsift demo` runs the demo. `cloudsift serve [--host H] [--port P]` runs the server "
+        "(schedules, jobs, alert delivery, HTTP API); while it runs, lines are sent to it.",
     )
     parser.add_argument("-c", "--command", metavar="LINE", help="run one command line and exit")
     parser.add_argument(
@@ -29,7 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
     parser.add_argument("--version", action="version", version=f"cloudsift {__version__}")
-    parser.add_argument("action", nargs="?", choices=["demo", "shell"], help="demo: run the demo")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=["demo", "shell", "serve"],
+        help="demo: run the demo; serve: run the server",
+    )
     parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
@@ -93,10 +99,15 @@ def report(error: BaseException, debug: bool, err: TextIO) -> int:
     return 3
 
 
-def run_one(ctx: Any, line: str, out: TextIO, err: TextIO, debug: bool) -> int:
+def run_one(ctx: Any, line: str, out: TextIO, err: TextIO, debug: bool, remote: Any = None) -> int:
+    """Run one line here, or on the server when one runs (`remote`); print it; its exit code."""
     from cloudsift.commands.pipeline import run_line
 
     try:
+        if remote is not None:
+            from cloudsift.server.client import execute_remote
+
+            return execute_remote(remote, line, out, err, ctx.terminal, ctx.width)
         render(run_line(line, ctx), out, ctx.terminal)
     except BrokenPipeError:
         # The reader (| head) went away: stop quietly, as Unix tools do.
@@ -118,22 +129,37 @@ def main(argv: list[str] | None = None) -> int:
             return run_demo(args, sys.stdout)
         terminal = sys.stdout.isatty()
         ctx = make_context(args.config, args.home, terminal=terminal and args.command is None)
+        if args.action == "serve":
+            return _serve(ctx, args.rest)
+        from cloudsift.server.client import find_server
+
+        remote = find_server(ctx.config)
     except CloudsiftError as error:
         return report(error, args.debug, sys.stderr)
     try:
         if args.command is not None:
-            return run_one(ctx, args.command, sys.stdout, sys.stderr, args.debug)
+            return run_one(ctx, args.command, sys.stdout, sys.stderr, args.debug, remote)
         if sys.stdin.isatty() or args.action == "shell":
             from cloudsift.shell import run_shell
 
-            return run_shell(ctx, args.debug)
+            return run_shell(ctx, args.debug, remote)
         status = 0
         for line in sys.stdin:
             if line.strip() and not line.lstrip().startswith("#"):
-                status = run_one(ctx, line.strip(), sys.stdout, sys.stderr, args.debug) or status
+                status = run_one(ctx, line.strip(), sys.stdout, sys.stderr, args.debug, remote) or status
         return status
     finally:
         ctx.close()
+
+
+def _serve(ctx: Any, rest: list[str]) -> int:
+    from cloudsift.server.run import serve
+
+    parser = argparse.ArgumentParser(prog="cloudsift serve", description="Run the cloudsift server.")
+    parser.add_argument("--host", help="address to listen on (default [server] host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default [server] port, 8900; 0: any)")
+    options = parser.parse_args(rest)
+    return serve(ctx.config, options.host, options.port)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from cloudsift.errors import ConfigError
 
@@ -65,12 +65,65 @@ class PagerDutyConfig(BaseModel):
     )
 
 
+class ServerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    host: str = Field(
+        "127.0.0.1", description="Address `cloudsift serve` listens on; keep it local unless you must."
+    )
+    port: int = Field(8900, ge=0, le=65535, description="Port of `cloudsift serve` (0: any free port).")
+    token: SecretStr | None = Field(
+        None,
+        description="Bearer token of the API; empty: generated on first start into $CLOUDSIFT_HOME/server.token.",
+    )
+    timezone: str = Field(
+        "UTC", description="Time zone of every cron schedule (an IANA name such as Europe/Berlin)."
+    )
+    delivery_interval_seconds: float = Field(
+        30, gt=0, le=3600, description="How often `serve` retries alerts still in the outbox."
+    )
+
+
+class CollectWorkflowConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    schedule: str = Field(
+        "0 * * * *",
+        description="Cron schedule of the collect workflow under `serve`; empty: never on its own.",
+    )
+
+
+class WorkflowsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    collect: CollectWorkflowConfig = Field(default_factory=CollectWorkflowConfig)  # type: ignore[arg-type]
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
     home: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "cloudsift")
     store: StoreConfig = Field(default_factory=StoreConfig)  # type: ignore[arg-type]
     pagerduty: PagerDutyConfig = Field(default_factory=PagerDutyConfig)  # type: ignore[arg-type]
     aws: AwsConfig = Field(default_factory=AwsConfig)  # type: ignore[arg-type]
+    server: ServerConfig = Field(default_factory=ServerConfig)  # type: ignore[arg-type]
+    workflows: WorkflowsConfig = Field(default_factory=WorkflowsConfig)
+
+    @field_validator("server")
+    @classmethod
+    def _known_timezone(cls, server: ServerConfig) -> ServerConfig:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(server.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {server.timezone!r}; use an IANA name such as UTC") from None
+        return server
+
+    @field_validator("workflows")
+    @classmethod
+    def _valid_schedule(cls, workflows: WorkflowsConfig) -> WorkflowsConfig:
+        from cloudsift.schedule import check_cron
+
+        if workflows.collect.schedule:
+            check_cron(workflows.collect.schedule)
+        return workflows
 
     @property
     def duckdb_path(self) -> Path:
@@ -141,16 +194,31 @@ def config_reference() -> str:
         "This page is generated from the code (`cloudsift.config.config_reference`); a test keeps it current.",
         "",
     ]
-    for section, field_info in Config.model_fields.items():
-        model = field_info.annotation
-        if not isinstance(model, type) or not issubclass(model, BaseModel):
-            continue
+    for section, model in _sections(Config, ""):
         lines += [f"## [{section}]", "", "| key | environment | default | meaning |", "|---|---|---|---|"]
         for name, info in model.model_fields.items():
             key = info.alias or name
             default = info.get_default(call_default_factory=True)
             shown = "" if default in ("", None, []) else f"`{default}`"
-            env = f"`CLOUDSIFT_{section.upper()}__{key.upper()}`"
+            env = f"`CLOUDSIFT_{section.upper().replace('.', '__')}__{key.upper()}`"
             lines.append(f"| `{key}` | {env} | {shown} | {info.description or ''} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def _sections(model: type[BaseModel], prefix: str) -> list[tuple[str, type[BaseModel]]]:
+    """The config's tables, nested ones (workflows.collect) by their dotted name; only tables with keys."""
+    found: list[tuple[str, type[BaseModel]]] = []
+    for name, info in model.model_fields.items():
+        inner = info.annotation
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            section = f"{prefix}{name}"
+            scalars = [f for f in inner.model_fields.values() if not _is_table(f.annotation)]
+            if scalars:
+                found.append((section, inner))
+            found += _sections(inner, section + ".")
+    return found
+
+
+def _is_table(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

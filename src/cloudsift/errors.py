@@ -64,3 +64,7 @@ class ConfigError(UsageError):
 
 class StoreError(CloudsiftError):
     """The store could not be opened or written."""
+
+
+class Stopped(CloudsiftError):
+    """A line stopped before its end: its timeout passed, or the server shuts down."""

@@ -47,20 +47,24 @@ class LineCompleter(Completer):
                 yield Completion(candidate, start_position=-len(prefix))
 
 
-def run_shell(ctx: Any, debug: bool) -> int:
+def run_shell(ctx: Any, debug: bool, remote: Any = None) -> int:
+    """The shell; with `remote`, every line goes to the running server (which owns the store)."""
     from cloudsift.cli import run_one
 
     ctx.config.home.mkdir(parents=True, exist_ok=True)
+    extra: set[str] = set()
     try:
-        extra = ctx.store.extra_properties()
+        if remote is None:
+            extra = ctx.store.extra_properties()
     except Exception:  # the shell still starts; the error shows on the first command
-        extra = set()
+        pass
     session: PromptSession[str] = PromptSession(
         history=FileHistory(str(ctx.config.home / "shell_history")),
         completer=LineCompleter(extra),
         complete_while_typing=False,
     )
-    print("cloudsift shell: type help for the commands, Ctrl-D to leave.")
+    where = f" (on the server at {remote.url})" if remote is not None else ""
+    print(f"cloudsift shell{where}: type help for the commands, Ctrl-D to leave.")
     while True:
         try:
             line = session.prompt("> ")
@@ -78,6 +82,6 @@ def run_shell(ctx: Any, debug: bool) -> int:
         if line.strip() in ("quit", "exit"):
             return 0
         try:
-            run_one(ctx, line.strip(), sys.stdout, sys.stderr, debug)
+            run_one(ctx, line.strip(), sys.stdout, sys.stderr, debug, remote)
         except KeyboardInterrupt:  # a second Ctrl-C while the first one was being handled
             print("interrupted", file=sys.stderr)

@@ -63,6 +63,14 @@ class PagerDutyStandIn:
     requests: int = 0
     _failures: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    held: threading.Event = field(default_factory=threading.Event)  # set: a request arrived while holding
+    _holding: threading.Event | None = None
+
+    def hold(self) -> threading.Event:
+        """Hold the next requests until the returned event is set; they then answer 503 and are not
+        processed, as an event whose sender went away mid-request."""
+        self._holding = threading.Event()
+        return self._holding
 
     def fail_next(self, count: int, status: int) -> None:
         with self._lock:
@@ -91,6 +99,13 @@ def _handler(standin: PagerDutyStandIn) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
+            holding = standin._holding
+            if holding is not None:
+                standin.held.set()
+                holding.wait(60)
+                standin._holding = None
+                self._answer(503, {"status": "error", "message": "Service unavailable"})
+                return
             failure = standin._next_failure()
             if failure is not None:
                 self._answer(

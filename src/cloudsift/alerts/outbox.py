@@ -57,7 +57,7 @@ class Outbox:
     def items(self, state: str | None = None) -> list[OutboxItem]:
         rows = self.store.execute(
             "SELECT id, sink, created_at, url, dedup_key, body, state, attempts, last_error FROM outbox "
-            "WHERE (? IS NULL OR state = ?) ORDER BY created_at, id",
+            "WHERE (CAST(? AS VARCHAR) IS NULL OR state = ?) ORDER BY created_at, id",
             [state, state],
         )
         return [

@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 
 from cloudsift.alerts import pagerduty as pd
-from cloudsift.alerts.outbox import Outbox
+from cloudsift.alerts.outbox import Delivery, Outbox
 from cloudsift.alerts.state import AlertStates, unclean
 from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.commands.output import doc_value, is_node
@@ -152,18 +152,22 @@ class PagerDutyCommand(Command):
         )
 
 
-def _deliver(ctx: Context, outbox: Outbox) -> Iterator[str]:
+def _deliver(ctx: Context, outbox: Outbox) -> list[str]:
     config = ctx.config.pagerduty
-    for result in outbox.deliver(tries=config.retries, base=config.retry_base_seconds):
-        body = result.item.body
-        what = f"{body.get('event_action')} {result.item.dedup_key}"
-        if result.outcome == "delivered":
-            count = ((body.get("payload") or {}).get("custom_details") or {}).get("total")
-            yield f"pagerduty: {what} sent" + (f" ({count} resources)." if count is not None else ".")
-        elif result.outcome == "failed":
-            yield f"pagerduty: {what} refused by PagerDuty: {result.detail}"
-        else:
-            yield f"pagerduty: {what} not delivered yet ({result.detail}); it stays in the outbox and is retried."
+    with ctx.runner.delivery_lock:  # one delivery at a time per process: each event once, in order
+        results = outbox.deliver(tries=config.retries, base=config.retry_base_seconds)
+    return [_describe(result) for result in results]
+
+
+def _describe(result: Delivery) -> str:
+    body = result.item.body
+    what = f"{body.get('event_action')} {result.item.dedup_key}"
+    if result.outcome == "delivered":
+        count = ((body.get("payload") or {}).get("custom_details") or {}).get("total")
+        return f"pagerduty: {what} sent" + (f" ({count} resources)." if count is not None else ".")
+    if result.outcome == "failed":
+        return f"pagerduty: {what} refused by PagerDuty: {result.detail}"
+    return f"pagerduty: {what} not delivered yet ({result.detail}); it stays in the outbox and is retried."
 
 
 @command
@@ -208,6 +212,6 @@ class AlertsCommand(Command):
                     f"{item.state} after {item.attempts} attempts{error}"
                 )
         elif action == "deliver":
-            yield from _deliver(ctx, Outbox(ctx.store)) or iter(["Nothing to deliver."])
+            yield from _deliver(ctx, Outbox(ctx.store)) or ["Nothing to deliver."]
         else:
             raise UsageError("alerts list | alerts outbox | alerts deliver")

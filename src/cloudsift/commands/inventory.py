@@ -33,9 +33,13 @@ class ImportCommand(Command):
             raise UsageError("import needs one file (or - for standard input)")
         target = self.rest[0]
         if target == "-":
+            if ctx.served:
+                raise UsageError(
+                    "import - reads standard input, which the server cannot see: give a file path"
+                )
             summary = ctx.store.import_lines(sys.stdin.buffer, replace=self.args["replace"])
         else:
-            path = Path(target).expanduser()
+            path = ctx.cwd / Path(target).expanduser()  # relative to where the line was typed
             if not path.is_file():
                 raise UsageError(f"import: no such file {target}")
             summary = ctx.store.import_file(path, replace=self.args["replace"])

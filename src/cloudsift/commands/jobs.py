@@ -2,54 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shlex
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from cloudsift.commands.base import Command, Context, command
-from cloudsift.errors import CloudsiftError, UsageError
+from cloudsift.errors import UsageError, did_you_mean
+from cloudsift.jobs.model import EVENTS, Job, load_job, load_jobs
+from cloudsift.jobs.runs import run_event_jobs
+from cloudsift.schedule import check_cron
 
-EVENTS = ("pre_collect", "collect", "merge_outer_edges", "post_collect")
-
-
-@dataclass(frozen=True)
-class Job:
-    id: str
-    line: str
-    schedule: str | None
-    wait_for_event: str | None
-    timeout: int | None
-    active: bool
-
-    @property
-    def trigger(self) -> str:
-        parts = []
-        if self.schedule:
-            parts.append(f"schedule {self.schedule}")
-        if self.wait_for_event:
-            parts.append(f"event {self.wait_for_event}")
-        return " and ".join(parts) or "manual"
-
-
-def jobs(ctx: Context, job_id: str | None = None) -> list[Job]:
-    rows = ctx.store.execute(
-        "SELECT id, line, schedule, wait_for_event, timeout, active FROM jobs WHERE (? IS NULL OR id = ?) ORDER BY id",
-        [job_id, job_id],
-    )
-    return [Job(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
-
-
-def _one(ctx: Context, job_id: str) -> Job:
-    found = jobs(ctx, job_id)
-    if not found:
-        known = [j.id for j in jobs(ctx)]
-        from cloudsift.errors import did_you_mean
-
-        raise UsageError(f"no job {job_id!r}.{did_you_mean(job_id, known)}")
-    return found[0]
+__all__ = ["JobsCommand", "check_line", "run_event_jobs"]
 
 
 def check_line(ctx: Context, line: str) -> None:
@@ -66,37 +29,24 @@ def check_line(ctx: Context, line: str) -> None:
                 )
 
 
-def run_job(ctx: Context, job: Job) -> list[str]:
-    """Run a job's line now; its output and outcome are kept in job_runs."""
-    from cloudsift.commands.pipeline import run_line
-
-    started = dt.datetime.now(dt.UTC)
-    clock = time.perf_counter()
-    try:
-        output = [str(e) if isinstance(e, str) else repr(e) for e in run_line(job.line, ctx)]
-        outcome = "done"
-    except CloudsiftError as e:
-        output, outcome = [f"error: {e.render()}"], "failed"
-    ctx.store.execute(
-        "INSERT INTO job_runs (job, started_at, seconds, outcome, output) VALUES (?, ?, ?, ?, ?)",
-        [job.id, started, time.perf_counter() - clock, outcome, "\n".join(output)],
-    )
-    return [f"job {job.id}: {line}" for line in output] or [f"job {job.id}: {outcome}"]
-
-
-def run_event_jobs(ctx: Context, event: str) -> list[str]:
-    out: list[str] = []
-    for job in jobs(ctx):
-        if job.active and job.wait_for_event == event and not job.schedule:
-            out += run_job(ctx, job)
-    return out
+_OPTIONS = {"--id": "id", "--schedule": "schedule", "--wait-for-event": "event", "--timeout": "timeout"}
 
 
 @command
 class JobsCommand(Command):
-    """Jobs: `jobs add [--id ID] [--schedule CRON] [--wait-for-event EVENT] [--timeout S] 'LINE'`,
-    `jobs list`, `jobs show ID`, `jobs run ID`, `jobs activate ID`, `jobs deactivate ID`, `jobs delete ID`,
-    `jobs history ID`. A job waiting for post_collect runs after every collection, in `collect` too.
+    """Jobs: command lines that run on a schedule, after a workflow's event, or both.
+
+    - `jobs add [--id ID] [--schedule CRON] [--wait-for-event EVENT] [--timeout S] 'LINE'`: the line is
+      checked now (a bad query is refused with the caret); `@NOW@`-style placeholders are expanded at
+      each run. With a schedule and an event, the job waits at the scheduled time for the event, up to
+      its timeout (an hour without one).
+    - `jobs update ID [--schedule CRON] [--wait-for-event EVENT] [--timeout S] ['LINE']`: change what is given.
+    - `jobs list`, `jobs show ID`, `jobs running`, `jobs history ID` (start, duration, outcome, output).
+    - `jobs run ID` runs it now; `jobs activate ID`, `jobs deactivate ID`, `jobs delete ID`.
+
+    A job never runs twice at once: a trigger during a run queues one follow-up run. A job that runs
+    longer than its timeout is stopped and recorded as `timeout`. Schedules fire under `cloudsift serve`;
+    jobs waiting for post_collect also run after `collect` on the command line.
 
     Example: `jobs list`
     """
@@ -104,7 +54,7 @@ class JobsCommand(Command):
     name = "jobs"
     source = True
     formatter = True
-    positional = "add|list|show|run|activate|deactivate|delete|history …"
+    positional = "add|update|list|show|running|run|activate|deactivate|delete|history …"
 
     def parse(self, raw: str) -> None:
         try:
@@ -117,76 +67,125 @@ class JobsCommand(Command):
         if action == "add":
             return iter(self._add(ctx, rest))
         if action == "list":
-            return iter([f"{j.id}: {j.trigger}{'' if j.active else ' (inactive)'}: {j.line}" for j in jobs(ctx)]
-                        or ["No jobs."])  # fmt: skip
+            return iter([f"{j.id}: {j.trigger}{'' if j.active else ' (inactive)'}: {j.line}"
+                         for j in load_jobs(ctx.store)] or ["No jobs."])  # fmt: skip
+        if action == "running":
+            running = ctx.runner.running()
+            return iter([f"{job}: running since {since.isoformat(timespec='seconds')}"
+                         for job, since in sorted(running.items())] or ["No job runs now."])  # fmt: skip
+        if action == "update":
+            return iter(self._update(ctx, rest))
         if len(rest) != 1:
             raise UsageError(f"jobs {action} needs one job id")
-        job = _one(ctx, rest[0])
+        job = load_job(ctx.store, rest[0])
         if action == "show":
             return iter([f"id: {job.id}", f"trigger: {job.trigger}", f"timeout: {job.timeout or 'none'}",
                          f"active: {'yes' if job.active else 'no'}", f"line: {job.line}"])  # fmt: skip
         if action == "run":
-            return iter(run_job(ctx, job))
+            return iter(ctx.runner.run(ctx, job).lines())
         if action in ("activate", "deactivate"):
             ctx.store.execute("UPDATE jobs SET active = ? WHERE id = ?", [action == "activate", job.id])
+            ctx.runner.changed.set()
             return iter([f"Job {job.id} {action}d."])
         if action == "delete":
             ctx.store.execute("DELETE FROM jobs WHERE id = ?", [job.id])
+            ctx.runner.changed.set()
             return iter([f"Job {job.id} deleted."])
         if action == "history":
-            rows = ctx.store.execute(
-                "SELECT started_at, seconds, outcome, output FROM job_runs WHERE job = ? ORDER BY started_at",
-                [job.id],
-            )
-            return iter(
-                [f"{r[0].isoformat()} {r[2]} in {r[1]:.2f}s: {r[3]}" for r in rows] or ["No runs yet."]
-            )
-        raise UsageError("jobs add|list|show|run|activate|deactivate|delete|history")
+            return iter(self._history(ctx, job))
+        known = [
+            "add",
+            "update",
+            "list",
+            "show",
+            "running",
+            "run",
+            "activate",
+            "deactivate",
+            "delete",
+            "history",
+        ]
+        raise UsageError(f"jobs: unknown action {action!r}.{did_you_mean(action, known)}")
 
-    def _add(self, ctx: Context, words: list[str]) -> list[str]:
+    @staticmethod
+    def _history(ctx: Context, job: Job) -> list[str]:
+        rows = ctx.store.execute(
+            "SELECT started_at, seconds, outcome, output FROM job_runs WHERE job = ? ORDER BY started_at",
+            [job.id],
+        )
+        lines = []
+        for started, seconds, outcome, output in rows:
+            lines.append(f"{started.isoformat(timespec='seconds')} {outcome} in {seconds:.2f}s")
+            lines += [f"  {line}" for line in str(output or "").splitlines()]
+        return lines or ["No runs yet."]
+
+    @staticmethod
+    def _options(words: list[str], action: str) -> tuple[dict[str, str], list[str]]:
         options: dict[str, str] = {}
-        names = {"--id": "id", "--schedule": "schedule", "--wait-for-event": "event", "--timeout": "timeout"}
         rest = []
         i = 0
         while i < len(words):
-            if words[i] in names:
+            if words[i] in _OPTIONS:
                 if i + 1 >= len(words):
-                    raise UsageError(f"jobs add: {words[i]} needs a value")
-                options[names[words[i]]] = words[i + 1]
+                    raise UsageError(f"jobs {action}: {words[i]} needs a value")
+                options[_OPTIONS[words[i]]] = words[i + 1]
                 i += 2
             elif words[i].startswith("--"):
-                from cloudsift.errors import did_you_mean
-
-                raise UsageError(f"jobs add: unknown option {words[i]}.{did_you_mean(words[i], list(names))}")
+                raise UsageError(
+                    f"jobs {action}: unknown option {words[i]}.{did_you_mean(words[i], list(_OPTIONS))}"
+                )
             else:
                 rest.append(words[i])
                 i += 1
+        event = options.get("event")
+        if event and event not in EVENTS:
+            raise UsageError(f"jobs {action}: unknown event {event!r}; known: {', '.join(EVENTS)}")
+        if options.get("schedule"):
+            check_cron(options["schedule"])
+        timeout = options.get("timeout")
+        if timeout is not None and not (timeout.isdigit() and int(timeout) > 0):
+            raise UsageError(f"jobs {action}: --timeout takes a number of seconds, not {timeout!r}")
+        return options, rest
+
+    def _add(self, ctx: Context, words: list[str]) -> list[str]:
+        options, rest = self._options(words, "add")
         if len(rest) != 1:
             raise UsageError(
                 "jobs add takes the command line as one quoted argument: jobs add --id x 'search … | …'"
             )
         line = rest[0]
-        event = options.get("event")
-        if event is not None and event not in EVENTS:
-            raise UsageError(f"jobs add: unknown event {event!r}; known: {', '.join(EVENTS)}")
-        schedule = options.get("schedule")
-        if schedule is not None:
-            from croniter import croniter
-
-            if not croniter.is_valid(schedule):
-                raise UsageError(f"jobs add: {schedule!r} is not a cron schedule such as '0 * * * *'")
-        timeout = options.get("timeout")
-        if timeout is not None and not timeout.isdigit():
-            raise UsageError("jobs add: --timeout takes seconds")
         check_line(ctx, line)
         job_id = options.get("id") or f"job_{abs(hash(line)) % 10**8:08d}"
-        if jobs(ctx, job_id):
+        if load_jobs(ctx.store, job_id):
             raise UsageError(
-                f"a job {job_id!r} exists already: jobs delete {job_id} first, or choose another --id"
+                f"a job {job_id!r} exists already: jobs update {job_id} …, or jobs delete {job_id} first"
             )
+        timeout = options.get("timeout")
         ctx.store.execute(
             "INSERT INTO jobs (id, line, schedule, wait_for_event, timeout, active, created_at) "
             "VALUES (?, ?, ?, ?, ?, true, ?)",
-            [job_id, line, schedule, event, None if timeout is None else int(timeout), ctx.now],
-        )
+            [job_id, line, options.get("schedule") or None, options.get("event") or None,
+             None if timeout is None else int(timeout), ctx.now],
+        )  # fmt: skip
+        ctx.runner.changed.set()
         return [f"Job {job_id} added."]
+
+    def _update(self, ctx: Context, words: list[str]) -> list[str]:
+        options, rest = self._options(words, "update")
+        if not rest or len(rest) > 2 or "id" in options:
+            raise UsageError(
+                "jobs update ID [--schedule CRON] [--wait-for-event EVENT] [--timeout S] ['LINE']"
+            )
+        job = load_job(ctx.store, rest[0])
+        line = rest[1] if len(rest) == 2 else job.line
+        check_line(ctx, line)
+        # An empty value removes a trigger: --schedule '' makes the job wait for its event alone.
+        schedule = options.get("schedule", job.schedule) or None
+        event = options.get("event", job.wait_for_event) or None
+        timeout = int(options["timeout"]) if "timeout" in options else job.timeout
+        ctx.store.execute(
+            "UPDATE jobs SET line = ?, schedule = ?, wait_for_event = ?, timeout = ? WHERE id = ?",
+            [line, schedule, event, timeout, job.id],
+        )
+        ctx.runner.changed.set()
+        return [f"Job {job.id} updated."]

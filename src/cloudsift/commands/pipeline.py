@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudsift.commands.base import COMMANDS, Command, Context
-from cloudsift.errors import UsageError
+from cloudsift.errors import Stopped, UsageError
 
 _PLACEHOLDER = re.compile(
     r"@(UTC|NOW|TODAY|YESTERDAY|TOMORROW|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)@"
@@ -94,8 +94,9 @@ def parse_line(line: str) -> list[Pipeline]:
     return pipelines
 
 
-def run_line(line: str, ctx: Context) -> Iterator[Any]:
-    """Run every pipeline of a line; elements stream out lazily. Nodes without a formatter are listed."""
+def run_line(line: str, ctx: Context, list_nodes: bool = True) -> Iterator[Any]:
+    """Run every pipeline of a line; elements stream out lazily. Without a formatter, nodes are listed
+    (for people), or stay JSON documents with `list_nodes=False` (for the API's JSON Lines)."""
     from cloudsift.commands.output import ListCommand
 
     # Placeholders are replaced now, except in the lines jobs keep: those get them at each run.
@@ -104,6 +105,11 @@ def run_line(line: str, ctx: Context) -> Iterator[Any]:
         s if s.strip().startswith("jobs ") else replace_placeholders(s, ctx.now) for s in statements
     )
     for pipeline in parse_line(line):
-        if not pipeline.ends_in_formatter:
+        if list_nodes and not pipeline.ends_in_formatter:
             pipeline.commands.append(ListCommand(""))
-        yield from pipeline.run(ctx)
+        from cloudsift.commands.search import open_nodes
+
+        for element in open_nodes(pipeline.run(ctx)):
+            if ctx.cancelled.is_set():
+                raise Stopped("stopped before the end of the line")
+            yield element

@@ -16,10 +16,24 @@ class CollectError(CloudsiftError):
 
 
 def _run_collect(ctx: Context) -> Iterator[str]:
+    yield from run_collect(ctx)
+
+
+def run_collect(ctx: Context) -> list[str]:
+    """One collection, then the jobs of its events; one at a time per process."""
+    if not ctx.runner.collect_lock.acquire(blocking=False):
+        raise UsageError("a collection runs already; `workflows history` shows it when it is done")
+    try:
+        return _collect_locked(ctx)
+    finally:
+        ctx.runner.collect_lock.release()
+
+
+def _collect_locked(ctx: Context) -> list[str]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from cloudsift.collect.runner import EVENTS, collect_aws
-    from cloudsift.commands.jobs import run_event_jobs
+    from cloudsift.jobs.runs import run_event_jobs
 
     job_output: list[str] = []
 
@@ -27,7 +41,7 @@ def _run_collect(ctx: Context) -> Iterator[str]:
         job_output.extend(run_event_jobs(ctx, event))
 
     try:
-        if ctx.terminal:
+        if ctx.terminal and not ctx.served:
             from rich.progress import Progress
 
             with Progress(transient=True) as bar:
@@ -47,7 +61,7 @@ def _run_collect(ctx: Context) -> Iterator[str]:
         "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
         [ctx.now, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
     )
-    yield from lines
+    return lines
 
 
 @command

@@ -17,7 +17,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,10 @@ WORKFLOW_TABLES = (
     "seconds DOUBLE PRECISION, outcome VARCHAR NOT NULL, summary VARCHAR)",
 )
 
+# When each schedule (a job's, a workflow's) last fired: a restarted server runs a missed schedule once.
+SCHEDULE_TABLES = (
+    "CREATE TABLE IF NOT EXISTS schedule_state (name VARCHAR PRIMARY KEY, last_fired TIMESTAMPTZ NOT NULL)",
+)
 
 PARTITION_UPSERT = (
     "INSERT INTO partitions (cloud, account, region, error, collected_at, last_success) VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
@@ -195,6 +199,14 @@ class Store(ABC):
 
     @abstractmethod
     def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def session(self) -> Store:
+        """Another handle on the same database, for another thread; close it when done."""
+
+    @abstractmethod
+    def interrupt(self) -> None:
+        """Stop the statement this handle runs now (from another thread); it fails with an error."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -19,6 +19,7 @@ from cloudsift.store.base import (
     ALERT_TABLES,
     JOB_TABLES,
     PARTITION_UPSERT,
+    SCHEDULE_TABLES,
     SCHEMA_VERSION,
     WORKFLOW_TABLES,
     HistoryEntry,
@@ -94,6 +95,9 @@ class DuckDBStore(Store):
                     "edge_type VARCHAR NOT NULL)"
                 )
                 self.con.execute("CREATE TABLE extra_properties (name VARCHAR PRIMARY KEY)")
+            if version < 7:
+                for statement in SCHEDULE_TABLES:
+                    self.con.execute(statement)
             if version < 5:
                 for statement in WORKFLOW_TABLES:
                     self.con.execute(statement)
@@ -242,6 +246,15 @@ class DuckDBStore(Store):
         finally:
             con.close()
         return ImportSummary(nodes, edges, clouds, replaced)
+
+    def session(self) -> DuckDBStore:
+        # A cursor is DuckDB's own connection to the same database, safe to use from another thread.
+        other = object.__new__(DuckDBStore)
+        other.model, other.path, other.con = self.model, self.path, self.con.cursor()
+        return other
+
+    def interrupt(self) -> None:
+        self.con.interrupt()
 
     def close(self) -> None:
         self.con.close()

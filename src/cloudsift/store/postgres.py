@@ -12,6 +12,7 @@ from cloudsift.store.base import (
     ALERT_TABLES,
     JOB_TABLES,
     PARTITION_UPSERT,
+    SCHEDULE_TABLES,
     SCHEMA_VERSION,
     WORKFLOW_TABLES,
     HistoryEntry,
@@ -47,6 +48,7 @@ _MIGRATIONS = {
         "CREATE TABLE IF NOT EXISTS {s}.history (changed_at timestamptz, change text, id text, kind text, "
         "reported jsonb, changed text[])"
     ],
+    7: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in SCHEDULE_TABLES],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
@@ -63,6 +65,7 @@ class PostgresStore(Store):
 
         self.model = model
         self.schema = schema
+        self.url = url
         try:
             self.conn = psycopg.connect(
                 url, autocommit=False, options=f"-c search_path={schema} -c TimeZone=UTC"
@@ -239,6 +242,12 @@ class PostgresStore(Store):
         """Remove the whole schema (tests)."""
         with self.conn.transaction():
             self.conn.execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+    def session(self) -> PostgresStore:
+        return PostgresStore(self.url, self.schema, self.model)
+
+    def interrupt(self) -> None:
+        self.conn.cancel()
 
     def close(self) -> None:
         self.conn.close()

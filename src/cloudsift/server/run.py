@@ -1,0 +1,66 @@
+"""`cloudsift serve`: bind, announce the server in $CLOUDSIFT_HOME, serve until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+
+from cloudsift.config import Config
+from cloudsift.errors import CloudsiftError, ConfigError
+from cloudsift.server.client import find_server, info_path
+
+log = logging.getLogger("cloudsift.server")
+
+
+class ServeError(CloudsiftError):
+    """The server cannot start."""
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None) -> int:
+    import uvicorn
+
+    from cloudsift.server.app import create_app
+    from cloudsift.server.service import Service, server_token, token_path
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s",
+                        stream=sys.stderr)  # fmt: skip
+    running = find_server(config)
+    if running is not None:
+        raise ServeError(f"a server runs already for {config.home} (pid {running.pid}, {running.url})")
+    host = host or config.server.host
+    port = config.server.port if port is None else port
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise ConfigError("server.port", f"cannot listen on {host}:{port}: {e.strerror}") from None
+    bound = sock.getsockname()[1]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}"
+    service = Service(config)  # opens the store: a store another process holds stops us here
+    token = server_token(config)
+    info = info_path(config.home)
+    info.write_text(json.dumps({"url": url, "pid": os.getpid()}))
+    where = "[server] token" if config.server.token is not None else str(token_path(config.home))
+    log.info("listening on %s (bearer token in %s); collect schedule: %s", url, where,
+             config.workflows.collect.schedule or "none")  # fmt: skip
+    server = uvicorn.Server(uvicorn.Config(create_app(service, token), log_level="warning", lifespan="on"))
+    # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for the handler it
+    # found: make that one quiet, so the cleanup below runs and the exit is clean.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        try:
+            if json.loads(info.read_text()).get("pid") == os.getpid():
+                info.unlink()
+        except (OSError, ValueError):
+            pass
+    log.info("stopped")
+    return 0 if server.started else 1

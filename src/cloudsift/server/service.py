@@ -1,0 +1,98 @@
+"""What `cloudsift serve` runs beside its API: the scheduler and the loop that delivers the outbox."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+from pathlib import Path
+
+from cloudsift.alerts.outbox import Outbox
+from cloudsift.commands.base import Context
+from cloudsift.config import Config
+from cloudsift.jobs.scheduler import Scheduler
+from cloudsift.store.open import open_store
+
+log = logging.getLogger("cloudsift.server")
+
+
+def server_token(config: Config) -> str:
+    """The API's bearer token: from the config, else the one in $CLOUDSIFT_HOME (made on first start)."""
+    if config.server.token is not None:
+        return config.server.token.get_secret_value()
+    path = token_path(config.home)
+    if not path.exists():
+        config.home.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(32) + "\n")
+    return path.read_text().strip()
+
+
+def token_path(home: Path) -> Path:
+    return home / "server.token"
+
+
+class Service:
+    """The store, the scheduler thread and the delivery thread of one server process."""
+
+    def __init__(self, config: Config, scheduler_enabled: bool = True) -> None:
+        self.config = config
+        self.ctx = Context(config=config, open_store=lambda: open_store(config), served=True)
+        self.ctx.store  # noqa: B018  (open it now: a locked or broken store stops the start)
+        self.stop_event = threading.Event()
+        self.scheduler = Scheduler(self.ctx)
+        self.scheduler_enabled = scheduler_enabled
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        if self.scheduler_enabled:
+            self._thread(self.scheduler.run, self.stop_event, name="scheduler")
+        self._thread(self._deliver_loop, name="delivery")
+
+    def _thread(self, target: object, *args: object, name: str) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)  # type: ignore[arg-type]
+        self._threads.append(thread)
+        thread.start()
+
+    def stop(self) -> None:
+        """Let the running step finish (a collection, a job, a delivery), then close the store."""
+        self.stop_event.set()
+        self.ctx.runner.changed.set()
+        for thread in self._threads:
+            thread.join()
+        self.ctx.close()
+
+    def context(self, terminal: bool = False, width: int = 120, cwd: Path | None = None) -> Context:
+        ctx = self.ctx.derive()
+        ctx.terminal, ctx.width = terminal, width
+        if cwd is not None:
+            ctx.cwd = cwd
+        return ctx
+
+    def deliver_pending(self) -> None:
+        settings = self.config.pagerduty
+        ctx = self.ctx.derive()
+        try:
+            with ctx.runner.delivery_lock:
+                outbox = Outbox(ctx.store)
+                if not outbox.items("pending"):
+                    return
+                for result in outbox.deliver(
+                    tries=settings.retries, base=settings.retry_base_seconds, sleep=self._pause
+                ):
+                    log.info("outbox: %s %s: %s", result.item.dedup_key, result.outcome, result.detail)
+        finally:
+            ctx.close()
+
+    def _pause(self, seconds: float) -> None:
+        self.stop_event.wait(seconds)  # a stopping server does not sit out a backoff
+
+    def _deliver_loop(self) -> None:
+        # First at start: what a stopped or killed server left in the outbox goes out now.
+        while True:
+            try:
+                self.deliver_pending()
+            except Exception:  # the loop lives on; the event stays in the outbox
+                log.exception("outbox delivery failed")
+            if self.stop_event.wait(self.config.server.delivery_interval_seconds):
+                return
