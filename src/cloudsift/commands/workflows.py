@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -23,9 +24,11 @@ def run_collect(ctx: Context) -> list[str]:
     """One collection, then the jobs of its events; one at a time per process."""
     if not ctx.runner.collect_lock.acquire(blocking=False):
         raise UsageError("a collection runs already; `workflows history` shows it when it is done")
+    ctx.runner.collect_started = dt.datetime.now(dt.UTC)
     try:
         return _collect_locked(ctx)
     finally:
+        ctx.runner.collect_started = None
         ctx.runner.collect_lock.release()
 
 
@@ -88,7 +91,7 @@ class CollectCommand(Command):
 @command
 class WorkflowsCommand(Command):
     """Workflows: `workflows list`, `workflows show collect` (last result per partition), `workflows run collect`,
-    `workflows history` (past runs).
+    `workflows running`, `workflows history` (past runs).
 
     Example: `workflows show collect`
     """
@@ -96,12 +99,16 @@ class WorkflowsCommand(Command):
     name = "workflows"
     source = True
     formatter = True
-    positional = "list|show NAME|run NAME|history"
+    positional = "list|show NAME|run NAME|running|history"
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         action = self.rest[0] if self.rest else "list"
         if action == "list":
             return iter([f"{name}: {text}" for name, text in WORKFLOWS.items()])
+        if action == "running":
+            started = ctx.runner.collect_started
+            return iter([f"collect: running since {started.isoformat(timespec='seconds')}" if started
+                         else "No workflow runs now."])  # fmt: skip
         if action == "history":
             rows = ctx.store.execute(
                 "SELECT workflow, started_at, seconds, outcome, summary FROM workflow_runs ORDER BY started_at"
@@ -109,7 +116,9 @@ class WorkflowsCommand(Command):
             return iter([f"{r[0]} {r[1].isoformat()}: {r[3]} in {r[2]:.1f}s; {str(r[4]).splitlines()[-1]}"
                          for r in rows] or ["No workflow has run yet."])  # fmt: skip
         if action not in ("show", "run") or len(self.rest) != 2:
-            raise UsageError("workflows list | workflows show NAME | workflows run NAME")
+            raise UsageError(
+                "workflows list | workflows show NAME | workflows run NAME | workflows running | workflows history"
+            )
         if self.rest[1] not in WORKFLOWS:
             raise UsageError(f"unknown workflow {self.rest[1]!r}; known: {', '.join(WORKFLOWS)}")
         if action == "run":
@@ -162,7 +171,6 @@ class HistoryCommand(Command):
         self.query_text = rest.strip()
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        import datetime as dt
 
         from cloudsift.model import MODEL
         from cloudsift.query import reference

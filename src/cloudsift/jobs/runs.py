@@ -36,6 +36,7 @@ class JobRunner:
     collect_lock: threading.Lock = field(default_factory=threading.Lock)
     delivery_lock: threading.Lock = field(default_factory=threading.Lock)
     changed: threading.Event = field(default_factory=threading.Event)  # jobs were added or changed
+    collect_started: dt.datetime | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _running: dict[str, dt.datetime] = field(default_factory=dict)
     _queued: set[str] = field(default_factory=set)
