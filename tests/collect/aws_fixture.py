@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ class AwsEmulator:
     moto_url: str
     url: str = ""
     failing: set[str] = field(default_factory=set)
+    delay: float = 0.0  # seconds each request waits, to make a collection last
 
 
 def _handler(emulator: AwsEmulator) -> type[BaseHTTPRequestHandler]:
@@ -35,6 +37,7 @@ def _handler(emulator: AwsEmulator) -> type[BaseHTTPRequestHandler]:
 
         def _forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(emulator.delay)
             auth = self.headers.get("Authorization", "")
             if any(f"/{region}/" in auth for region in emulator.failing):
                 self.send_response(403)

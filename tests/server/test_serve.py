@@ -20,7 +20,6 @@ from cloudsift.demo import SEED_QUERY
 from cloudsift.sample import EstateSize, estate_lines
 from tests.alerts.pagerduty_standin import PagerDutyStandIn, start_pagerduty
 from tests.collect.aws_fixture import AwsEmulator
-from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.e2e.test_seed_story import JOB, KEY
 
 
@@ -99,7 +98,7 @@ def wait_for(condition: Callable[[], object], seconds: float = 20) -> None:
 
 def test_the_seed_story_through_the_server(
     aws: AwsEmulator, pagerduty: PagerDutyStandIn, server: Server
-) -> None:  # noqa: F811
+) -> None:
     ec2 = boto3.client("ec2", region_name="us-east-1")
     vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
     group = ec2.create_security_group(GroupName="everything", Description="x", VpcId=vpc)["GroupId"]
@@ -198,4 +197,45 @@ def test_killed_mid_delivery_the_server_loses_no_event(pagerduty: PagerDutyStand
     assert (event["event_action"], event["dedup_key"]) == ("trigger", "open_world")
     assert event["payload"]["custom_details"]["total"] == 4
     wait_for(lambda: "delivered" in server.cli("alerts outbox").stdout)
+    assert server.stop() == 0
+
+
+def test_sigterm_lets_the_running_collection_finish(aws: AwsEmulator, server: Server) -> None:
+    boto3.client("ec2", region_name="us-east-1").create_vpc(CidrBlock="10.1.0.0/16")
+    server.start()
+    aws.delay = 0.3  # every AWS call now takes a while: the collection is still running when SIGTERM comes
+    collecting = subprocess.Popen([sys.executable, "-m", "cloudsift.cli", "-c", "workflows run collect"],
+                                  env=server.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    wait_for(lambda: "collect: running since" in server.api("workflows running", accept="text/plain").text)
+    assert server.process is not None
+    server.process.send_signal(signal.SIGTERM)
+    out, err = collecting.communicate(timeout=120)
+    assert collecting.returncode == 0, err
+    assert "aws 123456789012 us-east-1: " in out  # the whole summary came back
+    assert server.process.wait(60) == 0
+    aws.delay = 0
+    history = server.cli("workflows history")  # no server now: the CLI reads the store itself
+    assert history.returncode == 0 and history.stdout.startswith("collect ") and ": ok in " in history.stdout
+
+
+def test_the_shell_sends_its_lines_to_the_server(server: Server) -> None:
+    import pexpect
+
+    server.start()
+    assert server.cli("jobs add --id hello 'echo hello'").returncode == 0
+    env = {**server.env, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "cloudsift.cli"], env=env, encoding="utf-8", timeout=20,
+                          dimensions=(40, 200))  # fmt: skip
+    try:
+        child.expect(f"on the server at {server.url}")
+        time.sleep(0.3)
+        child.send("jobs run hello\r")
+        child.expect("job hello: hello")
+        time.sleep(0.3)
+        child.send("search is(aws_vpcc)\r")
+        child.expect("query error: unknown kind 'aws_vpcc'")
+        child.send("\x04")
+        child.expect(pexpect.EOF)
+    finally:
+        child.terminate(force=True)
     assert server.stop() == 0

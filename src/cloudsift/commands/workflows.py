@@ -45,9 +45,11 @@ def _collect_locked(ctx: Context) -> list[str]:
 
     try:
         if ctx.terminal and not ctx.served:
-            from rich.progress import Progress
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(transient=True) as bar:
+            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TextColumn("steps (account, region, service)"), TimeElapsedColumn())  # fmt: skip
+            with Progress(*columns, transient=True) as bar:
                 task = bar.add_task("collecting", total=None)
                 summary = collect_aws(
                     ctx.store,
