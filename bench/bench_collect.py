@@ -43,6 +43,12 @@ CALLS = {
 }  # fmt: skip
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -109,17 +115,24 @@ def main() -> None:
         print(
             f"populated 2 accounts x 3 regions x {args.per_region} resources in {time.perf_counter() - started:.0f}s"
         )
+        moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
         baseline = _sequential(config)
+        seq_moto, seq_own = _cpu_seconds(server.pid) - moto_cpu, time.process_time() - own_cpu
         with tempfile.TemporaryDirectory() as home:
             store = DuckDBStore(Path(home) / "inventory.duckdb")
+            moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
             summary = collect_aws(store, Config(home=Path(home), aws=config))
+            col_moto, col_own = _cpu_seconds(server.pid) - moto_cpu, time.process_time() - own_cpu
             assert summary.ok, list(summary.lines())
             total = summary.imported.nodes if summary.imported else 0
             store.close()
-        print(f"sequential boto3, same calls: {baseline:.1f}s")
+        print(
+            f"sequential boto3, same calls: {baseline:.1f}s (CPU: moto {seq_moto:.1f}s, this process {seq_own:.1f}s)"
+        )
         print(f"collector: {summary.duration:.1f}s = {summary.duration / baseline:.2f}x of sequential "
               f"({total:,} nodes stored); storing {summary.store_seconds:.1f}s = "
-              f"{100 * summary.store_seconds / summary.duration:.0f}% of the total")  # fmt: skip
+              f"{100 * summary.store_seconds / summary.duration:.0f}% of the total; CPU: moto {col_moto:.1f}s, "
+              f"this process {col_own:.1f}s")  # fmt: skip
         print(
             f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
         )
