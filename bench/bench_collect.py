@@ -1,6 +1,9 @@
 """Collection benchmark against a moto server process on 127.0.0.1; prints figures.
 
-    python bench/bench_collect.py [--per-region 2000]
+    python bench/bench_collect.py [--per-region 2000] [--latency-ms 0]
+
+--latency-ms N puts a proxy (bench/latency_proxy.py, its own process) between boto3 and moto that delays
+every request by N ms, as the network to an AWS region does; populating goes to moto directly.
 
 Target (issue 4): 2 accounts x 3 regions x 2,000 resources; the collector takes at most 0.6x the time boto3
 alone needs for the same describe calls made one after another, and storing takes under 10% of the total.
@@ -9,6 +12,7 @@ alone needs for the same describe calls made one after another, and storing take
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import socket
@@ -17,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import boto3
@@ -49,6 +54,15 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _wait(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -58,10 +72,12 @@ def _free_port() -> int:
 def _populate(session: boto3.Session, region: str, per_region: int) -> None:
     ec2 = session.client("ec2", region_name=region)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/20")["Subnet"]["SubnetId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/17")["Subnet"]["SubnetId"]
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     instances = per_region // 4
-    ec2.run_instances(ImageId=image, MinCount=instances, MaxCount=instances, SubnetId=subnet)
+    for start in range(0, instances, 1000):
+        batch = min(1000, instances - start)
+        ec2.run_instances(ImageId=image, MinCount=batch, MaxCount=batch, SubnetId=subnet)
     for i in range(per_region // 2):
         ec2.create_security_group(GroupName=f"sg-{i}", Description="bench", VpcId=vpc)
     zone = ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailabilityZone"]
@@ -89,21 +105,30 @@ def _sequential(config: AwsConfig) -> float:
     return time.perf_counter() - started
 
 
+def _collect(config: AwsConfig) -> tuple[float, float, int, float, float]:
+    """One collection into a new store: duration, storing seconds, nodes, CPU seconds, peak MiB."""
+    with tempfile.TemporaryDirectory() as home:
+        store = DuckDBStore(Path(home) / "inventory.duckdb")
+        summary = collect_aws(store, Config(home=Path(home), aws=config))
+        assert summary.ok, list(summary.lines())
+        total = summary.imported.nodes if summary.imported else 0
+        store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return summary.duration, summary.store_seconds, total, time.process_time(), peak
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-region", type=int, default=2000)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
     args = parser.parse_args()
     port = _free_port()
+    proxy: subprocess.Popen[bytes] | None = None
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(url + "/moto-api/").close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait(url + "/moto-api/")
         os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                           AWS_DEFAULT_REGION="us-east-1")  # fmt: skip
         config = AwsConfig(regions=REGIONS, role="cloudsift", accounts=[SECOND], max_workers=8)
@@ -115,29 +140,33 @@ def main() -> None:
         print(
             f"populated 2 accounts x 3 regions x {args.per_region} resources in {time.perf_counter() - started:.0f}s"
         )
+        if args.latency_ms > 0:
+            proxy_port = _free_port()
+            proxy = subprocess.Popen([sys.executable, str(Path(__file__).with_name("latency_proxy.py")),
+                                      "--target", url, "--port", str(proxy_port), "--latency-ms", str(args.latency_ms)])  # fmt: skip
+            _wait(f"http://127.0.0.1:{proxy_port}/moto-api/")
+            os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{proxy_port}", AWS_ENDPOINT_URL_S3=url)
+            config = AwsConfig(regions=REGIONS, role="cloudsift", accounts=[SECOND], max_workers=8)
+            print(f"every request now waits {args.latency_ms:.0f} ms in a proxy (S3 goes to moto directly)")
         moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
         baseline = _sequential(config)
         seq_moto, seq_own = _cpu_seconds(server.pid) - moto_cpu, time.process_time() - own_cpu
-        with tempfile.TemporaryDirectory() as home:
-            store = DuckDBStore(Path(home) / "inventory.duckdb")
-            moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
-            summary = collect_aws(store, Config(home=Path(home), aws=config))
-            col_moto, col_own = _cpu_seconds(server.pid) - moto_cpu, time.process_time() - own_cpu
-            assert summary.ok, list(summary.lines())
-            total = summary.imported.nodes if summary.imported else 0
-            store.close()
+        moto_cpu = _cpu_seconds(server.pid)
+        # The collection runs in a process of its own, so its peak memory is its own.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+            duration, store_seconds, total, col_own, peak = child.submit(_collect, config).result()
+        col_moto = _cpu_seconds(server.pid) - moto_cpu
         print(
             f"sequential boto3, same calls: {baseline:.1f}s (CPU: moto {seq_moto:.1f}s, this process {seq_own:.1f}s)"
         )
-        print(f"collector: {summary.duration:.1f}s = {summary.duration / baseline:.2f}x of sequential "
-              f"({total:,} nodes stored); storing {summary.store_seconds:.1f}s = "
-              f"{100 * summary.store_seconds / summary.duration:.0f}% of the total; CPU: moto {col_moto:.1f}s, "
-              f"this process {col_own:.1f}s")  # fmt: skip
-        print(
-            f"peak memory of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB"
-        )
+        print(f"collector: {duration:.1f}s = {duration / baseline:.2f}x of sequential ({total:,} nodes stored); "
+              f"storing {store_seconds:.1f}s = {100 * store_seconds / duration:.0f}% of the total; "
+              f"CPU: moto {col_moto:.1f}s, collecting process {col_own:.1f}s")  # fmt: skip
+        print(f"peak memory of the collecting process: {peak:,.0f} MiB")
     finally:
         server.terminate()
+        if proxy is not None:
+            proxy.terminate()
 
 
 if __name__ == "__main__":

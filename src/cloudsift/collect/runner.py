@@ -2,16 +2,18 @@
 
 A partition (account, region) replaces its previous data only when every service of it was
 collected without error; a failed partition keeps its last good data, and its error is recorded.
-Nothing is written until the end, so a crash or Ctrl-C leaves the previous snapshot as it was.
+Nothing is written to the store until the end, so a crash or Ctrl-C leaves the previous snapshot as it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -34,6 +36,7 @@ class Partition:
     graph: GraphBuilder = field(default_factory=GraphBuilder)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    resources: int = 0  # how many it collected (its graph is dropped once written)
 
 
 @dataclass
@@ -52,11 +55,11 @@ class CollectSummary:
     def lines(self) -> Iterator[str]:
         for p in sorted(self.partitions, key=lambda p: (p.account, p.region)):
             state = f"error: {'; '.join(p.errors)} (kept the previous data)" if p.errors else "ok"
-            yield f"aws {p.account} {p.region}: {len(p.graph.nodes)} resources, {state}"
+            yield f"aws {p.account} {p.region}: {p.resources} resources, {state}"
         for account, error in self.account_errors:
             yield f"aws {account}: error: {error} (kept the previous data)"
         failed = sum(1 for p in self.partitions if p.errors) + len(self.account_errors)
-        total = sum(len(p.graph.nodes) for p in self.partitions if not p.errors)
+        total = sum(p.resources for p in self.partitions if not p.errors)
         yield f"Collected {total} resources in {len(self.partitions)} partitions in {self.duration:.1f}s, {failed} failed."
 
 
@@ -84,34 +87,49 @@ def collect_aws(
     accounts, account_errors = discover_accounts(config.aws)
     event("collect")
     partitions: dict[tuple[str, str], Partition] = {}
-    with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
-        futures = {}
-        for account in accounts:
-            try:
-                regions = regions_of(account, config.aws)
-            except Exception as e:  # the account is unreachable for regions: keep what it had
-                account_errors.append((account.id, f"cannot list regions: {e}"))
-                continue
-            for _, service in SERVICES.items():
-                for region in [GLOBAL] if service.global_ else regions:
-                    partition = partitions.setdefault((account.id, region), Partition(account.id, region))
-                    futures[pool.submit(_collect_one, account, region, service)] = (partition, service.name)
-        for done, future in enumerate(as_completed(futures), start=1):
-            progress(done, len(futures))
-            partition, name = futures[future]
-            try:
-                graph, seconds = future.result()
-            except Exception as e:  # recorded for its partition; the others go on
-                partition.errors.append(f"{name}: {_short(e)}")
-                continue
-            partition.graph.merge(graph)
-            partition.seconds += seconds
-    event("merge_outer_edges")
-    failed_accounts = {a for a, _ in account_errors}
-    writing = time.perf_counter()
-    lines = list(_lines(store, accounts, list(partitions.values()), failed_accounts))
-    imported = store.import_lines(lines, replace=True)
-    store_seconds = time.perf_counter() - writing
+    # What is collected goes to a spool file as soon as its partition is complete, and its objects are
+    # dropped: memory holds the partitions in flight, not the whole estate.
+    with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
+        spool.writelines(_head(accounts))
+        with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
+            futures = {}
+            pending: dict[tuple[str, str], int] = {}
+            for account in accounts:
+                try:
+                    regions = regions_of(account, config.aws)
+                except Exception as e:  # the account is unreachable for regions: keep what it had
+                    account_errors.append((account.id, f"cannot list regions: {e}"))
+                    continue
+                for _, service in SERVICES.items():
+                    for region in [GLOBAL] if service.global_ else regions:
+                        key = (account.id, region)
+                        partition = partitions.setdefault(key, Partition(account.id, region))
+                        pending[key] = pending.get(key, 0) + 1
+                        futures[pool.submit(_collect_one, account, region, service)] = (
+                            partition,
+                            service.name,
+                        )
+            for done, future in enumerate(as_completed(futures), start=1):
+                progress(done, len(futures))
+                partition, name = futures.pop(future)
+                try:
+                    graph, seconds = future.result()
+                except Exception as e:  # recorded for its partition; the others go on
+                    partition.errors.append(f"{name}: {_short(e)}")
+                else:
+                    partition.graph.merge(graph)
+                    partition.seconds += seconds
+                key = (partition.account, partition.region)
+                pending[key] -= 1
+                if not pending[key]:
+                    spool.writelines(_partition_lines(partition))
+        event("merge_outer_edges")
+        failed_accounts = {a for a, _ in account_errors}
+        writing = time.perf_counter()
+        spool.writelines(_kept(store, list(partitions.values()), failed_accounts))
+        spool.flush()
+        imported = store.import_file(Path(spool.name), replace=True)
+        store_seconds = time.perf_counter() - writing
     now = dt.datetime.now(dt.UTC)
     statuses = [
         PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now)
@@ -142,27 +160,36 @@ def _edge(source: str, target: str) -> bytes:
     return orjson.dumps({"from": source, "to": target, "edge_type": "default"}) + b"\n"
 
 
-def _lines(
-    store: Store, accounts: list[Account], partitions: list[Partition], failed: set[str]
-) -> Iterator[bytes]:
-    """The whole cloud as one import: fresh partitions, and the stored data of the failed ones."""
+def _head(accounts: list[Account]) -> Iterator[bytes]:
     yield _node("aws", {"kind": "cloud", "id": "aws", "name": "aws"})
     for account in accounts:
         account_id = f"aws/{account.id}"
         yield _node(account_id, {"kind": "aws_account", "id": account.id, "name": account.alias or account.id,
                                  "account_alias": account.alias})  # fmt: skip
         yield _edge("aws", account_id)
+
+
+def _partition_lines(partition: Partition) -> Iterator[bytes]:
+    """A finished partition: its region node, and its resources when it was collected cleanly (else
+    nothing: its stored data is added at the end). Its graph is dropped; the count stays."""
+    region = Region(partition.account, partition.region)
+    yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region})
+    yield _edge(f"aws/{partition.account}", region.id)
+    partition.resources = len(partition.graph.nodes)
+    if not partition.errors:
+        yield from partition.graph.lines(outside=[region.id])
+    partition.graph = GraphBuilder()
+
+
+def _kept(store: Store, partitions: list[Partition], failed: set[str]) -> Iterator[bytes]:
+    """The stored data of the failed partitions and accounts: the import replaces the whole cloud."""
     for partition in partitions:
-        region = Region(partition.account, partition.region)
-        yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region})
-        yield _edge(f"aws/{partition.account}", region.id)
         if partition.errors:
+            region = Region(partition.account, partition.region)
             yield from store.export(
                 f'/ancestors.account.reported.id == "{partition.account}" and '
                 f'/ancestors.region.reported.id == "{partition.region}" and not is(region)',
                 outside_parent=region.id,
             )
-        else:
-            yield from partition.graph.lines(outside=[region.id])
     for account_id in sorted(failed):
         yield from store.export(f'/ancestors.account.reported.id == "{account_id}"', outside_parent="aws")
