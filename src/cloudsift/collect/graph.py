@@ -31,20 +31,32 @@ class GraphBuilder:
 
     def lines(self, outside: Iterable[str] = ()) -> Iterator[bytes]:
         """Node lines, then edge lines between these nodes and the `outside` ones (the region node)."""
-        for node_id, reported in self.nodes.items():
-            yield orjson.dumps({"id": node_id, "reported": reported}, option=orjson.OPT_NAIVE_UTC) + b"\n"
-        known = set(self.nodes) | set(outside)
-        placed: set[str] = set()
-        for source, target, edge_type in self.edges:
-            if source in known and target in known:
-                yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
-                if edge_type == "default":
-                    placed.add(target)
-        home = next(iter(outside), None)
-        for node_id in self.nodes:  # a node whose parent was not collected hangs below the region
-            if node_id not in placed and home is not None:
-                yield orjson.dumps({"from": home, "to": node_id, "edge_type": "default"}) + b"\n"
+        yield from node_lines(self.nodes)
+        yield from edge_lines(dict.fromkeys(self.nodes), self.edges, list(outside))
 
     def dangling(self) -> list[tuple[str, str, str]]:
         """Edges to nodes this builder does not hold (a resource in another partition)."""
         return [e for e in self.edges if e[0] not in self.nodes or e[1] not in self.nodes]
+
+
+def node_lines(nodes: dict[str, dict[str, Any]]) -> Iterator[bytes]:
+    for node_id, reported in nodes.items():
+        yield orjson.dumps({"id": node_id, "reported": reported}, option=orjson.OPT_NAIVE_UTC) + b"\n"
+
+
+def edge_lines(
+    ids: dict[str, None], edges: Iterable[tuple[str, str, str]], outside: list[str]
+) -> Iterator[bytes]:
+    """The edges between the nodes `ids` and the `outside` ones; a node whose parent is not among them
+    hangs below the first outside node (the region)."""
+    known = ids.keys() | set(outside)
+    placed: set[str] = set()
+    for source, target, edge_type in edges:
+        if source in known and target in known:
+            yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
+            if edge_type == "default":
+                placed.add(target)
+    home = outside[0] if outside else None
+    for node_id in ids:
+        if node_id not in placed and home is not None:
+            yield orjson.dumps({"from": home, "to": node_id, "edge_type": "default"}) + b"\n"

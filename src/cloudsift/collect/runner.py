@@ -14,14 +14,14 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, discover_accounts, regions_of
 from cloudsift.collect.aws.service import SERVICES, Region
-from cloudsift.collect.graph import GraphBuilder
+from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
 
@@ -33,10 +33,23 @@ GLOBAL = "global"
 class Partition:
     account: str
     region: str
-    graph: GraphBuilder = field(default_factory=GraphBuilder)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    resources: int = 0  # how many it collected (its graph is dropped once written)
+    # What its services found: node lines wait in a file of their own (dropped if the partition
+    # fails), while the ids and edges stay in memory until every service of it is done.
+    ids: dict[str, None] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+    # closed by _partition_lines when the partition is done; an aborted collection leaves it to the GC
+    spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="collect-"))  # noqa: SIM115
+
+    @property
+    def resources(self) -> int:
+        return len(self.ids)
+
+    def add(self, graph: GraphBuilder) -> None:
+        self.spool.writelines(node_lines(graph.nodes))
+        self.ids.update(dict.fromkeys(graph.nodes))
+        self.edges.extend(graph.edges)
 
 
 @dataclass
@@ -87,8 +100,8 @@ def collect_aws(
     accounts, account_errors = discover_accounts(config.aws)
     event("collect")
     partitions: dict[tuple[str, str], Partition] = {}
-    # What is collected goes to a spool file as soon as its partition is complete, and its objects are
-    # dropped: memory holds the partitions in flight, not the whole estate.
+    # What is collected goes to disk as soon as a service returns it: memory holds the calls in flight and
+    # the ids and edges of the partitions, not the whole estate.
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
         spool.writelines(_head(accounts))
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
@@ -117,7 +130,7 @@ def collect_aws(
                 except Exception as e:  # recorded for its partition; the others go on
                     partition.errors.append(f"{name}: {_short(e)}")
                 else:
-                    partition.graph.merge(graph)
+                    partition.add(graph)
                     partition.seconds += seconds
                 key = (partition.account, partition.region)
                 pending[key] -= 1
@@ -171,14 +184,16 @@ def _head(accounts: list[Account]) -> Iterator[bytes]:
 
 def _partition_lines(partition: Partition) -> Iterator[bytes]:
     """A finished partition: its region node, and its resources when it was collected cleanly (else
-    nothing: its stored data is added at the end). Its graph is dropped; the count stays."""
+    nothing: its stored data is added at the end). Only its count stays in memory."""
     region = Region(partition.account, partition.region)
     yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region})
     yield _edge(f"aws/{partition.account}", region.id)
-    partition.resources = len(partition.graph.nodes)
-    if not partition.errors:
-        yield from partition.graph.lines(outside=[region.id])
-    partition.graph = GraphBuilder()
+    with partition.spool:
+        if not partition.errors:
+            partition.spool.seek(0)
+            yield from partition.spool
+            yield from edge_lines(partition.ids, partition.edges, [region.id])
+    partition.edges = []
 
 
 def _kept(store: Store, partitions: list[Partition], failed: set[str]) -> Iterator[bytes]:
