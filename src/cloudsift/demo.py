@@ -110,7 +110,11 @@ def run_demo(args: Any, out: TextIO) -> int:
     program = _program()
     explore = program if home == _default_home(args) else f"{program} --home {home}"
     say(f"\nThe demo inventory is in {home}. Explore it: {explore}")
-    say(f"  then type: search {SEED_QUERY}")
+    say("  then type, for instance:")
+    say(f"    search {SEED_QUERY}")
+    say("      (it finds nothing now: the demo fixed every open group)")
+    say("    history --change updated is(aws_ec2_security_group)")
+    say("    search is(aws_ec2_security_group) | list name, account, region")
     return status
 
 

@@ -68,6 +68,10 @@ def test_dry_run_shows_the_event_with_the_key_masked(pagerduty: PagerDutyStandIn
     event = orjson.loads(shown)
     assert event["routing_key"] == "****CDEF" and KEY not in shown
     assert event["payload"]["summary"] == 'quotes " and ünïcode'
+    [unkeyed] = _run(store, f"search {SEED_QUERY} | pagerduty --summary s --dedup-key k --dry-run", pagerduty,
+                     tmp_path, CLOUDSIFT_PAGERDUTY__ROUTING_KEY="")  # fmt: skip
+    assert orjson.loads(unkeyed)["routing_key"] == "(not set)"  # a dry run needs no key yet
+    assert orjson.loads(unkeyed)["payload"]["custom_details"]["total"] == 4
     assert pagerduty.requests == 0
 
 

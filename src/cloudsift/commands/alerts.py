@@ -77,7 +77,8 @@ class PagerDutyCommand(Command):
         key = self.args["routing_key"] or (
             config.routing_key.get_secret_value() if config.routing_key else None
         )
-        routing_key = pd.check_routing_key(key)
+        # A dry run shows the event before there is a key to send it with.
+        routing_key = NO_KEY if self.args["dry_run"] and not key else pd.check_routing_key(key)
         options = pd.EventOptions(
             routing_key=routing_key,
             summary=self.args["summary"],
@@ -113,7 +114,7 @@ class PagerDutyCommand(Command):
         else:
             body = {"routing_key": routing_key, "event_action": action, "dedup_key": options.dedup_key}
         if self.args["dry_run"]:
-            shown = {**body, "routing_key": pd.mask(routing_key)}
+            shown = {**body, "routing_key": routing_key if routing_key == NO_KEY else pd.mask(routing_key)}
             yield orjson.dumps(shown, option=orjson.OPT_INDENT_2).decode()
             return
         outbox = Outbox(ctx.store)
@@ -150,6 +151,9 @@ class PagerDutyCommand(Command):
             self.args["resource_id"],
             properties,
         )
+
+
+NO_KEY = "(not set)"
 
 
 def _deliver(ctx: Context, outbox: Outbox) -> list[str]:
