@@ -27,6 +27,7 @@ from cloudsift.store.base import ImportSummary, PartitionStatus, Store
 
 EVENTS = ("pre_collect", "collect", "merge_outer_edges", "post_collect")
 GLOBAL = "global"
+IMPORT_MEMORY_MB = 400
 
 
 @dataclass
@@ -141,7 +142,10 @@ def collect_aws(
         writing = time.perf_counter()
         spool.writelines(_kept(store, list(partitions.values()), failed_accounts))
         spool.flush()
-        imported = store.import_file(Path(spool.name), replace=True)
+        # The collecting process still holds what parsing AWS's answers left behind: the store gets a
+        # bounded share (DuckDB spills to disk past it), so a 100,000-resource collection stays under 1 GiB.
+        with store.memory_budget(IMPORT_MEMORY_MB):
+            imported = store.import_file(Path(spool.name), replace=True)
         store_seconds = time.perf_counter() - writing
     now = dt.datetime.now(dt.UTC)
     statuses = [

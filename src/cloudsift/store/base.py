@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -199,6 +200,11 @@ class Store(ABC):
 
     @abstractmethod
     def schema_version(self) -> int: ...
+
+    @contextlib.contextmanager
+    def memory_budget(self, megabytes: int) -> Iterator[None]:
+        """Within the block, the engine uses at most this much memory in this process (where it can)."""
+        yield
 
     @abstractmethod
     def session(self) -> Store:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -60,11 +61,12 @@ class DuckDBStore(Store):
     ) -> None:
         self.model = model
         self.path = str(path)
+        self.memory_limit = _size(memory_limit)
         try:
             self.con = duckdb.connect(self.path)
             self.con.execute("SET TimeZone = 'UTC'")
             # Bounded memory: big imports spill to disk beside the store instead of growing without end.
-            self.con.execute(f"SET memory_limit = '{_size(memory_limit)}'")
+            self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
             self.con.execute("SET preserve_insertion_order = false")
             if self.path != ":memory:":
                 self.con.execute(f"SET temp_directory = '{Path(self.path).parent / 'spill'}'")
@@ -247,10 +249,20 @@ class DuckDBStore(Store):
             con.close()
         return ImportSummary(nodes, edges, clouds, replaced)
 
+    @contextlib.contextmanager
+    def memory_budget(self, megabytes: int) -> Iterator[None]:
+        # The limit is the database's, not the connection's: lowered for the block, then restored.
+        self.con.execute(f"SET memory_limit = '{int(megabytes)}MB'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
+
     def session(self) -> DuckDBStore:
         # A cursor is DuckDB's own connection to the same database, safe to use from another thread.
         other = object.__new__(DuckDBStore)
         other.model, other.path, other.con = self.model, self.path, self.con.cursor()
+        other.memory_limit = self.memory_limit
         return other
 
     def interrupt(self) -> None:

@@ -152,7 +152,7 @@ class DuckDBImport:
         try:
             con.execute(
                 "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS line, * FROM read_json(?, "
-                "format = 'newline_delimited', maximum_object_size = 268435456, "
+                "format = 'newline_delimited', maximum_object_size = 16777216, "
                 "columns = {id: 'JSON', reported: 'JSON', \"from\": 'JSON', \"to\": 'JSON', edge_type: 'JSON'})",
                 [str(path)],
             )
