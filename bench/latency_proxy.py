@@ -14,8 +14,28 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def forward(request: BaseHTTPRequestHandler, target: str, body: bytes) -> None:
+    """Send the request on to `target` and its answer back (the AWS test fixture uses this too)."""
+    onward = urllib.request.Request(target + request.path, data=body or None, method=request.command)
+    for key, value in request.headers.items():
+        if key.lower() not in ("host", "content-length", "expect", "connection"):
+            onward.add_header(key, value)
+    try:
+        with urllib.request.urlopen(onward, timeout=300) as answer:
+            status, headers, payload = answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as e:
+        status, headers, payload = e.code, e.headers, e.read()
+    request.send_response(status)
+    for key, value in headers.items():
+        if key.lower() not in ("transfer-encoding", "content-length", "connection", "server", "date"):
+            request.send_header(key, value)
+    request.send_header("Content-Length", str(len(payload)))
+    request.end_headers()
+    request.wfile.write(payload)
+
+
 def handler(target: str, latency: float) -> type[BaseHTTPRequestHandler]:
-    class Forward(BaseHTTPRequestHandler):
+    class Delay(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def log_message(self, *args: object) -> None:
@@ -24,26 +44,11 @@ def handler(target: str, latency: float) -> type[BaseHTTPRequestHandler]:
         def _forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(latency)
-            request = urllib.request.Request(target + self.path, data=body or None, method=self.command)
-            for key, value in self.headers.items():
-                if key.lower() not in ("host", "content-length", "expect", "connection"):
-                    request.add_header(key, value)
-            try:
-                with urllib.request.urlopen(request, timeout=300) as answer:
-                    status, headers, payload = answer.status, answer.headers, answer.read()
-            except urllib.error.HTTPError as e:
-                status, headers, payload = e.code, e.headers, e.read()
-            self.send_response(status)
-            for key, value in headers.items():
-                if key.lower() not in ("transfer-encoding", "content-length", "connection", "server", "date"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            forward(self, target, body)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
 
-    return Forward
+    return Delay
 
 
 def main() -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.server import ThreadedMotoServer
+
+from bench.latency_proxy import forward
 
 ACCESS_DENIED = (
     b'<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
@@ -46,24 +46,7 @@ def _handler(emulator: AwsEmulator) -> type[BaseHTTPRequestHandler]:
                 self.end_headers()
                 self.wfile.write(ACCESS_DENIED)
                 return
-            request = urllib.request.Request(
-                emulator.moto_url + self.path, data=body or None, method=self.command
-            )
-            for key, value in self.headers.items():
-                if key.lower() not in ("host", "content-length", "expect"):
-                    request.add_header(key, value)
-            try:
-                with urllib.request.urlopen(request, timeout=30) as answer:
-                    status, headers, payload = answer.status, answer.headers, answer.read()
-            except urllib.error.HTTPError as e:
-                status, headers, payload = e.code, e.headers, e.read()
-            self.send_response(status)
-            for key, value in headers.items():
-                if key.lower() not in ("transfer-encoding", "content-length", "connection", "server", "date"):
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            forward(self, emulator.moto_url, body)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
 
