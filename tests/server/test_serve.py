@@ -239,3 +239,10 @@ def test_the_shell_sends_its_lines_to_the_server(server: Server) -> None:
     finally:
         child.terminate(force=True)
     assert server.stop() == 0
+
+
+def test_a_server_file_left_behind_is_ignored(server: Server) -> None:
+    # a live pid that is no server (this test's own), at an address nobody answers: the CLI works alone
+    (server.home / "server.json").write_text(json.dumps({"url": "http://127.0.0.1:9", "pid": os.getpid()}))
+    result = server.cli("jobs list")
+    assert (result.returncode, result.stdout) == (0, "No jobs.\n"), result.stderr

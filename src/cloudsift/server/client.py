@@ -35,11 +35,18 @@ def find_server(config: Config) -> ServerInfo | None:
         url = str(data["url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not _alive(pid):
-        return None
+    if not _alive(pid) or not _healthy(url):
+        return None  # a file left behind (or a reused pid): the store is ours to open
     from cloudsift.server.service import server_token
 
     return ServerInfo(url, pid, server_token(config))
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=5.0).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _alive(pid: int) -> bool:
