@@ -26,8 +26,9 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> i
     from cloudsift.server.app import create_app
     from cloudsift.server.service import Service, server_token, token_path
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s",
                         stream=sys.stderr)  # fmt: skip
+    logging.getLogger("cloudsift").setLevel(logging.INFO)  # ours at INFO; libraries only when they warn
     running = find_server(config)
     if running is not None:
         raise ServeError(f"a server runs already for {config.home} (pid {running.pid}, {running.url})")
