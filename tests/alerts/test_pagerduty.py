@@ -111,6 +111,23 @@ def test_an_outage_loses_nothing(pagerduty: PagerDutyStandIn, tmp_path: Path) ->
     assert "delivered after 7 attempts" in _run(store, "alerts outbox", pagerduty, tmp_path)[0]
 
 
+def test_an_event_another_delivery_sent_first_is_still_reported(
+    pagerduty: PagerDutyStandIn, tmp_path: Path
+) -> None:
+    from cloudsift.alerts.outbox import Outbox
+    from cloudsift.commands.alerts import _deliver
+
+    store = DuckDBStore()
+    config = load_config(None, tmp_path, {"CLOUDSIFT_CONFIG": str(tmp_path / "none.toml")})
+    ctx = Context(config=config, open_store=lambda: store)
+    outbox = Outbox(store)
+    own = outbox.put("pagerduty", pagerduty.url, "k", {"routing_key": KEY, "event_action": "resolve",
+                                                      "dedup_key": "k"}, ctx.now)  # fmt: skip
+    assert [d.outcome for d in Outbox(store).deliver()] == ["delivered"]  # e.g. the server's loop, first
+    assert _deliver(ctx, outbox, own) == ["pagerduty: resolve k sent."]
+    assert len(pagerduty.events) == 1
+
+
 def test_a_bad_event_is_not_retried_and_its_errors_are_shown(
     pagerduty: PagerDutyStandIn, tmp_path: Path
 ) -> None:

@@ -118,7 +118,7 @@ class PagerDutyCommand(Command):
             yield orjson.dumps(shown, option=orjson.OPT_INDENT_2).decode()
             return
         outbox = Outbox(ctx.store)
-        outbox.put(SINK, url, options.dedup_key, body, ctx.now)
+        own = outbox.put(SINK, url, options.dedup_key, body, ctx.now)
         if action in ("trigger", "resolve"):
             state = "triggered" if action == "trigger" else "resolved"
             states.put(
@@ -131,7 +131,7 @@ class PagerDutyCommand(Command):
                 pd.partitions_of(nodes),
                 ctx.now,
             )
-        yield from _deliver(ctx, outbox)
+        yield from _deliver(ctx, outbox, own)
 
     def _shape(self, ctx: Context) -> pd.Shape:
         properties = pd.DEFAULT_PROPERTIES
@@ -156,10 +156,15 @@ class PagerDutyCommand(Command):
 NO_KEY = "(not set)"
 
 
-def _deliver(ctx: Context, outbox: Outbox) -> list[str]:
+def _deliver(ctx: Context, outbox: Outbox, own: str | None = None) -> list[str]:
+    """Send what is pending; `own` is the event this run made, reported even when another delivery
+    (the server's loop) took it first."""
     config = ctx.config.pagerduty
     with ctx.runner.delivery_lock:  # one delivery at a time per process: each event once, in order
         results = outbox.deliver(tries=config.retries, base=config.retry_base_seconds)
+    if own is not None and all(r.item.id != own for r in results):
+        item = next(i for i in outbox.items() if i.id == own)
+        results.append(Delivery(item, item.state, item.last_error or ""))
     return [_describe(result) for result in results]
 
 
