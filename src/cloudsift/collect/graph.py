@@ -25,19 +25,6 @@ class GraphBuilder:
     def edge(self, source: str, target: str, edge_type: str = "default") -> None:
         self.edges.append((source, target, edge_type))
 
-    def merge(self, other: GraphBuilder) -> None:
-        self.nodes.update(other.nodes)
-        self.edges.extend(other.edges)
-
-    def lines(self, outside: Iterable[str] = ()) -> Iterator[bytes]:
-        """Node lines, then edge lines between these nodes and the `outside` ones (the region node)."""
-        yield from node_lines(self.nodes)
-        yield from edge_lines(dict.fromkeys(self.nodes), self.edges, list(outside))
-
-    def dangling(self) -> list[tuple[str, str, str]]:
-        """Edges to nodes this builder does not hold (a resource in another partition)."""
-        return [e for e in self.edges if e[0] not in self.nodes or e[1] not in self.nodes]
-
 
 def node_lines(nodes: dict[str, dict[str, Any]]) -> Iterator[bytes]:
     for node_id, reported in nodes.items():

@@ -173,7 +173,6 @@ class HistoryCommand(Command):
         self.query_text = rest.strip()
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-
         from cloudsift.model import MODEL
         from cloudsift.query import reference
         from cloudsift.query.binder import parse_datetime

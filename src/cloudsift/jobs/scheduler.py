@@ -43,8 +43,11 @@ class Scheduler:
         return dict(self.ctx.store.execute("SELECT name, last_fired FROM schedule_state"))
 
     def _fired(self, name: str, at: dt.datetime) -> None:
-        self.ctx.store.execute("DELETE FROM schedule_state WHERE name = ?", [name])
-        self.ctx.store.execute("INSERT INTO schedule_state (name, last_fired) VALUES (?, ?)", [name, at])
+        self.ctx.store.execute(
+            "INSERT INTO schedule_state (name, last_fired) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET last_fired = excluded.last_fired",
+            [name, at],
+        )
 
     def _last_collect(self) -> dt.datetime | None:
         rows = self.ctx.store.execute("SELECT max(started_at) FROM workflow_runs WHERE workflow = 'collect'")

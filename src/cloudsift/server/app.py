@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -106,14 +106,16 @@ def _first(elements: Iterator[Any]) -> Any:
         return e
 
 
-def _stream(first: Any, elements: Iterator[Any], ctx: Context, encode: Any) -> Iterator[bytes]:
+def _stream(
+    first: Any, elements: Iterator[Any], ctx: Context, encode: Callable[[Any], bytes]
+) -> Iterator[bytes]:
     try:
         if first is _DONE:
             return
-        yield encode(first, ctx)
+        yield encode(first)
         try:
             for element in elements:
-                yield encode(element, ctx)
+                yield encode(element)
         except BaseException as e:
             if isinstance(e, GeneratorExit):
                 raise
@@ -134,7 +136,7 @@ def _error_text(body: dict[str, Any]) -> str:
     return ("query error: " if body.get("query") else "error: ") + str(body["error"]) + "\n"
 
 
-def _json_line(element: Any, ctx: Context) -> bytes:
+def _json_line(element: Any) -> bytes:
     if isinstance(element, Table):
         return b"".join(
             orjson.dumps(dict(zip(element.header, row, strict=False))) + b"\n" for row in element.rows
@@ -142,13 +144,13 @@ def _json_line(element: Any, ctx: Context) -> bytes:
     return orjson.dumps(element, default=str) + b"\n"
 
 
-def _envelope(element: Any, ctx: Context) -> bytes:
+def _envelope(element: Any) -> bytes:
     if isinstance(element, Table):
         return orjson.dumps({"table": {"header": element.header, "rows": element.rows}}) + b"\n"
     return orjson.dumps({"element": element}, default=str) + b"\n"
 
 
-def _text(element: Any, ctx: Context) -> bytes:
+def _text(element: Any) -> bytes:
     from cloudsift.cli import render
 
     out = io.StringIO()
