@@ -123,9 +123,10 @@ def collect_aws(
                             partition,
                             service.name,
                         )
+            total = len(futures)
             for done, future in enumerate(as_completed(futures), start=1):
-                progress(done, len(futures))
-                partition, name = futures.pop(future)
+                progress(done, total)
+                partition, name = futures.pop(future)  # its result is freed once used
                 try:
                     graph, seconds = future.result()
                 except Exception as e:  # recorded for its partition; the others go on
