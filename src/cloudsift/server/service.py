@@ -35,24 +35,23 @@ def token_path(home: Path) -> Path:
 class Service:
     """The store, the scheduler thread and the delivery thread of one server process."""
 
-    def __init__(self, config: Config, scheduler_enabled: bool = True) -> None:
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.ctx = Context(config=config, open_store=lambda: open_store(config), served=True)
         self.ctx.store  # noqa: B018  (open it now: a locked or broken store stops the start)
         self.stop_event = threading.Event()
         self.scheduler = Scheduler(self.ctx)
-        self.scheduler_enabled = scheduler_enabled
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        if self.scheduler_enabled:
-            self._thread(self.scheduler.run, self.stop_event, name="scheduler")
-        self._thread(self._deliver_loop, name="delivery")
-
-    def _thread(self, target: object, *args: object, name: str) -> None:
-        thread = threading.Thread(target=target, args=args, name=name, daemon=True)  # type: ignore[arg-type]
-        self._threads.append(thread)
-        thread.start()
+        self._threads = [
+            threading.Thread(
+                target=self.scheduler.run, args=(self.stop_event,), name="scheduler", daemon=True
+            ),
+            threading.Thread(target=self._deliver_loop, name="delivery", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         """Let the running step finish (a collection, a job, a delivery), then close the store."""
@@ -74,10 +73,7 @@ class Service:
         ctx = self.ctx.derive()
         try:
             with ctx.runner.delivery_lock:
-                outbox = Outbox(ctx.store)
-                if not outbox.items("pending"):
-                    return
-                for result in outbox.deliver(
+                for result in Outbox(ctx.store).deliver(
                     tries=settings.retries, base=settings.retry_base_seconds, sleep=self._pause
                 ):
                     log.info("outbox: %s %s: %s", result.item.dedup_key, result.outcome, result.detail)
