@@ -1,6 +1,6 @@
 """Collection benchmark against a moto server process on 127.0.0.1; prints figures.
 
-    python bench/bench_collect.py [--per-region 2000] [--latency-ms 0]
+    python bench/bench_collect.py [--per-region 2000] [--latency-ms 0] [--rounds 1] [--default-amis]
 
 --latency-ms N puts a proxy (bench/latency_proxy.py, its own process) between boto3 and moto that delays
 every request by N ms, as the network to an AWS region does; populating goes to moto directly.
@@ -28,7 +28,7 @@ import boto3
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cloudsift.collect.aws.accounts import discover_accounts, regions_of
+from cloudsift.collect.aws.accounts import discover_accounts
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.store.duckdb import DuckDBStore
@@ -73,7 +73,8 @@ def _populate(session: boto3.Session, region: str, per_region: int) -> None:
     ec2 = session.client("ec2", region_name=region)
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/17")["Subnet"]["SubnetId"]
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    images = ec2.describe_images(Owners=["amazon"])["Images"]
+    image = images[0]["ImageId"] if images else "ami-12345678"  # moto checks no image id by default
     instances = per_region // 4
     for start in range(0, instances, 1000):
         batch = min(1000, instances - start)
@@ -85,23 +86,36 @@ def _populate(session: boto3.Session, region: str, per_region: int) -> None:
         ec2.create_volume(Size=8, AvailabilityZone=zone)
 
 
-def _sequential(config: AwsConfig) -> float:
-    accounts, _ = discover_accounts(config)
+def _plain_sessions() -> list[boto3.Session]:
+    """The two accounts as a boto3 script would reach them: default sessions, nothing of cloudsift's."""
+    caller = boto3.Session()
+    creds = caller.client("sts").assume_role(RoleArn=f"arn:aws:iam::{SECOND}:role/cloudsift",
+                                             RoleSessionName="bench")["Credentials"]  # fmt: skip
+    second = boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                           aws_session_token=creds["SessionToken"])  # fmt: skip
+    return [caller, second]
+
+
+def _sequential() -> float:
+    """boto3 alone, one call after another: the same list/describe calls as the collector, pages and all."""
+    sessions = _plain_sessions()
     started = time.perf_counter()
-    for account in accounts:
-        iam = account.client("iam")
+    for session in sessions:
+        iam = session.client("iam")
         for op, _key in (("list_users", "Users"), ("list_roles", "Roles"), ("list_policies", "Policies")):
             for _ in iam.get_paginator(op).paginate():
                 pass
-        account.client("s3").list_buckets()
-        for region in regions_of(account, config):
+        session.client("s3").list_buckets()
+        for region in REGIONS:
+            clients = {
+                service: session.client(service, region_name=region) for service in [*CALLS, "cloudtrail"]
+            }
             for service, calls in CALLS.items():
-                client = account.client(service, region)
                 for op, _key, params in calls:
-                    for _ in client.get_paginator(op).paginate(**params):
+                    for _ in clients[service].get_paginator(op).paginate(**params):
                         pass
-            account.client("ec2", region).describe_addresses()
-            account.client("cloudtrail", region).describe_trails()
+            clients["ec2"].describe_addresses()
+            clients["cloudtrail"].describe_trails()
     return time.perf_counter() - started
 
 
@@ -121,11 +135,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-region", type=int, default=2000)
     parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="each round: sequential, collector twice, sequential"
+    )
+    parser.add_argument("--default-amis", action="store_true", help="let moto load its ~1,300 Amazon images")
     args = parser.parse_args()
     port = _free_port()
     proxy: subprocess.Popen[bytes] | None = None
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
+    # Without --default-amis, moto starts without its built-in Amazon images: it answers
+    # describe_snapshots(OwnerIds=["self"]) with their ~1,300 snapshots per region (AWS answers with the
+    # account's own), a second of moto's CPU per call spent on an answer the collector throws away.
+    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "true" if args.default_amis else "false"}
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
         _wait(url + "/moto-api/")
@@ -148,21 +170,29 @@ def main() -> None:
             os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{proxy_port}", AWS_ENDPOINT_URL_S3=url)
             config = AwsConfig(regions=REGIONS, role="cloudsift", accounts=[SECOND], max_workers=8)
             print(f"every request now waits {args.latency_ms:.0f} ms in a proxy (S3 goes to moto directly)")
-        moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
-        baseline = _sequential(config)
-        seq_moto, seq_own = _cpu_seconds(server.pid) - moto_cpu, time.process_time() - own_cpu
-        moto_cpu = _cpu_seconds(server.pid)
-        # The collection runs in a process of its own, so its peak memory is its own.
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
-            duration, store_seconds, total, col_own, peak = child.submit(_collect, config).result()
-        col_moto = _cpu_seconds(server.pid) - moto_cpu
-        print(
-            f"sequential boto3, same calls: {baseline:.1f}s (CPU: moto {seq_moto:.1f}s, this process {seq_own:.1f}s)"
-        )
-        print(f"collector: {duration:.1f}s = {duration / baseline:.2f}x of sequential ({total:,} nodes stored); "
-              f"storing {store_seconds:.1f}s = {100 * store_seconds / duration:.0f}% of the total; "
-              f"CPU: moto {col_moto:.1f}s, collecting process {col_own:.1f}s")  # fmt: skip
-        print(f"peak memory of the collecting process: {peak:,.0f} MiB")
+        # seq, collector, collector, seq: moto's speed drifts during a run, and this order evens it out
+        seq: list[float] = []
+        cols: list[tuple[float, float, int, float, float, float]] = []
+        for step in ["seq", "col", "col", "seq"] * args.rounds:
+            moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
+            if step == "seq":
+                seq.append(_sequential())
+                print(f"  sequential boto3: {seq[-1]:.1f}s (CPU: moto {_cpu_seconds(server.pid) - moto_cpu:.1f}s, "
+                      f"boto3 {time.process_time() - own_cpu:.1f}s)")  # fmt: skip
+                continue
+            # The collection runs in a process of its own, so its peak memory is its own.
+            with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
+                duration, store_seconds, total, col_own, peak = child.submit(_collect, config).result()
+            cols.append((duration, store_seconds, total, col_own, peak, _cpu_seconds(server.pid) - moto_cpu))
+            print(f"  collector: {duration:.1f}s, storing {store_seconds:.1f}s ({total:,} nodes; CPU: moto "
+                  f"{cols[-1][5]:.1f}s, collector {col_own:.1f}s)")  # fmt: skip
+        baseline = sum(seq) / len(seq)
+        duration = sum(c[0] for c in cols) / len(cols)
+        store_seconds = sum(c[1] for c in cols) / len(cols)
+        print(f"sequential boto3, same calls: {baseline:.1f}s (mean of {len(seq)})")
+        print(f"collector: {duration:.1f}s = {duration / baseline:.2f}x of sequential (mean of {len(cols)}); "
+              f"storing {store_seconds:.1f}s = {100 * store_seconds / duration:.0f}% of the total")  # fmt: skip
+        print(f"peak memory of the collecting process: {max(c[4] for c in cols):,.0f} MiB")
     finally:
         server.terminate()
         if proxy is not None:

@@ -45,46 +45,50 @@ def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-@service(
-    "ec2",
-    api_calls=(
-        "ec2:DescribeVpcs",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeSecurityGroups",
-        "ec2:DescribeInstances",
-        "ec2:DescribeInstanceTypes",
-        "ec2:DescribeVolumes",
-    ),
-)
-def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
+# Each service below is a task of its own, so a region's big lists are fetched side by side. Edges name
+# their ends by id; an edge whose other end was not collected is dropped when the partition is written,
+# and a resource whose parent is missing hangs below its region.
+
+
+@service("ec2_vpcs", api_calls=("ec2:DescribeVpcs", "ec2:DescribeSubnets"))
+def collect_vpcs(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"
-    vpcs: dict[str, str] = {}
     for vpc in _pages(client, "describe_vpcs", "Vpcs"):
         vpc_id = vpc["VpcId"]
-        vpcs[vpc_id] = graph.add(region.node(vpc_id), "aws_vpc", {
+        graph.add(region.node(vpc_id), "aws_vpc", {
             "id": vpc_id, "name": _name(vpc, vpc_id), "tags": _tags(vpc), "arn": f"{arn}:vpc/{vpc_id}",
             "vpc_cidr_block": vpc.get("CidrBlock"), "vpc_is_default": vpc.get("IsDefault"), "vpc_state": vpc.get("State"),
         }, parent=region.id)  # fmt: skip
-    subnets: dict[str, str] = {}
     for subnet in _pages(client, "describe_subnets", "Subnets"):
         subnet_id = subnet["SubnetId"]
-        subnets[subnet_id] = graph.add(region.node(subnet_id), "aws_ec2_subnet", {
+        graph.add(region.node(subnet_id), "aws_ec2_subnet", {
             "id": subnet_id, "name": _name(subnet, subnet_id), "tags": _tags(subnet),
             "arn": subnet.get("SubnetArn") or f"{arn}:subnet/{subnet_id}",
             "subnet_cidr_block": subnet.get("CidrBlock"),
             "subnet_map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch"),
             "subnet_available_ip_address_count": subnet.get("AvailableIpAddressCount"),
-        }, parent=vpcs.get(subnet.get("VpcId", ""), region.id))  # fmt: skip
-    groups: dict[str, str] = {}
+        }, parent=_in(region, subnet.get("VpcId")))  # fmt: skip
+
+
+@service("ec2_security_groups", api_calls=("ec2:DescribeSecurityGroups",))
+def collect_security_groups(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("ec2", region.name)
+    arn = f"arn:aws:ec2:{region.name}:{account.id}"
     for group in _pages(client, "describe_security_groups", "SecurityGroups"):
         group_id = group["GroupId"]
-        groups[group_id] = graph.add(region.node(group_id), "aws_ec2_security_group", {
+        graph.add(region.node(group_id), "aws_ec2_security_group", {
             "id": group_id, "name": group.get("GroupName") or group_id, "tags": _tags(group),
             "arn": f"{arn}:security-group/{group_id}", "description": group.get("Description"),
             "group_ip_permissions": _permissions(group.get("IpPermissions", [])),
             "group_ip_permissions_egress": _permissions(group.get("IpPermissionsEgress", [])),
-        }, parent=vpcs.get(group.get("VpcId", ""), region.id))  # fmt: skip
+        }, parent=_in(region, group.get("VpcId")))  # fmt: skip
+
+
+@service("ec2_instances", api_calls=("ec2:DescribeInstances", "ec2:DescribeInstanceTypes"))
+def collect_instances(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("ec2", region.name)
+    arn = f"arn:aws:ec2:{region.name}:{account.id}"
     instances = [
         instance
         for reservation in _pages(client, "describe_instances", "Reservations")
@@ -92,13 +96,11 @@ def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
         if instance.get("State", {}).get("Name") != "terminated"
     ]
     memory = _memory_by_type(client, {i.get("InstanceType") for i in instances if i.get("InstanceType")})
-    nodes: dict[str, str] = {}
     for instance in instances:
         instance_id = instance["InstanceId"]
         cpu = instance.get("CpuOptions") or {}
         cores = cpu.get("CoreCount", 0) * cpu.get("ThreadsPerCore", 1) or None
-        parent = subnets.get(instance.get("SubnetId", "")) or vpcs.get(instance.get("VpcId", "")) or region.id
-        nodes[instance_id] = graph.add(region.node(instance_id), "aws_ec2_instance", {
+        node = graph.add(region.node(instance_id), "aws_ec2_instance", {
             "id": instance_id, "name": _name(instance, instance_id), "tags": _tags(instance),
             "arn": f"{arn}:instance/{instance_id}", "ctime": instance.get("LaunchTime"),
             "instance_type": instance.get("InstanceType"), "instance_cores": cores,
@@ -107,20 +109,31 @@ def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
             "instance_key_name": instance.get("KeyName"),
             "instance_public_ip_address": instance.get("PublicIpAddress"),
             "instance_private_ip_address": instance.get("PrivateIpAddress"),
-        }, parent=parent)  # fmt: skip
+        }, parent=_in(region, instance.get("SubnetId") or instance.get("VpcId")))  # fmt: skip
         for group in instance.get("SecurityGroups", []):
-            if group.get("GroupId") in groups:
-                graph.edge(groups[group["GroupId"]], nodes[instance_id])
+            if group.get("GroupId"):
+                graph.edge(region.node(group["GroupId"]), node)
+
+
+@service("ec2_volumes", api_calls=("ec2:DescribeVolumes",))
+def collect_volumes(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("ec2", region.name)
+    arn = f"arn:aws:ec2:{region.name}:{account.id}"
     for volume in _pages(client, "describe_volumes", "Volumes"):
         volume_id = volume["VolumeId"]
-        attached = [a["InstanceId"] for a in volume.get("Attachments", []) if a.get("InstanceId") in nodes]
+        attached = [a["InstanceId"] for a in volume.get("Attachments", []) if a.get("InstanceId")]
         graph.add(region.node(volume_id), "aws_ec2_volume", {
             "id": volume_id, "name": _name(volume, volume_id), "tags": _tags(volume),
             "arn": f"{arn}:volume/{volume_id}", "ctime": volume.get("CreateTime"), "volume_size": volume.get("Size"),
             "volume_type": volume.get("VolumeType"), "volume_status": volume.get("State"),
             "volume_encrypted": volume.get("Encrypted"), "volume_iops": volume.get("Iops"),
             "snapshot_id": volume.get("SnapshotId") or None,
-        }, parent=nodes[attached[0]] if attached else region.id)  # fmt: skip
+        }, parent=_in(region, attached[0] if attached else None))  # fmt: skip
+
+
+def _in(region: Region, parent_id: str | None) -> str:
+    """The node of a resource's parent in this region, or the region itself when it has none."""
+    return region.node(parent_id) if parent_id else region.id
 
 
 def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:

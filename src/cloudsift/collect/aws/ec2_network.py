@@ -14,7 +14,6 @@ from cloudsift.collect.graph import GraphBuilder
         "ec2:DescribeSnapshots",
         "ec2:DescribeNetworkAcls",
         "ec2:DescribeInternetGateways",
-        "ec2:DescribeNetworkInterfaces",
         "ec2:DescribeAddresses",
     ),
 )
@@ -22,6 +21,8 @@ def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"
     for snap in pages(client, "describe_snapshots", "Snapshots", OwnerIds=["self"]):
+        if snap.get("OwnerId", account.id) != account.id:  # shared or public ones belong to their owner
+            continue
         snap_id = snap["SnapshotId"]
         node = graph.add(region.node(snap_id), "aws_ec2_snapshot", {
             "id": snap_id, "name": name_of(snap, snap_id), "tags": tags_of(snap), "arn": f"{arn}:snapshot/{snap_id}",
@@ -48,16 +49,6 @@ def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -
             "id": gateway_id, "name": name_of(gateway, gateway_id), "tags": tags_of(gateway),
             "arn": f"{arn}:internet-gateway/{gateway_id}",
         }, parent=region.node(attached[0]) if attached else None)  # fmt: skip
-    for nic in pages(client, "describe_network_interfaces", "NetworkInterfaces"):
-        nic_id = nic["NetworkInterfaceId"]
-        node = graph.add(region.node(nic_id), "aws_ec2_network_interface", {
-            "id": nic_id, "name": name_of(nic, nic_id), "tags": tags_of(nic), "arn": f"{arn}:network-interface/{nic_id}",
-            "nic_status": nic.get("Status"), "nic_mac_address": nic.get("MacAddress"),
-            "nic_private_ip_address": nic.get("PrivateIpAddress"), "nic_interface_type": nic.get("InterfaceType"),
-        }, parent=region.node(nic["SubnetId"]) if nic.get("SubnetId") else None)  # fmt: skip
-        instance = (nic.get("Attachment") or {}).get("InstanceId")
-        if instance:
-            graph.edge(region.node(instance), node)
     for address in client.describe_addresses().get("Addresses", []):
         allocation = address.get("AllocationId") or address.get("PublicIp", "")
         node = graph.add(region.node(allocation), "aws_ec2_elastic_ip", {
@@ -69,3 +60,19 @@ def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -
         })  # fmt: skip
         if address.get("InstanceId"):
             graph.edge(region.node(address["InstanceId"]), node)
+
+
+@service("ec2_network_interfaces", api_calls=("ec2:DescribeNetworkInterfaces",))
+def collect_network_interfaces(account: Account, region: Region, graph: GraphBuilder) -> None:
+    client = account.client("ec2", region.name)
+    arn = f"arn:aws:ec2:{region.name}:{account.id}"
+    for nic in pages(client, "describe_network_interfaces", "NetworkInterfaces"):
+        nic_id = nic["NetworkInterfaceId"]
+        node = graph.add(region.node(nic_id), "aws_ec2_network_interface", {
+            "id": nic_id, "name": name_of(nic, nic_id), "tags": tags_of(nic), "arn": f"{arn}:network-interface/{nic_id}",
+            "nic_status": nic.get("Status"), "nic_mac_address": nic.get("MacAddress"),
+            "nic_private_ip_address": nic.get("PrivateIpAddress"), "nic_interface_type": nic.get("InterfaceType"),
+        }, parent=region.node(nic["SubnetId"]) if nic.get("SubnetId") else None)  # fmt: skip
+        instance = (nic.get("Attachment") or {}).get("InstanceId")
+        if instance:
+            graph.edge(region.node(instance), node)
