@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cloudsift import __version__
-from cloudsift.errors import CloudsiftError, QueryError
+from cloudsift.errors import CloudsiftError, QueryError, error_line
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,8 +81,7 @@ def report(error: BaseException, debug: bool, err: TextIO) -> int:
             import traceback
 
             traceback.print_exception(error, file=err)
-        prefix = "query error: " if isinstance(error, QueryError) else "error: "
-        err.write(prefix + error.render() + "\n")
+        err.write(error_line(error.render(), isinstance(error, QueryError)))
         return error.exit_code
     if isinstance(error, KeyboardInterrupt) or type(error).__name__ == "InterruptException":
         err.write("interrupted\n")

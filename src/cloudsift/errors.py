@@ -12,6 +12,11 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
+def error_line(message: str, query: bool) -> str:
+    """How an error is shown to a person, locally or through the server: one prefix, one place."""
+    return ("query error: " if query else "error: ") + message + "\n"
+
+
 class CloudsiftError(Exception):
     """Root of every error cloudsift raises on purpose."""
 

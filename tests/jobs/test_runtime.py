@@ -166,3 +166,21 @@ def test_update_changes_only_what_is_given_and_checks_the_line(ctx: Context) -> 
         cli(ctx, "jobs update j 'search is(aws_vpcc)'")
     assert cli(ctx, "jobs update j --schedule ''") == ["Job j updated."]
     assert load_job(ctx.store, "j").schedule is None
+
+
+def test_history_shows_the_last_runs_oldest_first(ctx: Context) -> None:
+    cli(ctx, "jobs add --id often 'echo @NOW@'")  # each run prints the time it ran at
+    for minute in range(12):
+        cli(ctx.derive(T0 + dt.timedelta(minutes=minute)), "jobs run often")
+
+    def outputs(line: str) -> list[str]:
+        return [out.strip() for out in cli(ctx, line) if out.startswith("  ")]
+
+    history = cli(ctx, "jobs history often")
+    assert history[0] == "The last 10 of 12 runs (--limit N shows more):"
+    at = [(T0 + dt.timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M") for m in range(12)]
+    assert [out[:16] for out in outputs("jobs history often")] == at[2:]
+    assert [out[:16] for out in outputs("jobs history often --limit 3")] == at[9:]
+    assert [out[:16] for out in outputs("jobs history --limit 20 often")] == at
+    with pytest.raises(UsageError, match="--limit needs a positive number of runs, got 'x'"):
+        cli(ctx, "jobs history often --limit x")

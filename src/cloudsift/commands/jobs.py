@@ -29,6 +29,18 @@ def check_line(ctx: Context, line: str) -> None:
                 )
 
 
+HISTORY_LIMIT = 10  # runs `jobs history` shows unless --limit says otherwise
+
+
+def _limit(words: list[str]) -> tuple[int, list[str]]:
+    """`--limit N` taken out of `jobs history`'s words."""
+    at = words.index("--limit")
+    value = words[at + 1] if at + 1 < len(words) else ""
+    if not value.isdigit() or int(value) < 1:
+        raise UsageError(f"jobs history: --limit needs a positive number of runs, got {value!r}")
+    return int(value), words[:at] + words[at + 2 :]
+
+
 _OPTIONS = {"--id": "id", "--schedule": "schedule", "--wait-for-event": "event", "--timeout": "timeout"}
 
 
@@ -41,7 +53,8 @@ class JobsCommand(Command):
       each run. With a schedule and an event, the job waits at the scheduled time for the event, up to
       its timeout (an hour without one).
     - `jobs update ID [--schedule CRON] [--wait-for-event EVENT] [--timeout S] ['LINE']`: change what is given.
-    - `jobs list`, `jobs show ID`, `jobs running`, `jobs history ID` (start, duration, outcome, output).
+    - `jobs list`, `jobs show ID`, `jobs running`, `jobs history ID [--limit N]` (the last N runs, 10 by
+      default: start, duration, outcome, output).
     - `jobs run ID` runs it now; `jobs activate ID`, `jobs deactivate ID`, `jobs delete ID`.
 
     A job never runs twice at once: a trigger during a run queues one follow-up run. A job that runs
@@ -75,6 +88,9 @@ class JobsCommand(Command):
                          for job, since in sorted(running.items())] or ["No job runs now."])  # fmt: skip
         if action == "update":
             return iter(self._update(ctx, rest))
+        limit = HISTORY_LIMIT
+        if action == "history" and "--limit" in rest:
+            limit, rest = _limit(rest)
         if len(rest) != 1:
             raise UsageError(f"jobs {action} needs one job id")
         job = load_job(ctx.store, rest[0])
@@ -92,7 +108,7 @@ class JobsCommand(Command):
             ctx.runner.changed.set()
             return iter([f"Job {job.id} deleted."])
         if action == "history":
-            return iter(self._history(ctx, job))
+            return iter(self._history(ctx, job, limit))
         known = [
             "add",
             "update",
@@ -108,13 +124,15 @@ class JobsCommand(Command):
         raise UsageError(f"jobs: unknown action {action!r}.{did_you_mean(action, known)}")
 
     @staticmethod
-    def _history(ctx: Context, job: Job) -> list[str]:
+    def _history(ctx: Context, job: Job, limit: int) -> list[str]:
         rows = ctx.store.execute(
-            "SELECT started_at, seconds, outcome, output FROM job_runs WHERE job = ? ORDER BY started_at",
-            [job.id],
+            "SELECT started_at, seconds, outcome, output FROM job_runs WHERE job = ? "
+            "ORDER BY started_at DESC LIMIT ?",
+            [job.id, limit],
         )
-        lines = []
-        for started, seconds, outcome, output in rows:
+        (total,) = ctx.store.execute("SELECT count(*) FROM job_runs WHERE job = ?", [job.id])[0]
+        lines = [f"The last {limit} of {total} runs (--limit N shows more):"] if total > limit else []
+        for started, seconds, outcome, output in reversed(rows):
             lines.append(f"{started.isoformat(timespec='seconds')} {outcome} in {seconds:.2f}s")
             lines += [f"  {line}" for line in str(output or "").splitlines()]
         return lines or ["No runs yet."]

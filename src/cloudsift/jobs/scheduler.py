@@ -55,8 +55,9 @@ class Scheduler:
 
     # ---- one step
 
-    def tick(self, now: dt.datetime, wait: bool = False) -> list[str]:
-        """Start what is due at `now`; the names of what started. `wait` joins the runs (for tests)."""
+    def tick(self, now: dt.datetime, wait: bool = False, jobs: list[Job] | None = None) -> list[str]:
+        """Start what is due at `now`; the names of what started. `wait` joins the runs (for tests);
+        `jobs` are the stored jobs when the caller has just read them."""
         fired = self._last_fired()
         started: list[str] = []
         schedule = self.ctx.config.workflows.collect.schedule
@@ -67,7 +68,7 @@ class Scheduler:
                 self._fired(COLLECT, now)
                 started.append(COLLECT)
                 self._start(COLLECT, lambda: self._collect(now))
-        for job in load_jobs(self.ctx.store):
+        for job in load_jobs(self.ctx.store) if jobs is None else jobs:
             if not (job.active and job.schedule):
                 continue
             name = f"job:{job.id}"
@@ -83,10 +84,11 @@ class Scheduler:
             self.join()
         return started
 
-    def next_wake(self, now: dt.datetime) -> dt.datetime:
+    def next_wake(self, now: dt.datetime, jobs: list[Job] | None = None) -> dt.datetime:
         """When the next schedule fires (at most MAX_SLEEP from now, so new jobs are seen)."""
         wake = now + dt.timedelta(seconds=MAX_SLEEP)
-        schedules = [j.schedule for j in load_jobs(self.ctx.store) if j.active and j.schedule]
+        jobs = load_jobs(self.ctx.store) if jobs is None else jobs
+        schedules = [j.schedule for j in jobs if j.active and j.schedule]
         if self.ctx.config.workflows.collect.schedule:
             schedules.append(self.ctx.config.workflows.collect.schedule)
         for schedule in schedules:
@@ -98,8 +100,9 @@ class Scheduler:
         while not stop.is_set():
             now = self.clock()
             try:
-                self.tick(now)
-                wake = self.next_wake(now)
+                jobs = load_jobs(self.ctx.store)  # read once per wake
+                self.tick(now, jobs=jobs)
+                wake = self.next_wake(now, jobs)
             except CloudsiftError as e:
                 log.error("scheduler: %s", e.render())
                 wake = now + dt.timedelta(seconds=MAX_SLEEP)

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from cloudsift import __version__
 from cloudsift.commands.base import Context
 from cloudsift.commands.output import Table
-from cloudsift.errors import CloudsiftError, QueryError
+from cloudsift.errors import CloudsiftError, QueryError, error_line
 from cloudsift.server.metrics import render_metrics
 from cloudsift.server.service import Service
 
@@ -133,7 +133,7 @@ def _error(error: BaseException) -> dict[str, Any]:
 
 
 def _error_text(body: dict[str, Any]) -> str:
-    return ("query error: " if body.get("query") else "error: ") + str(body["error"]) + "\n"
+    return error_line(str(body["error"]), bool(body.get("query")))
 
 
 def _json_line(element: Any) -> bytes:

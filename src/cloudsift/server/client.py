@@ -12,7 +12,7 @@ import httpx
 import orjson
 
 from cloudsift.config import Config
-from cloudsift.errors import CloudsiftError
+from cloudsift.errors import CloudsiftError, error_line
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,7 @@ def execute_remote(
                     continue
                 item = orjson.loads(raw)
                 if "element" not in item and "table" not in item:  # the error that ends the line
-                    prefix = "query error: " if item.get("query") else "error: "
-                    err.write(prefix + str(item["error"]) + "\n")
+                    err.write(error_line(str(item["error"]), bool(item.get("query"))))
                     return int(item.get("exit_code", 1))
                 if "table" in item:
                     render([Table(item["table"]["header"], item["table"]["rows"])], out, terminal)
