@@ -1,6 +1,8 @@
 """Reading an import file: validate every line, resolve ancestors, prepare rows. Nothing is written here.
 
-The whole file is checked before the store is touched, so a bad line imports nothing.
+The whole file is checked before anything is committed, so a bad line imports nothing. A store may take
+each node's row as soon as its line is checked (`scan(lines, rows=...)`) and keep only the graph's shape
+in memory; the ancestors come once every line is read (`finish`).
 """
 
 from __future__ import annotations
@@ -158,6 +160,21 @@ class _KindInfo:
     kinds: list[str]  # shared by every node of the kind
     abstract: bool
     is_cloud: bool
+    literal: str  # the kinds as a PostgreSQL array literal (kind names are plain identifiers)
+
+
+# A node's row as it is read: id, kind, kinds (an array literal), reported (JSON text), full text.
+NodeRow = tuple[str, str, str, str, str]
+
+
+@dataclass
+class Scan:
+    """What reading the lines left for `finish`: the batch so far and the graph's shape."""
+
+    batch: Batch
+    nodes: dict[str, _Node]
+    roots: set[str]
+    edge_lines: list[tuple[int, str, str, str]]
 
 
 class GraphReader:
@@ -167,17 +184,24 @@ class GraphReader:
         self.model = model
         self.level_of = {k: next((b for b in model.kinds_of(k) if b in LEVELS), None) for k in model.kinds}
         self.info = {
-            k: _KindInfo(list(model.kinds_of(k)), model.kinds[k].abstract, "cloud" in model.kinds_of(k))
+            k: _KindInfo(
+                list(model.kinds_of(k)),
+                model.kinds[k].abstract,
+                "cloud" in model.kinds_of(k),
+                "{" + ",".join(model.kinds_of(k)) + "}",
+            )
             for k in model.kinds
         }
         self.checks = {name: checker(typ) for name, typ in model.properties.items()}
 
     def read(self, lines: Iterable[bytes | str], lookup: Callable[[list[str]], dict[str, Known]]) -> Batch:
-        batch = Batch()
-        nodes: dict[str, _Node] = {}
-        roots: set[str] = {"root"}
-        parents: dict[str, list[str]] = {}
-        edge_lines: list[tuple[int, str, str, str]] = []
+        return self.finish(self.scan(lines), lookup)
+
+    def scan(self, lines: Iterable[bytes | str], rows: Callable[[NodeRow], Any] | None = None) -> Scan:
+        """Check every line. Each node's row goes to `rows` when given (the batch then keeps only ids and
+        kinds), else into the batch."""
+        found = Scan(Batch(), {}, {"root"}, [])
+        batch, nodes, roots, edge_lines = found.batch, found.nodes, found.roots, found.edge_lines
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -188,7 +212,7 @@ class GraphReader:
             if not isinstance(doc, dict):
                 raise ImportError_("expected a JSON object (a node or an edge)", number)
             if "reported" in doc:
-                self._node(doc, number, batch, nodes, roots)
+                self._node(doc, number, batch, nodes, roots, rows)
             elif "from" in doc and "to" in doc:
                 source, target, edge_type = doc["from"], doc["to"], doc.get("edge_type") or "default"
                 if not isinstance(source, str) or not isinstance(target, str):
@@ -198,6 +222,12 @@ class GraphReader:
                 edge_lines.append((number, source, target, edge_type))
             else:
                 raise ImportError_('expected a node {"id", "reported"} or an edge {"from", "to"}', number)
+        return found
+
+    def finish(self, scan: Scan, lookup: Callable[[list[str]], dict[str, Known]]) -> Batch:
+        """Check the edges against the nodes read and those in the store (`lookup`); resolve ancestors."""
+        batch, nodes, roots, edge_lines = scan.batch, scan.nodes, scan.roots, scan.edge_lines
+        parents: dict[str, list[str]] = {}
         unknown = sorted(
             {n for _, s, t, _ in edge_lines for n in (s, t) if n not in nodes and n not in roots}
         )
@@ -226,6 +256,7 @@ class GraphReader:
         batch: Batch,
         nodes: dict[str, _Node],
         roots: set[str],
+        rows: Callable[[NodeRow], Any] | None,
     ) -> None:
         node_id, reported = doc.get("id"), doc.get("reported")
         if not isinstance(node_id, str) or not node_id:
@@ -260,9 +291,12 @@ class GraphReader:
         strings_of(reported, strings)
         batch.ids.append(node_id)
         batch.kinds.append(kind)
-        batch.kind_lists.append(info.kinds)
-        batch.reported.append(orjson.dumps(reported).decode())
-        batch.fulltext.append("\x1f".join(strings))
+        if rows is not None:
+            rows((node_id, kind, info.literal, orjson.dumps(reported).decode(), "\x1f".join(strings)))
+        else:
+            batch.kind_lists.append(info.kinds)
+            batch.reported.append(orjson.dumps(reported).decode())
+            batch.fulltext.append("\x1f".join(strings))
         if info.is_cloud:
             batch.clouds.add(node_id)
 
@@ -271,8 +305,9 @@ class GraphReader:
     ) -> None:
         """Per node and level (cloud, account, region, zone): the nearest node of that level up the
         default edges (the node itself included); equally near ones are ordered by graph id."""
-        done: dict[str, dict[str, _Ancestor]] = {}
+        done: dict[str, dict[str, _Ancestor]] = {}  # only for nodes that are some node's parent
         in_progress: set[str] = set()
+        with_children = {source for sources in parents.values() for source in sources}
 
         def from_store(node_id: str) -> dict[str, _Ancestor]:
             info = known[node_id]
@@ -312,7 +347,8 @@ class GraphReader:
                     node.line,
                 )
             in_progress.discard(node_id)
-            done[node_id] = result
+            if node_id in with_children:
+                done[node_id] = result
             return result
 
         columns: dict[str, list[str | None]] = {f"{lv}_{k}": [] for lv in LEVELS for k in ("id", "name")}

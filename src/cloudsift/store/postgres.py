@@ -143,56 +143,65 @@ class PostgresStore(Store):
             return {r[0] for r in self.conn.execute("SELECT name FROM extra_properties").fetchall()}
 
     def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
-        batch = GraphReader(self.model).read(lines, self.lookup)
-        replaced = self._write(batch, replace)
+        with self.conn.transaction():
+            batch, replaced = self._write(lines, replace)
         self._analyze()
         return ImportSummary(len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced)
 
-    def _write(self, batch: Batch, replace: bool) -> int:
+    def _write(self, lines: Iterable[bytes | str], replace: bool) -> tuple[Batch, int]:
+        """Within the caller's transaction: each node's row goes to PostgreSQL as soon as its line is
+        checked (memory keeps the graph's shape, not the documents), then the ancestors, then the swap.
+        A bad line raises before the commit: nothing is written."""
         replaced = 0
-        with self.conn.transaction():
-            self.conn.execute("CREATE TEMP TABLE incoming (LIKE nodes INCLUDING DEFAULTS) ON COMMIT DROP")
-            with self.conn.cursor().copy(f"COPY incoming ({', '.join(_NODE_COPY)}) FROM STDIN") as copy:
-                for i in range(len(batch.ids)):
-                    copy.write_row(
-                        (
-                            batch.ids[i],
-                            batch.kinds[i],
-                            batch.kind_lists[i],
-                            batch.reported[i],
-                            batch.fulltext[i],
-                            *(batch.ancestors[c][i] for c in ANCESTOR_COLUMNS),
-                            batch.cloud_nodes[i],
-                        )
-                    )
-            clouds = sorted(batch.clouds) if replace else []
-            self._history(clouds)
-            if clouds:
-                self.conn.execute(
-                    "CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
-                    [clouds],
-                )
-                row = self.conn.execute("SELECT count(*) FROM gone").fetchone()
-                replaced = int(row[0]) if row else 0
-                self.conn.execute(
-                    "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
-                )
-                self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
-            self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming)")
+        reader = GraphReader(self.model)
+        self.conn.execute("CREATE TEMP TABLE incoming (LIKE nodes INCLUDING DEFAULTS) ON COMMIT DROP")
+        with self.conn.cursor().copy(f"COPY incoming ({', '.join(_NODE_COPY[:5])}) FROM STDIN") as copy:
+            scan = reader.scan(lines, rows=copy.write_row)
+        batch = reader.finish(scan, self.lookup)
+        self.conn.execute(
+            "CREATE TEMP TABLE incoming_ancestors (id text PRIMARY KEY, "
+            + ", ".join(f"{c} text" for c in (*ANCESTOR_COLUMNS, "cloud_node"))
+            + ") ON COMMIT DROP"
+        )
+        with self.conn.cursor().copy(
+            f"COPY incoming_ancestors (id, {', '.join(ANCESTOR_COLUMNS)}, cloud_node) FROM STDIN"
+        ) as copy:
+            columns = [batch.ancestors[c] for c in ANCESTOR_COLUMNS]
+            for i, node_id in enumerate(batch.ids):
+                copy.write_row((node_id, *(column[i] for column in columns), batch.cloud_nodes[i]))
+        clouds = sorted(batch.clouds) if replace else []
+        self._history(clouds)
+        if clouds:
             self.conn.execute(
-                f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {', '.join(_NODE_COPY)} FROM incoming"
+                "CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT id FROM nodes WHERE cloud_node = ANY(%s)",
+                [clouds],
             )
-            existing = self._existing_edges(batch)
-            with self.conn.cursor().copy("COPY edges (from_id, to_id, edge_type) FROM STDIN") as copy:
-                for edge in batch.edges:
-                    if edge not in existing:
-                        copy.write_row(edge)
-            if batch.extra:
-                self.conn.cursor().executemany(
-                    "INSERT INTO extra_properties VALUES (%s) ON CONFLICT DO NOTHING",
-                    [(e,) for e in sorted(batch.extra)],
-                )
-        return replaced
+            row = self.conn.execute("SELECT count(*) FROM gone").fetchone()
+            replaced = int(row[0]) if row else 0
+            self.conn.execute(
+                "DELETE FROM edges WHERE from_id IN (SELECT id FROM gone) OR to_id IN (SELECT id FROM gone)"
+            )
+            self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
+        self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming)")
+        read, resolved = (
+            ", ".join(f"i.{c}" for c in _NODE_COPY[:5]),
+            ", ".join(f"a.{c}" for c in _NODE_COPY[5:]),
+        )
+        self.conn.execute(
+            f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {read}, {resolved} "
+            "FROM incoming i JOIN incoming_ancestors a ON a.id = i.id"
+        )
+        existing = self._existing_edges(batch)
+        with self.conn.cursor().copy("COPY edges (from_id, to_id, edge_type) FROM STDIN") as copy:
+            for edge in batch.edges:
+                if edge not in existing:
+                    copy.write_row(edge)
+        if batch.extra:
+            self.conn.cursor().executemany(
+                "INSERT INTO extra_properties VALUES (%s) ON CONFLICT DO NOTHING",
+                [(e,) for e in sorted(batch.extra)],
+            )
+        return batch, replaced
 
     def _history(self, replaced_clouds: list[str]) -> None:
         """Record what the incoming nodes create and change, and (for replaced clouds) what they delete."""
