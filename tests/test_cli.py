@@ -77,7 +77,7 @@ def test_a_query_error_points_at_the_character_and_exits_2(home: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("query error: unexpected the end of the query")
+    assert lines[0].startswith("query error: unexpected end of the query")
     assert lines[1] == "  is(volume) and name =" and lines[2] == "  " + " " * 21 + "^"
     assert "Traceback" not in result.stderr
 

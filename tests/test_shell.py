@@ -40,7 +40,7 @@ def test_lines_typed_in_the_shell_show_their_result(shell: pexpect.spawn) -> Non
     _type(shell, "search is(aws_vpc) | count\r")
     shell.expect("total matched: 4")
     _type(shell, "search is(aws_vpc) and name ==\r")
-    shell.expect("query error: unexpected the end of the query")
+    shell.expect("query error: unexpected end of the query")
     _type(shell, "search is(aws_account) sort name | list name\r")
     shell.expect("dev")
     shell.expect("prod")

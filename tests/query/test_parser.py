@@ -63,7 +63,7 @@ def test_seed_query_parses_into_a_context_term() -> None:
 @pytest.mark.parametrize(
     ("text", "position", "message"),
     [
-        ("name == ", 8, "unexpected the end of the query"),
+        ("name == ", 8, "unexpected end of the query"),
         ("is(x) and (a == 1", 17, "expected ')'"),
         ("a = = 1", 4, "unexpected '='"),
         ("a == 1 andd b == 2", 7, "unexpected 'andd'"),

@@ -395,7 +395,7 @@ def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
             at + offset,
         ) from None
     except UnexpectedToken as e:
-        found = "the end of the query" if e.token.type == "$END" else repr(str(e.token))
+        found = "end of the query" if e.token.type == "$END" else repr(str(e.token))
         pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
         raise QueryError(
             f"unexpected {found}; expected {_expected(set(e.expected))}", full_text, pos + offset
