@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
+from botocore.credentials import RefreshableCredentials
 
 from cloudsift import run
+from cloudsift.collect.aws.accounts import discover_accounts
 from cloudsift.collect.runner import collect_aws
-from cloudsift.config import load_config
+from cloudsift.config import AwsConfig, load_config
 from cloudsift.demo import SEED_QUERY
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.aws_fixture import AwsEmulator, start_aws
@@ -201,3 +204,17 @@ def test_scrape_org_collects_every_member_account(aws: AwsEmulator, tmp_path: Pa
     assert summary.ok, list(summary.lines())
     assert _ids(store, "is(aws_account)") == {"123456789012", member}
     assert _ids(store, f'account.id == "{member}" and is(aws_vpc)')  # the member's default VPC was collected
+
+
+def test_an_assumed_role_is_assumed_again_before_its_credentials_expire(aws: AwsEmulator) -> None:
+    accounts, errors = discover_accounts(AwsConfig(regions=REGIONS[:1], role="cloudsift", accounts=[SECOND]))
+    assert errors == []
+    second = next(a for a in accounts if a.id == SECOND)
+    credentials = second.session.get_credentials()
+    assert isinstance(credentials, RefreshableCredentials)
+    first_key = credentials.get_frozen_credentials().access_key
+    # 55 minutes later (botocore's clock cannot be moved; its expiry can): five minutes are left, less than
+    # botocore's mandatory margin, so the next call assumes the role again first
+    credentials._expiry_time -= dt.timedelta(minutes=55)
+    assert second.client("sts").get_caller_identity()["Account"] == SECOND
+    assert credentials.get_frozen_credentials().access_key != first_key

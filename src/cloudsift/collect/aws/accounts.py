@@ -12,6 +12,7 @@ import botocore.loaders
 import botocore.session
 import botocore.utils
 from botocore.config import Config as BotoConfig
+from botocore.credentials import CredentialProvider, RefreshableCredentials
 
 from cloudsift.config import AwsConfig
 
@@ -34,12 +35,17 @@ def _timestamp(value: Any) -> dt.datetime:
     return result
 
 
-def new_session(profile: str | None = None, **credentials: str) -> boto3.Session:
-    """A boto3 session sharing the process's service models and parsing timestamps fast."""
+def new_session(
+    profile: str | None = None, credentials: RefreshableCredentials | None = None
+) -> boto3.Session:
+    """A boto3 session sharing the process's service models and parsing timestamps fast; with
+    `credentials`, those come before every other source (environment, profiles, instance role)."""
     core = botocore.session.Session(profile=profile)
     core.register_component("data_loader", _LOADER)
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
-    made = boto3.Session(botocore_session=core, **credentials)
+    if credentials is not None:
+        core.get_component("credential_provider").providers.insert(0, _Fixed(credentials))
+    made = boto3.Session(botocore_session=core)
     # boto3 adds its own data folder to the loader's search paths at each session: keep one of each
     _LOADER.search_paths[:] = dict.fromkeys(_LOADER.search_paths)
     return made
@@ -79,12 +85,33 @@ def _assume(base: boto3.Session, account_id: str, cfg: AwsConfig) -> boto3.Sessi
     }
     if cfg.external_id:
         params["ExternalId"] = cfg.external_id
-    creds = base.client("sts", config=RETRIES).assume_role(**params)["Credentials"]
-    return new_session(
-        aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"],
-        aws_session_token=creds["SessionToken"],
-    )
+    sts = base.client("sts", config=RETRIES)
+
+    def fetch() -> dict[str, str]:
+        creds = sts.assume_role(**params)["Credentials"]
+        return {
+            "access_key": creds["AccessKeyId"],
+            "secret_key": creds["SecretAccessKey"],
+            "token": creds["SessionToken"],
+            "expiry_time": creds["Expiration"].isoformat(),  # botocore parsed it
+        }
+
+    # The role's credentials last an hour by default: botocore assumes the role again before they
+    # expire, so a long collection of a big organization keeps going.
+    return new_session(credentials=RefreshableCredentials.create_from_metadata(fetch(), fetch, _Fixed.METHOD))
+
+
+class _Fixed(CredentialProvider):  # type: ignore[misc]
+    """Hands botocore the assumed role's refreshable credentials before any other source."""
+
+    METHOD = "cloudsift-assume-role"
+
+    def __init__(self, credentials: RefreshableCredentials) -> None:
+        super().__init__()
+        self.credentials = credentials
+
+    def load(self) -> RefreshableCredentials:
+        return self.credentials
 
 
 def discover_accounts(cfg: AwsConfig) -> tuple[list[Account], list[tuple[str, str]]]:
