@@ -38,7 +38,8 @@ class AwsConfig(BaseModel):
         default_factory=list, description="Named profiles; empty: the standard credential chain."
     )
     role: str = Field(
-        "", description="Role name assumed in each of `accounts` (and in every account of the org)."
+        "",
+        description="Role name assumed in each of `accounts` (and in every account of the org); renewed before its credentials expire.",
     )
     accounts: list[str] = Field(default_factory=list, description="Account ids to collect through `role`.")
     external_id: str = Field("", description="External id passed when assuming `role`.")
