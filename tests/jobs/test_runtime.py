@@ -184,3 +184,6 @@ def test_history_shows_the_last_runs_oldest_first(ctx: Context) -> None:
     assert [out[:16] for out in outputs("jobs history --limit 20 often")] == at
     with pytest.raises(UsageError, match="--limit needs a positive number of runs, got 'x'"):
         cli(ctx, "jobs history often --limit x")
+    for bad in ("0", "99999999999", "²"):  # no store error, no traceback: a usage error
+        with pytest.raises(UsageError, match="--limit needs a positive number of runs"):
+            cli(ctx, f"jobs history often --limit {bad}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -36,7 +37,7 @@ def _limit(words: list[str]) -> tuple[int, list[str]]:
     """`--limit N` taken out of `jobs history`'s words."""
     at = words.index("--limit")
     value = words[at + 1] if at + 1 < len(words) else ""
-    if not value.isdigit() or int(value) < 1:
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
         raise UsageError(f"jobs history: --limit needs a positive number of runs, got {value!r}")
     return int(value), words[:at] + words[at + 2 :]
 
@@ -126,13 +127,13 @@ class JobsCommand(Command):
     @staticmethod
     def _history(ctx: Context, job: Job, limit: int) -> list[str]:
         rows = ctx.store.execute(
-            "SELECT started_at, seconds, outcome, output FROM job_runs WHERE job = ? "
+            "SELECT started_at, seconds, outcome, output, count(*) OVER () FROM job_runs WHERE job = ? "
             "ORDER BY started_at DESC LIMIT ?",
             [job.id, limit],
         )
-        (total,) = ctx.store.execute("SELECT count(*) FROM job_runs WHERE job = ?", [job.id])[0]
+        total = rows[0][4] if rows else 0
         lines = [f"The last {limit} of {total} runs (--limit N shows more):"] if total > limit else []
-        for started, seconds, outcome, output in reversed(rows):
+        for started, seconds, outcome, output, _ in reversed(rows):
             lines.append(f"{started.isoformat(timespec='seconds')} {outcome} in {seconds:.2f}s")
             lines += [f"  {line}" for line in str(output or "").splitlines()]
         return lines or ["No runs yet."]

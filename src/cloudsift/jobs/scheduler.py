@@ -97,7 +97,11 @@ class Scheduler:
 
     def run(self, stop: threading.Event) -> None:
         """Tick as time passes until `stop` is set; then wait for the runs that started."""
-        while not stop.is_set():
+        while True:
+            # cleared before the jobs are read: a job changed (or a stop) from here on wakes the wait below
+            self.ctx.runner.changed.clear()
+            if stop.is_set():
+                break
             now = self.clock()
             try:
                 jobs = load_jobs(self.ctx.store)  # read once per wake
@@ -106,11 +110,9 @@ class Scheduler:
             except CloudsiftError as e:
                 log.error("scheduler: %s", e.render())
                 wake = now + dt.timedelta(seconds=MAX_SLEEP)
-            self.ctx.runner.changed.clear()
             seconds = max(0.05, (wake - self.clock()).total_seconds())
             # A changed job wakes the loop early; stop wakes it too (the event is set by `stop` below).
-            if self.ctx.runner.changed.wait(seconds):
-                continue
+            self.ctx.runner.changed.wait(seconds)
         self.join()
 
     def join(self) -> None:

@@ -18,7 +18,8 @@ from cloudsift.config import AwsConfig
 
 RETRIES = BotoConfig(retries={"mode": "adaptive", "max_attempts": 8}, connect_timeout=10, read_timeout=60)
 # One loader for every session: each service's model (EC2's is megabytes of JSON) is read once per process.
-_LOADER = botocore.loaders.create_loader()
+# Made by the first session, from its data_path (AWS_DATA_PATH or the profile's), as botocore would.
+_LOADER: botocore.loaders.Loader | None = None
 
 
 def _timestamp(value: Any) -> dt.datetime:
@@ -40,7 +41,10 @@ def new_session(
 ) -> boto3.Session:
     """A boto3 session sharing the process's service models and parsing timestamps fast; with
     `credentials`, those come before every other source (environment, profiles, instance role)."""
+    global _LOADER
     core = botocore.session.Session(profile=profile)
+    if _LOADER is None:
+        _LOADER = botocore.loaders.create_loader(core.get_config_variable("data_path"))
     core.register_component("data_loader", _LOADER)
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
     if credentials is not None:

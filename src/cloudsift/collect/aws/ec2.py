@@ -47,28 +47,40 @@ def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 # Each service below is a task of its own, so a region's big lists are fetched side by side. Edges name
 # their ends by id; an edge whose other end was not collected is dropped when the partition is written,
-# and a resource whose parent is missing hangs below its region.
+# and a resource whose parent is missing hangs below its region. Instances come with their VPCs and
+# subnets: an instance whose subnet is missing (made during the collection) goes below its VPC.
 
 
-@service("ec2_vpcs", api_calls=("ec2:DescribeVpcs", "ec2:DescribeSubnets"))
-def collect_vpcs(account: Account, region: Region, graph: GraphBuilder) -> None:
+@service(
+    "ec2",
+    api_calls=(
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeInstances",
+        "ec2:DescribeInstanceTypes",
+    ),
+)
+def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"
+    vpcs: dict[str, str] = {}
     for vpc in _pages(client, "describe_vpcs", "Vpcs"):
         vpc_id = vpc["VpcId"]
-        graph.add(region.node(vpc_id), "aws_vpc", {
+        vpcs[vpc_id] = graph.add(region.node(vpc_id), "aws_vpc", {
             "id": vpc_id, "name": _name(vpc, vpc_id), "tags": _tags(vpc), "arn": f"{arn}:vpc/{vpc_id}",
             "vpc_cidr_block": vpc.get("CidrBlock"), "vpc_is_default": vpc.get("IsDefault"), "vpc_state": vpc.get("State"),
         }, parent=region.id)  # fmt: skip
+    subnets: dict[str, str] = {}
     for subnet in _pages(client, "describe_subnets", "Subnets"):
         subnet_id = subnet["SubnetId"]
-        graph.add(region.node(subnet_id), "aws_ec2_subnet", {
+        subnets[subnet_id] = graph.add(region.node(subnet_id), "aws_ec2_subnet", {
             "id": subnet_id, "name": _name(subnet, subnet_id), "tags": _tags(subnet),
             "arn": subnet.get("SubnetArn") or f"{arn}:subnet/{subnet_id}",
             "subnet_cidr_block": subnet.get("CidrBlock"),
             "subnet_map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch"),
             "subnet_available_ip_address_count": subnet.get("AvailableIpAddressCount"),
-        }, parent=_in(region, subnet.get("VpcId")))  # fmt: skip
+        }, parent=vpcs.get(subnet.get("VpcId", ""), region.id))  # fmt: skip
+    _instances(client, arn, region, graph, {**vpcs, **subnets})
 
 
 @service("ec2_security_groups", api_calls=("ec2:DescribeSecurityGroups",))
@@ -85,10 +97,9 @@ def collect_security_groups(account: Account, region: Region, graph: GraphBuilde
         }, parent=_in(region, group.get("VpcId")))  # fmt: skip
 
 
-@service("ec2_instances", api_calls=("ec2:DescribeInstances", "ec2:DescribeInstanceTypes"))
-def collect_instances(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("ec2", region.name)
-    arn = f"arn:aws:ec2:{region.name}:{account.id}"
+def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, collected: dict[str, str]) -> None:
+    """The region's instances, each below its subnet, else its VPC, else the region (`collected`: those
+    networks by id)."""
     instances = [
         instance
         for reservation in _pages(client, "describe_instances", "Reservations")
@@ -109,7 +120,7 @@ def collect_instances(account: Account, region: Region, graph: GraphBuilder) -> 
             "instance_key_name": instance.get("KeyName"),
             "instance_public_ip_address": instance.get("PublicIpAddress"),
             "instance_private_ip_address": instance.get("PrivateIpAddress"),
-        }, parent=_in(region, instance.get("SubnetId") or instance.get("VpcId")))  # fmt: skip
+        }, parent=collected.get(instance.get("SubnetId", "")) or collected.get(instance.get("VpcId", ""), region.id))  # fmt: skip
         for group in instance.get("SecurityGroups", []):
             if group.get("GroupId"):
                 graph.edge(region.node(group["GroupId"]), node)
@@ -121,14 +132,20 @@ def collect_volumes(account: Account, region: Region, graph: GraphBuilder) -> No
     arn = f"arn:aws:ec2:{region.name}:{account.id}"
     for volume in _pages(client, "describe_volumes", "Volumes"):
         volume_id = volume["VolumeId"]
-        attached = [a["InstanceId"] for a in volume.get("Attachments", []) if a.get("InstanceId")]
-        graph.add(region.node(volume_id), "aws_ec2_volume", {
+        node = graph.add(region.node(volume_id), "aws_ec2_volume", {
             "id": volume_id, "name": _name(volume, volume_id), "tags": _tags(volume),
             "arn": f"{arn}:volume/{volume_id}", "ctime": volume.get("CreateTime"), "volume_size": volume.get("Size"),
             "volume_type": volume.get("VolumeType"), "volume_status": volume.get("State"),
             "volume_encrypted": volume.get("Encrypted"), "volume_iops": volume.get("Iops"),
             "snapshot_id": volume.get("SnapshotId") or None,
-        }, parent=_in(region, attached[0] if attached else None))  # fmt: skip
+        })  # fmt: skip
+        # below each instance it is attached to (one, unless multi-attach); below the region without one
+        for attachment in volume.get("Attachments", []):
+            if attachment.get("InstanceId") and attachment.get("State", "attached") in _ATTACHED:
+                graph.edge(region.node(attachment["InstanceId"]), node)
+
+
+_ATTACHED = ("attached", "attaching")
 
 
 def _in(region: Region, parent_id: str | None) -> str:
