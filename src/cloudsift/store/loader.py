@@ -183,15 +183,12 @@ class GraphReader:
     def __init__(self, model: Model = MODEL) -> None:
         self.model = model
         self.level_of = {k: next((b for b in model.kinds_of(k) if b in LEVELS), None) for k in model.kinds}
-        self.info = {
-            k: _KindInfo(
-                list(model.kinds_of(k)),
-                model.kinds[k].abstract,
-                "cloud" in model.kinds_of(k),
-                "{" + ",".join(model.kinds_of(k)) + "}",
+        self.info = {}
+        for k in model.kinds:
+            kinds = list(model.kinds_of(k))
+            self.info[k] = _KindInfo(
+                kinds, model.kinds[k].abstract, "cloud" in kinds, "{" + ",".join(kinds) + "}"
             )
-            for k in model.kinds
-        }
         self.checks = {name: checker(typ) for name, typ in model.properties.items()}
 
     def read(self, lines: Iterable[bytes | str], lookup: Callable[[list[str]], dict[str, Known]]) -> Batch:
@@ -291,12 +288,13 @@ class GraphReader:
         strings_of(reported, strings)
         batch.ids.append(node_id)
         batch.kinds.append(kind)
+        row = (node_id, kind, info.literal, orjson.dumps(reported).decode(), "\x1f".join(strings))
         if rows is not None:
-            rows((node_id, kind, info.literal, orjson.dumps(reported).decode(), "\x1f".join(strings)))
+            rows(row)
         else:
             batch.kind_lists.append(info.kinds)
-            batch.reported.append(orjson.dumps(reported).decode())
-            batch.fulltext.append("\x1f".join(strings))
+            batch.reported.append(row[3])
+            batch.fulltext.append(row[4])
         if info.is_cloud:
             batch.clouds.add(node_id)
 

@@ -54,7 +54,9 @@ _MIGRATIONS = {
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
     ],
 }
-_NODE_COPY = ("id", "kind", "kinds", "reported", "fulltext", *ANCESTOR_COLUMNS, "cloud_node")
+_READ = ("id", "kind", "kinds", "reported", "fulltext")  # a loader.NodeRow, sent as each line is read
+_RESOLVED = (*ANCESTOR_COLUMNS, "cloud_node")  # known once every line is read
+_NODE_COPY = (*_READ, *_RESOLVED)
 
 
 class PostgresStore(Store):
@@ -155,16 +157,16 @@ class PostgresStore(Store):
         replaced = 0
         reader = GraphReader(self.model)
         self.conn.execute("CREATE TEMP TABLE incoming (LIKE nodes INCLUDING DEFAULTS) ON COMMIT DROP")
-        with self.conn.cursor().copy(f"COPY incoming ({', '.join(_NODE_COPY[:5])}) FROM STDIN") as copy:
+        with self.conn.cursor().copy(f"COPY incoming ({', '.join(_READ)}) FROM STDIN") as copy:
             scan = reader.scan(lines, rows=copy.write_row)
         batch = reader.finish(scan, self.lookup)
         self.conn.execute(
             "CREATE TEMP TABLE incoming_ancestors (id text PRIMARY KEY, "
-            + ", ".join(f"{c} text" for c in (*ANCESTOR_COLUMNS, "cloud_node"))
+            + ", ".join(f"{c} text" for c in _RESOLVED)
             + ") ON COMMIT DROP"
         )
         with self.conn.cursor().copy(
-            f"COPY incoming_ancestors (id, {', '.join(ANCESTOR_COLUMNS)}, cloud_node) FROM STDIN"
+            f"COPY incoming_ancestors (id, {', '.join(_RESOLVED)}) FROM STDIN"
         ) as copy:
             columns = [batch.ancestors[c] for c in ANCESTOR_COLUMNS]
             for i, node_id in enumerate(batch.ids):
@@ -183,10 +185,7 @@ class PostgresStore(Store):
             )
             self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM gone)")
         self.conn.execute("DELETE FROM nodes WHERE id IN (SELECT id FROM incoming)")
-        read, resolved = (
-            ", ".join(f"i.{c}" for c in _NODE_COPY[:5]),
-            ", ".join(f"a.{c}" for c in _NODE_COPY[5:]),
-        )
+        read, resolved = ", ".join(f"i.{c}" for c in _READ), ", ".join(f"a.{c}" for c in _RESOLVED)
         self.conn.execute(
             f"INSERT INTO nodes ({', '.join(_NODE_COPY)}) SELECT {read}, {resolved} "
             "FROM incoming i JOIN incoming_ancestors a ON a.id = i.id"

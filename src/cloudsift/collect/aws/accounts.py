@@ -14,6 +14,7 @@ import botocore.utils
 from botocore.config import Config as BotoConfig
 from botocore.credentials import CredentialProvider, RefreshableCredentials
 
+from cloudsift.collect.aws.values import timestamp
 from cloudsift.config import AwsConfig
 
 RETRIES = BotoConfig(retries={"mode": "adaptive", "max_attempts": 8}, connect_timeout=10, read_timeout=60)
@@ -25,14 +26,8 @@ _LOADER: botocore.loaders.Loader | None = None
 def _timestamp(value: Any) -> dt.datetime:
     """AWS's ISO 8601 times without dateutil (a third of the CPU botocore spent parsing answers);
     anything else (epoch numbers, RFC 822) goes to botocore's own parser."""
-    if isinstance(value, str):
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-    result: dt.datetime = botocore.utils.parse_timestamp(value)
+    parsed = timestamp(value) if isinstance(value, str) else None
+    result: dt.datetime = parsed if parsed is not None else botocore.utils.parse_timestamp(value)
     return result
 
 

@@ -94,7 +94,7 @@ def collect_security_groups(account: Account, region: Region, graph: GraphBuilde
             "arn": f"{arn}:security-group/{group_id}", "description": group.get("Description"),
             "group_ip_permissions": _permissions(group.get("IpPermissions", [])),
             "group_ip_permissions_egress": _permissions(group.get("IpPermissionsEgress", [])),
-        }, parent=_in(region, group.get("VpcId")))  # fmt: skip
+        }, parent=region.node(group["VpcId"]) if group.get("VpcId") else None)  # fmt: skip
 
 
 def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, collected: dict[str, str]) -> None:
@@ -146,11 +146,6 @@ def collect_volumes(account: Account, region: Region, graph: GraphBuilder) -> No
 
 
 _ATTACHED = ("attached", "attaching")
-
-
-def _in(region: Region, parent_id: str | None) -> str:
-    """The node of a resource's parent in this region, or the region itself when it has none."""
-    return region.node(parent_id) if parent_id else region.id
 
 
 def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:

@@ -39,11 +39,15 @@ def timestamp(value: Any) -> dt.datetime | None:
     """AWS's date-times as UTC datetimes, whatever their text form ("…T18:05:48.153+0000", nanoseconds, ...)."""
     if value is None or isinstance(value, dt.datetime):
         return value
-    text = str(value).strip().replace("Z", "+00:00")
-    text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
-    text = re.sub(r"\.(\d{6})\d+", r".\1", text)
+    text = str(value).strip()
     try:
-        parsed = dt.datetime.fromisoformat(text)
+        parsed = dt.datetime.fromisoformat(text)  # what AWS sends, as it is (the hot path)
     except ValueError:
-        return None
+        text = text.replace("Z", "+00:00")
+        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)
+        text = re.sub(r"\.(\d{6})\d+", r".\1", text)
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
