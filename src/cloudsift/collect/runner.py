@@ -25,7 +25,6 @@ from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
 
-EVENTS = ("pre_collect", "collect", "merge_outer_edges", "post_collect")
 GLOBAL = "global"
 IMPORT_MEMORY_MB = 400
 

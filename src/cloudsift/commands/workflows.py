@@ -8,6 +8,7 @@ from typing import Any
 
 from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.errors import CloudsiftError, UsageError
+from cloudsift.jobs.model import EVENTS
 
 WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
 
@@ -35,7 +36,7 @@ def run_collect(ctx: Context) -> list[str]:
 def _collect_locked(ctx: Context) -> list[str]:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from cloudsift.collect.runner import EVENTS, collect_aws
+    from cloudsift.collect.runner import collect_aws
     from cloudsift.jobs.runs import run_event_jobs
 
     job_output: list[str] = []

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cloudsift.errors import UsageError, did_you_mean
 from cloudsift.store.base import Store
 
+# The collect workflow's events, in order (collect/runner.py emits them; defined here, away from boto3).
 EVENTS = ("pre_collect", "collect", "merge_outer_edges", "post_collect")
 # A job with a schedule and an event waits this long for the event when it has no timeout of its own.
 DEFAULT_EVENT_WAIT = 3600

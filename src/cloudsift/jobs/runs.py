@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cloudsift.errors import CloudsiftError
+from cloudsift.errors import CloudsiftError, error_line
 from cloudsift.jobs.model import DEFAULT_EVENT_WAIT, Job, load_jobs
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class JobRunner:
                 render(run_line(job.line, run_ctx), buffer, False)
                 outcome.append("done")
             except CloudsiftError as e:
-                buffer.write(f"error: {e.render()}\n")
+                buffer.write(error_line(e.render(), query=False))
                 outcome.append("failed")
             except BaseException as e:  # a job's failure is recorded, never lost in a thread
                 buffer.write(f"internal error: {type(e).__name__}: {e}\n")
