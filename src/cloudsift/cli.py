@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cloudsift import __version__
-from cloudsift.errors import CloudsiftError, QueryError, error_line
+from cloudsift.errors import CloudsiftError, QueryError, error_line, internal_error
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,8 +92,7 @@ def report(error: BaseException, debug: bool, err: TextIO) -> int:
         traceback.print_exception(error, file=err)
     else:
         err.write(
-            f"internal error: {type(error).__name__}: {error}\n(run with --debug for the traceback; "
-            "this is a bug in cloudsift)\n"
+            f"{internal_error(error)}\n(run with --debug for the traceback; this is a bug in cloudsift)\n"
         )
     return 3
 

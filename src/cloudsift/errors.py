@@ -17,6 +17,11 @@ def error_line(message: str, query: bool) -> str:
     return ("query error: " if query else "error: ") + message + "\n"
 
 
+def internal_error(error: BaseException) -> str:
+    """How an unexpected error (a bug) is named, wherever it surfaces: the CLI, the API, a job's output."""
+    return f"internal error: {type(error).__name__}: {error}"
+
+
 class CloudsiftError(Exception):
     """Root of every error cloudsift raises on purpose."""
 

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cloudsift.errors import CloudsiftError, error_line
+from cloudsift.errors import CloudsiftError, error_line, internal_error
 from cloudsift.jobs.model import DEFAULT_EVENT_WAIT, Job, load_jobs
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class JobRunner:
                 buffer.write(error_line(e.render(), query=False))
                 outcome.append("failed")
             except BaseException as e:  # a job's failure is recorded, never lost in a thread
-                buffer.write(f"internal error: {type(e).__name__}: {e}\n")
+                buffer.write(internal_error(e) + "\n")
                 outcome.append("failed")
             finally:
                 run_ctx.close()  # the thread that used the handle closes it, even after a timeout

@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from cloudsift import __version__
 from cloudsift.commands.base import Context
 from cloudsift.commands.output import Table
-from cloudsift.errors import CloudsiftError, QueryError, error_line
+from cloudsift.errors import CloudsiftError, QueryError, error_line, internal_error
 from cloudsift.server.metrics import render_metrics
 from cloudsift.server.service import Service
 
@@ -129,7 +129,7 @@ def _stream(
 def _error(error: BaseException) -> dict[str, Any]:
     if isinstance(error, CloudsiftError):
         return {"error": error.render(), "exit_code": error.exit_code, "query": isinstance(error, QueryError)}
-    return {"error": f"internal error: {type(error).__name__}: {error}", "exit_code": 3, "query": False}
+    return {"error": internal_error(error), "exit_code": 3, "query": False}
 
 
 def _error_text(body: dict[str, Any]) -> str:
