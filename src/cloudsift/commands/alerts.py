@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -156,12 +157,17 @@ class PagerDutyCommand(Command):
 NO_KEY = "(not set)"
 
 
+def deliver_pending(ctx: Context, sleep: Callable[[float], None] = time.sleep) -> list[Delivery]:
+    """Send what the outbox holds, with the configured retries (`sleep` waits between them)."""
+    config = ctx.config.pagerduty
+    with ctx.runner.delivery_lock:  # one delivery at a time per process: each event once, in order
+        return Outbox(ctx.store).deliver(tries=config.retries, base=config.retry_base_seconds, sleep=sleep)
+
+
 def _deliver(ctx: Context, outbox: Outbox, own: str | None = None) -> list[str]:
     """Send what is pending; `own` is the event this run made, reported even when another delivery
     (the server's loop) took it first."""
-    config = ctx.config.pagerduty
-    with ctx.runner.delivery_lock:  # one delivery at a time per process: each event once, in order
-        results = outbox.deliver(tries=config.retries, base=config.retry_base_seconds)
+    results = deliver_pending(ctx)
     if own is not None and all(r.item.id != own for r in results):
         item = next(i for i in outbox.items() if i.id == own)
         results.append(Delivery(item, item.state, item.last_error or ""))

@@ -7,7 +7,7 @@ import secrets
 import threading
 from pathlib import Path
 
-from cloudsift.alerts.outbox import Outbox
+from cloudsift.commands.alerts import deliver_pending
 from cloudsift.commands.base import Context
 from cloudsift.config import Config
 from cloudsift.jobs.scheduler import Scheduler
@@ -69,14 +69,10 @@ class Service:
         return ctx
 
     def deliver_pending(self) -> None:
-        settings = self.config.pagerduty
         ctx = self.ctx.derive()
         try:
-            with ctx.runner.delivery_lock:
-                for result in Outbox(ctx.store).deliver(
-                    tries=settings.retries, base=settings.retry_base_seconds, sleep=self._pause
-                ):
-                    log.info("outbox: %s %s: %s", result.item.dedup_key, result.outcome, result.detail)
+            for result in deliver_pending(ctx, sleep=self._pause):
+                log.info("outbox: %s %s: %s", result.item.dedup_key, result.outcome, result.detail)
         finally:
             ctx.close()
 
