@@ -168,7 +168,6 @@ def main() -> None:
                                       "--target", url, "--port", str(proxy_port), "--latency-ms", str(args.latency_ms)])  # fmt: skip
             _wait(f"http://127.0.0.1:{proxy_port}/moto-api/")
             os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{proxy_port}", AWS_ENDPOINT_URL_S3=url)
-            config = AwsConfig(regions=REGIONS, role="cloudsift", accounts=[SECOND], max_workers=8)
             print(f"every request now waits {args.latency_ms:.0f} ms in a proxy (S3 goes to moto directly)")
         # seq, collector, collector, seq: moto's speed drifts during a run, and this order evens it out
         seq: list[float] = []
