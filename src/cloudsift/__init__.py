@@ -31,9 +31,9 @@ def open_inventory(url: str = "", home: str | None = None) -> Store:
 
 def run(line: str, store: Store) -> list[Any]:
     """Run one command line against a store; returns the elements it produced."""
-    from cloudsift.commands.base import Context
     from cloudsift.commands.pipeline import run_line
     from cloudsift.config import load_config
+    from cloudsift.context import Context
 
     ctx = Context(config=load_config(), open_store=lambda: store)
     return list(run_line(line, ctx))

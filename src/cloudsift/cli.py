@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
 from cloudsift import __version__
 from cloudsift.errors import CloudsiftError, QueryError, error_line, internal_error
+from cloudsift.render import render
+
+__all__ = ["main", "make_context", "render", "report", "run_one"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,38 +43,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def make_context(config_path: Path | None = None, home: Path | None = None, terminal: bool = False) -> Any:
-    from cloudsift.commands.base import Context
     from cloudsift.config import load_config
+    from cloudsift.context import Context
     from cloudsift.store.open import open_store
 
     config = load_config(config_path, home)
     width = os.get_terminal_size().columns if terminal else 120
     return Context(config=config, open_store=lambda: open_store(config), terminal=terminal, width=width)
-
-
-def render(elements: Iterable[Any], out: TextIO, terminal: bool) -> None:
-    import orjson
-
-    from cloudsift.commands.output import Table
-
-    for element in elements:
-        if isinstance(element, Table):
-            _print_table(element, out, terminal)
-        elif isinstance(element, str):
-            out.write(element + "\n")
-        else:
-            out.write(orjson.dumps(element, option=orjson.OPT_INDENT_2).decode() + "\n")
-        out.flush()
-
-
-def _print_table(table: Any, out: TextIO, terminal: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table as RichTable
-
-    rich_table = RichTable(*table.header, box=None, header_style="bold", pad_edge=False)
-    for row in table.rows:
-        rich_table.add_row(*row)
-    Console(file=out, force_terminal=terminal, soft_wrap=True).print(rich_table)
 
 
 def report(error: BaseException, debug: bool, err: TextIO) -> int:

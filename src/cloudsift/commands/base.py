@@ -1,30 +1,20 @@
-"""The command framework: declared options, a registry, and the context commands run in."""
+"""The command framework: declared options and a registry. `Context` lives in cloudsift.context
+(re-exported here: commands take it)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
 import shlex
-import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from cloudsift.config import Config
+from cloudsift.context import Context
 from cloudsift.errors import UsageError, did_you_mean
 from cloudsift.registry import Registry
-from cloudsift.store.base import Store
 
-if TYPE_CHECKING:
-    from cloudsift.jobs.runs import JobRunner
-
-
-def _new_runner() -> JobRunner:
-    from cloudsift.jobs.runs import JobRunner
-
-    return JobRunner()
+__all__ = ["COMMANDS", "Command", "Context", "Option", "command"]
 
 
 @dataclass(frozen=True)
@@ -41,46 +31,6 @@ class Option:
     @property
     def dest(self) -> str:
         return self.name.lstrip("-").replace("-", "_")
-
-
-@dataclass
-class Context:
-    """What a running command line can use: the store (opened on first use), the config, the clock,
-    the process's job runner (one run of a job at a time), and a flag that stops the line."""
-
-    config: Config
-    open_store: Callable[[], Store]
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    terminal: bool = False
-    width: int = 120
-    runner: JobRunner = field(default_factory=lambda: _new_runner())
-    cancelled: threading.Event = field(default_factory=threading.Event)
-    served: bool = False  # runs inside `cloudsift serve`: no progress bar, no stdin
-    cwd: Path = field(default_factory=Path.cwd)
-    _store: Store | None = None
-
-    def derive(self, now: dt.datetime | None = None) -> Context:
-        """A context for another thread or run: its own store handle and clock, the same runner."""
-        parent = self
-        return Context(
-            config=self.config,
-            open_store=lambda: parent.store.session(),
-            now=now or dt.datetime.now(dt.UTC),
-            runner=self.runner,
-            served=self.served,
-            cwd=self.cwd,
-        )
-
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = self.open_store()
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
 
 
 class Command(ABC):

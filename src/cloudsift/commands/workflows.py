@@ -39,6 +39,7 @@ def _collect_locked(ctx: Context) -> list[str]:
     from cloudsift.collect.runner import collect_aws
     from cloudsift.jobs.runs import run_event_jobs
 
+    started = ctx.now  # the instant this collection starts, not the one the context was made
     job_output: list[str] = []
 
     def emit(event: str) -> None:
@@ -65,7 +66,7 @@ def _collect_locked(ctx: Context) -> list[str]:
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
     ctx.store.execute(
         "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
-        [ctx.now, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
+        [started, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
     )
     return lines
 

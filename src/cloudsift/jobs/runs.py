@@ -15,7 +15,7 @@ from cloudsift.errors import CloudsiftError, error_line, internal_error
 from cloudsift.jobs.model import DEFAULT_EVENT_WAIT, Job, load_jobs
 
 if TYPE_CHECKING:
-    from cloudsift.commands.base import Context
+    from cloudsift.context import Context
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,10 @@ class JobRunner:
                 self._queued.discard(job.id)
 
     def _run_once(self, ctx: Context, job: Job) -> RunResult:
-        from cloudsift.cli import render
         from cloudsift.commands.pipeline import run_line
+        from cloudsift.render import render
 
-        run_ctx = ctx.derive(ctx.now)
+        run_ctx = ctx.derive()
         started = dt.datetime.now(dt.UTC)
         clock = time.perf_counter()
         buffer = io.StringIO()

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cloudsift.commands.base import Context
+from cloudsift.context import Context
 from cloudsift.errors import CloudsiftError
 from cloudsift.jobs.model import Job, load_jobs
 from cloudsift.schedule import due, next_fire

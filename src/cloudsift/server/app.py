@@ -25,8 +25,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from cloudsift import __version__
-from cloudsift.commands.base import Context
 from cloudsift.commands.output import Table
+from cloudsift.context import Context
 from cloudsift.errors import CloudsiftError, QueryError, error_line, internal_error
 from cloudsift.server.metrics import render_metrics
 from cloudsift.server.service import Service
@@ -151,7 +151,7 @@ def _envelope(element: Any) -> bytes:
 
 
 def _text(element: Any) -> bytes:
-    from cloudsift.cli import render
+    from cloudsift.render import render
 
     out = io.StringIO()
     render([element], out, False)

@@ -67,8 +67,8 @@ def execute_remote(
     server: ServerInfo, line: str, out: TextIO, err: TextIO, terminal: bool, width: int
 ) -> int:
     """Send one line to the server and print what it streams back; the exit code the line would have."""
-    from cloudsift.cli import render
     from cloudsift.commands.output import Table
+    from cloudsift.render import render
 
     headers = {
         "Authorization": f"Bearer {server.token}",

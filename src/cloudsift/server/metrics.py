@@ -8,7 +8,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from cloudsift.commands.base import Context
+from cloudsift.context import Context
 
 
 class StoreCollector(Collector):

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 from cloudsift.commands.alerts import deliver_pending
-from cloudsift.commands.base import Context
 from cloudsift.config import Config
+from cloudsift.context import Context
 from cloudsift.jobs.scheduler import Scheduler
 from cloudsift.store.open import open_store
 
