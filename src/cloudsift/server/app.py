@@ -30,6 +30,7 @@ from cloudsift.context import Context
 from cloudsift.errors import CloudsiftError, QueryError, error_line, internal_error
 from cloudsift.server.metrics import render_metrics
 from cloudsift.server.service import Service
+from cloudsift.server.ui import mount_ui
 
 JSON_LINES = "application/x-ndjson"
 _DONE = object()
@@ -43,6 +44,7 @@ def create_app(service: Service, token: str) -> FastAPI:
         await run_in_threadpool(service.stop)
 
     app = FastAPI(title="cloudsift", version=__version__, lifespan=lifespan)
+    mount_ui(app, service, token)
     bearer = HTTPBearer(auto_error=False)
 
     def authorized(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:  # noqa: B008
