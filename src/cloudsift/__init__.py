@@ -29,14 +29,15 @@ def open_inventory(url: str = "", home: str | None = None) -> Store:
     return open_store(config)
 
 
-def run(line: str, store: Store) -> list[Any]:
-    """Run one command line against a store; returns the elements it produced."""
+def run(line: str, store: Store, list_nodes: bool = True) -> list[Any]:
+    """Run one command line against a store; returns the elements it produced (nodes as lines of
+    `list`, or as documents with `list_nodes=False`)."""
     from cloudsift.commands.pipeline import run_line
     from cloudsift.config import load_config
     from cloudsift.context import Context
 
     ctx = Context(config=load_config(), open_store=lambda: store)
-    return list(run_line(line, ctx))
+    return list(run_line(line, ctx, list_nodes))
 
 
 __all__ = ["__version__", "open_inventory", "run"]

@@ -1,10 +1,12 @@
 """Commands joined with `|` into pipelines; each command is one class registered once."""
 
 from cloudsift.commands import alerts as _alerts  # noqa: F401
+from cloudsift.commands import graph as _graph  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401
 from cloudsift.commands import jobs as _jobs  # noqa: F401
 from cloudsift.commands import output as _output  # noqa: F401
 from cloudsift.commands import search as _search  # noqa: F401
+from cloudsift.commands import session as _session  # noqa: F401
 from cloudsift.commands import workflows as _workflows  # noqa: F401
 from cloudsift.commands.base import COMMANDS, Command, Context
 from cloudsift.commands.pipeline import run_line
