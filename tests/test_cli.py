@@ -16,7 +16,7 @@ from cloudsift.store.duckdb import DuckDBStore
 
 
 def cloudsift(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CLOUDSIFT_HOME": str(home), "CLOUDSIFT_CONFIG": str(home / "none.toml")}
+    env = {**os.environ, "CLOUDSIFT_HOME": str(home), "CLOUDSIFT_CONFIG": os.devnull}
     return subprocess.run(
         [sys.executable, "-m", "cloudsift.cli", *args],
         input=stdin,

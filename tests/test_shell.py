@@ -21,7 +21,7 @@ def shell(tmp_path: Path) -> Iterator[pexpect.spawn]:
     estate = tmp_path / "estate.jsonl"
     estate.write_bytes(b"".join(estate_lines(EstateSize())))
     assert cloudsift(tmp_path, "-c", f"import {estate}").returncode == 0
-    env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": str(tmp_path / "none.toml"),
+    env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": os.devnull,
            "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
     child = pexpect.spawn(
         sys.executable, ["-m", "cloudsift.cli"], env=env, encoding="utf-8", timeout=20, dimensions=(40, 200)
@@ -81,7 +81,7 @@ def test_ctrl_c_interrupts_a_long_running_line_and_the_shell_lives_on(tmp_path: 
     size = EstateSize(accounts=3, regions=4, vpcs=5, security_groups=20, instances=200, volumes=200)
     estate.write_bytes(b"".join(estate_lines(size)))
     assert cloudsift(tmp_path, "-c", f"import {estate}").returncode == 0
-    env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": str(tmp_path / "none.toml"),
+    env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": os.devnull,
            "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
     child = pexpect.spawn(sys.executable, ["-m", "cloudsift.cli"], env=env, encoding="utf-8", timeout=60,
                           dimensions=(40, 200))  # fmt: skip

@@ -45,11 +45,16 @@ def _parser() -> argparse.ArgumentParser:
 def make_context(config_path: Path | None = None, home: Path | None = None, terminal: bool = False) -> Any:
     from cloudsift.config import load_config
     from cloudsift.context import Context
-    from cloudsift.store.open import open_store
+    from cloudsift.store.open import make_home, open_store
 
-    config = load_config(config_path, home)
+    config = load_config(config_path, home, warn=_warn)
+    make_home(config.home)  # the CLI keeps its history, the server's address and token there
     width = os.get_terminal_size().columns if terminal else 120
     return Context(config=config, open_store=lambda: open_store(config), terminal=terminal, width=width)
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"warning: {message}\n")
 
 
 def report(error: BaseException, debug: bool, err: TextIO) -> int:
@@ -132,9 +137,19 @@ def _serve(ctx: Any, rest: list[str]) -> int:
 
     parser = argparse.ArgumentParser(prog="cloudsift serve", description="Run the cloudsift server.")
     parser.add_argument("--host", help="address to listen on (default [server] host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, help="port to listen on (default [server] port, 8900; 0: any)")
+    parser.add_argument("--port", type=_port, help="port to listen on (default [server] port, 8900; 0: any)")
     options = parser.parse_args(rest)
     return serve(ctx.config, options.host, options.port)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to 65535 (0: any free port)")
+    return port
 
 
 if __name__ == "__main__":

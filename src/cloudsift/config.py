@@ -6,8 +6,14 @@ Where the data is: --home, $CLOUDSIFT_HOME, or ~/.local/share/cloudsift.
 
 from __future__ import annotations
 
+import difflib
+import json
+import logging
 import os
 import tomllib
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -131,21 +137,90 @@ class Config(BaseModel):
         return self.home / "inventory.duckdb"
 
 
-def default_config_path() -> Path:
-    return Path(os.environ.get("CLOUDSIFT_CONFIG") or Path.home() / ".config" / "cloudsift" / "config.toml")
+# Variables of ours that are not config keys: known, so they draw no warning.
+OTHER_VARIABLES = {
+    "CLOUDSIFT_CONFIG": "the config file",
+    "CLOUDSIFT_HOME": "where the inventory lives",
+    "CLOUDSIFT_TEST_POSTGRES": "the PostgreSQL URL the tests use",
+    "CLOUDSIFT_EXAMPLES": "how many examples the property tests draw",
+}
+
+log = logging.getLogger("cloudsift.config")
 
 
-def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Setting:
+    """One config key as the environment names it."""
+
+    path: tuple[str, ...]  # ("aws", "regions")
+    annotation: Any
+
+    @property
+    def variable(self) -> str:
+        return ENV_PREFIX + "__".join(part.upper() for part in self.path)
+
+    @property
+    def is_list(self) -> bool:
+        return typing.get_origin(self.annotation) is list
+
+
+def settings(model: type[BaseModel] | None = None, prefix: tuple[str, ...] = ()) -> list[Setting]:
+    """Every key below `model` (the whole config by default), nested tables flattened."""
+    found: list[Setting] = []
+    for name, info in (model or Config).model_fields.items():
+        path = (*prefix, info.alias or name)
+        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
+            found += settings(info.annotation, path)
+        elif path != ("home",):  # CLOUDSIFT_HOME: read on its own, after --home
+            found.append(Setting(path, info.annotation))
+    return found
+
+
+def default_config_path(environ: Mapping[str, str] | None = None) -> tuple[Path, bool]:
+    """The config file, and whether it was named (then it must exist) rather than the default."""
+    named = (os.environ if environ is None else environ).get("CLOUDSIFT_CONFIG")
+    if named:
+        return Path(named), True
+    return Path.home() / ".config" / "cloudsift" / "config.toml", False
+
+
+def _env_value(setting: Setting, value: str) -> Any:
+    """A list key takes a JSON list or comma-separated words; other keys pydantic converts."""
+    if not setting.is_list:
+        return value
+    if value.lstrip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as e:
+            raise ConfigError(setting.variable, f"not a valid JSON list: {e}") from None
+        return parsed
+    return [word.strip() for word in value.split(",") if word.strip()]
+
+
+def _env_overrides(
+    environ: Mapping[str, str], warn: Callable[[str], None]
+) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
+    """The config keys the environment sets, and which variable set each (for errors)."""
+    known = {s.variable: s for s in settings()}
     data: dict[str, Any] = {}
-    for key, value in environ.items():
-        if not key.startswith(ENV_PREFIX) or key in ("CLOUDSIFT_CONFIG", "CLOUDSIFT_HOME"):
+    sources: dict[tuple[str, ...], str] = {}
+    for key, value in sorted(environ.items()):
+        if not key.startswith(ENV_PREFIX) or key in OTHER_VARIABLES:
             continue
-        path = key[len(ENV_PREFIX) :].lower().split("__")
+        setting = known.get(key.upper())
+        if setting is None:
+            # compared without the prefix every name shares, which would make all of them look close
+            names = [name[len(ENV_PREFIX) :] for name in [*known, *OTHER_VARIABLES]]
+            close = difflib.get_close_matches(key.upper()[len(ENV_PREFIX) :], names, n=1, cutoff=0.6)
+            hint = f" Did you mean {ENV_PREFIX + close[0]!r}?" if close else ""
+            warn(f"{key} is not a cloudsift setting; it is ignored.{hint}")
+            continue
         target = data
-        for part in path[:-1]:
+        for part in setting.path[:-1]:
             target = target.setdefault(part, {})
-        target[path[-1]] = value
-    return data
+        target[setting.path[-1]] = _env_value(setting, value)
+        sources[setting.path] = key
+    return data, sources
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -159,19 +234,18 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_config(
-    path: Path | None = None, home: Path | None = None, environ: dict[str, str] | None = None
+    path: Path | None = None,
+    home: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Config:
-    env = dict(os.environ if environ is None else environ)
-    file = path or default_config_path()
-    data: dict[str, Any] = {}
-    if file.exists():
-        try:
-            data = tomllib.loads(file.read_text())
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(str(file), f"not valid TOML: {e}") from None
-    elif path is not None:
-        raise ConfigError(str(file), "no such file")
-    data = _merge(data, _env_overrides(env))
+    """The config from the file (`path`, else $CLOUDSIFT_CONFIG, else the default, which may be
+    absent) and the environment. An unknown CLOUDSIFT_* variable is passed to `warn`, never fatal."""
+    env = os.environ if environ is None else environ
+    file, named = (path, True) if path is not None else default_config_path(env)
+    data = _read_file(file, named, "--config" if path is not None else "CLOUDSIFT_CONFIG")
+    overrides, sources = _env_overrides(env, warn or log.warning)
+    data = _merge(data, overrides)
     if home is not None:
         data["home"] = str(home)
     elif env.get("CLOUDSIFT_HOME"):
@@ -180,8 +254,34 @@ def load_config(
         return Config.model_validate(data)
     except ValidationError as e:
         first = e.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
+        loc = tuple(str(p) for p in first["loc"])
+        key = sources.get(loc) or ".".join(loc)
         raise ConfigError(key, first["msg"]) from None
+
+
+def _read_file(file: Path, named: bool, named_by: str) -> dict[str, Any]:
+    """The TOML file's tables; {} for the default file when it is absent."""
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        if named:
+            raise ConfigError(str(file), f"no such file (named by {named_by})") from None
+        return {}
+    except IsADirectoryError:
+        raise ConfigError(str(file), "is a directory; name the TOML file in it") from None
+    except PermissionError:
+        raise ConfigError(str(file), "cannot be read (permission denied)") from None
+    except UnicodeDecodeError as e:
+        line = file.read_bytes()[: e.start].count(b"\n") + 1
+        raise ConfigError(
+            str(file), f"line {line}: not UTF-8 text (byte 0x{e.object[e.start]:02x}); save it as UTF-8"
+        ) from None
+    except OSError as e:
+        raise ConfigError(str(file), f"cannot be read: {e.strerror or e}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(str(file), f"not valid TOML: {e}") from None
 
 
 def config_reference() -> str:
@@ -189,9 +289,13 @@ def config_reference() -> str:
     lines = [
         "# Configuration",
         "",
-        "One TOML file: `--config`, `$CLOUDSIFT_CONFIG`, or `~/.config/cloudsift/config.toml`. Every key can be",
-        "overridden in the environment as `CLOUDSIFT_<SECTION>__<KEY>`. The data lives in `--home`,",
-        "`$CLOUDSIFT_HOME` or `~/.local/share/cloudsift`. Secrets (routing keys) are never printed.",
+        "One TOML file: `--config`, `$CLOUDSIFT_CONFIG`, or `~/.config/cloudsift/config.toml` (only this",
+        "default may be absent; a file named by `--config` or `$CLOUDSIFT_CONFIG` must exist, as UTF-8 TOML).",
+        "Every key can be overridden in the environment as `CLOUDSIFT_<SECTION>__<KEY>`; a list key takes",
+        "comma-separated words (`CLOUDSIFT_AWS__REGIONS=us-east-1,eu-central-1`) or a JSON list",
+        "(`CLOUDSIFT_AWS__REGIONS='[\"us-east-1\"]'`). A `CLOUDSIFT_*` variable that is no setting is named in a",
+        "warning and ignored. The data lives in `--home`, `$CLOUDSIFT_HOME` or `~/.local/share/cloudsift`.",
+        "Secrets (routing keys) are never printed.",
         "This page is generated from the code (`cloudsift.config.config_reference`); a test keeps it current.",
         "",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ def pagerduty() -> Iterator[PagerDutyStandIn]:
 def _run(store: DuckDBStore, line: str, standin: PagerDutyStandIn, tmp_path: Path, **env: str) -> list[Any]:
     environ = {"CLOUDSIFT_PAGERDUTY__ROUTING_KEY": KEY, "CLOUDSIFT_PAGERDUTY__EVENTS_URL": standin.url,
                "CLOUDSIFT_PAGERDUTY__RETRY_BASE_SECONDS": "0", **env}  # fmt: skip
-    config = load_config(None, tmp_path, {**environ, "CLOUDSIFT_CONFIG": str(tmp_path / "none.toml")})
+    config = load_config(None, tmp_path, {**environ, "CLOUDSIFT_CONFIG": os.devnull})
     ctx = Context(config=config, open_store=lambda: store, now=dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC))
     return list(run_line(line, ctx))
 
@@ -118,7 +119,7 @@ def test_an_event_another_delivery_sent_first_is_still_reported(
     from cloudsift.commands.alerts import _deliver
 
     store = DuckDBStore()
-    config = load_config(None, tmp_path, {"CLOUDSIFT_CONFIG": str(tmp_path / "none.toml")})
+    config = load_config(None, tmp_path, {"CLOUDSIFT_CONFIG": os.devnull})
     ctx = Context(config=config, open_store=lambda: store)
     outbox = Outbox(store)
     own = outbox.put("pagerduty", pagerduty.url, "k", {"routing_key": KEY, "event_action": "resolve",

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from cloudsift.config import Config
 from cloudsift.errors import ConfigError
 from cloudsift.store.base import Store
+
+
+def make_home(home: Path) -> Path:
+    """The data directory, created when missing; one that cannot hold the store is a clear error."""
+    if home.exists() and not home.is_dir():
+        raise ConfigError(
+            "home", f"{home} is a file, not a directory; name a directory (--home, $CLOUDSIFT_HOME)"
+        )
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(
+            "home",
+            f"cannot create {home}: {e.strerror or e}; name a directory you can write (--home, $CLOUDSIFT_HOME)",
+        ) from None
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise ConfigError(
+            "home", f"{home} is not writable; name a directory you can write (--home, $CLOUDSIFT_HOME)"
+        )
+    return home
 
 
 def open_store(config: Config) -> Store:
@@ -12,10 +35,19 @@ def open_store(config: Config) -> Store:
     if not url:
         from cloudsift.store.duckdb import DuckDBStore
 
-        config.home.mkdir(parents=True, exist_ok=True)
+        make_home(config.home)
         return DuckDBStore(config.duckdb_path, memory_limit=config.store.duckdb_memory_limit)
     if url.startswith(("postgresql://", "postgres://")):
         from cloudsift.store.postgres import PostgresStore
+
+        try:
+            import psycopg  # noqa: F401 (the optional driver: say which extra brings it)
+        except ModuleNotFoundError:
+            raise ConfigError(
+                "store.url",
+                "a PostgreSQL store needs the psycopg driver, which is not installed: "
+                "install `pip install 'cloudsift[postgres]'`",
+            ) from None
 
         return PostgresStore(url, schema=config.store.schema_name)
     raise ConfigError(
