@@ -1,4 +1,4 @@
-"""Every AWS kind the collector knows, created with boto3 in moto and found again with Resoto's property names."""
+"""Every AWS kind the collector knows, created with boto3 in moto and found again with Fix Inventory's property names."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def _make_everything() -> dict[str, Any]:
     ]
     volume = ec2.create_volume(Size=20, AvailabilityZone=zones[0])["VolumeId"]
     snapshot = ec2.create_snapshot(VolumeId=volume, Description="nightly")["SnapshotId"]
+    restored = ec2.create_volume(SnapshotId=snapshot, AvailabilityZone=zones[0])["VolumeId"]
     gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
     nic = ec2.create_network_interface(SubnetId=subnets[1])["NetworkInterface"]["NetworkInterfaceId"]
@@ -52,6 +53,8 @@ def _make_everything() -> dict[str, Any]:
     s3.put_bucket_encryption(Bucket="locked-bucket", ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})  # fmt: skip
     s3.put_bucket_versioning(Bucket="locked-bucket", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_policy(Bucket="open-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::open-bucket/*"}]}))  # fmt: skip
 
     iam = boto3.client("iam")
     iam.create_user(UserName="alice")
@@ -78,6 +81,7 @@ def _make_everything() -> dict[str, Any]:
     rotating = kms.create_key(Description="rotating")["KeyMetadata"]["KeyId"]
     kms.enable_key_rotation(KeyId=rotating)
     kms.create_key(Description="static")
+    kms.disable_key(KeyId=kms.create_key(Description="retired")["KeyMetadata"]["KeyId"])
     s3.create_bucket(Bucket="trail-logs")
     trail = boto3.client("cloudtrail", region_name=REGION)
     trail.create_trail(Name="audit", S3BucketName="trail-logs", IsMultiRegionTrail=True)
@@ -89,7 +93,7 @@ def _make_everything() -> dict[str, Any]:
     boto3.client("eks", region_name=REGION).create_cluster(
         name="platform", roleArn=role, resourcesVpcConfig={"subnetIds": subnets})  # fmt: skip
     return {"vpc": vpc, "instance": instance, "volume": volume, "snapshot": snapshot, "gateway": gateway, "nic": nic,
-            "allocation": allocation, "key": key}  # fmt: skip
+            "allocation": allocation, "key": key, "restored": restored}  # fmt: skip
 
 
 def _one(store: DuckDBStore, query: str) -> dict[str, Any]:
@@ -106,7 +110,14 @@ def test_every_kind_is_collected_with_its_properties(aws: AwsEmulator, tmp_path:
     # only the account's own snapshot: the public ones of the emulator's images belong to their owners
     snap = _one(store, "is(aws_ec2_snapshot)")
     assert snap["id"] == made["snapshot"]
-    assert (snap["snapshot_volume_id"], snap["volume_size"]) == (made["volume"], 20)
+    assert (snap["volume_id"], snap["volume_size"], snap["encrypted"]) == (made["volume"], 20, False)
+    assert _one(store, "is(snapshot) and encrypted == false")["id"] == made["snapshot"]
+    assert (
+        _one(store, f'is(aws_ec2_volume) and volume_snapshot_id == "{made["snapshot"]}"')["id"]
+        == made["restored"]
+    )
+    launched = _one(store, "is(aws_ec2_instance) and instance_launch_time > 2020-01-01")
+    assert launched["instance_launch_time"] == launched["ctime"]
     acl_parents = {
         d["reported"]["id"] for d in store.search(store.bind("is(aws_ec2_network_acl) <-- is(aws_vpc)"))
     }
@@ -116,15 +127,26 @@ def test_every_kind_is_collected_with_its_properties(aws: AwsEmulator, tmp_path:
         == made["gateway"]
     )
     assert _one(store, f'id("aws/123456789012/{REGION}/{made["instance"]}") --> is(aws_ec2_elastic_ip)')[
-        "ip_address_allocation_id"] == made["allocation"]  # fmt: skip
-    assert (
-        _one(store, f'is(aws_ec2_network_interface) and id == "{made["nic"]}"')["nic_status"] == "available"
+        "ip_allocation_id"] == made["allocation"]  # fmt: skip
+    assert _one(store, "is(ip_address)")["public_ip"]
+    nic = _one(store, f'is(aws_ec2_network_interface) and id == "{made["nic"]}"')
+    assert (nic["network_interface_status"], nic["private_ips"]) == (
+        "available",
+        [nic["nic_private_ip_address"]],
     )
     locked = _one(store, "is(aws_s3_bucket) and name == locked-bucket")
     assert locked["bucket_public_access_block_configuration"]["block_public_acls"] is True
     assert locked["bucket_encryption_rules"][0]["sse_algorithm"] == "AES256"
     assert locked["bucket_versioning"] is True
-    assert _one(store, "is(aws_s3_bucket) and name == open-bucket")["bucket_versioning"] is False
+    assert (locked["encryption_enabled"], locked["versioning_enabled"], locked.get("bucket_policy")) == (
+        True,
+        True,
+        None,
+    )
+    public = _one(
+        store, 'is(aws_s3_bucket) and bucket_policy.Statement[*].{Effect == Allow and Principal == "*"}'
+    )
+    assert (public["name"], public["bucket_versioning"]) == ("open-bucket", False)
     unblocked = {d["reported"]["name"] for d in store.search(
         store.bind("is(aws_s3_bucket) and bucket_public_access_block_configuration == null"))}  # fmt: skip
     assert unblocked == {"open-bucket", "trail-logs"}
@@ -135,9 +157,13 @@ def test_every_kind_is_collected_with_its_properties(aws: AwsEmulator, tmp_path:
     assert (key["id"], key["access_key_status"]) == (made["key"], "Active")
     assert _one(store, "is(aws_iam_access_key) and age < 1d")["id"] == made["key"]
     assert _one(store, "is(aws_iam_role) and name == runner")["role_assume_role_policy_document"]["Statement"]
+    assert _one(store, "is(aws_iam_role) and name == runner")["path"] == "/"
+    assert (
+        _one(store, "is(aws_iam_access_key)")["access_key_last_used"]["service_name"] == "N/A"
+    )  # AWS says N/A until first use
     assert _one(store, "is(aws_iam_policy) and name == read-only")["policy_is_attachable"] is True
     db = _one(store, "is(aws_rds_instance)")
-    assert (db["db_engine"], db["db_publicly_accessible"], db["volume_encrypted"]) == (
+    assert (db["db_type"], db["db_publicly_accessible"], db["volume_encrypted"]) == (
         "postgres",
         True,
         False,
@@ -146,13 +172,24 @@ def test_every_kind_is_collected_with_its_properties(aws: AwsEmulator, tmp_path:
     fn = _one(store, "is(aws_lambda_function)")
     assert (fn["function_runtime"], fn["function_memory_size"]) == ("python3.11", 256)
     assert _one(store, "is(aws_kms_key) and kms_key_rotation_enabled == true")["name"] == "rotating"
-    assert _one(store, "is(aws_kms_key) and kms_key_rotation_enabled == false")["name"] == "static"
-    trail = _one(store, "is(aws_cloudtrail_trail)")
-    assert (trail["trail_is_multi_region_trail"], trail["trail_is_logging"]) == (True, True)
-    assert _one(store, "is(aws_elb)")["lb_type"] == "classic"
-    assert _one(store, "is(aws_alb)")["name"] == "modern"
-    assert _one(store, "is(load_balancer) and lb_type == classic")["name"] == "classic"
-    assert _one(store, "is(aws_eks_cluster)")["cluster_status"] in ("ACTIVE", "CREATING")
+    assert (
+        _one(store, "is(aws_kms_key) and kms_key_rotation_enabled == false and kms_enabled == true")["name"]
+        == "static"
+    )
+    # Fix's KMS checks read access_key_status: a disabled key is found as one
+    assert _one(store, "is(aws_kms_key) and access_key_status == Disabled")["name"] == "retired"
+    assert (
+        store.count(store.bind("is(access_key) and access_key_status in [Enabled, Active]")) == 3
+    )  # 2 KMS, 1 IAM
+    trail = _one(store, "is(aws_cloud_trail)")
+    assert (trail["trail_is_multi_region_trail"], trail["trail_status"]["is_logging"]) == (True, True)
+    classic = _one(store, "is(aws_elb)")
+    assert (classic["lb_type"], classic["backends"]) == ("elb", [])
+    modern = _one(store, "is(aws_alb)")
+    assert (modern["name"], modern["lb_type"], modern["alb_type"]) == ("modern", "alb", "application")
+    assert _one(store, "is(load_balancer) and lb_type == elb")["name"] == "classic"
+    eks = _one(store, "is(aws_eks_cluster)")
+    assert eks["cluster_status"] in ("ACTIVE", "CREATING") and eks["version"]
     # global services are collected once per account, under the region "global"
     assert {
         d["ancestors"]["region"]["reported"]["name"] for d in store.search(store.bind("is(aws_iam_user)"))

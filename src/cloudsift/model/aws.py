@@ -1,4 +1,4 @@
-"""AWS kinds, with Resoto's names and property names."""
+"""AWS kinds, with Fix Inventory's kind and property names (tests/model/test_fix_names.py holds them)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,20 @@ from typing import ClassVar
 
 from cloudsift.model.base import struct
 from cloudsift.model.core import (
+    AccessKey,
     Account,
     Bucket,
     Database,
     Instance,
+    IpAddress,
     LoadBalancer,
+    ManagedKubernetesClusterProvider,
     Network,
+    NetworkInterface,
+    Policy,
     Region,
     Resource,
+    Role,
     SecurityGroup,
     Snapshot,
     Subnet,
@@ -139,7 +145,7 @@ class AwsEc2Instance(Instance, AwsResource):
     instance_key_name: str
     instance_public_ip_address: str
     instance_private_ip_address: str
-    instance_launch_time: str
+    instance_launch_time: dt.datetime
 
 
 @kind_class
@@ -147,8 +153,9 @@ class AwsEc2Volume(Volume, AwsResource):
     """An EBS volume."""
 
     kind: ClassVar[str] = "aws_ec2_volume"
-    volume_iops: int
-    snapshot_id: str
+    volume_snapshot_id: str
+    volume_kms_key_id: str
+    volume_multi_attach_enabled: bool
 
 
 @kind_class
@@ -156,11 +163,8 @@ class AwsEc2Snapshot(Snapshot, AwsResource):
     """An EBS snapshot."""
 
     kind: ClassVar[str] = "aws_ec2_snapshot"
-    snapshot_status: str
     snapshot_progress: str
-    snapshot_volume_id: str
-    snapshot_encrypted: bool
-    volume_size: int
+    snapshot_kms_key_id: str
 
 
 @struct
@@ -190,26 +194,27 @@ class AwsEc2InternetGateway(AwsResource):
 
 
 @kind_class
-class AwsEc2NetworkInterface(AwsResource):
+class AwsEc2NetworkInterface(NetworkInterface, AwsResource):
     """An elastic network interface."""
 
     kind: ClassVar[str] = "aws_ec2_network_interface"
-    nic_status: str
-    nic_mac_address: str
     nic_private_ip_address: str
-    nic_interface_type: str
+    nic_subnet_id: str
+    nic_availability_zone: str
+    nic_source_dest_check: bool
 
 
 @kind_class
-class AwsEc2ElasticIp(AwsResource):
-    """An elastic IP address."""
+class AwsEc2ElasticIp(IpAddress, AwsResource):
+    """An elastic IP address; the instance it is associated with is its predecessor."""
 
     kind: ClassVar[str] = "aws_ec2_elastic_ip"
-    ip_address_public_ip: str
-    ip_address_allocation_id: str
-    ip_address_association_id: str
-    ip_address_instance_id: str
-    ip_address_domain: str
+    public_ip: str
+    private_ip_address: str
+    ip_allocation_id: str
+    ip_association_id: str
+    ip_domain: str
+    ip_network_interface_id: str
 
 
 @struct
@@ -229,14 +234,13 @@ class AwsS3ServerSideEncryptionRule:
 
 @kind_class
 class AwsS3Bucket(Bucket, AwsResource):
-    """An S3 bucket: public access block, encryption, versioning and whether its policy is public."""
+    """An S3 bucket: public access block, encryption, versioning; its policy is kept as `bucket_policy`."""
 
     kind: ClassVar[str] = "aws_s3_bucket"
     bucket_public_access_block_configuration: AwsS3PublicAccessBlockConfiguration
     bucket_encryption_rules: list[AwsS3ServerSideEncryptionRule]
     bucket_versioning: bool
     bucket_mfa_delete: bool
-    bucket_policy_is_public: bool
 
 
 @kind_class
@@ -244,6 +248,7 @@ class AwsIamUser(User, AwsResource):
     """An IAM user; its access keys hang below it."""
 
     kind: ClassVar[str] = "aws_iam_user"
+    path: str
     mfa_active: bool
     password_last_used: dt.datetime
 
@@ -251,33 +256,35 @@ class AwsIamUser(User, AwsResource):
 @struct
 class AwsIamAccessKeyLastUsed:
     last_used: dt.datetime
-    last_used_service_name: str
-    last_used_region: str
+    last_rotated: dt.datetime
+    service_name: str
+    region: str
 
 
 @kind_class
-class AwsIamAccessKey(AwsResource):
+class AwsIamAccessKey(AccessKey, AwsResource):
     """An access key of an IAM user: `age` is its age, `access_key_last_used.last_used` its last use."""
 
     kind: ClassVar[str] = "aws_iam_access_key"
-    access_key_status: str
     access_key_last_used: AwsIamAccessKeyLastUsed
 
 
 @kind_class
-class AwsIamRole(AwsResource):
+class AwsIamRole(Role, AwsResource):
     """An IAM role (its trust policy is kept as role_assume_role_policy_document)."""
 
     kind: ClassVar[str] = "aws_iam_role"
+    path: str
+    description: str
     role_max_session_duration: int
-    role_path: str
 
 
 @kind_class
-class AwsIamPolicy(AwsResource):
+class AwsIamPolicy(Policy, AwsResource):
     """A customer managed IAM policy."""
 
     kind: ClassVar[str] = "aws_iam_policy"
+    path: str
     policy_attachment_count: int
     policy_default_version_id: str
     policy_is_attachable: bool
@@ -288,9 +295,12 @@ class AwsRdsInstance(Database, AwsResource):
     """An RDS database instance."""
 
     kind: ClassVar[str] = "aws_rds_instance"
-    instance_type: str
-    volume_size: int
-    volume_encrypted: bool
+    rds_kms_key_id: str
+    rds_multi_az: bool
+    rds_backup_retention_period: int
+    rds_auto_minor_version_upgrade: bool
+    rds_deletion_protection: bool
+    rds_iam_database_authentication_enabled: bool
 
 
 @kind_class
@@ -306,24 +316,44 @@ class AwsLambdaFunction(AwsResource):
 
 
 @kind_class
-class AwsKmsKey(AwsResource):
-    """A KMS key; kms_key_rotation_enabled says whether it rotates."""
+class AwsKmsKey(AccessKey, AwsResource):
+    """A KMS key: `access_key_status` is its state (Enabled, Disabled, PendingDeletion, ...),
+    kms_key_rotation_enabled says whether it rotates."""
 
     kind: ClassVar[str] = "aws_kms_key"
+    kms_enabled: bool
+    kms_description: str
+    kms_key_usage: str
+    kms_key_spec: str
     kms_key_manager: str
-    kms_key_state: str
     kms_key_rotation_enabled: bool
 
 
-@kind_class
-class AwsCloudTrailTrail(AwsResource):
-    """A CloudTrail trail."""
+@struct
+class AwsCloudTrailStatus:
+    """What GetTrailStatus says of a trail: whether it logs and its last deliveries."""
 
-    kind: ClassVar[str] = "aws_cloudtrail_trail"
-    trail_is_multi_region_trail: bool
+    is_logging: bool
+    latest_delivery_error: str
+    latest_delivery_time: dt.datetime
+    start_logging_time: dt.datetime
+    stop_logging_time: dt.datetime
+
+
+@kind_class
+class AwsCloudTrail(AwsResource):
+    """A CloudTrail trail; `trail_status.is_logging` says whether it logs."""
+
+    kind: ClassVar[str] = "aws_cloud_trail"
     trail_s3_bucket_name: str
+    trail_is_multi_region_trail: bool
+    trail_include_global_service_events: bool
+    trail_home_region: str
     trail_log_file_validation_enabled: bool
-    trail_is_logging: bool
+    trail_cloud_watch_logs_log_group_arn: str
+    trail_kms_key_id: str
+    trail_is_organization_trail: bool
+    trail_status: AwsCloudTrailStatus
 
 
 @kind_class
@@ -331,6 +361,7 @@ class AwsElb(LoadBalancer, AwsResource):
     """A classic load balancer."""
 
     kind: ClassVar[str] = "aws_elb"
+    scheme: str
 
 
 @kind_class
@@ -338,13 +369,17 @@ class AwsAlb(LoadBalancer, AwsResource):
     """An application (or network) load balancer."""
 
     kind: ClassVar[str] = "aws_alb"
+    alb_dns_name: str
+    alb_scheme: str
+    alb_type: str
+    alb_ip_address_type: str
+    alb_security_groups: list[str]
 
 
 @kind_class
-class AwsEksCluster(AwsResource):
+class AwsEksCluster(ManagedKubernetesClusterProvider, AwsResource):
     """An EKS cluster."""
 
     kind: ClassVar[str] = "aws_eks_cluster"
     cluster_status: str
-    cluster_version: str
-    cluster_endpoint: str
+    cluster_role_arn: str

@@ -126,6 +126,8 @@ class Volume(Resource):
     volume_size: int
     volume_type: str
     volume_status: str
+    volume_iops: int
+    volume_throughput: int
     volume_encrypted: bool
 
 
@@ -135,6 +137,13 @@ class Snapshot(Resource):
 
     kind: ClassVar[str] = "snapshot"
     abstract: ClassVar[bool] = True
+    snapshot_status: str
+    description: str
+    volume_id: str
+    volume_size: int
+    encrypted: bool
+    owner_id: str
+    owner_alias: str
 
 
 @kind_class
@@ -143,6 +152,8 @@ class Bucket(Resource):
 
     kind: ClassVar[str] = "bucket"
     abstract: ClassVar[bool] = True
+    encryption_enabled: bool
+    versioning_enabled: bool
 
 
 @kind_class
@@ -159,10 +170,16 @@ class Database(Resource):
 
     kind: ClassVar[str] = "database"
     abstract: ClassVar[bool] = True
+    db_type: str
     db_status: str
-    db_engine: str
+    db_endpoint: str
     db_version: str
     db_publicly_accessible: bool
+    instance_type: str
+    volume_size: int
+    volume_iops: int
+    volume_encrypted: bool
+    prop_docs: ClassVar[dict[str, str]] = {"db_type": "The database engine (mysql, postgres, ...)."}
 
 
 @kind_class
@@ -172,5 +189,69 @@ class LoadBalancer(Resource):
     kind: ClassVar[str] = "load_balancer"
     abstract: ClassVar[bool] = True
     lb_type: str
-    lb_dns_name: str
-    lb_scheme: str
+    public_ip_address: str
+    backends: list[str]
+    prop_docs: ClassVar[dict[str, str]] = {"backends": "The ids of the instances behind it."}
+
+
+@kind_class
+class NetworkInterface(Resource):
+    """A network interface."""
+
+    kind: ClassVar[str] = "network_interface"
+    abstract: ClassVar[bool] = True
+    network_interface_status: str
+    network_interface_type: str
+    mac: str
+    private_ips: list[str]
+    public_ips: list[str]
+    description: str
+
+
+@kind_class
+class IpAddress(Resource):
+    """A public or private IP address."""
+
+    kind: ClassVar[str] = "ip_address"
+    abstract: ClassVar[bool] = True
+    ip_address: str
+    ip_address_family: str
+
+
+@kind_class
+class AccessKey(Resource):
+    """A key that grants access (an IAM access key, a KMS key)."""
+
+    kind: ClassVar[str] = "access_key"
+    abstract: ClassVar[bool] = True
+    access_key_status: str
+
+
+@kind_class
+class Role(Resource):
+    """A role of the cloud's identity system."""
+
+    kind: ClassVar[str] = "role"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class Policy(Resource):
+    """A policy of the cloud's identity system."""
+
+    kind: ClassVar[str] = "policy"
+    abstract: ClassVar[bool] = True
+
+
+@kind_class
+class ManagedKubernetesClusterProvider(Resource):
+    """A managed Kubernetes cluster."""
+
+    kind: ClassVar[str] = "managed_kubernetes_cluster_provider"
+    abstract: ClassVar[bool] = True
+    version: str
+    endpoint: str
+    prop_docs: ClassVar[dict[str, str]] = {
+        "version": "The Kubernetes version.",
+        "endpoint": "The Kubernetes API endpoint.",
+    }

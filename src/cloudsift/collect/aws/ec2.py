@@ -117,7 +117,7 @@ def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, colle
             "instance_type": instance.get("InstanceType"), "instance_cores": cores,
             "instance_memory": memory.get(instance.get("InstanceType", "")),
             "instance_status": instance.get("State", {}).get("Name"), "instance_image_id": instance.get("ImageId"),
-            "instance_key_name": instance.get("KeyName"),
+            "instance_key_name": instance.get("KeyName"), "instance_launch_time": instance.get("LaunchTime"),
             "instance_public_ip_address": instance.get("PublicIpAddress"),
             "instance_private_ip_address": instance.get("PrivateIpAddress"),
         }, parent=collected.get(instance.get("SubnetId", "")) or collected.get(instance.get("VpcId", ""), region.id))  # fmt: skip
@@ -137,7 +137,9 @@ def collect_volumes(account: Account, region: Region, graph: GraphBuilder) -> No
             "arn": f"{arn}:volume/{volume_id}", "ctime": volume.get("CreateTime"), "volume_size": volume.get("Size"),
             "volume_type": volume.get("VolumeType"), "volume_status": volume.get("State"),
             "volume_encrypted": volume.get("Encrypted"), "volume_iops": volume.get("Iops"),
-            "snapshot_id": volume.get("SnapshotId") or None,
+            "volume_throughput": volume.get("Throughput"), "volume_kms_key_id": volume.get("KmsKeyId"),
+            "volume_multi_attach_enabled": volume.get("MultiAttachEnabled"),
+            "volume_snapshot_id": volume.get("SnapshotId") or None,
         })  # fmt: skip
         # below each instance it is attached to (one, unless multi-attach); below the region without one
         for attachment in volume.get("Attachments", []):

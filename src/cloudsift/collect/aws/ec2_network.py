@@ -27,8 +27,9 @@ def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -
         node = graph.add(region.node(snap_id), "aws_ec2_snapshot", {
             "id": snap_id, "name": name_of(snap, snap_id), "tags": tags_of(snap), "arn": f"{arn}:snapshot/{snap_id}",
             "ctime": snap.get("StartTime"), "snapshot_status": snap.get("State"), "snapshot_progress": snap.get("Progress"),
-            "snapshot_volume_id": snap.get("VolumeId"), "snapshot_encrypted": snap.get("Encrypted"),
-            "volume_size": snap.get("VolumeSize"),
+            "description": snap.get("Description"), "volume_id": snap.get("VolumeId"), "encrypted": snap.get("Encrypted"),
+            "volume_size": snap.get("VolumeSize"), "owner_id": snap.get("OwnerId"), "owner_alias": snap.get("OwnerAlias"),
+            "snapshot_kms_key_id": snap.get("KmsKeyId"),
         })  # fmt: skip
         if snap.get("VolumeId"):
             graph.edge(region.node(snap["VolumeId"]), node)
@@ -53,10 +54,11 @@ def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -
         allocation = address.get("AllocationId") or address.get("PublicIp", "")
         node = graph.add(region.node(allocation), "aws_ec2_elastic_ip", {
             "id": allocation, "name": name_of(address, address.get("PublicIp") or allocation), "tags": tags_of(address),
-            "arn": f"{arn}:elastic-ip/{allocation}", "ip_address_public_ip": address.get("PublicIp"),
-            "ip_address_allocation_id": address.get("AllocationId"),
-            "ip_address_association_id": address.get("AssociationId"),
-            "ip_address_instance_id": address.get("InstanceId"), "ip_address_domain": address.get("Domain"),
+            "arn": f"{arn}:elastic-ip/{allocation}", "ip_address": address.get("PublicIp") or address.get("PrivateIpAddress"),
+            "ip_address_family": "ipv4", "public_ip": address.get("PublicIp"),
+            "private_ip_address": address.get("PrivateIpAddress"), "ip_allocation_id": address.get("AllocationId"),
+            "ip_association_id": address.get("AssociationId"), "ip_domain": address.get("Domain"),
+            "ip_network_interface_id": address.get("NetworkInterfaceId"),
         })  # fmt: skip
         if address.get("InstanceId"):
             graph.edge(region.node(address["InstanceId"]), node)
@@ -70,8 +72,13 @@ def collect_network_interfaces(account: Account, region: Region, graph: GraphBui
         nic_id = nic["NetworkInterfaceId"]
         node = graph.add(region.node(nic_id), "aws_ec2_network_interface", {
             "id": nic_id, "name": name_of(nic, nic_id), "tags": tags_of(nic), "arn": f"{arn}:network-interface/{nic_id}",
-            "nic_status": nic.get("Status"), "nic_mac_address": nic.get("MacAddress"),
-            "nic_private_ip_address": nic.get("PrivateIpAddress"), "nic_interface_type": nic.get("InterfaceType"),
+            "network_interface_status": nic.get("Status"), "network_interface_type": nic.get("InterfaceType"),
+            "mac": nic.get("MacAddress"), "description": nic.get("Description"),
+            "private_ips": [a["PrivateIpAddress"] for a in nic.get("PrivateIpAddresses", []) if a.get("PrivateIpAddress")],
+            "public_ips": [a["Association"]["PublicIp"] for a in nic.get("PrivateIpAddresses", [])
+                           if (a.get("Association") or {}).get("PublicIp")],
+            "nic_private_ip_address": nic.get("PrivateIpAddress"), "nic_subnet_id": nic.get("SubnetId"),
+            "nic_availability_zone": nic.get("AvailabilityZone"), "nic_source_dest_check": nic.get("SourceDestCheck"),
         }, parent=region.node(nic["SubnetId"]) if nic.get("SubnetId") else None)  # fmt: skip
         instance = (nic.get("Attachment") or {}).get("InstanceId")
         if instance:

@@ -19,11 +19,25 @@ def collect_rds(account: Account, region: Region, graph: GraphBuilder) -> None:
         vpc = (db.get("DBSubnetGroup") or {}).get("VpcId")
         graph.add(region.node(f"rds/{db_id}"), "aws_rds_instance", {
             "id": db_id, "name": db_id, "arn": db.get("DBInstanceArn"), "tags": tags_of(db),
-            "ctime": db.get("InstanceCreateTime"), "db_status": db.get("DBInstanceStatus"), "db_engine": db.get("Engine"),
+            "ctime": db.get("InstanceCreateTime"), "db_status": db.get("DBInstanceStatus"), "db_type": db.get("Engine"),
             "db_version": db.get("EngineVersion"), "db_publicly_accessible": db.get("PubliclyAccessible"),
-            "instance_type": db.get("DBInstanceClass"), "volume_size": db.get("AllocatedStorage"),
-            "volume_encrypted": db.get("StorageEncrypted"),
+            "db_endpoint": _endpoint(db.get("Endpoint")), "instance_type": db.get("DBInstanceClass"),
+            "volume_size": db.get("AllocatedStorage"), "volume_iops": db.get("Iops"),
+            "volume_encrypted": db.get("StorageEncrypted"), "rds_kms_key_id": db.get("KmsKeyId"),
+            "rds_multi_az": db.get("MultiAZ"), "rds_backup_retention_period": db.get("BackupRetentionPeriod"),
+            "rds_auto_minor_version_upgrade": db.get("AutoMinorVersionUpgrade"),
+            "rds_deletion_protection": db.get("DeletionProtection"),
+            "rds_iam_database_authentication_enabled": db.get("IAMDatabaseAuthenticationEnabled"),
         }, parent=region.node(vpc) if vpc else None)  # fmt: skip
+
+
+def _endpoint(endpoint: dict[str, Any] | None) -> str | None:
+    """host:port, as Fix writes a database's endpoint."""
+    if not endpoint or not endpoint.get("Address"):
+        return None
+    return (
+        f"{endpoint['Address']}:{endpoint.get('Port')}" if endpoint.get("Port") else str(endpoint["Address"])
+    )
 
 
 @service("lambda", api_calls=("lambda:ListFunctions",))
@@ -55,7 +69,9 @@ def collect_kms(account: Account, region: Region, graph: GraphBuilder) -> None:
         graph.add(region.node(f"kms/{key['KeyId']}"), "aws_kms_key", {
             "id": key["KeyId"], "name": meta.get("Description") or key["KeyId"], "arn": meta.get("Arn"),
             "ctime": meta.get("CreationDate"), "kms_key_manager": meta.get("KeyManager"),
-            "kms_key_state": meta.get("KeyState"),
+            "access_key_status": meta.get("KeyState"), "kms_enabled": meta.get("Enabled"),
+            "kms_description": meta.get("Description"), "kms_key_usage": meta.get("KeyUsage"),
+            "kms_key_spec": meta.get("KeySpec"),
             "kms_key_rotation_enabled": None if rotation is None else rotation.get("KeyRotationEnabled"),
         })  # fmt: skip
 
@@ -67,12 +83,21 @@ def collect_cloudtrail(account: Account, region: Region, graph: GraphBuilder) ->
         status: Any = optional(
             partial(client.get_trail_status, Name=trail["TrailARN"]), "TrailNotFoundException"
         )
-        graph.add(region.node(f"trail/{trail['Name']}"), "aws_cloudtrail_trail", {
+        graph.add(region.node(f"trail/{trail['Name']}"), "aws_cloud_trail", {
             "id": trail["Name"], "name": trail["Name"], "arn": trail.get("TrailARN"),
-            "trail_is_multi_region_trail": trail.get("IsMultiRegionTrail"),
             "trail_s3_bucket_name": trail.get("S3BucketName"),
+            "trail_is_multi_region_trail": trail.get("IsMultiRegionTrail"),
+            "trail_include_global_service_events": trail.get("IncludeGlobalServiceEvents"),
+            "trail_home_region": trail.get("HomeRegion"),
             "trail_log_file_validation_enabled": trail.get("LogFileValidationEnabled"),
-            "trail_is_logging": None if status is None else status.get("IsLogging"),
+            "trail_cloud_watch_logs_log_group_arn": trail.get("CloudWatchLogsLogGroupArn"),
+            "trail_kms_key_id": trail.get("KmsKeyId"), "trail_is_organization_trail": trail.get("IsOrganizationTrail"),
+            "trail_status": None if status is None else {
+                "is_logging": status.get("IsLogging"), "latest_delivery_error": status.get("LatestDeliveryError"),
+                "latest_delivery_time": timestamp(status.get("LatestDeliveryTime")),
+                "start_logging_time": timestamp(status.get("StartLoggingTime")),
+                "stop_logging_time": timestamp(status.get("StopLoggingTime")),
+            },
         })  # fmt: skip
 
 
@@ -81,19 +106,21 @@ def collect_elb(account: Account, region: Region, graph: GraphBuilder) -> None:
     classic = account.client("elb", region.name)
     for lb in pages(classic, "describe_load_balancers", "LoadBalancerDescriptions"):
         name = lb["LoadBalancerName"]
+        backends = [i["InstanceId"] for i in lb.get("Instances", []) if i.get("InstanceId")]
         node = graph.add(region.node(f"elb/{name}"), "aws_elb", {
-            "id": name, "name": name, "arn": f"arn:aws:elasticloadbalancing:{region.name}:{account.id}:loadbalancer/{name}",
-            "ctime": lb.get("CreatedTime"), "lb_type": "classic", "lb_dns_name": lb.get("DNSName"),
-            "lb_scheme": lb.get("Scheme"),
+            "id": lb.get("DNSName") or name, "name": name,  # Fix's id of a classic load balancer is its DNS name
+            "arn": f"arn:aws:elasticloadbalancing:{region.name}:{account.id}:loadbalancer/{name}",
+            "ctime": lb.get("CreatedTime"), "lb_type": "elb", "scheme": lb.get("Scheme"), "backends": backends,
         }, parent=region.node(lb["VPCId"]) if lb.get("VPCId") else None)  # fmt: skip
-        for instance in lb.get("Instances", []):
-            graph.edge(node, region.node(instance["InstanceId"]))
+        for instance_id in backends:
+            graph.edge(node, region.node(instance_id))
     modern = account.client("elbv2", region.name)
     for lb in pages(modern, "describe_load_balancers", "LoadBalancers"):
         graph.add(region.node(f"alb/{lb['LoadBalancerName']}"), "aws_alb", {
             "id": lb["LoadBalancerName"], "name": lb["LoadBalancerName"], "arn": lb.get("LoadBalancerArn"),
-            "ctime": lb.get("CreatedTime"), "lb_type": lb.get("Type"), "lb_dns_name": lb.get("DNSName"),
-            "lb_scheme": lb.get("Scheme"),
+            "ctime": lb.get("CreatedTime"), "lb_type": "alb", "alb_type": lb.get("Type"),
+            "alb_dns_name": lb.get("DNSName"), "alb_scheme": lb.get("Scheme"),
+            "alb_ip_address_type": lb.get("IpAddressType"), "alb_security_groups": lb.get("SecurityGroups") or [],
         }, parent=region.node(lb["VpcId"]) if lb.get("VpcId") else None)  # fmt: skip
 
 
@@ -106,5 +133,6 @@ def collect_eks(account: Account, region: Region, graph: GraphBuilder) -> None:
         graph.add(region.node(f"eks/{name}"), "aws_eks_cluster", {
             "id": name, "name": name, "arn": cluster.get("arn"), "tags": cluster.get("tags") or {},
             "ctime": cluster.get("createdAt"), "cluster_status": cluster.get("status"),
-            "cluster_version": cluster.get("version"), "cluster_endpoint": cluster.get("endpoint"),
+            "version": cluster.get("version"), "endpoint": cluster.get("endpoint"),
+            "cluster_role_arn": cluster.get("roleArn"),
         }, parent=region.node(vpc) if vpc else None)  # fmt: skip

@@ -1,7 +1,8 @@
-"""S3 (global, once per account): buckets with public access block, encryption, versioning, policy status."""
+"""S3 (global, once per account): buckets with public access block, encryption, versioning and policy."""
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from typing import Any
 
@@ -18,7 +19,7 @@ from cloudsift.collect.graph import GraphBuilder
         "s3:GetBucketPublicAccessBlock",
         "s3:GetEncryptionConfiguration",
         "s3:GetBucketVersioning",
-        "s3:GetBucketPolicyStatus",
+        "s3:GetBucketPolicy",
         "s3:GetBucketTagging",
     ),
     global_=True,
@@ -32,7 +33,7 @@ def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
         encryption: Any = optional(partial(client.get_bucket_encryption, Bucket=name),
                                    "ServerSideEncryptionConfigurationNotFoundError")  # fmt: skip
         versioning = client.get_bucket_versioning(Bucket=name)
-        status: Any = optional(partial(client.get_bucket_policy_status, Bucket=name), "NoSuchBucketPolicy")
+        policy: Any = optional(partial(client.get_bucket_policy, Bucket=name), "NoSuchBucketPolicy")
         tagging: Any = optional(partial(client.get_bucket_tagging, Bucket=name), "NoSuchTagSet")
         config = (block or {}).get("PublicAccessBlockConfiguration")
         rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules", [])
@@ -49,7 +50,9 @@ def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
                 "kms_master_key_id": r.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID"),
                 "bucket_key_enabled": r.get("BucketKeyEnabled"),
             } for r in rules],
+            "encryption_enabled": bool(rules), "versioning_enabled": versioning.get("Status") == "Enabled",
             "bucket_versioning": versioning.get("Status") == "Enabled",
             "bucket_mfa_delete": versioning.get("MFADelete") == "Enabled",
-            "bucket_policy_is_public": ((status or {}).get("PolicyStatus") or {}).get("IsPublic", False),
+            # the policy document as JSON, as Fix keeps it: its checks read bucket_policy.Statement[*]
+            "bucket_policy": json.loads(policy["Policy"]) if policy and policy.get("Policy") else None,
         }, parent=region.id)  # fmt: skip
