@@ -100,3 +100,28 @@ def test_ctrl_c_interrupts_a_long_running_line_and_the_shell_lives_on(tmp_path: 
         child.expect("total matched: 1\r")
     finally:
         child.terminate(force=True)
+
+
+def test_completion_of_sub_commands_job_ids_nested_paths_and_the_searched_kind() -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    completer = LineCompleter(job_ids=lambda: ["sec_network_open_ingress", "nightly"])
+
+    def offered(text: str) -> list[str]:
+        return [c.text for c in completer.get_completions(Document(text), CompleteEvent())]
+
+    assert offered("jobs a") == ["add", "activate"]
+    assert offered("alerts o") == ["outbox"]
+    assert offered("jobs show sec") == ["sec_network_open_ingress"]
+    assert offered("jobs run n") == ["nightly"]
+    assert offered("search group_ip_permissions[*].ip_pro") == ["group_ip_permissions[*].ip_protocol"]
+    assert "group_ip_permissions[*].ip_ranges[*].cidr_ip" in offered(
+        "search group_ip_permissions[*].ip_ranges[*].ci"
+    )
+    assert offered("search group_ip_permissions.ip_ranges[*].ci") == [
+        "group_ip_permissions.ip_ranges[*].cidr_ip"
+    ]
+    searched = offered("search is(aws_ec2_volume) and vol")
+    assert searched and all(p.startswith("volume_") for p in searched)
+    assert "instance_cores" not in offered("search is(aws_ec2_volume) and inst")

@@ -2,49 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import sys
-from collections.abc import Iterable
 from typing import Any
 
 from prompt_toolkit import PromptSession
-from prompt_toolkit.completion import CompleteEvent, Completer, Completion
-from prompt_toolkit.document import Document
 from prompt_toolkit.history import FileHistory
 
-from cloudsift.commands import COMMANDS
-from cloudsift.model import MODEL
-
-_WORD = re.compile(r"[A-Za-z0-9_\-./`]*$")
+from cloudsift.completion import LineCompleter
 
 
-class LineCompleter(Completer):
-    """Commands at the start of a pipe, options after a command, kinds in is(...), properties elsewhere."""
+def _job_ids(ctx: Any) -> list[str]:
+    from cloudsift.jobs.model import load_jobs
 
-    def __init__(self, extra_properties: Iterable[str] = ()) -> None:
-        self.kinds = sorted(MODEL.kinds)
-        self.properties = sorted(
-            {*MODEL.properties, *extra_properties, "kind", "age", "cloud", "account", "region"}
-        )
-
-    def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
-        text = document.text_before_cursor
-        word = _WORD.search(text)
-        prefix = word.group(0) if word else ""
-        before = text[: len(text) - len(prefix)]
-        segment = re.split(r"[|;]", before)[-1]
-        if not segment.strip():
-            candidates: Iterable[str] = list(COMMANDS)
-        elif prefix.startswith("-"):
-            name = segment.split()[0] if segment.split() else ""
-            candidates = [o.name for o in COMMANDS.get(name).options] if name in COMMANDS else []
-        elif re.search(r"is\(\s*(\[?\s*[\w,\s]*)$", before):
-            candidates = self.kinds
-        else:
-            candidates = self.properties
-        for candidate in candidates:
-            if candidate.startswith(prefix) and candidate != prefix:
-                yield Completion(candidate, start_position=-len(prefix))
+    return [job.id for job in load_jobs(ctx.store)]
 
 
 def run_shell(ctx: Any, debug: bool, remote: Any = None) -> int:
@@ -60,7 +30,7 @@ def run_shell(ctx: Any, debug: bool, remote: Any = None) -> int:
         pass
     session: PromptSession[str] = PromptSession(
         history=FileHistory(str(ctx.config.home / "shell_history")),
-        completer=LineCompleter(extra),
+        completer=LineCompleter(extra, job_ids=lambda: [] if remote is not None else _job_ids(ctx)),
         complete_while_typing=False,
     )
     where = f" (on the server at {remote.url})" if remote is not None else ""
