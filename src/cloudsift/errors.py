@@ -48,12 +48,19 @@ class QueryError(UsageError):
 
     def render(self) -> str:
         if self.position is None or not self.text:
-            return self.message
+            return _visible(self.message)
         line_start = self.text.rfind("\n", 0, self.position) + 1
         line_end = self.text.find("\n", self.position)
         line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
-        column = self.position - line_start
-        return f"{self.message}\n  {line}\n  {' ' * column}^"
+        column = len(_visible(line[: self.position - line_start]))
+        return f"{_visible(self.message)}\n  {_visible(line)}\n  {' ' * column}^"
+
+
+def _visible(text: str) -> str:
+    """Control characters (an ANSI escape, say) shown as escapes, never sent to the terminal."""
+    return "".join(
+        " " if c == "\t" else (c if c.isprintable() else c.encode("unicode_escape").decode()) for c in text
+    )
 
 
 class ImportError_(UsageError):

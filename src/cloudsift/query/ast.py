@@ -53,6 +53,16 @@ class Duration:
 Value = str | int | float | bool | None | Duration | tuple["Value", ...] | dict[str, "Value"]
 
 
+def quote(text: str) -> str:
+    """A double-quoted literal as the parser reads it back: only `\\` and `"` are escaped, so that
+    regular expressions keep their backslashes and control characters stay as they are."""
+    return '"' + _ESCAPED.sub(lambda m: "\\" + m.group(0), text) + '"'
+
+
+# A backslash is doubled only where the parser would otherwise read an escape (or the closing quote).
+_ESCAPED = re.compile(r'"|\\(?=[\\"/\']|\Z)')
+
+
 def value_str(value: Value, raw: str | None = None) -> str:
     if raw is not None:
         return raw
@@ -61,8 +71,10 @@ def value_str(value: Value, raw: str | None = None) -> str:
     if isinstance(value, tuple):
         return "[" + ", ".join(value_str(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k)}: {value_str(v)}" for k, v in value.items()) + "}"
-    return json.dumps(value, ensure_ascii=False)
+        return "{" + ", ".join(f"{quote(k)}: {value_str(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return quote(value)
+    return json.dumps(value)
 
 
 @dataclass(frozen=True)
@@ -116,7 +128,7 @@ class IdTerm:
     ids: tuple[str, ...]
 
     def __str__(self) -> str:
-        return "id(" + ", ".join(json.dumps(i, ensure_ascii=False) for i in self.ids) + ")"
+        return "id(" + ", ".join(quote(i) for i in self.ids) + ")"
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,7 @@ class FullTextTerm:
     text: str
 
     def __str__(self) -> str:
-        return json.dumps(self.text, ensure_ascii=False)
+        return quote(self.text)
 
 
 @dataclass(frozen=True)
@@ -167,9 +179,9 @@ class FunctionTerm:
 
     def __str__(self) -> str:
         if self.name == "has_key" and len(self.args) != 1:
-            arg = "[" + ", ".join(json.dumps(a) for a in self.args) + "]"
+            arg = "[" + ", ".join(quote(a) for a in self.args) + "]"
         else:
-            arg = json.dumps(self.args[0])
+            arg = quote(self.args[0])
         return f"{self.name}({self.path}, {arg})"
 
 
@@ -189,8 +201,24 @@ class CombinedTerm:
     right: Term
 
     def __str__(self) -> str:
-        right = f"({self.right})" if isinstance(self.right, CombinedTerm) else str(self.right)
-        return f"{self.left} {self.op} {right}"
+        first, rest = chain(self)
+        pieces = [str(first)]
+        for op, right in rest:
+            pieces.append(f"{op} ({right})" if isinstance(right, CombinedTerm) else f"{op} {right}")
+        return " ".join(pieces)
+
+
+def chain(term: CombinedTerm) -> tuple[Term, list[tuple[Literal["and", "or"], Term]]]:
+    """The left spine of `a or b and c ...` without recursion: (a, [(or, b), (and, c), ...]).
+
+    Terms fold left, so a long chain is a deep tree; walking it in a loop keeps any length usable."""
+    rest: list[tuple[Literal["and", "or"], Term]] = []
+    current: Term = term
+    while isinstance(current, CombinedTerm):
+        rest.append((current.op, current.right))
+        current = current.left
+    rest.reverse()
+    return current, rest
 
 
 Term = (

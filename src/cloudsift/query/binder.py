@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import re
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -20,6 +21,8 @@ from cloudsift.model import MODEL, ListOf, Model, Prop, PropType, Scalar, String
 from cloudsift.model.types import DATETIME, STRING
 from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
+from cloudsift.query.literals import RegexError, check_regex, shifted
+from cloudsift.query.literals import parse_datetime as parse_datetime  # the stores read dates alike
 
 ANCESTOR_LEVELS = ("cloud", "account", "region", "zone")
 SYNTHETIC = {"age": "ctime", "last_update": "mtime", "last_access": "atime"}
@@ -122,6 +125,17 @@ class BCombined:
 
 
 BTerm = BPredicate | BContext | BFunction | BIs | BId | BAll | BFullText | BNot | BCombined
+
+
+def bound_chain(term: BCombined) -> tuple[BTerm, list[tuple[Literal["and", "or"], BTerm]]]:
+    """The left spine of a bound and/or chain, walked in a loop (chains have any length)."""
+    rest: list[tuple[Literal["and", "or"], BTerm]] = []
+    current: BTerm = term
+    while isinstance(current, BCombined):
+        rest.append((current.op, current.right))
+        current = current.left
+    rest.reverse()
+    return current, rest
 
 
 @dataclass(frozen=True)
@@ -333,6 +347,14 @@ class Binder:
 
     # ---- literals
 
+    def shifted(self, duration: Duration, sign: int, pos: int) -> dt.datetime:
+        try:
+            return shifted(self.now, sign * duration.seconds)
+        except OverflowError:
+            raise self.error(
+                f"the duration {duration.text} is too long: it reaches outside the years 1 to 9999", pos
+            ) from None
+
     def coerce(self, value: Value, raw: str | None, typ: PropType | None, pos: int) -> object:
         if value is None:
             return None
@@ -368,7 +390,7 @@ class Binder:
                 return value.lower() == "true"
             raise self.error(f"expected true or false, got {value!r}", pos)
         if isinstance(value, Duration):
-            return self.now + dt.timedelta(seconds=value.seconds)
+            return self.shifted(value, 1, pos)
         if isinstance(value, str):
             try:
                 return parse_datetime(value)
@@ -384,7 +406,11 @@ class Binder:
         if term is None or isinstance(term, ast.AllTerm):
             return BAll()
         if isinstance(term, ast.CombinedTerm):
-            return BCombined(self.term(term.left, element), term.op, self.term(term.right, element))
+            first, rest = ast.chain(term)
+            bound = self.term(first, element)
+            for op, right in rest:
+                bound = BCombined(bound, op, self.term(right, element))
+            return bound
         if isinstance(term, ast.NotTerm):
             return BNot(self.term(term.term, element))
         if isinstance(term, ast.Predicate):
@@ -434,7 +460,7 @@ class Binder:
                     f"{first.name} compares with a duration such as 30d, got {value!r}", term.pos
                 )
             resolved = self.resolve(Path((ast.Segment(SYNTHETIC[first.name]),)))
-            since = None if value is None else self.now - dt.timedelta(seconds=value.seconds)
+            since = None if value is None else self.shifted(value, -1, term.pos)
             return BPredicate(resolved, _FLIP[op], since, term.modifier or "any")
         segments = path.segments
         if (
@@ -451,7 +477,7 @@ class Binder:
                     f"{segments[-1].name} compares with == != < <= > >= and a duration", term.pos
                 )
             real = Path((*segments[:-1], ast.Segment(SYNTHETIC[segments[-1].name])), False, path.pos)
-            since = None if value is None else self.now - dt.timedelta(seconds=value.seconds)
+            since = None if value is None else self.shifted(value, -1, term.pos)
             return BPredicate(self.resolve(real), _FLIP[op], since, term.modifier or "any")
         resolved = self.resolve(path, element)
         typ = resolved.compare_type
@@ -465,9 +491,16 @@ class Binder:
             if typ is not None and typ != STRING:
                 raise self.error(f"{path} is a {typ}: {op} matches strings only", term.pos)
             try:
-                re.compile(value)
+                check_regex(value)
+                with warnings.catch_warnings():  # "possible nested set": [[a] means the same everywhere
+                    warnings.simplefilter("ignore", FutureWarning)
+                    re.compile(value)
             except re.error as e:
-                raise self.error(f"invalid regular expression {value!r}: {e}", term.pos) from None
+                raise self.error(f"invalid regular expression {ast.quote(value)}: {e}", term.pos) from None
+            except RegexError as e:
+                raise self.error(
+                    f"regular expression {ast.quote(value)}, at {e.offset}: {e}", term.pos
+                ) from None
             coerced = value
         else:
             if value is None and op not in ("==", "!="):
@@ -586,14 +619,6 @@ class Binder:
             self.aggregate(query.aggregate) if query.aggregate else None,
             self.text or str(query),
         )
-
-
-def parse_datetime(text: str) -> dt.datetime:
-    """An ISO 8601 date or date-time; without a zone it is UTC."""
-    value = dt.datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC)
 
 
 def bind(

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken, v_args
+from lark import (
+    Lark,
+    Token,
+    Transformer_NonRecursive,
+    Tree,
+    UnexpectedCharacters,
+    UnexpectedInput,
+    UnexpectedToken,
+    v_args,
+)
 from lark.exceptions import VisitError
 
 from cloudsift.errors import QueryError
@@ -38,6 +46,7 @@ from cloudsift.query.ast import (
     Value,
     WithClause,
 )
+from cloudsift.query.limits import MAX_DEPTH
 
 _INT = re.compile(r"-?\d+\Z")
 _FLOAT = re.compile(r"-?\d+\.\d+([eE][+-]?\d+)?\Z")
@@ -124,8 +133,21 @@ def word_value(text: str) -> Value:
     return duration if duration is not None else text
 
 
-def _unquote(token: str) -> str:
-    return str(json.loads(token))
+_ESCAPE = re.compile(r"""\\([\\"/'])""")
+
+
+def unquote(token: str) -> str:
+    """A double-quoted literal as Fix reads it: `\\"` is a quote, `\\\\` a backslash (and `\\/`, `\\'`
+    their characters); a backslash before anything else stays, so regular expressions pass unchanged."""
+    return _ESCAPE.sub(lambda m: m.group(1), token[1:-1])
+
+
+def _literal(token: Token) -> str:
+    text = unquote(str(token))
+    if "\x00" in text:
+        # PostgreSQL cannot hold NUL in text, and no property value contains one
+        raise QueryError("a string cannot contain the NUL character (\\x00)", "", token.start_pos)
+    return text
 
 
 class _Raw:
@@ -141,7 +163,7 @@ def _plain(value: Any) -> Value:
 
 
 @v_args(inline=True)
-class _ToAst(Transformer[Token, Any]):
+class _ToAst(Transformer_NonRecursive[Token, Any]):
     def query(self, *items: Any) -> Query:
         parts = [p for p in items if isinstance(p, Part)]
         navigations = [_navigation(t) for t in items if isinstance(t, Token)]
@@ -170,7 +192,7 @@ class _ToAst(Transformer[Token, Any]):
         return AllTerm()
 
     def fulltext(self, token: Token) -> Term:
-        return FullTextTerm(_unquote(token))
+        return FullTextTerm(_literal(token))
 
     def bare_path(self, path: Path) -> Term:
         raise QueryError(f"expected an operator after {path} (or quote it to search the text)", "", path.pos)
@@ -219,7 +241,7 @@ class _ToAst(Transformer[Token, Any]):
         return [_arg(i) for i in items]
 
     def string_arg(self, token: Token) -> str:
-        return _unquote(token)
+        return _literal(token)
 
     def path(self, slash: Token | None, *segments: Segment) -> Path:
         first = segments[0]
@@ -235,10 +257,10 @@ class _ToAst(Transformer[Token, Any]):
     def index(self, token: Token | None) -> Any:
         if token is None or token.type == "STAR":
             return "*"
-        return int(token)
+        return _count(token)
 
     def string_value(self, token: Token) -> Any:
-        return _Raw(_unquote(token), None)
+        return _Raw(_literal(token), None)
 
     def word_value(self, token: Token) -> Any:
         return _Raw(word_value(str(token)), str(token))
@@ -259,7 +281,7 @@ class _ToAst(Transformer[Token, Any]):
         return dict(p for p in pairs if p is not None)
 
     def pair(self, key: Token, value: Any) -> tuple[str, Value]:
-        return (_unquote(key) if key.type == "STRING" else str(key), _plain(value))
+        return (_literal(key) if key.type == "STRING" else str(key), _plain(value))
 
     def with_clause(
         self,
@@ -279,7 +301,7 @@ class _ToAst(Transformer[Token, Any]):
             text = {"=": "==", "~": "=~"}.get(str(op), str(op))
             if text not in ("==", "!=", "<", "<=", ">", ">="):
                 raise QueryError(f"with(count {text} n) needs a comparison", "", op.start_pos)
-            return WithClause("count", navigation, term, text, int(count), nested)  # type: ignore[arg-type]
+            return WithClause("count", navigation, term, text, _count(count), nested)  # type: ignore[arg-type]
         raise QueryError("with() starts with empty, any or count <op> <n>", "", name.start_pos)
 
     def sort_clause(self, _s: Token, *items: SortItem) -> tuple[SortItem, ...]:
@@ -289,7 +311,9 @@ class _ToAst(Transformer[Token, Any]):
         return SortItem(path, str(order) if order else "asc")  # type: ignore[arg-type]
 
     def limit_clause(self, _l: Token, first: Token, second: Token | None) -> Limit:
-        return Limit(int(second), int(first)) if second is not None else Limit(int(first))
+        if second is not None:
+            return Limit(_count(second), _count(first))
+        return Limit(_count(first))
 
     def aggregate_spec(self, variables: Any, functions: Any) -> Aggregate:
         return Aggregate(tuple(variables or ()), tuple(functions))
@@ -311,6 +335,27 @@ class _ToAst(Transformer[Token, Any]):
             )
         arg = int(argument) if isinstance(argument, Token) else argument
         return AggregateFunction(fn, arg, str(alias) if alias else None)  # type: ignore[arg-type]
+
+
+MAX_COUNT = 2**63 - 1  # what a SQL BIGINT holds
+
+
+def _count(token: Token) -> int:
+    value = int(token)
+    if value > MAX_COUNT:
+        raise QueryError(f"{token} is too large: at most {MAX_COUNT}", "", token.start_pos)
+    return value
+
+
+def _depth(text: str, token: Token) -> int:
+    value = int(text)
+    if value > MAX_DEPTH:
+        raise QueryError(
+            f"a navigation walks at most {MAX_DEPTH} steps, not {value} (write [1:] for all the way)",
+            "",
+            token.start_pos,
+        )
+    return value
 
 
 def _arg(item: Any) -> Any:
@@ -351,8 +396,8 @@ def _navigation(token: Token) -> Navigation:
     lo: int = 1
     hi: int | None = 1
     if start is not None:
-        lo = int(start) if start else 0
-        hi = lo if until is None else (int(until) if until else None)
+        lo = _depth(start, token) if start else 0
+        hi = lo if until is None else (_depth(until, token) if until else None)
     if hi is not None and hi < lo:
         raise QueryError(f"navigation depth [{lo}:{hi}] ends before it starts", "", token.start_pos)
     return Navigation(lo, hi, edge_types, direction)  # type: ignore[arg-type]
@@ -377,16 +422,61 @@ def _expected(names: set[str]) -> str:
     return ", ".join(readable[:8])
 
 
+MAX_NESTING = 50  # parentheses, not, {...}, with() and merges inside each other; and/or chains are free
+_NESTS = frozenset(["not_term", "context", "with_clause", "merge_item", "list_value", "object_value"])
+_CHAINS = frozenset(["and_term", "or_term"])
+
+
+def _first_position(node: Tree[Token] | Token) -> int:
+    while isinstance(node, Tree):
+        tokens = [c for c in node.children if c is not None]
+        if not tokens:
+            return 0
+        node = tokens[0]
+    return node.start_pos or 0
+
+
+def _check_nesting(tree: Tree[Token]) -> None:
+    """Refuse a query nested deeper than MAX_NESTING (every later stage recurses over the nesting)."""
+    stack: list[tuple[Tree[Token], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise QueryError(
+                f"the query nests deeper than {MAX_NESTING} levels (parentheses, not, {{...}}, with(), "
+                "merges or lists inside each other) here; write it flatter",
+                "",
+                _first_position(node),
+            )
+        for i, child in enumerate(node.children):
+            if not isinstance(child, Tree):
+                continue
+            if node.data in _CHAINS:  # the left side continues the chain; a combined right side is in (...)
+                stack.append((child, depth + (1 if i > 0 and child.data in _CHAINS else 0)))
+            else:
+                stack.append((child, depth + (1 if child.data in _NESTS else 0)))
+
+
+def _placed(err: QueryError, full_text: str, offset: int) -> QueryError:
+    pos = None if err.position is None or err.position < 0 else err.position + offset
+    return QueryError(err.message, full_text, pos)
+
+
 def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
     try:
         tree = _lark().parse(text, start=start)
+        _check_nesting(tree)
         return _ToAst().transform(tree)
+    except QueryError as err:
+        raise _placed(err, full_text, offset) from None
     except VisitError as e:
         if isinstance(e.orig_exc, QueryError):
-            err = e.orig_exc
-            pos = None if err.position is None or err.position < 0 else err.position + offset
-            raise QueryError(err.message, full_text, pos) from None
-        raise
+            raise _placed(e.orig_exc, full_text, offset) from None
+        # a literal the transformer could not read: name the place, never crash
+        at = _first_position(e.obj) if isinstance(e.obj, Tree | Token) else 0
+        raise QueryError(
+            f"cannot read this part of the query: {e.orig_exc}", full_text, at + offset
+        ) from None
     except UnexpectedCharacters as e:
         at = e.pos_in_stream or 0
         raise QueryError(

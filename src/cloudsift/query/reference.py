@@ -34,11 +34,12 @@ from cloudsift.query.binder import (
     BTerm,
     BWith,
     Resolved,
-    parse_datetime,
+    bound_chain,
 )
+from cloudsift.query.limits import MAX_DEPTH as MAX_DEPTH
+from cloudsift.query.literals import parse_datetime
 
 Doc = Mapping[str, Any]
-MAX_DEPTH = 64  # the deepest an open-ended navigation (-[1:]->) walks, in every engine
 _IPV4 = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\Z")
 
 
@@ -175,12 +176,12 @@ def matches(term: BTerm, node: Doc, element: Any = None) -> bool:
     if isinstance(term, BAll):
         return True
     if isinstance(term, BCombined):
-        left = matches(term.left, node, element)
-        return (
-            (left and matches(term.right, node, element))
-            if term.op == "and"
-            else (left or matches(term.right, node, element))
-        )
+        first, rest = bound_chain(term)
+        result = matches(first, node, element)
+        for op, right in rest:
+            if result != (op == "or"):  # `x and ...` with x true, `x or ...` with x false: look further
+                result = matches(right, node, element)
+        return result
     if isinstance(term, BNot):
         return not matches(term.term, node, element)
     if isinstance(term, BPredicate):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from cloudsift.query.ast import Navigation
 from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort, BWith
-from cloudsift.query.reference import MAX_DEPTH
+from cloudsift.query.limits import MAX_DEPTH
 from cloudsift.store.schema import ANCESTOR_COLUMNS
 from cloudsift.store.sql.dialect import Dialect, Params
 from cloudsift.store.sql.terms import TermCompiler, name_column

@@ -20,6 +20,7 @@ from cloudsift.query.binder import (
     BTerm,
     Resolved,
     Step,
+    bound_chain,
 )
 from cloudsift.store.schema import property_column
 from cloudsift.store.sql.dialect import IPV4_RE, Dialect, Expr, Params, category_of
@@ -179,7 +180,7 @@ class TermCompiler:
         if isinstance(term, BAll):
             return "true"
         if isinstance(term, BCombined):
-            return f"({self.term(term.left, element)} {term.op.upper()} {self.term(term.right, element)})"
+            return self._chain(term, element)
         if isinstance(term, BNot):
             return f"(NOT {self.term(term.term, element)})"
         if isinstance(term, BPredicate):
@@ -208,6 +209,30 @@ class TermCompiler:
         if isinstance(term, BFullText):
             return self.d.fulltext(self.params.add(term.text))
         raise TypeError(f"unknown term {term!r}")
+
+    def _chain(self, term: BCombined, element: Expr | None) -> str:
+        """A left fold of and/or, flat at any length: SQL engines limit how deep expressions nest.
+
+        One operator throughout is a flat AND/OR. A mixed chain is decided by its last step that
+        settles the value: `... or x` with x true is true, `... and x` with x false is false; the
+        first term decides when no step does. So a CASE over the runs, from the last one back."""
+        first, rest = bound_chain(term)
+        runs: list[tuple[str, list[str]]] = []
+        for step, right in rest:
+            if not runs or runs[-1][0] != step:
+                runs.append((step, []))
+            runs[-1][1].append(self.term(right, element))
+        head = self.term(first, element)
+        if len(runs) == 1:
+            only, items = runs[0]
+            return f"({f' {only.upper()} '.join([head, *items])})"
+        branches = []
+        for kind, items in reversed(runs):
+            if kind == "or":
+                branches.append(f"WHEN {' OR '.join(items)} THEN true")
+            else:
+                branches.append(f"WHEN NOT ({' AND '.join(items)}) THEN false")
+        return f"(CASE {' '.join(branches)} ELSE {head} END)"
 
     def sort_key(self, path: Resolved) -> str:
         """One value per node for ORDER BY / GROUP BY (typed, or text for untyped values)."""
