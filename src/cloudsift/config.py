@@ -103,6 +103,22 @@ class WorkflowsConfig(BaseModel):
     collect: CollectWorkflowConfig = Field(default_factory=CollectWorkflowConfig)  # type: ignore[arg-type]
 
 
+ParameterValue = str | int | float | bool | list[str | int | float | bool]
+
+
+class ReportConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    paths: list[Path] = Field(
+        default_factory=list,
+        description="Files or directories of check and benchmark files (Fix Inventory's format) loaded besides the bundled ones.",
+    )
+    override_values: dict[str, dict[str, ParameterValue]] = Field(
+        default_factory=dict,
+        description='Per check id, values of its ${name} parameters: `[report.override_values.aws_iam_access_key_rotated] max_age = "30d"`.',
+    )
+    ignore_checks: list[str] = Field(default_factory=list, description="Check ids that never run.")
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
     home: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "cloudsift")
@@ -111,6 +127,7 @@ class Config(BaseModel):
     aws: AwsConfig = Field(default_factory=AwsConfig)  # type: ignore[arg-type]
     server: ServerConfig = Field(default_factory=ServerConfig)  # type: ignore[arg-type]
     workflows: WorkflowsConfig = Field(default_factory=WorkflowsConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
 
     @field_validator("server")
     @classmethod

@@ -5,6 +5,7 @@ from cloudsift.commands import graph as _graph  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401
 from cloudsift.commands import jobs as _jobs  # noqa: F401
 from cloudsift.commands import output as _output  # noqa: F401
+from cloudsift.commands import report as _report  # noqa: F401
 from cloudsift.commands import search as _search  # noqa: F401
 from cloudsift.commands import session as _session  # noqa: F401
 from cloudsift.commands import workflows as _workflows  # noqa: F401

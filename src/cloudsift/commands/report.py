@@ -1,0 +1,241 @@
+"""report: security checks and benchmarks over the inventory (Fix Inventory's `report` command)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.errors import UsageError, did_you_mean
+from cloudsift.report import FORMATS
+from cloudsift.report.library import Library, load_library
+from cloudsift.report.model import SEVERITIES, Benchmark, Check, Section
+from cloudsift.report.result import Report
+from cloudsift.report.run import CheckRunner, Scope
+
+_FORMAT_FLAGS = ("markdown", "json", "csv", "sarif", "ocsf")
+Action = Callable[["ReportCommand", Context, list[str]], Iterator[Any]]
+_ACTIONS: dict[tuple[str, str], Action] = {}
+
+
+def _action(group: str, verb: str) -> Callable[[Action], Action]:
+    def add(fn: Action) -> Action:
+        _ACTIONS[(group, verb)] = fn
+        return fn
+
+    return add
+
+
+@command
+class ReportCommand(Command):
+    """Run security checks and benchmarks over the inventory.
+
+    - `report checks list [--service S] [--severity S] [--category C]`: the checks of the library
+    - `report checks show ID`: a check's title, risk, query and remediation
+    - `report checks run ID ...`: run checks; per check, the failing resources and how many passed
+    - `report checks test FILE [--syntax]`: load a check file and run its checks (`--syntax`: only parse
+      and bind each query, no inventory needed)
+    - `report benchmark list`, `report benchmark show ID`, `report benchmark run ID`
+
+    A run takes `--accounts A,B`, `--regions R,S`, `--severity S` (this and above) and `--only-failing`.
+    Output: a table in a terminal, `--markdown`, `--json`, `--csv`, `--sarif` (SARIF 2.1.0) or `--ocsf`
+    (OCSF Detection Findings). A check whose service left no resource in the scope is "not evaluated".
+    Checks and benchmarks come with cloudsift and from the files in `[report] paths`.
+
+    Example: `report benchmark run cloudsift_aws_baseline --only-failing`
+    Example: `report checks list --service ec2 --severity high`
+    """
+
+    name = "report"
+    source = True
+    formatter = True
+    positional = "checks|benchmark list|show|run|test ..."
+    options = (
+        Option("--service", "checks list: only checks of this service."),
+        Option("--severity", "Only checks of this severity and above.", choices=SEVERITIES),
+        Option("--category", "checks list: only checks of this category."),
+        Option("--accounts", "Only these accounts (ids or names, comma-separated)."),
+        Option("--regions", "Only these regions (comma-separated)."),
+        Option("--only-failing", "Show only failing checks.", bool, False),
+        Option("--syntax", "checks test: only parse and bind the queries.", bool, False),
+        *(Option(f"--{name}", f"Output as {name}.", bool, False) for name in _FORMAT_FLAGS),
+    )
+
+    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if len(self.rest) < 2:
+            raise UsageError("report needs what and how: report checks list, report benchmark run ID, ...")
+        group, verb, *args = self.rest
+        group = {"check": "checks", "benchmarks": "benchmark"}.get(group, group)
+        action = _ACTIONS.get((group, verb))
+        if action is None:
+            known = sorted({f"{g} {v}" for g, v in _ACTIONS})
+            raise UsageError(f"report: unknown {group} {verb!r}.{did_you_mean(f'{group} {verb}', known)}")
+        chosen = [name for name in _FORMAT_FLAGS if self.args[name]]
+        if len(chosen) > 1:
+            raise UsageError(
+                f"report: choose one output format, not {' and '.join('--' + c for c in chosen)}"
+            )
+        return action(self, ctx, args)
+
+    @property
+    def format(self) -> str:
+        return next((name for name in _FORMAT_FLAGS if self.args[name]), "text")
+
+    def library(self, ctx: Context) -> tuple[Library, list[str]]:
+        library = load_library(ctx.config.report.paths)
+        return library, [f"warning: not loaded: {p}" for p in library.problems]
+
+    def scope(self) -> Scope:
+        return Scope(_csv(self.args["accounts"]), _csv(self.args["regions"]), self.args["severity"])
+
+    def render(self, ctx: Context, report: Report) -> Iterator[Any]:
+        if self.args["only_failing"]:
+            root = report.root.only_failing() or type(report.root)(report.root.title)
+            report = Report(report.id, report.title, report.framework, report.version, root,
+                            report.accounts, report.regions, report.generated_at, report.stale)  # fmt: skip
+        return FORMATS.get(self.format)(report, ctx.terminal)
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split(",") if v.strip())
+
+
+def _table(cmd: ReportCommand, ctx: Context, header: list[str], rows: list[list[str]]) -> Iterator[Any]:
+    if cmd.format == "json":
+        yield orjson.dumps(
+            [dict(zip(header, r, strict=True)) for r in rows], option=orjson.OPT_INDENT_2
+        ).decode()
+    elif cmd.format == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([header, *rows])
+        yield out.getvalue().rstrip("\n")
+    elif cmd.format == "markdown":
+        yield "| " + " | ".join(header) + " |"
+        yield "|" + "|".join("---" for _ in header) + "|"
+        yield from ("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows)
+    elif cmd.format in ("sarif", "ocsf"):
+        raise UsageError(f"report: --{cmd.format} is an output of run, not of list or show")
+    elif ctx.terminal:
+        from cloudsift.commands.output import Table
+
+        yield Table(header, rows)
+    else:
+        yield from ("  ".join(row) for row in rows)
+
+
+@_action("checks", "list")
+def _checks_list(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    library, warnings = cmd.library(ctx)
+    yield from warnings
+    service, category, scope = cmd.args["service"], cmd.args["category"], cmd.scope()
+    checks = [c for c in sorted(library.checks.values(), key=lambda c: c.id)
+              if (service is None or c.service == service) and (category is None or category in c.categories)
+              and scope.runs(c)]  # fmt: skip
+    rows = [[c.id, c.severity, "manual" if c.manual else "automated", c.title] for c in checks]
+    yield from _table(cmd, ctx, ["id", "severity", "detect", "title"], rows)
+
+
+@_action("checks", "show")
+def _checks_show(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    library, warnings = cmd.library(ctx)
+    yield from warnings
+    if not args:
+        raise UsageError("report checks show needs a check id")
+    for check_id in args:
+        check = library.check(check_id)
+        if cmd.format == "json":
+            yield orjson.dumps(check.model_dump(exclude_none=True), option=orjson.OPT_INDENT_2).decode()
+            continue
+        yield from _check_text(check, ctx)
+
+
+def _check_text(check: Check, ctx: Context) -> Iterator[str]:
+    kind, text = check.detector(ctx.config.report.override_values.get(check.id))
+    yield f"{check.id}: {check.title}"
+    yield f"  severity: {check.severity}; kinds: {', '.join(check.result_kinds)}; categories: {', '.join(check.categories)}"
+    yield f"  risk: {check.risk}"
+    yield f"  detect ({kind}): {text}"
+    if check.default_values:
+        yield "  parameters: " + ", ".join(f"{k}={v}" for k, v in check.default_values.items())
+    yield f"  remediation: {check.remediation.text}"
+    for url in dict.fromkeys(u for u in (check.url, check.remediation.url) if u):
+        yield f"  see: {url}"
+    yield f"  from: {check.source}"
+
+
+@_action("checks", "run")
+def _checks_run(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    library, warnings = cmd.library(ctx)
+    yield from warnings
+    if not args:
+        raise UsageError("report checks run needs check ids (report checks list shows them)")
+    checks = [library.check(a) for a in args]
+    yield from cmd.render(ctx, CheckRunner(ctx, library, cmd.scope()).checks(checks))
+
+
+@_action("checks", "test")
+def _checks_test(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    from cloudsift.report.testing import syntax_problems
+
+    if len(args) != 1:
+        raise UsageError("report checks test needs one check file: report checks test my_checks.json")
+    path = Path(args[0]) if Path(args[0]).is_absolute() else ctx.cwd / args[0]
+    own = load_library([path], bundled=False)
+    problems = [str(p) for p in own.problems] + syntax_problems(own.checks.values(), ctx)
+    if problems:
+        raise UsageError(f"report checks test: {len(problems)} problem(s):\n" + "\n".join(problems))
+    if cmd.args["syntax"]:
+        yield f"{len(own.checks)} checks of {args[0]}: every query parses and binds"
+        return
+    library = load_library(ctx.config.report.paths)
+    library.checks.update(own.checks)
+    runner = CheckRunner(ctx, library, cmd.scope())
+    yield from cmd.render(ctx, runner.checks(sorted(own.checks.values(), key=lambda c: c.id), str(args[0])))
+
+
+@_action("benchmark", "list")
+def _benchmark_list(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    library, warnings = cmd.library(ctx)
+    yield from warnings
+    rows = [[b.id, b.framework, b.version, str(len(set(b.check_ids()))), b.title]
+            for b in sorted(library.benchmarks.values(), key=lambda b: b.id)]  # fmt: skip
+    yield from _table(cmd, ctx, ["id", "framework", "version", "checks", "title"], rows)
+
+
+@_action("benchmark", "show")
+def _benchmark_show(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    library, warnings = cmd.library(ctx)
+    yield from warnings
+    if len(args) != 1:
+        raise UsageError("report benchmark show needs one benchmark id (report benchmark list shows them)")
+    benchmark = library.benchmark(args[0])
+    if cmd.format == "json":
+        yield orjson.dumps(benchmark.model_dump(exclude_none=True), option=orjson.OPT_INDENT_2).decode()
+        return
+    yield f"{benchmark.id}: {benchmark.title} ({benchmark.framework} {benchmark.version})"
+    yield from _outline(benchmark, library, 1)
+
+
+def _outline(section: Section, library: Library, depth: int) -> Iterator[str]:
+    indent = "  " * depth
+    for check_id in section.checks or []:
+        check = library.checks[check_id]
+        yield f"{indent}{check_id}{' (manual)' if check.manual else ''}: {check.title}"
+    for child in section.children or []:
+        yield f"{indent}{child.title}"
+        yield from _outline(child, library, depth + 1)
+
+
+@_action("benchmark", "run")
+def _benchmark_run(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    library, warnings = cmd.library(ctx)
+    yield from warnings
+    if len(args) != 1:
+        raise UsageError("report benchmark run needs one benchmark id (report benchmark list shows them)")
+    benchmark: Benchmark = library.benchmark(args[0])
+    yield from cmd.render(ctx, CheckRunner(ctx, library, cmd.scope()).benchmark(benchmark))

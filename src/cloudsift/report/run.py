@@ -1,0 +1,189 @@
+"""Running checks: each check's search (or command line) over the inventory, within a scope of accounts
+and regions; per check the failing resources and how many of its kinds passed.
+
+A check whose service left no resource in the scope was not collected there: it is "not evaluated",
+never "passed".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cloudsift.errors import CloudsiftError
+from cloudsift.query import ast
+from cloudsift.query.binder import Binder
+from cloudsift.query.parser import parse_aggregate, parse_query
+from cloudsift.report.library import Library
+from cloudsift.report.model import Benchmark, Check, Section, severity_rank
+from cloudsift.report.result import CheckResult, Report, Resource, SectionResult
+
+if TYPE_CHECKING:
+    from cloudsift.commands.base import Context
+
+_TOTALS = "kind as kind: sum(1) as count"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which accounts and regions a run looks at (empty: all), and the least severity it runs."""
+
+    accounts: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    severity: str | None = None
+
+    def term(self) -> ast.Term | None:
+        """The search term that keeps a node inside the scope (accounts by id or name)."""
+        pieces = []
+        if self.accounts:
+            values = _list(self.accounts)
+            pieces.append(
+                f"(/ancestors.account.reported.id in {values} or /ancestors.account.reported.name in {values})"
+            )
+        if self.regions:
+            pieces.append(f"/ancestors.region.reported.name in {_list(self.regions)}")
+        if not pieces:
+            return None
+        return parse_query(" and ".join(pieces)).parts[0].term
+
+    def includes(self, resource: Resource) -> bool:
+        in_accounts = (
+            not self.accounts or resource.account in self.accounts or resource.account_name in self.accounts
+        )
+        return in_accounts and (not self.regions or resource.region in self.regions)
+
+    def runs(self, check: Check) -> bool:
+        return self.severity is None or severity_rank(check.severity) >= severity_rank(self.severity)
+
+
+def _list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+
+class CheckRunner:
+    """Runs checks of a library in one process: the totals per kind are counted once per run."""
+
+    def __init__(self, ctx: Context, library: Library, scope: Scope) -> None:
+        self.ctx = ctx
+        self.library = library
+        self.scope = scope
+        self._totals: dict[str, int] | None = None
+        self._service_kinds: dict[tuple[str, str], set[str]] = {}
+        for check in library.checks.values():
+            if check.manual:  # a manual check names no kind it looks at
+                continue
+            self._service_kinds.setdefault((check.provider, check.service), set()).update(check.result_kinds)
+
+    # ---- one check
+
+    def run(self, check: Check) -> CheckResult:
+        if check.manual:
+            return CheckResult(check, "manual", reason=check.detect.manual or "")
+        unknown = [k for k in check.result_kinds if k not in self.ctx.store.model.kinds]
+        if unknown:
+            return CheckResult(check, "not_evaluated", reason=f"kind {unknown[0]} is not in this data model")
+        evidence = self._count(
+            self._service_kinds.get((check.provider, check.service), set()) | set(check.result_kinds)
+        )
+        if evidence == 0:
+            kinds = ", ".join(check.result_kinds)
+            return CheckResult(
+                check, "not_evaluated", reason=f"no {check.service} resources collected ({kinds})"
+            )
+        kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+        try:
+            found = self._search(text) if kind == "fix" else self._command(text)
+        except CloudsiftError as e:
+            return CheckResult(check, "error", reason=e.render())
+        failed = tuple(sorted(found, key=lambda r: (r.account, r.region, r.kind, r.id)))
+        passed = max(0, self._count(set(check.result_kinds)) - len(failed))
+        return CheckResult(check, "failed" if failed else "passed", failed, passed)
+
+    def _search(self, text: str) -> list[Resource]:
+        query = parse_query(text)
+        scope = self.scope.term()
+        if scope is not None:
+            last = query.parts[-1]
+            term = scope if last.term is None else ast.CombinedTerm(scope, "and", last.term)
+            query = dataclasses.replace(
+                query, parts=(*query.parts[:-1], dataclasses.replace(last, term=term))
+            )
+        store = self.ctx.store
+        bound = Binder(store.model, store.extra_properties(), self.ctx.now, text).query(query)
+        return _unique(Resource.of(doc) for doc in store.search(bound))
+
+    def _command(self, line: str) -> list[Resource]:
+        from cloudsift.commands.pipeline import parse_line
+        from cloudsift.commands.search import open_nodes
+
+        found = []
+        for pipeline in parse_line(line):
+            for element in open_nodes(pipeline.run(self.ctx)):
+                if isinstance(element, dict) and "reported" in element:
+                    resource = Resource.of(element)
+                    if self.scope.includes(resource):
+                        found.append(resource)
+        return _unique(found)
+
+    def _count(self, kinds: set[str]) -> int:
+        totals = self.totals()
+        model = self.ctx.store.model
+        concrete = {sub for kind in kinds if kind in model.kinds for sub in model.subkinds(kind)}
+        return sum(totals.get(kind, 0) for kind in concrete)
+
+    def totals(self) -> dict[str, int]:
+        """How many resources of each kind the scope holds (one aggregate per run)."""
+        if self._totals is None:
+            store = self.ctx.store
+            scope = self.scope.term()
+            query = ast.Query((ast.Part(term=scope),)) if scope is not None else parse_query("all")
+            binder = Binder(store.model, store.extra_properties(), self.ctx.now, _TOTALS)
+            bound = dataclasses.replace(
+                binder.query(query), aggregate=binder.aggregate(parse_aggregate(_TOTALS))
+            )
+            self._totals = {str(r["group"]["kind"]): int(r["count"]) for r in store.aggregate(bound)}
+        return self._totals
+
+    # ---- many checks
+
+    def benchmark(self, benchmark: Benchmark) -> Report:
+        done: dict[str, CheckResult] = {}
+        root = self._section(benchmark, done)
+        return self._report(benchmark.id, benchmark.title, benchmark.framework, benchmark.version, root)
+
+    def checks(self, checks: list[Check], title: str = "checks") -> Report:
+        results = tuple(self.run(c) for c in checks if self.scope.runs(c))
+        return self._report(title, title, "cloudsift", "", SectionResult(title, checks=results))
+
+    def _section(self, section: Section, done: dict[str, CheckResult]) -> SectionResult:
+        results = []
+        for check_id in section.checks or []:
+            check = self.library.checks[check_id]
+            if check_id in self.ctx.config.report.ignore_checks or not self.scope.runs(check):
+                continue
+            if check_id not in done:
+                done[check_id] = self.run(check)
+            results.append(done[check_id])
+        children = tuple(self._section(child, done) for child in section.children or [])
+        return SectionResult(section.title, section.description, tuple(results), children)
+
+    def _report(self, rid: str, title: str, framework: str, version: str, root: SectionResult) -> Report:
+        stale = tuple(
+            f"{p.account}/{p.region}: {p.error}"
+            for p in self.ctx.store.partitions()
+            if p.error is not None
+            and (not self.scope.accounts or p.account in self.scope.accounts)
+            and (not self.scope.regions or p.region in self.scope.regions)
+        )
+        return Report(rid, title, framework, version, root, self.scope.accounts, self.scope.regions,
+                      self.ctx.now, stale)  # fmt: skip
+
+
+def _unique(resources: Iterable[Resource]) -> list[Resource]:
+    seen: dict[str, Resource] = {}
+    for resource in resources:
+        seen.setdefault(resource.node_id, resource)
+    return list(seen.values())

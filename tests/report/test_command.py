@@ -1,0 +1,208 @@
+"""The report command over the sample estate, on both engines: runs, filters and every output format."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+
+from cloudsift.commands.base import Context
+from cloudsift.commands.output import Table
+from cloudsift.commands.pipeline import run_line
+from cloudsift.config import Config, ReportConfig
+from cloudsift.errors import UsageError
+from cloudsift.sample import EstateSize, estate_lines
+from cloudsift.store.base import Store
+
+SEED = "aws_ec2_sg_allow_ingress_from_internet_to_any_port"
+FIRST, SECOND = "123456789012", "210987654321"
+SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text())
+
+
+@pytest.fixture
+def estate(store: Store) -> Store:
+    store.import_lines(estate_lines(EstateSize()))
+    return store
+
+
+def run(line: str, store: Store, config: Config | None = None, terminal: bool = False) -> list[Any]:
+    ctx = Context(config=config or Config(), open_store=lambda: store, terminal=terminal)
+    return list(run_line(line, ctx))
+
+
+def one_json(line: str, store: Store, config: Config | None = None) -> Any:
+    (text,) = run(line, store, config)
+    return json.loads(text)
+
+
+def _checks(node: dict[str, Any]) -> list[dict[str, Any]]:
+    return node.get("checks", []) + [c for child in node.get("children", []) for c in _checks(child)]
+
+
+def test_the_seed_check_fails_with_the_open_groups_and_passes_for_the_clean_account(estate: Store) -> None:
+    found = one_json(f"report checks run {SEED} --json", estate)
+    (result,) = found["checks"]
+    assert result["status"] == "failed"
+    names = sorted(r["name"] for r in result["failing_resources"])
+    assert names == ["sg-open-all-0", "sg-open-all-0", "sg-open-v6-1", "sg-open-v6-1"]
+    assert {r["account"] for r in result["failing_resources"]} == {FIRST}
+    assert result["failed"] + result["passed"] == 16  # every security group of the estate
+    clean = one_json(f"report checks run {SEED} --accounts {SECOND} --json", estate)["checks"][0]
+    assert (clean["status"], clean["failed"], clean["passed"]) == ("passed", 0, 8)
+    by_name = one_json(f"report checks run {SEED} --accounts prod --regions us-east-1 --json", estate)
+    assert by_name["checks"][0]["failed"] == 2
+
+
+def test_a_check_whose_kinds_were_never_collected_is_not_evaluated(estate: Store) -> None:
+    found = one_json("report checks run aws_rds_instance_publicly_accessible --json", estate)
+    (result,) = found["checks"]
+    assert result["status"] == "not_evaluated"
+    assert "no rds resources collected" in result["reason"]
+    assert found["share_passed"] is None
+
+
+def test_benchmark_run_gives_the_share_passed_per_section(estate: Store) -> None:
+    found = one_json("report benchmark run cloudsift_aws_baseline --json", estate)
+    groups = found["children"][0]
+    assert groups["title"] == "Security groups open to the internet"
+    statuses = {c["id"]: c["status"] for c in groups["checks"]}
+    assert statuses[SEED] == "failed"
+    assert statuses["aws_ec2_sg_open_postgresql_from_internet"] == "failed"  # -1 opens every port
+    counted = groups["counts"]
+    assert groups["share_passed"] == pytest.approx(
+        counted["passed"] / (counted["passed"] + counted["failed"])
+    )
+    failing_only = one_json("report benchmark run cloudsift_aws_baseline --only-failing --json", estate)
+    assert {c["status"] for c in _checks(failing_only)} == {"failed"}
+
+
+def test_cis_benchmark_reports_manual_recommendations_as_manual(estate: Store) -> None:
+    found = one_json("report benchmark run aws_cis_3_0 --json", estate)
+    results = {c["id"]: c for c in _checks(found)}
+    assert results["aws_iam_cis_1_1_manual"]["status"] == "manual"
+    assert results[SEED]["status"] == "failed"
+    assert found["counts"]["manual"] > 30
+
+
+def test_text_output_and_a_table_in_a_terminal(estate: Store) -> None:
+    lines = run(f"report checks run {SEED}", estate)
+    assert lines[0] == "checks: 0 of 1 checks passed (0%)"
+    assert lines[1].startswith(f"FAILED        critical {SEED}: ") and lines[1].endswith(
+        "(4 failed, 12 passed)"
+    )
+    shown = run(f"report checks run {SEED}", estate, terminal=True)
+    assert isinstance(shown[0], Table)
+    assert shown[0].rows[0][:5] == [SEED, "critical", "FAILED", "4", "12"]
+
+
+def test_markdown_and_csv(estate: Store) -> None:
+    markdown = run("report benchmark run cloudsift_aws_baseline --markdown", estate)
+    assert markdown[0] == "# cloudsift AWS network exposure baseline"
+    assert "## Security groups open to the internet" in markdown
+    assert any(line.startswith(f"| {SEED} | critical | FAILED | 4 | 12 |") for line in markdown)
+    (text,) = run(f"report checks run {SEED} --csv", estate)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 4 and {r["status"] for r in rows} == {"failed"}
+    assert {r["resource_name"] for r in rows} == {"sg-open-all-0", "sg-open-v6-1"}
+
+
+def test_sarif_is_valid_against_the_published_schema(estate: Store) -> None:
+    log = one_json("report benchmark run cloudsift_aws_baseline --sarif", estate)
+    jsonschema.validate(log, SCHEMA)
+    (sarif_run,) = log["runs"]
+    rules = [r["id"] for r in sarif_run["tool"]["driver"]["rules"]]
+    seed = [r for r in sarif_run["results"] if r["ruleId"] == SEED]
+    assert len(seed) == 4 and rules[seed[0]["ruleIndex"]] == SEED
+    assert seed[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(f"aws/{FIRST}/")
+    broken = {**log, "runs": [{**sarif_run, "results": [{"level": "fatal"}]}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, SCHEMA)
+
+
+def test_ocsf_records_are_detection_findings(estate: Store) -> None:
+    records = one_json(f"report checks run {SEED} --ocsf", estate)
+    assert len(records) == 4
+    for record in records:
+        finding = DetectionFinding.model_validate(record)
+        assert finding.class_uid == 2004 and finding.metadata.event_code == SEED
+        assert finding.cloud is not None and finding.cloud.account is not None
+        assert finding.cloud.account.uid == FIRST
+        assert finding.severity_id == 5
+
+
+def test_checks_list_filters_and_show(estate: Store) -> None:
+    rows = one_json("report checks list --service rds --severity high --json", estate)
+    assert [r["id"] for r in rows] == [
+        "aws_rds_instance_backups_disabled",
+        "aws_rds_instance_publicly_accessible",
+        "aws_rds_instance_storage_not_encrypted",
+    ]
+    cost = one_json("report checks list --category cost --json", estate)
+    assert "aws_ec2_volume_gp2" in {r["id"] for r in cost}
+    shown = run("report checks show aws_ec2_sg_open_ssh_from_internet", estate)
+    assert any("from_port <= 22 and to_port >= 22" in line for line in shown)
+    with pytest.raises(UsageError, match=r"unknown check 'aws_ec2_sg_open_shh_from_internet'\. Did you mean"):
+        run("report checks show aws_ec2_sg_open_shh_from_internet", estate)
+    with pytest.raises(UsageError, match="unknown benchmark"):
+        run("report benchmark run aws_cis_9", estate)
+    listed = one_json("report benchmark list --json", estate)
+    assert {b["id"] for b in listed} == {"aws_cis_3_0", "cloudsift_aws_baseline"}
+
+
+def test_a_parameter_overridden_in_config_changes_what_fails(estate: Store) -> None:
+    check = "aws_ec2_sg_open_ssh_from_internet"
+    https = Config(report=ReportConfig(override_values={check: {"port": 443}}))
+    failing = one_json(f"report checks run {check} --accounts {FIRST} --json", estate, https)["checks"][0]
+    # port 443 is open to 0.0.0.0/0 in the third group of each region, beside the two that open everything
+    assert sorted({r["name"] for r in failing["failing_resources"]}) == [
+        "sg-open-all-0",
+        "sg-open-v6-1",
+        "sg-split-2",
+    ]
+
+
+def _file(tmp_path: Path, checks: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps({"provider": "aws", "service": "mine", "checks": checks}))
+    return path
+
+
+def _own(name: str, detect: dict[str, str]) -> dict[str, Any]:
+    return {"name": name, "title": "Mine", "result_kinds": ["aws_ec2_security_group"], "risk": "r",
+            "severity": "high", "detect": detect, "remediation": {"text": "fix it"}}  # fmt: skip
+
+
+def test_checks_test_runs_a_users_file_and_a_fix_cmd(estate: Store, tmp_path: Path) -> None:
+    path = _file(
+        tmp_path, [_own("web", {"fix_cmd": "search is(aws_ec2_security_group) and name =~ web | head 1"})]
+    )
+    (ok,) = run(f"report checks test {path} --syntax", estate)
+    assert ok == f"1 checks of {path}: every query parses and binds"
+    found = one_json(f"report checks test {path} --json", estate)
+    assert found["checks"][0]["failed"] == 1 and found["checks"][0]["id"] == "aws_mine_web"
+
+
+def test_checks_test_names_every_broken_query(estate: Store, tmp_path: Path) -> None:
+    path = _file(tmp_path, [_own("typo", {"fix": "is(aws_ec2_security_group) and nmae == x"}),
+                            _own("kind", {"fix": "is(aws_ec2_securty_group)"})])  # fmt: skip
+    with pytest.raises(UsageError) as raised:
+        run(f"report checks test {path} --syntax", estate)
+    text = str(raised.value)
+    assert "2 problem(s)" in text
+    assert f"{path}: check typo: detect.fix: " in text and "nmae" in text
+    assert f"{path}: check kind: detect.fix: unknown kind 'aws_ec2_securty_group'" in text
+
+
+def test_usage_errors(estate: Store) -> None:
+    with pytest.raises(UsageError, match="report needs what and how"):
+        run("report checks", estate)
+    with pytest.raises(UsageError, match="unknown checks 'runn'"):
+        run("report checks runn x", estate)
+    with pytest.raises(UsageError, match="choose one output format"):
+        run(f"report checks run {SEED} --json --csv", estate)

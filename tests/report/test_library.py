@@ -1,0 +1,157 @@
+"""Loading checks and benchmarks in Fix Inventory's format: the bundled library, good files and broken ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cloudsift.config import Config, ReportConfig
+from cloudsift.model import MODEL
+from cloudsift.report import load_library
+from cloudsift.report.testing import query_problem
+
+
+def _check(name: str, **changes: Any) -> dict[str, Any]:
+    check = {
+        "name": name,
+        "title": "Volume is small",
+        "result_kinds": ["aws_ec2_volume"],
+        "categories": ["cost"],
+        "risk": "Small volumes are slow.",
+        "severity": "low",
+        "detect": {"fix": "is(aws_ec2_volume) and volume_size < ${min_size}"},
+        "default_values": {"min_size": 10},
+        "remediation": {"text": "Grow it.", "url": "https://example.com/grow", "complexity": "low"},
+        "url": "https://example.com/volumes",
+    }
+    check.update(changes)
+    return check
+
+
+def _write(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
+BUNDLED = load_library()
+
+
+def test_the_bundled_library_loads_without_problems_and_has_80_automated_aws_checks() -> None:
+    assert BUNDLED.problems == []
+    automated = [c for c in BUNDLED.checks.values() if not c.manual and c.provider == "aws"]
+    assert len(automated) >= 80
+    for check in automated:
+        assert check.id == f"{check.provider}_{check.service}_{check.name}"
+        assert check.title and check.risk and check.remediation.text and (check.url or check.remediation.url)
+    assert {"aws_cis_3_0", "cloudsift_aws_baseline"} <= set(BUNDLED.benchmarks)
+
+
+@pytest.mark.parametrize("check_id", sorted(BUNDLED.checks))
+def test_every_bundled_query_parses_and_binds_against_the_model(check_id: str) -> None:
+    check = BUNDLED.checks[check_id]
+    assert query_problem(check) is None
+    assert all(kind in MODEL.kinds for kind in check.result_kinds)
+
+
+def test_cis_benchmark_has_every_section_and_marks_manual_recommendations() -> None:
+    cis = BUNDLED.benchmarks["aws_cis_3_0"]
+    assert [s.title.split(":")[0] for s in cis.children or []] == [f"Section {i}" for i in range(1, 6)]
+    leaves = [s for top in cis.children or [] for s in _leaves(top)]
+    assert len(leaves) == 62  # every recommendation of CIS AWS Foundations v3.0.0
+    ssh = next(s for s in leaves if s.title.startswith("5.2 "))
+    assert "aws_ec2_sg_open_ssh_from_internet" in (ssh.checks or [])
+    contact = next(s for s in leaves if s.title.startswith("1.1 "))
+    assert all(BUNDLED.checks[c].manual for c in contact.checks or [])
+
+
+def _leaves(section: Any) -> list[Any]:
+    if section.children:
+        return [leaf for child in section.children for leaf in _leaves(child)]
+    return [section]
+
+
+def test_a_check_file_from_paths_loads_with_its_id(tmp_path: Path) -> None:
+    _write(tmp_path / "mine.json", {"provider": "aws", "service": "ebs", "checks": [_check("small_volume")]})
+    library = load_library([tmp_path])
+    check = library.check("aws_ebs_small_volume")
+    assert check.source == str(tmp_path / "mine.json")
+    assert check.detector() == ("fix", "is(aws_ec2_volume) and volume_size < 10")
+    assert check.detector({"min_size": 50})[1].endswith("< 50")
+    assert "aws_ec2_sg_open_ssh_from_internet" in library.checks  # the bundled ones stay
+
+
+def test_a_broken_check_names_file_check_and_field_and_the_rest_still_loads(tmp_path: Path) -> None:
+    broken = _check("bad_severity", severity="urgent")
+    no_title = _check("no_title")
+    del no_title["title"]
+    _write(
+        tmp_path / "a.json",
+        {"provider": "aws", "service": "ebs", "checks": [broken, no_title, _check("fine")]},
+    )
+    _write(tmp_path / "b.json", {"provider": "aws", "service": "other", "checks": [_check("also_fine")]})
+    (tmp_path / "c.json").write_text("{not json")
+    library = load_library([tmp_path], bundled=False)
+    assert set(library.checks) == {"aws_ebs_fine", "aws_other_also_fine"}
+    shown = sorted(str(p) for p in library.problems)
+    assert shown[0].startswith(f"{tmp_path / 'a.json'}: check bad_severity: severity: Input should be")
+    assert shown[1] == f"{tmp_path / 'a.json'}: check no_title: title: Field required"
+    assert shown[2].startswith(f"{tmp_path / 'c.json'}: cannot be read: not valid JSON")
+
+
+def test_a_parameter_without_a_default_value_is_a_problem(tmp_path: Path) -> None:
+    check = _check("no_default", default_values={})
+    _write(tmp_path / "a.json", {"provider": "aws", "service": "ebs", "checks": [check]})
+    library = load_library([tmp_path], bundled=False)
+    assert [str(p) for p in library.problems] == [
+        f"{tmp_path / 'a.json'}: check no_default: detect uses ${{min_size}} but default_values has no 'min_size'"
+    ]
+
+
+def test_detect_needs_exactly_one_detector(tmp_path: Path) -> None:
+    check = _check("two", detect={"fix": "is(aws_ec2_volume)", "fix_cmd": "search is(aws_ec2_volume)"})
+    _write(tmp_path / "a.json", {"provider": "aws", "service": "ebs", "checks": [check]})
+    (problem,) = load_library([tmp_path], bundled=False).problems
+    assert (problem.where, problem.field) == ("check two", "detect")
+    assert "exactly one of fix, fix_cmd or manual" in problem.message
+
+
+def test_a_benchmark_with_an_unknown_check_is_not_loaded_and_says_where(tmp_path: Path) -> None:
+    _write(tmp_path / "checks.json", {"provider": "aws", "service": "ebs", "checks": [_check("small")]})
+    good = {"title": "Mine", "framework": "own", "version": "1", "clouds": ["aws"], "description": "d",
+            "children": [{"title": "Volumes", "description": "", "checks": ["aws_ebs_small"]}]}  # fmt: skip
+    bad = {**good, "id": "bad", "children": [{"title": "Typos", "checks": ["aws_ebs_smal"]}]}
+    _write(tmp_path / "mine.json", good)
+    _write(tmp_path / "bad.json", bad)
+    library = load_library([tmp_path], bundled=False)
+    assert set(library.benchmarks) == {"mine"}  # the id defaults to the file name, as in Fix
+    assert [str(p) for p in library.problems] == [
+        f"{tmp_path / 'bad.json'}: section Typos: checks: unknown check 'aws_ebs_smal'. Did you mean 'aws_ebs_small'?"
+    ]
+
+
+def test_a_section_with_checks_and_children_is_refused(tmp_path: Path) -> None:
+    _write(tmp_path / "checks.json", {"provider": "aws", "service": "ebs", "checks": [_check("small")]})
+    both = {"id": "both", "title": "T", "framework": "f", "version": "1",
+            "children": [{"title": "S", "checks": ["aws_ebs_small"], "children": [{"title": "X", "checks": []}]}]}  # fmt: skip
+    _write(tmp_path / "both.json", both)
+    (problem,) = load_library([tmp_path], bundled=False).problems
+    assert "has both checks and children" in problem.message
+
+
+def test_a_missing_path_is_a_problem() -> None:
+    library = load_library([Path("/nonexistent/checks")], bundled=False)
+    assert [str(p) for p in library.problems] == [
+        "/nonexistent/checks: no such file or directory ([report] paths)"
+    ]
+
+
+def test_config_overrides_a_parameter_per_check() -> None:
+    config = Config(
+        report=ReportConfig(override_values={"aws_iam_access_key_not_rotated": {"max_age": "30d"}})
+    )
+    check = BUNDLED.check("aws_iam_access_key_not_rotated")
+    assert check.detector(config.report.override_values.get(check.id))[1].endswith("age > 30d")
+    assert check.detector()[1].endswith("age > 90d")
