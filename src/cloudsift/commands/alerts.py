@@ -35,8 +35,10 @@ class PagerDutyCommand(Command):
     name = "pagerduty"
     formatter = True
     options = (
-        Option("--summary", "The alert's text (up to 1024 characters).", str, None),
-        Option("--dedup-key", "Names the alert: the same key updates and resolves it.", str, None),
+        Option("--summary", "The alert's text (up to 1024 characters).", str, None, required=True),
+        Option(
+            "--dedup-key", "Names the alert: the same key updates and resolves it.", str, None, required=True
+        ),
         Option(
             "--routing-key", "Events API v2 integration key (default: [pagerduty] routing_key).", str, None
         ),

@@ -14,7 +14,7 @@ from cloudsift.context import Context
 from cloudsift.errors import UsageError, did_you_mean
 from cloudsift.registry import Registry
 
-__all__ = ["COMMANDS", "Command", "Context", "Option", "command"]
+__all__ = ["COMMANDS", "MAX_COUNT", "Command", "Context", "Option", "command", "whole_number"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class Option:
     default: Any = None
     choices: tuple[str, ...] = ()
     short: str = ""  # -n
+    minimum: int | None = None  # bounds of an int option, checked when the line is parsed
+    maximum: int | None = None
+    required: bool = False  # checked when the line is parsed: a job with it missing is refused when added
 
     @property
     def dest(self) -> str:
@@ -40,6 +43,10 @@ class Command(ABC):
     options: ClassVar[tuple[Option, ...]] = ()
     positional: ClassVar[str] = ""  # how the positional arguments read in the usage line
     source: ClassVar[bool] = False  # starts a stream without input
+    # Keeps some of its input, unchanged and in order (head, tail, limit)...
+    selects: ClassVar[bool] = False
+    # ...which gives the same as selecting its input first when it formats each node on its own (list)
+    per_node: ClassVar[bool] = False
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
@@ -79,6 +86,11 @@ class Command(ABC):
                 continue
             self.rest.append(word)
             i += 1
+        required = [o for o in self.options if o.required]
+        missing = [o.name for o in required if self.args[o.dest] in (None, "")]
+        if missing:
+            names = " and ".join(o.name for o in required)
+            raise UsageError(f"{self.name} needs {names} (missing: {', '.join(missing)})")
 
     def _convert(self, option: Option, value: str) -> Any:
         if option.choices and value not in option.choices:
@@ -86,10 +98,7 @@ class Command(ABC):
                 f"{self.name}: {option.name} must be one of {', '.join(option.choices)}, not {value!r}"
             )
         if option.kind is int:
-            try:
-                return int(value)
-            except ValueError:
-                raise UsageError(f"{self.name}: {option.name} needs a whole number, not {value!r}") from None
+            return whole_number(f"{self.name}: {option.name}", value, option.minimum, option.maximum)
         return value
 
     @abstractmethod
@@ -111,6 +120,29 @@ def command(cls: type[Command]) -> type[Command]:
     """Register a command class under its name."""
     COMMANDS.add(cls.name, cls)
     return cls
+
+
+# The most elements a count can name: what the stores' LIMIT (a 64-bit integer) and Python's islice take.
+MAX_COUNT = 2**63 - 1
+
+
+def whole_number(what: str, text: str, minimum: int | None = 0, maximum: int | None = MAX_COUNT) -> int:
+    """`text` as a whole number within the bounds, or a usage error naming `what` and the bounds."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = None
+    in_bounds = number is not None and (minimum is None or number >= minimum)
+    if number is None or not in_bounds or (maximum is not None and number > maximum):
+        bounds = (
+            f" from {minimum} to {maximum}" if minimum is not None and maximum is not None
+            else f" of at least {minimum}" if minimum is not None
+            else f" of at most {maximum}" if maximum is not None
+            else ""
+        )  # fmt: skip
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise UsageError(f"{what} needs a whole number{bounds}, not {shown!r}")
+    return number
 
 
 def _is_number(word: str) -> bool:

@@ -64,6 +64,7 @@ def _structs(typ: PropType, found: dict[str, Struct]) -> None:
 @command
 class KindsCommand(Command):
     """List the kinds of the data model with their base kinds; `--markdown` writes the reference.
+    `kinds NAME` shows one kind, as `kind NAME` does.
 
     Example: `kinds`
     """
@@ -71,9 +72,18 @@ class KindsCommand(Command):
     name = "kinds"
     source = True
     formatter = True
+    positional = "[NAME]"
     options = (Option("--markdown", "The whole model as a markdown reference.", bool, False),)
 
+    def parse(self, raw: str) -> None:
+        super().parse(raw)
+        if len(self.rest) > 1:
+            raise UsageError("kinds takes at most one kind name: kinds aws_ec2_instance")
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if self.rest:
+            yield from KindCommand(self.raw).run(ctx, stream)
+            return
         model = ctx.store.model if ctx._store is not None else _model()
         if self.args["markdown"]:
             yield "# Data model\n"

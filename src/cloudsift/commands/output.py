@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.commands.base import MAX_COUNT, Command, Context, Option, command, whole_number
 from cloudsift.commands.search import open_nodes
 from cloudsift.errors import UsageError
 
@@ -108,6 +108,7 @@ class ListCommand(Command):
 
     name = "list"
     formatter = True
+    per_node = True
     positional = "[PATH [as NAME], ...]"
     options = (
         Option("--csv", "Comma-separated values with a header.", bool, False),
@@ -273,8 +274,14 @@ class ChunkCommand(Command):
     name = "chunk"
     positional = "[N]"
 
+    def parse(self, raw: str) -> None:
+        super().parse(raw)
+        if len(self.rest) > 1:
+            raise UsageError("chunk takes one size: chunk 100")
+        self.size = whole_number("chunk", self.rest[0], 1, MAX_COUNT) if self.rest else 100
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        size = int(self.rest[0]) if self.rest and self.rest[0].isdigit() else 100
+        size = self.size
         chunk: list[Any] = []
         for element in open_nodes(stream):
             chunk.append(element)

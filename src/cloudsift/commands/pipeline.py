@@ -90,8 +90,20 @@ def parse_line(line: str) -> list[Pipeline]:
             if index > 0 and cls.source:
                 raise UsageError(f"{name} starts a pipeline; it cannot follow |")
             commands.append(cls(raw.strip()))
-        pipelines.append(Pipeline(commands))
+        pipelines.append(Pipeline(_select_before_formatting(commands)))
     return pipelines
+
+
+def _select_before_formatting(commands: list[Command]) -> list[Command]:
+    """`list … | head 5` is `head 5 | list …`: a table, CSV or markdown then holds five rows (not
+    the first five lines of its text), and a head after a search still becomes the query's limit."""
+    ordered = list(commands)
+    for i in range(1, len(ordered)):
+        j = i
+        while j > 0 and ordered[j].selects and ordered[j - 1].per_node:
+            ordered[j - 1], ordered[j] = ordered[j], ordered[j - 1]
+            j -= 1
+    return ordered
 
 
 def run_line(line: str, ctx: Context, list_nodes: bool = True) -> Iterator[Any]:

@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.commands.base import MAX_COUNT, Command, Context, Option, command, whole_number
 from cloudsift.errors import UsageError
 from cloudsift.query import ast
 from cloudsift.query.binder import Binder, BoundQuery, BSort
@@ -111,11 +111,16 @@ class HeadCommand(Command):
     """
 
     name = "head"
-    options = (Option("-n", "How many elements.", int, 100),)
+    selects = True
+    options = (Option("-n", "How many elements.", int, 100, minimum=0, maximum=MAX_COUNT),)
     positional = "[N]"
 
+    def parse(self, raw: str) -> None:
+        super().parse(raw)
+        self.count = _count_arg(self)
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        count = _count_arg(self)
+        count = self.count
         node_stream, rest = _single_node_stream(stream)
         if node_stream is not None:
             return iter(node_stream.limited(count))
@@ -130,13 +135,13 @@ def _head(stream: Iterable[Any], count: int) -> Iterator[Any]:
 
 
 def _count_arg(cmd: Command) -> int:
-    count = int(cmd.args["n"])
+    """`-n N` or a positional N; `head -5` reads as Unix's `head -5`, five elements."""
+    if len(cmd.rest) > 1:
+        raise UsageError(f"{cmd.name} takes one count: {cmd.name} 10")
     if cmd.rest:
-        try:
-            count = abs(int(cmd.rest[0]))
-        except ValueError:
-            raise UsageError(f"{cmd.name}: expected a number, not {cmd.rest[0]!r}") from None
-    return count
+        text = cmd.rest[0]
+        return whole_number(cmd.name, text[1:] if text.startswith("-") and text[1:].isdigit() else text)
+    return int(cmd.args["n"])
 
 
 @command
@@ -147,11 +152,16 @@ class TailCommand(Command):
     """
 
     name = "tail"
-    options = (Option("-n", "How many elements.", int, 100),)
+    selects = True
+    options = (Option("-n", "How many elements.", int, 100, minimum=0, maximum=MAX_COUNT),)
     positional = "[N]"
 
+    def parse(self, raw: str) -> None:
+        super().parse(raw)
+        self.count = _count_arg(self)
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        count = _count_arg(self)
+        count = self.count
         node_stream, rest = _single_node_stream(stream)
         if node_stream is not None:
             return node_stream.last(count)
@@ -191,12 +201,16 @@ class LimitCommand(Command):
     """
 
     name = "limit"
+    selects = True
     positional = "[OFFSET,] N"
 
     def parse(self, raw: str) -> None:
         limit = parse_query(f"all limit {raw}").parts[0].limit
         if limit is None:
             raise UsageError("limit needs a number: limit 10")
+        for what, number in (("offset", limit.offset), ("count", limit.count)):
+            if number > MAX_COUNT:
+                raise UsageError(f"limit: the {what} {number} is too large (at most {MAX_COUNT})")
         self.limit = limit
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
