@@ -27,6 +27,8 @@ class AwsEmulator:
     moto_url: str
     url: str = ""
     failing: set[str] = field(default_factory=set)
+    # signing names of services refused with 403 in every region ("logs", "monitoring", "cloudtrail", ...)
+    failing_services: set[str] = field(default_factory=set)
     delay: float = 0.0  # seconds each request waits, to make a collection last
 
 
@@ -39,7 +41,9 @@ def _handler(emulator: AwsEmulator) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(emulator.delay)
             auth = self.headers.get("Authorization", "")
-            if any(f"/{region}/" in auth for region in emulator.failing):
+            if any(f"/{region}/" in auth for region in emulator.failing) or any(
+                f"/{service}/aws4_request" in auth for service in emulator.failing_services
+            ):
                 self.send_response(403)
                 self.send_header("Content-Type", "text/xml")
                 self.send_header("Content-Length", str(len(ACCESS_DENIED)))

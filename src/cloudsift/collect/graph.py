@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,10 +32,14 @@ def node_lines(nodes: dict[str, dict[str, Any]]) -> Iterator[bytes]:
 
 
 def edge_lines(
-    ids: dict[str, None], edges: Iterable[tuple[str, str, str]], outside: list[str]
+    ids: dict[str, None],
+    edges: Iterable[tuple[str, str, str]],
+    outside: list[str],
+    outer: list[tuple[str, str, str]] | None = None,
 ) -> Iterator[bytes]:
     """The edges between the nodes `ids` and the `outside` ones; a node whose parent is not among them
-    hangs below the first outside node (the region)."""
+    hangs below the first outside node (the region). An edge with one end elsewhere (a trail and its
+    bucket of the account's global partition) goes to `outer`, to be written once every partition is known."""
     known = ids.keys() | set(outside)
     placed: set[str] = set()
     for source, target, edge_type in edges:
@@ -43,7 +47,18 @@ def edge_lines(
             yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
             if edge_type == "default":
                 placed.add(target)
+        elif outer is not None and (source in known or target in known):
+            outer.append((source, target, edge_type))
     home = outside[0] if outside else None
     for node_id in ids:
         if node_id not in placed and home is not None:
             yield orjson.dumps({"from": home, "to": node_id, "edge_type": "default"}) + b"\n"
+
+
+def outer_edge_lines(
+    outer: Iterable[tuple[str, str, str]], written: Callable[[str], bool]
+) -> Iterator[bytes]:
+    """The edges between partitions whose two ends were both written."""
+    for source, target, edge_type in outer:
+        if written(source) and written(target):
+            yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"

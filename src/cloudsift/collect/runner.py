@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +22,7 @@ import orjson
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, discover_accounts, regions_of
 from cloudsift.collect.aws.service import SERVICES, Region
-from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines
+from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines, outer_edge_lines
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
 
@@ -107,6 +108,7 @@ def collect_aws(
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
             futures = {}
             pending: dict[tuple[str, str], int] = {}
+            outer: list[tuple[str, str, str]] = []
             for account in accounts:
                 try:
                     regions = regions_of(account, config.aws)
@@ -136,8 +138,9 @@ def collect_aws(
                 key = (partition.account, partition.region)
                 pending[key] -= 1
                 if not pending[key]:
-                    spool.writelines(_partition_lines(partition))
+                    spool.writelines(_partition_lines(partition, outer))
         event("merge_outer_edges")
+        spool.writelines(outer_edge_lines(outer, partial(_written, partitions)))
         failed_accounts = {a for a, _ in account_errors}
         writing = time.perf_counter()
         spool.writelines(_kept(store, list(partitions.values()), failed_accounts))
@@ -186,7 +189,16 @@ def _head(accounts: list[Account]) -> Iterator[bytes]:
         yield _edge("aws", account_id)
 
 
-def _partition_lines(partition: Partition) -> Iterator[bytes]:
+def _written(partitions: dict[tuple[str, str], Partition], node_id: str) -> bool:
+    """Whether this collection wrote the node (an account, or a resource of a clean partition)."""
+    parts = node_id.split("/", 3)
+    if len(parts) == 2:
+        return any(account == parts[1] for account, _ in partitions)
+    found = partitions.get((parts[1], parts[2])) if len(parts) > 2 else None
+    return found is not None and not found.errors and node_id in found.ids
+
+
+def _partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> Iterator[bytes]:
     """A finished partition: its region node, and its resources when it was collected cleanly (else
     nothing: its stored data is added at the end). Only its count stays in memory."""
     region = Region(partition.account, partition.region)
@@ -196,7 +208,9 @@ def _partition_lines(partition: Partition) -> Iterator[bytes]:
         if not partition.errors:
             partition.spool.seek(0)
             yield from partition.spool
-            yield from edge_lines(partition.ids, partition.edges, [region.id])
+            yield from edge_lines(
+                partition.ids, partition.edges, [region.id, f"aws/{partition.account}"], outer
+            )
     partition.edges = []
 
 

@@ -129,9 +129,21 @@ def _kind_markdown(name: str) -> Iterator[str]:
         )
 
 
+def _sources(kind: str) -> dict[str, str]:
+    """Where each property of a collected kind comes from ("" names its collecting service)."""
+    from cloudsift.collect.aws.declare import DECLARED, declared_kinds
+
+    declared_kinds()
+    if kind not in DECLARED:
+        return {}
+    declaration, service = DECLARED[kind]
+    return {"": service, **declaration.sources()}
+
+
 @command
 class KindCommand(Command):
-    """Show one kind: its base kinds and every property with its type.
+    """Show one kind: its base kinds and every property with its type; for a collected kind, the API call
+    and the field of its answer that each property comes from.
 
     Example: `kind aws_ec2_security_group`
     """
@@ -155,9 +167,13 @@ class KindCommand(Command):
         if bases:
             yield f"  base kinds: {', '.join(bases)}"
         structs: dict[str, Struct] = {}
+        sources = _sources(kind.name)
         for prop in model.props_of(kind.name):
-            yield f"  {prop.name}: {_type_name(prop.type)}" + (f"  # {prop.doc}" if prop.doc else "")
+            source = f"  <- {sources[prop.name]}" if prop.name in sources else ""
+            yield f"  {prop.name}: {_type_name(prop.type)}" + (f"  # {prop.doc}" if prop.doc else "") + source
             _structs(prop.type, structs)
+        if sources:
+            yield f"  collected by the AWS service {sources['']!r}; <- names the API call and the answer's field"
         for struct in structs.values():
             yield (
                 f"  {struct.name}: {{"

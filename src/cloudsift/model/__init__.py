@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cloudsift.model import aws as _aws  # noqa: F401  (registers the AWS kinds)
+from cloudsift.model import aws_cloudtrail, aws_cloudwatch  # noqa: F401
 from cloudsift.model.base import Kind, Model, model_from_classes
 from cloudsift.model.core import KIND_CLASSES
 from cloudsift.model.types import ListOf, Prop, PropType, Scalar, StringMap, Struct

@@ -329,33 +329,6 @@ class AwsKmsKey(AccessKey, AwsResource):
     kms_key_rotation_enabled: bool
 
 
-@struct
-class AwsCloudTrailStatus:
-    """What GetTrailStatus says of a trail: whether it logs and its last deliveries."""
-
-    is_logging: bool
-    latest_delivery_error: str
-    latest_delivery_time: dt.datetime
-    start_logging_time: dt.datetime
-    stop_logging_time: dt.datetime
-
-
-@kind_class
-class AwsCloudTrail(AwsResource):
-    """A CloudTrail trail; `trail_status.is_logging` says whether it logs."""
-
-    kind: ClassVar[str] = "aws_cloud_trail"
-    trail_s3_bucket_name: str
-    trail_is_multi_region_trail: bool
-    trail_include_global_service_events: bool
-    trail_home_region: str
-    trail_log_file_validation_enabled: bool
-    trail_cloud_watch_logs_log_group_arn: str
-    trail_kms_key_id: str
-    trail_is_organization_trail: bool
-    trail_status: AwsCloudTrailStatus
-
-
 @kind_class
 class AwsElb(LoadBalancer, AwsResource):
     """A classic load balancer."""

@@ -1,4 +1,4 @@
-"""Managed services of one region: RDS instances, Lambda functions, KMS keys, CloudTrail trails, ELB/ALB, EKS."""
+"""Managed services of one region: RDS instances, Lambda functions, KMS keys, ELB/ALB, EKS."""
 
 from __future__ import annotations
 
@@ -73,31 +73,6 @@ def collect_kms(account: Account, region: Region, graph: GraphBuilder) -> None:
             "kms_description": meta.get("Description"), "kms_key_usage": meta.get("KeyUsage"),
             "kms_key_spec": meta.get("KeySpec"),
             "kms_key_rotation_enabled": None if rotation is None else rotation.get("KeyRotationEnabled"),
-        })  # fmt: skip
-
-
-@service("cloudtrail", api_calls=("cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus"))
-def collect_cloudtrail(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("cloudtrail", region.name)
-    for trail in client.describe_trails(includeShadowTrails=False).get("trailList", []):
-        status: Any = optional(
-            partial(client.get_trail_status, Name=trail["TrailARN"]), "TrailNotFoundException"
-        )
-        graph.add(region.node(f"trail/{trail['Name']}"), "aws_cloud_trail", {
-            "id": trail["Name"], "name": trail["Name"], "arn": trail.get("TrailARN"),
-            "trail_s3_bucket_name": trail.get("S3BucketName"),
-            "trail_is_multi_region_trail": trail.get("IsMultiRegionTrail"),
-            "trail_include_global_service_events": trail.get("IncludeGlobalServiceEvents"),
-            "trail_home_region": trail.get("HomeRegion"),
-            "trail_log_file_validation_enabled": trail.get("LogFileValidationEnabled"),
-            "trail_cloud_watch_logs_log_group_arn": trail.get("CloudWatchLogsLogGroupArn"),
-            "trail_kms_key_id": trail.get("KmsKeyId"), "trail_is_organization_trail": trail.get("IsOrganizationTrail"),
-            "trail_status": None if status is None else {
-                "is_logging": status.get("IsLogging"), "latest_delivery_error": status.get("LatestDeliveryError"),
-                "latest_delivery_time": timestamp(status.get("LatestDeliveryTime")),
-                "start_logging_time": timestamp(status.get("StartLoggingTime")),
-                "stop_logging_time": timestamp(status.get("StopLoggingTime")),
-            },
         })  # fmt: skip
 
 

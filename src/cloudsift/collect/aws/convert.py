@@ -1,0 +1,159 @@
+"""Field mappings for kind declarations: a property is a path into AWS's answer and a converter.
+
+A converter is a plain function of one value; `kind NAME` shows its name, so a name says what it does.
+`struct` and `each` map nested objects with a mapping of their own (the same form a kind's `props` has).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+
+from cloudsift.collect.aws.values import timestamp
+
+Convert = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where a property comes from: a dotted path into the item ("" for the item itself) and a converter."""
+
+    path: str
+    convert: Convert | None = None
+
+
+Source = str | Field
+
+
+def path_value(item: Any, path: str) -> Any:
+    """The value at a dotted path ("Status.IsLogging"; a number indexes a list: "Tags.0.Key"); None if absent."""
+    value = item
+    for part in path.split(".") if path else ():
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit():
+            value = value[int(part)] if int(part) < len(value) else None
+        else:
+            return None
+    return value
+
+
+def value_of(source: Source, item: dict[str, Any]) -> Any:
+    spec = source if isinstance(source, Field) else Field(source)
+    value = path_value(item, spec.path)
+    return value if spec.convert is None else spec.convert(value)
+
+
+def map_item(mapping: Mapping[str, Source], item: dict[str, Any]) -> dict[str, Any]:
+    return {prop: value_of(source, item) for prop, source in mapping.items()}
+
+
+def epoch_ms(value: Any) -> dt.datetime | None:
+    """Milliseconds since the epoch (CloudWatch Logs' times) as a UTC datetime."""
+    if value is None:
+        return None
+    return dt.datetime.fromtimestamp(int(value) / 1000, dt.UTC)
+
+
+def tag_list(value: Any) -> dict[str, str]:
+    """[{Key, Value}, ...] (any capitalisation AWS uses) as a map."""
+    out: dict[str, str] = {}
+    for tag in value or []:
+        key = tag.get("Key", tag.get("key"))
+        if key is not None:
+            out[str(key)] = str(tag.get("Value", tag.get("value", "")) or "")
+    return out
+
+
+def tag_map(value: Any) -> dict[str, str]:
+    """A {key: value} map of tags, as some services send them."""
+    return {str(k): str(v) for k, v in (value or {}).items()}
+
+
+def json_document(value: Any) -> Any:
+    """A policy document: AWS sends some as URL-encoded JSON text, some already parsed."""
+    if value is None or isinstance(value, dict | list):
+        return value
+    text = str(value)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return orjson.loads(unquote(text))
+
+
+def last_arn_part(value: Any) -> str | None:
+    """The name at the end of an ARN or of a path (`arn:...:role/app` -> `app`)."""
+    if not value:
+        return None
+    return str(value).rstrip("/").split("/")[-1].split(":")[-1]
+
+
+def log_group_name(value: Any) -> str | None:
+    """A log group's name from its ARN (`arn:aws:logs:r:a:log-group:NAME:*`)."""
+    if not value:
+        return None
+    text = str(value)
+    if ":log-group:" not in text:
+        return text
+    name = text.split(":log-group:", 1)[1]
+    return name[:-2] if name.endswith(":*") else name
+
+
+def non_empty(value: Any) -> Any:
+    """AWS's empty string or list for "none" as null."""
+    return value if value not in ("", [], {}) else None
+
+
+def as_bool(value: Any) -> bool | None:
+    """ "true"/"false" (the credential report's CSV) or a real bool."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    return True if text == "true" else False if text == "false" else None
+
+
+def as_datetime(value: Any) -> dt.datetime | None:
+    """An ISO time, or the credential report's "N/A", "no_information", "not_supported" as null."""
+    if isinstance(value, str) and not value[:1].isdigit():
+        return None
+    return timestamp(value)
+
+
+def equals(expected: Any) -> Convert:
+    """True when the value is `expected` ("Enabled" for a versioning status, ...)."""
+
+    def equal(value: Any) -> bool:
+        return bool(value == expected)
+
+    equal.__name__ = f"equals({expected!r})"
+    return equal
+
+
+class Nested:
+    """A nested object (or, `many`, a list of them) mapped by its own {property: path or Field} table;
+    `kind NAME` and the model's tests read `mapping`."""
+
+    def __init__(self, mapping: Mapping[str, Source], many: bool) -> None:
+        self.mapping = mapping
+        self.many = many
+        self.__name__ = "each" if many else "struct"
+
+    def __call__(self, value: Any) -> Any:
+        if self.many:
+            return [map_item(self.mapping, item) for item in value or [] if isinstance(item, dict)]
+        return map_item(self.mapping, value) if isinstance(value, dict) else None
+
+
+def struct(mapping: Mapping[str, Source]) -> Nested:
+    """A nested object, mapped by its own table."""
+    return Nested(mapping, many=False)
+
+
+def each(mapping: Mapping[str, Source]) -> Nested:
+    """A list of nested objects, each mapped by the same table."""
+    return Nested(mapping, many=True)

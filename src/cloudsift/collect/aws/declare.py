@@ -1,0 +1,331 @@
+"""A kind is one declaration: where its resources are listed, how their properties map, their edges.
+
+A service module is a table of `AwsKind`s handed to `aws_service`, which registers one collecting task per
+(account, region) for them. The same declarations give the IAM policy (`Call.action`) and `kind NAME`'s
+"where each property comes from" (`AwsKind.sources`). docs/../notes/KIND-API.md walks through adding one.
+
+Paths are dotted keys into one listed item (`Status.IsLogging`); a `Detail` call made per item puts its
+answer into the item under its own `into` key, so the mapping reads it like any other field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore import xform_name
+from botocore.exceptions import ClientError
+
+from cloudsift.collect.aws.accounts import Account
+from cloudsift.collect.aws.convert import Convert, Field, Source, map_item, path_value, value_of
+from cloudsift.collect.aws.service import SERVICES, Region, Service
+from cloudsift.collect.graph import GraphBuilder
+
+# Per-resource calls of one service task run side by side: AWS answers each in 50-200 ms, so a region with
+# 300 buckets or trails is bound by latency, not CPU. Bounded so one service cannot flood an API's rate limit.
+DETAIL_WORKERS = 8
+GLOBAL = "global"
+
+# The IAM action of an API call is `prefix:Operation`, except where the two names differ.
+IAM_PREFIX = {"elb": "elasticloadbalancing", "elbv2": "elasticloadbalancing", "s3control": "s3"}
+IAM_ACTION = {
+    ("s3", "ListBuckets"): "ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
+    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
+    ("s3", "GetBucketLifecycleConfiguration"): "GetLifecycleConfiguration",
+    ("s3control", "GetPublicAccessBlock"): "GetAccountPublicAccessBlock",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One API operation of one boto3 service, by its AWS name (`DescribeTrails`)."""
+
+    service: str
+    operation: str
+
+    @property
+    def method(self) -> str:
+        return str(xform_name(self.operation))
+
+    @property
+    def action(self) -> str:
+        prefix = IAM_PREFIX.get(self.service, self.service)
+        return f"{prefix}:{IAM_ACTION.get((self.service, self.operation), self.operation)}"
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.operation}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What is being collected: the account and the region (the pseudo-region "global" for IAM, S3)."""
+
+    account: Account
+    region: Region
+
+    @property
+    def region_name(self) -> str | None:
+        return None if self.region.name == GLOBAL else self.region.name
+
+    def client(self, service: str) -> Any:
+        return self.account.client(service, self.region_name)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The call that lists a kind: its result key (None: the answer is the one item) and fixed parameters.
+
+    A parameter may be a function of the scope (the account id, the region). `read` replaces the call for
+    the few kinds whose list is not a plain answer (the credential report is a CSV); `also` names the
+    other calls it makes, for the IAM policy."""
+
+    service: str
+    operation: str
+    key: str | None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    read: Callable[[Any, Scope], Iterable[dict[str, Any]]] | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def calls(self) -> tuple[Call, ...]:
+        return (Call(self.service, self.operation), *(Call(self.service, op) for op in self.also))
+
+    def items(self, client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+        if self.read is not None:
+            yield from self.read(client, scope)
+            return
+        params = {k: v(scope) if callable(v) else v for k, v in self.params.items()}
+        method = Call(self.service, self.operation).method
+        if client.can_paginate(method):
+            pages: Iterable[dict[str, Any]] = client.get_paginator(method).paginate(**params)
+        else:
+            pages = [getattr(client, method)(**params)]
+        for page in pages:
+            if self.key is None:
+                page.pop("ResponseMetadata", None)
+                yield page
+            else:
+                yield from page.get(self.key) or []
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A second call per listed item; its answer (or its `key` part) goes into the item as `into`.
+
+    `params` maps the call's parameters to paths into the item (or to functions of the item). An error code
+    in `missing` means "there is none" (the item gets null); any other error fails the service's task."""
+
+    operation: str
+    into: str
+    params: Mapping[str, str | Callable[[dict[str, Any]], Any]]
+    key: str | None = None
+    missing: tuple[str, ...] = ()
+    when: Callable[[dict[str, Any]], bool] | None = None
+    service: str | None = None  # another boto3 service than the listing's
+
+    def call(self, listing: Listing) -> Call:
+        return Call(self.service or listing.service, self.operation)
+
+    def fetch(self, client: Any, item: dict[str, Any]) -> Any:
+        params = {k: v(item) if callable(v) else path_value(item, v) for k, v in self.params.items()}
+        try:
+            answer = getattr(client, xform_name(self.operation))(**params)
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in self.missing:
+                return None
+            raise
+        answer.pop("ResponseMetadata", None)
+        return answer if self.key is None else answer.get(self.key)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge to (or, `reverse`, from) the resource of `kind` named by the value at `path`.
+
+    By default the value is the other resource's id and the edge may cross services and regions (a trail
+    and its global bucket); an edge to a resource that was not collected is dropped. With `by`, the value
+    (a tuple for several properties) is matched against those properties of the `kind` resources the same
+    service collected (a metric filter and the alarms on its metric)."""
+
+    kind: str
+    path: str
+    convert: Convert | None = None
+    by: tuple[str, ...] = ()
+    reverse: bool = False
+
+    def values(self, item: dict[str, Any]) -> list[Any]:
+        value = path_value(item, self.path)
+        if self.convert is not None:
+            value = self.convert(value)
+        values = value if isinstance(value, list) else [value]
+        return [v for v in values if v not in (None, "")]
+
+
+@dataclass(frozen=True)
+class AwsKind:
+    """One kind's declaration. Its model class (cloudsift.model) names and types the same properties."""
+
+    kind: str
+    listing: Listing
+    id: Source
+    props: Mapping[str, Source] = field(default_factory=dict)
+    name: Source | None = None  # default: the id
+    arn: Source | None = None
+    arn_format: str | None = None  # "arn:aws:ec2:{region}:{account}:vpc/{id}" when AWS sends no ARN
+    ctime: Source | None = None
+    mtime: Source | None = None
+    tags: Source | None = None
+    details: tuple[Detail, ...] = ()
+    parent: tuple[
+        Edge, ...
+    ] = ()  # the first whose node is known, else the first with a value, else the region
+    edges: tuple[Edge, ...] = ()
+    node: str = ""  # the node id's prefix below its region: "trail/" gives aws/<account>/<region>/trail/<id>
+    key: Source | None = None  # what names the node when the id is unique only within a parent
+    where: Callable[[Scope, dict[str, Any]], bool] | None = None  # keep only these items
+
+    @property
+    def calls(self) -> tuple[Call, ...]:
+        return (*self.listing.calls, *(d.call(self.listing) for d in self.details))
+
+    def sources(self) -> dict[str, str]:
+        """Each property and where it comes from, for `kind NAME`."""
+        named: dict[str, Source | None] = {
+            "id": self.id, "name": self.name or self.id, "arn": self.arn, "ctime": self.ctime,
+            "mtime": self.mtime, "tags": self.tags, **self.props,
+        }  # fmt: skip
+        out = {prop: self._describe(src) for prop, src in named.items() if src is not None}
+        if self.arn is None and self.arn_format:
+            out["arn"] = f"made as {self.arn_format}"
+        return out
+
+    def _describe(self, source: Source) -> str:
+        spec = source if isinstance(source, Field) else Field(source)
+        first = spec.path.split(".", 1)[0]
+        detail = next((d for d in self.details if d.into == first), None)
+        call, path = (detail.call(self.listing), spec.path[len(first) + 1 :]) if detail else (
+            self.listing.calls[0], spec.path)  # fmt: skip
+        where = f"{call}: {path or '(the answer)'}"
+        return where if spec.convert is None else f"{where} as {spec.convert.__name__}"
+
+    def fetch(self, scope: Scope, pool: ThreadPoolExecutor) -> list[dict[str, Any]]:
+        """The listed items with their details (fetched on `pool`, side by side)."""
+        client = scope.client(self.listing.service)
+        items = [i for i in self.listing.items(client, scope) if self.where is None or self.where(scope, i)]
+        pending: list[tuple[dict[str, Any], str, Future[Any]]] = []
+        for item in items:
+            for detail in self.details:
+                if detail.when is None or detail.when(item):
+                    own = client if detail.service is None else scope.client(detail.service)
+                    pending.append((item, detail.into, pool.submit(detail.fetch, own, item)))
+        for item, into, future in pending:
+            item[into] = future.result()
+        return items
+
+    def add(self, scope: Scope, item: dict[str, Any], graph: GraphBuilder, matches: list[Match]) -> None:
+        rid = value_of(self.id, item)
+        if rid in (None, ""):
+            return
+        node_id = node_of(self.kind, scope, str(rid if self.key is None else value_of(self.key, item)))
+        optional = {"arn": self.arn, "ctime": self.ctime, "mtime": self.mtime, "tags": self.tags}
+        reported: dict[str, Any] = {
+            "id": str(rid), "name": value_of(self.name or self.id, item), "arn": self._made_arn(scope, str(rid)),
+            **{prop: value_of(source, item) for prop, source in optional.items() if source is not None},
+            **map_item(self.props, item),
+        }  # fmt: skip
+        graph.add(node_id, self.kind, reported, parent=self._parent(scope, item, graph))
+        for edge in self.edges:
+            if edge.by:
+                matches.append(Match(node_id, edge, edge.values(item)))
+                continue
+            for target in edge.values(item):
+                other = node_of(edge.kind, scope, str(target))
+                graph.edge(*((other, node_id) if edge.reverse else (node_id, other)))
+
+    def _made_arn(self, scope: Scope, rid: str) -> str | None:
+        if not self.arn_format:
+            return None
+        return self.arn_format.format(region=scope.region_name or "", account=scope.account.id, id=rid)
+
+    def _parent(self, scope: Scope, item: dict[str, Any], graph: GraphBuilder) -> str:
+        candidates = [node_of(e.kind, scope, str(v)) for e in self.parent for v in e.values(item)[:1]]
+        known = [c for c in candidates if c in graph.nodes]
+        return (known or candidates or [scope.region.id])[0]
+
+
+@dataclass(frozen=True)
+class Match:
+    """An edge found by matching properties, resolved once the service's kinds are all collected."""
+
+    node: str
+    edge: Edge
+    values: list[Any]
+
+
+# kind -> (node id prefix, collected once per account): where an edge to a kind finds its node
+NODES: dict[str, tuple[str, bool]] = {
+    # kinds still collected by hand-written functions (ec2.py, s3.py, ...), until they are declared
+    "aws_vpc": ("", False), "aws_ec2_subnet": ("", False), "aws_ec2_instance": ("", False),
+    "aws_ec2_security_group": ("", False), "aws_ec2_volume": ("", False), "aws_s3_bucket": ("bucket/", True),
+    "aws_kms_key": ("kms/", False), "aws_iam_role": ("role/", True), "aws_iam_user": ("user/", True),
+    "aws_iam_policy": ("policy/", True), "aws_lambda_function": ("lambda/", False),
+}  # fmt: skip
+DECLARED: dict[str, tuple[AwsKind, str]] = {}  # kind -> (declaration, its service's name)
+
+
+def declared_kinds() -> dict[str, tuple[AwsKind, str]]:
+    """Every declared kind, once the service modules are imported (they register themselves)."""
+    import cloudsift.collect.aws  # noqa: F401
+
+    return DECLARED
+
+
+def node_of(kind: str, scope: Scope, rid: str) -> str:
+    """The node id of a resource of `kind` in the scope's account (in "global" for a global kind)."""
+    prefix, global_ = NODES.get(kind, ("", False))
+    region = Region(scope.account.id, GLOBAL) if global_ else scope.region
+    return region.node(prefix + rid)
+
+
+def aws_service(name: str, *kinds: AwsKind, global_: bool = False) -> Service:
+    """Register one collecting task per (account, region) for these kinds: they list side by side, then
+    each item becomes a node (in the order given: a parent kind comes before its children)."""
+    for declared in kinds:
+        NODES[declared.kind] = (declared.node, global_)
+        DECLARED[declared.kind] = (declared, name)
+
+    def collect(account: Account, region: Region, graph: GraphBuilder) -> None:
+        scope = Scope(account, region)
+        with ThreadPoolExecutor(DETAIL_WORKERS, thread_name_prefix=f"{name}-detail") as pool:
+            if len(kinds) == 1:
+                fetched = [kinds[0].fetch(scope, pool)]
+            else:
+                with ThreadPoolExecutor(len(kinds), thread_name_prefix=f"{name}-list") as lists:
+                    fetched = list(lists.map(lambda k: k.fetch(scope, pool), kinds))
+        matches: list[Match] = []
+        for declared, items in zip(kinds, fetched, strict=True):
+            for item in items:
+                declared.add(scope, item, graph, matches)
+        _resolve(matches, graph)
+
+    actions = tuple(dict.fromkeys(c.action for k in kinds for c in k.calls))
+    service = Service(name, collect, actions, global_)
+    SERVICES.add(name, service)
+    return service
+
+
+def _resolve(matches: list[Match], graph: GraphBuilder) -> None:
+    index: dict[tuple[str, tuple[Any, ...]], list[str]] = {}
+    wanted = {(m.edge.kind, m.edge.by) for m in matches}
+    for node_id, reported in graph.nodes.items():
+        for kind, by in wanted:
+            if reported["kind"] == kind:
+                index.setdefault((kind, tuple(reported.get(p) for p in by)), []).append(node_id)
+    for match in matches:
+        for value in match.values:
+            key = value if isinstance(value, tuple) else (value,)
+            for other in index.get((match.edge.kind, key), []):
+                graph.edge(*((other, match.node) if match.edge.reverse else (match.node, other)))
