@@ -18,6 +18,17 @@ SECOND_ACCOUNT = "210987654321"
 REGIONS = ("us-east-1", "eu-central-1")
 DEMO_KEY = "demo0000000000000000000000000000"
 
+# What each service adds to the demo estate: called for every (session, account name, region), after the
+# account's VPC, subnet and instances exist there. A builder makes a global resource (IAM, S3) only in
+# REGIONS[0], and breaks the baseline somewhere (in "prod") so the checks have something to find.
+DemoBuilder = Callable[[Any, str, str], None]
+DEMO_BUILDERS: list[DemoBuilder] = []
+
+
+def demo_resources(build: DemoBuilder) -> DemoBuilder:
+    DEMO_BUILDERS.append(build)
+    return build
+
 
 def start_moto() -> tuple[str, Callable[[], None]]:
     from moto.server import ThreadedMotoServer
@@ -88,9 +99,40 @@ def build_estate() -> dict[str, Any]:
                     "IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}  # fmt: skip
                 ec2.authorize_security_group_ingress(GroupId=wide, IpPermissions=[rule])
                 open_groups.append((ec2, wide, rule))
+            for build in DEMO_BUILDERS:
+                build(session, name, region)
     return {"open_groups": open_groups}
 
 
 def fix(group: tuple[Any, str, dict[str, Any]]) -> None:
     ec2, group_id, rule = group
     ec2.revoke_security_group_ingress(GroupId=group_id, IpPermissions=[rule])
+
+
+@demo_resources
+def _logging(session: Any, account: str, region: str) -> None:
+    """prod: a multi-region trail into a log group whose root-usage filter feeds an alarm; dev: a trail
+    that does not log and a log group kept forever."""
+    if region != REGIONS[0]:
+        return
+    bucket = f"{account}-trail-logs"
+    session.client("s3", region_name=region).create_bucket(Bucket=bucket)
+    logs = session.client("logs", region_name=region)
+    logs.create_log_group(logGroupName=f"{account}-trail")
+    trail = session.client("cloudtrail", region_name=region)
+    if account != "prod":
+        trail.create_trail(Name=f"{account}-audit", S3BucketName=bucket)
+        return
+    logs.put_retention_policy(logGroupName=f"{account}-trail", retentionInDays=400)
+    logs.put_metric_filter(logGroupName=f"{account}-trail", filterName="root-usage",
+                           filterPattern='{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS '
+                                         '&& $.eventType != "AwsServiceEvent" }',
+                           metricTransformations=[{"metricName": "RootUsage", "metricNamespace": "CIS",
+                                                   "metricValue": "1"}])  # fmt: skip
+    session.client("cloudwatch", region_name=region).put_metric_alarm(
+        AlarmName="root-usage", MetricName="RootUsage", Namespace="CIS", Statistic="Sum", Period=300,
+        EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanOrEqualToThreshold")  # fmt: skip
+    group = logs.describe_log_groups(logGroupNamePrefix=f"{account}-trail")["logGroups"][0]["arn"]
+    trail.create_trail(Name=f"{account}-audit", S3BucketName=bucket, IsMultiRegionTrail=True,
+                       EnableLogFileValidation=True, CloudWatchLogsLogGroupArn=group)  # fmt: skip
+    trail.start_logging(Name=f"{account}-audit")

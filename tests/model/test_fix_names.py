@@ -462,6 +462,20 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
         "latest_delivery_attempt_time latest_notification_attempt_time latest_notification_attempt_succeeded "
         "latest_delivery_attempt_succeeded time_logging_started time_logging_stopped"
     ),
+    "aws_cloud_trail_event_selectors": "event_selectors advanced_event_selectors",
+    "aws_cloud_trail_event_selector": (
+        "read_write_type include_management_events data_resources exclude_management_event_sources"
+    ),
+    "aws_cloud_trail_data_resource": "type values",
+    "aws_cloud_trail_advanced_event_selector": "name field_selectors",
+    "aws_cloud_trail_advanced_field_selector": (
+        "selector_field equals starts_with ends_with not_equals not_starts_with not_ends_with"
+    ),
+    "aws_cloudwatch_metric_transformation": "metric_name metric_namespace metric_value default_value dimensions unit",
+    "aws_cloudwatch_dimension": "name value",
+    "aws_cloudwatch_metric": "namespace metric_name dimensions",
+    "aws_cloudwatch_metric_stat": "metric period stat unit",
+    "aws_cloudwatch_metric_data_query": "id metric_stat expression label return_data period account_id",
     "aws_ec2_ip_permission": "from_port ip_protocol ip_ranges ipv6_ranges prefix_list_ids to_port user_id_group_pairs",
     "aws_ec2_ip_range": "cidr_ip description",
     "aws_ec2_ipv6_range": "cidr_ipv6 description",

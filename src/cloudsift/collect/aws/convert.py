@@ -157,3 +157,12 @@ def struct(mapping: Mapping[str, Source]) -> Nested:
 def each(mapping: Mapping[str, Source]) -> Nested:
     """A list of nested objects, each mapped by the same table."""
     return Nested(mapping, many=True)
+
+
+def to_int(value: Any) -> int | None:
+    """A number AWS sends as text (SQS attributes, the credential report) as an int; absent stays null."""
+    return None if value in (None, "") else int(value)
+
+
+def to_float(value: Any) -> float | None:
+    return None if value in (None, "") else float(value)

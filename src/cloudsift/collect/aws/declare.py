@@ -108,7 +108,8 @@ class Listing:
                 page.pop("ResponseMetadata", None)
                 yield page
             else:
-                yield from page.get(self.key) or []
+                # a list of names or URLs (EKS clusters, SQS queues): each is {"item": "<the string>"}
+                yield from (i if isinstance(i, dict) else {"item": i} for i in page.get(self.key) or [])
 
 
 @dataclass(frozen=True)
