@@ -30,7 +30,8 @@ def test_sample_estate_imports_with_ancestors(store: Store) -> None:
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        (b'{"id": "x", "reported": {"kind": "aws_ec2_volum", "id": "x"}}', "unknown kind 'aws_ec2_volum'"),
+        (b'{"id": "x", "reported": {"kind": "aws ec2 volume", "id": "x"}}', "is not a kind name"),
+        (b'{"id": "x", "reported": {"kind": 7, "id": "x"}}', "a node's kind must be a string"),
         (
             b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x", "volume_size": "big"}}',
             "volume_size should be a int",
@@ -44,7 +45,12 @@ def test_sample_estate_imports_with_ancestors(store: Store) -> None:
         (b'{"id": "x", "reported": {"kind": "aws_ec2_volume", "id": "x"', "malformed JSON"),
         (b'{"from": "reg", "to": "nowhere"}', "edge points at unknown node 'nowhere'"),
         (b'{"from": "reg", "to": "reg", "edge_type": "owns"}', "unknown edge_type 'owns'"),
-        (b'{"id": "reg", "reported": {"kind": "aws_region", "id": "r2"}}', "appears twice (first on line 3)"),
+        (b'{"from_selector": {"node_id": 1}, "to_selector": {"node_id": "reg"}}', "from_selector should be"),
+        (b'{"from_selector": {"node_id": "reg"}}', "to_selector should be"),
+        (
+            b'{"from_selector": {"node_id": "a"}, "to_selector": {"node_id": "b"}, "edge_type": "x"}',
+            "unknown edge_type 'x'",
+        ),
         (b'{"id": "x", "reported": {"kind": "resource", "id": "x"}}', "kind 'resource' is abstract"),
         (b"[1, 2]", "expected a JSON object"),
     ],

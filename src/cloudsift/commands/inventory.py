@@ -14,10 +14,16 @@ from cloudsift.model import ListOf, PropType, Struct
 
 @command
 class ImportCommand(Command):
-    """Import a graph in Resoto's merge format (JSON Lines): node and edge lines.
+    """Import a graph in Resoto's merge format (JSON Lines): node and edge lines; a Fix Inventory export too.
 
     Every line is checked first; one bad line imports nothing and names its line number.
     `--replace` replaces everything the file's clouds held before. `import -` reads stdin.
+    A graph exported by Fix Inventory's worker imports as it is: a kind cloudsift does not model comes
+    in as a generic resource (its kind kept, searchable with `is(KIND)`, named in a warning, a property
+    whose value does not fit cloudsift's type for that name left out); a node id given twice keeps its
+    last line; an edge without `edge_type` is a default edge; deferred-edge lines (`from_selector`,
+    `to_selector`: a `node_id` or a `search_criteria`) become edges once the nodes are in, and those
+    that find no node are listed.
 
     Example: `import estate.jsonl --replace`
     """

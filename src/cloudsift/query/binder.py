@@ -200,13 +200,20 @@ class BoundQuery:
 
 
 class Binder:
-    """Binds queries for one model, one set of extra (not modelled) property names and one `now`."""
+    """Binds queries for one model, one set of extra (not modelled) property names and one `now`;
+    `kinds` are the kinds of generic resources (imported, not modelled) that `is()` also knows."""
 
     def __init__(
-        self, model: Model = MODEL, extra: Iterable[str] = (), now: dt.datetime | None = None, text: str = ""
+        self,
+        model: Model = MODEL,
+        extra: Iterable[str] = (),
+        now: dt.datetime | None = None,
+        text: str = "",
+        kinds: Iterable[str] = (),
     ) -> None:
         self.model = model
         self.extra = frozenset(extra)
+        self.generic_kinds = frozenset(kinds) - set(model.kinds)
         self.now = now or dt.datetime.now(dt.UTC)
         self.text = text
         self.merge_scope: dict[str, bool] = {}  # merge names usable in the term after a merge
@@ -428,11 +435,15 @@ class Binder:
         if isinstance(term, ast.IsTerm):
             kinds: set[str] = set()
             for name in term.kinds:
+                if name in self.generic_kinds:
+                    kinds.add(name)
+                    continue
                 if name not in self.model.kinds:
-                    raise self.error(
-                        f"unknown kind {name!r}.{did_you_mean(name, self.model.kinds)}", term.pos
-                    )
+                    known = [*self.model.kinds, *self.generic_kinds]
+                    raise self.error(f"unknown kind {name!r}.{did_you_mean(name, known)}", term.pos)
                 kinds.update(self.model.subkinds(name))
+                if name == "resource":  # a generic resource's kinds are its own and resource
+                    kinds.update(self.generic_kinds)
             return BIs(tuple(sorted(kinds)))
         if isinstance(term, ast.IdTerm):
             return BId(term.ids)
@@ -627,8 +638,9 @@ def bind(
     extra: Iterable[str] = (),
     now: dt.datetime | None = None,
     text: str = "",
+    kinds: Iterable[str] = (),
 ) -> BoundQuery:
-    return Binder(model, extra, now, text).query(query)
+    return Binder(model, extra, now, text, kinds).query(query)
 
 
 def is_datetime(typ: PropType | None) -> bool:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -14,11 +16,24 @@ from typing import Any
 from cloudsift.model import MODEL, Model
 from cloudsift.query.binder import BoundQuery, bind
 from cloudsift.query.parser import parse_query
+from cloudsift.store.deferred import DeferredEdge, resolve
 from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
 SCHEMA_VERSION = 7
+GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
+
+
+def generic_kinds_value(current: str | None, kinds: Iterable[str]) -> str:
+    """The meta value that adds `kinds` to the generic kinds already recorded (`current`)."""
+    return json.dumps(sorted(set(json.loads(current) if current else []) | set(kinds)))
+
+
+def _typo_of(kind: str) -> str:
+    """'; did you mean X?' when a generic kind is all but a modelled one (a typo, not another kind)."""
+    close = difflib.get_close_matches(kind, list(MODEL.kinds), n=1, cutoff=0.9)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 @dataclass(frozen=True)
@@ -27,12 +42,44 @@ class ImportSummary:
     edges: int
     clouds: tuple[str, ...]
     replaced: int
+    generic: tuple[tuple[str, int], ...] = ()  # kinds cloudsift does not model, imported as generic resources
+    left_out: tuple[
+        tuple[str, int], ...
+    ] = ()  # "kind.property" of generic resources that did not fit its type
+    duplicates: int = 0  # node lines whose id came again later (the last line is kept)
+    deferred: int = 0  # edges added from deferred-edge lines
+    unresolved: tuple[str, ...] = ()  # deferred-edge lines that found no end, and why
 
     def __str__(self) -> str:
         text = f"Imported {self.nodes} nodes and {self.edges} edges"
         if self.replaced:
             text += f", replacing {self.replaced} nodes of {', '.join(self.clouds)}"
-        return text + "."
+        lines = [text + "."]
+        if self.deferred:
+            lines.append(f"{self.deferred} edges added from deferred-edge lines.")
+        return "\n".join(lines + self.warnings())
+
+    def warnings(self) -> list[str]:
+        found = []
+        if self.generic:
+            count = sum(n for _, n in self.generic)
+            kinds = ", ".join(f"{kind} ({n}{_typo_of(kind)})" for kind, n in self.generic)
+            found.append(
+                f"warning: {count} resources of {len(self.generic)} kinds cloudsift does not model came in as "
+                f"generic resources (kind kept, searchable with is(KIND)): {kinds}"
+            )
+        if self.left_out:
+            names = ", ".join(f"{name} ({n})" for name, n in self.left_out)
+            found.append(f"warning: properties of generic resources left out, their values do not fit cloudsift's type "
+                         f"for that name: {names}")  # fmt: skip
+        if self.duplicates:
+            found.append(
+                f"warning: {self.duplicates} node lines repeat an earlier line's id; the last line is kept"
+            )
+        if self.unresolved:
+            shown = "; ".join(self.unresolved[:5]) + (" ..." if len(self.unresolved) > 5 else "")
+            found.append(f"warning: {len(self.unresolved)} deferred edges not resolved: {shown}")
+        return found
 
 
 @dataclass(frozen=True)
@@ -117,7 +164,7 @@ class Store(ABC):
     # ---- queries
 
     def bind(self, text: str, now: dt.datetime | None = None) -> BoundQuery:
-        return bind(parse_query(text), self.model, self.extra_properties(), now, text)
+        return bind(parse_query(text), self.model, self.extra_properties(), now, text, self.generic_kinds())
 
     def search(self, query: BoundQuery) -> Iterator[dict[str, Any]]:
         if query.aggregate is not None:
@@ -162,6 +209,26 @@ class Store(ABC):
     def import_file(self, path: Path, replace: bool = False) -> ImportSummary:
         with path.open("rb") as lines:
             return self.import_lines(lines, replace)
+
+    def generic_kinds(self) -> set[str]:
+        """The kinds of generic resources imported so far (kinds the model does not have)."""
+        rows = self.execute("SELECT value FROM meta WHERE key = ?", [GENERIC_KINDS_KEY])
+        return set(json.loads(rows[0][0])) if rows and rows[0][0] else set()
+
+    def _resolve_deferred(self, deferred: list[DeferredEdge]) -> tuple[int, tuple[str, ...]]:
+        """Once an import is committed: add the edges its deferred-edge lines stand for; (added, unresolved)."""
+        if not deferred:
+            return 0, ()
+        resolution = resolve(
+            deferred,
+            lambda ids: set(self.lookup(ids)),
+            lambda query: [doc["id"] for doc in self.search(self.bind(query))],
+        )
+        return self.add_edges(resolution.edges), resolution.unresolved
+
+    @abstractmethod
+    def add_edges(self, edges: list[tuple[str, str, str]]) -> int:
+        """Add (from, to, edge_type) edges between nodes in the store, those it has not yet; how many were new."""
 
     # ---- engine specifics
 

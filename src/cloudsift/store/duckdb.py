@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -13,6 +14,7 @@ from typing import Any
 
 import duckdb
 import orjson
+import pyarrow as pa
 
 from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
@@ -240,14 +242,39 @@ class DuckDBStore(Store):
         try:
             from cloudsift.store.duckdb_import import DuckDBImport
 
-            nodes, edges, clouds, replaced = DuckDBImport(con, self.model).run(path, replace)
+            summary, deferred = DuckDBImport(con, self.model).run(path, replace)
             con.commit()
         except BaseException:
             con.rollback()
             raise
         finally:
             con.close()
-        return ImportSummary(nodes, edges, clouds, replaced)
+        added, unresolved = self._resolve_deferred(deferred)
+        return dataclasses.replace(summary, deferred=added, unresolved=unresolved)
+
+    def add_edges(self, edges: list[tuple[str, str, str]]) -> int:
+        if not edges:
+            return 0
+        con = self.con.cursor()
+        con.begin()
+        try:
+            con.register("added", pa.table({"f": [e[0] for e in edges], "t": [e[1] for e in edges],
+                                            "k": [e[2] for e in edges]}))  # fmt: skip
+            new = con.execute(
+                "SELECT DISTINCT a.f, a.t, a.k FROM added a WHERE a.f IN (SELECT id FROM nodes) AND a.t IN "
+                "(SELECT id FROM nodes) AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.from_id = a.f AND "
+                "e.to_id = a.t AND e.edge_type = a.k)"
+            ).fetchall()
+            if new:
+                con.executemany("INSERT INTO edges VALUES (?, ?, ?)", new)
+            con.unregister("added")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            con.close()
+        return len(new)
 
     @contextlib.contextmanager
     def memory_budget(self, megabytes: int) -> Iterator[None]:

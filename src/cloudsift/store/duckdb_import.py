@@ -2,12 +2,14 @@
 
 Python does nothing per resource on the happy path. When a check fails, the Python reader
 (loader.GraphReader) reads the file again to name the first bad line and what is wrong
-with it; both define the same rules, and the tests hold them to it.
+with it; both define the same rules, and the tests hold them to it. Python also looks at the few
+lines SQL is not the tool for: deferred edges and the nodes of kinds the model does not have.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +18,9 @@ import pyarrow as pa
 
 from cloudsift.errors import ImportError_
 from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap, Struct
-from cloudsift.store.loader import EDGE_TYPES, LEVELS, GraphReader, Known
+from cloudsift.store.base import GENERIC_KINDS_KEY, ImportSummary, generic_kinds_value
+from cloudsift.store.deferred import DeferredEdge, deferred_edge
+from cloudsift.store.loader import EDGE_TYPES, LEVELS, GraphReader, Known, generic_kind_error
 from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
 
 if TYPE_CHECKING:
@@ -117,17 +121,22 @@ def _all(verdicts: Iterable[Verdict]) -> Verdict:
     return result
 
 
+def _json(value: str | None) -> object:
+    return None if value is None else json.loads(value)
+
+
 def _key(name: str) -> str:
     return "'$.\"" + name + "\"'"
 
 
 def _node_shape(model: Model) -> str:
-    """A node line: an object with an id and a known, concrete kind (properties are checked apart)."""
-    concrete = ", ".join(f"'{k}'" for k in sorted(model.kinds) if not model.kinds[k].abstract)
+    """A node line: an object with an id and a kind that is not abstract (properties are checked apart;
+    a kind the model does not have is a generic resource's, its name checked in Python)."""
+    abstract = ", ".join(f"'{k}'" for k in sorted(model.kinds) if model.kinds[k].abstract)
     return (
         "json_type(reported) = 'OBJECT' AND json_type(id) = 'VARCHAR' AND (id ->> '$') <> '' AND "
         f"(reported ->> 'kind' = 'graph_root' OR (json_type(reported, 'kind') = 'VARCHAR' AND "
-        f"reported ->> 'kind' IN ({concrete})))"
+        f"reported ->> 'kind' NOT IN ({abstract})))"
     )
 
 
@@ -146,41 +155,55 @@ class DuckDBImport:
         self.con = con
         self.model = model
 
-    def run(self, path: Path, replace: bool) -> tuple[int, int, tuple[str, ...], int]:
-        """Check and load; returns (nodes, edges, clouds, replaced). Raises ImportError_ and writes nothing."""
+    def run(self, path: Path, replace: bool) -> tuple[ImportSummary, list[DeferredEdge]]:
+        """Check and load; the summary and the deferred edges for the store to resolve once this is
+        committed. Raises ImportError_ and writes nothing."""
         con = self.con
         try:
             con.execute(
                 "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS line, * FROM read_json(?, "
                 "format = 'newline_delimited', maximum_object_size = 16777216, "
-                "columns = {id: 'JSON', reported: 'JSON', \"from\": 'JSON', \"to\": 'JSON', edge_type: 'JSON'})",
+                "columns = {id: 'JSON', reported: 'JSON', \"from\": 'JSON', \"to\": 'JSON', edge_type: 'JSON', "
+                "from_selector: 'JSON', to_selector: 'JSON'})",
                 [str(path)],
             )
         except Exception as e:  # malformed JSON or a line that is not an object
             raise self._explain(path, f"{e}".split("\n")[0]) from None
+        deferred = self._deferred(path)
+        generic, left_out = self._generic(path)
         self._check(path)
+        kinds = [*self.model.kinds, *generic]
         levels = pa.table(
             {
-                "kind": list(self.model.kinds),
-                "kinds": [list(self.model.kinds_of(k)) for k in self.model.kinds],
+                "kind": kinds,
+                "kinds": [
+                    list(self.model.kinds_of(k)) if k in self.model.kinds else [k, "resource"] for k in kinds
+                ],
                 "level": [
-                    next((b for b in self.model.kinds_of(k) if b in LEVELS), None) for k in self.model.kinds
+                    next((b for b in self.model.kinds_of(k) if b in LEVELS), None)
+                    if k in self.model.kinds
+                    else None
+                    for k in kinds
                 ],
             }
         )
         con.register("kind_info", levels)
+        # a node id given twice keeps its last line
         con.execute(
             "CREATE TEMP TABLE new_nodes AS SELECT r.line, r.id ->> '$' AS id, k.kind, k.level, "
             "CASE WHEN k.level IS NOT NULL THEN r.reported ->> 'id' END AS rid, "
             "CASE WHEN k.level IS NOT NULL THEN r.reported ->> 'name' END AS name "
             "FROM raw r JOIN kind_info k ON k.kind = r.reported ->> 'kind' "
-            "WHERE r.reported IS NOT NULL AND k.kind <> 'graph_root'"
+            "WHERE r.reported IS NOT NULL AND k.kind <> 'graph_root' "
+            "QUALIFY row_number() OVER (PARTITION BY r.id ->> '$' ORDER BY r.line DESC) = 1"
         )
         con.execute(
             "CREATE TEMP TABLE new_edges AS SELECT DISTINCT \"from\" ->> '$' AS from_id, \"to\" ->> '$' AS to_id, "
             "coalesce(nullif(edge_type ->> '$', ''), 'default') AS edge_type FROM raw "
-            "WHERE reported IS NULL AND (\"from\" ->> '$') NOT IN (SELECT id FROM roots)"
+            'WHERE reported IS NULL AND "from" IS NOT NULL AND ("from" ->> \'$\') NOT IN (SELECT id FROM roots)'
         )
+        lines = int(con.execute("SELECT count(*) FROM raw r JOIN kind_info k ON k.kind = r.reported ->> 'kind' "
+                                "WHERE r.reported IS NOT NULL AND k.kind <> 'graph_root'").fetchall()[0][0])  # fmt: skip
         clouds = tuple(
             r[0]
             for r in con.execute(
@@ -192,12 +215,71 @@ class DuckDBImport:
         replaced = self._replace(clouds) if replace and clouds else 0
         self._ancestors(path)
         self._load()
+        if generic:
+            current = con.execute("SELECT value FROM meta WHERE key = ?", [GENERIC_KINDS_KEY]).fetchall()
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                        [GENERIC_KINDS_KEY, generic_kinds_value(current[0][0] if current else None, generic)])  # fmt: skip
         nodes = int(con.execute("SELECT count(*) FROM new_nodes").fetchall()[0][0])
         edges = int(con.execute("SELECT count(*) FROM new_edges").fetchall()[0][0])
         for table in ("raw", "new_nodes", "new_edges", "roots", "anc"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         con.unregister("kind_info")
-        return nodes, edges, clouds, replaced
+        summary = ImportSummary(
+            nodes, edges, clouds, replaced, generic=tuple(sorted(generic.items())),
+            left_out=tuple(sorted(left_out.items())), duplicates=lines - nodes,
+        )  # fmt: skip
+        return summary, deferred
+
+    def _deferred(self, path: Path) -> list[DeferredEdge]:
+        """The deferred-edge lines, checked (they are few: Python reads them)."""
+        rows = self.con.execute(
+            "SELECT line, from_selector, to_selector, edge_type FROM raw "
+            'WHERE reported IS NULL AND "from" IS NULL AND "to" IS NULL '
+            "AND (from_selector IS NOT NULL OR to_selector IS NOT NULL) ORDER BY line"
+        ).fetchall()
+        found = []
+        for line, source, target, edge_type in rows:
+            doc = {
+                "from_selector": _json(source),
+                "to_selector": _json(target),
+                "edge_type": _json(edge_type),
+            }
+            try:
+                found.append(deferred_edge(doc, int(line)))
+            except ImportError_ as e:
+                raise self._explain(path, str(e)) from None
+        return found
+
+    def _generic(self, path: Path) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes of kinds the model does not have: their kinds, counted, and what they had to leave out
+        (a property whose value does not fit the model's type for that name is dropped from the line)."""
+        con = self.con
+        kinds = dict(con.execute(
+            "SELECT reported ->> 'kind', count(*) FROM raw WHERE reported IS NOT NULL AND "
+            "json_type(reported, 'kind') = 'VARCHAR' AND reported ->> 'kind' NOT IN (SELECT unnest(?)) GROUP BY 1",
+            [[*self.model.kinds, "graph_root"]],
+        ).fetchall())  # fmt: skip
+        if not kinds:
+            return {}, {}
+        for kind in kinds:
+            if generic_kind_error(str(kind)):
+                raise self._explain(path, f"{generic_kind_error(str(kind))}")
+        reader = GraphReader(self.model)
+        left_out: Counter[str] = Counter()
+        fixed = []
+        rows = con.execute(
+            "SELECT line, reported FROM raw WHERE reported ->> 'kind' IN (SELECT unnest(?)) ORDER BY line",
+            [list(kinds)],
+        ).fetchall()
+        for line, text in rows:
+            reported = json.loads(text)
+            misfits = [k for k, v in reported.items() if k in reader.checks and not reader.checks[k](v)]
+            if misfits:
+                left_out.update(f"{reported['kind']}.{k}" for k in misfits)
+                fixed.append((json.dumps({k: v for k, v in reported.items() if k not in misfits}), line))
+        if fixed:
+            con.executemany("UPDATE raw SET reported = CAST(? AS JSON) WHERE line = ?", fixed)
+        return {str(k): int(n) for k, n in kinds.items()}, dict(left_out)
 
     def _explain(self, path: Path, fallback: str) -> ImportError_:
         """Let the Python reader name the bad line; it defines the same rules."""
@@ -227,15 +309,11 @@ class DuckDBImport:
         con = self.con
         bad = self._first(
             f"SELECT min(line) FROM raw WHERE NOT coalesce(CASE WHEN reported IS NOT NULL THEN {_node_shape(self.model)} "
-            f'WHEN "from" IS NOT NULL OR "to" IS NOT NULL THEN {_edge_check()} ELSE false END, false)'
+            f'WHEN "from" IS NOT NULL OR "to" IS NOT NULL THEN {_edge_check()} '
+            "WHEN from_selector IS NOT NULL OR to_selector IS NOT NULL THEN true ELSE false END, false)"
         )
         if bad is None:
             bad = self._check_properties()
-        if bad is None:
-            bad = self._first(
-                "SELECT min(line) FROM (SELECT line, row_number() OVER (PARTITION BY id ->> '$' ORDER BY line) AS n "
-                "FROM raw WHERE reported IS NOT NULL) WHERE n > 1"
-            )
         con.execute(
             "CREATE TEMP TABLE roots AS SELECT 'root' AS id UNION SELECT id ->> '$' FROM raw "
             "WHERE reported ->> 'kind' = 'graph_root'"

@@ -1,6 +1,10 @@
 """Reading an import file: validate every line, resolve ancestors, prepare rows. Nothing is written here.
 
-The whole file is checked before anything is committed, so a bad line imports nothing. A store may take
+The whole file is checked before anything is committed, so a bad line imports nothing. A graph exported
+by Fix Inventory imports as it is: a kind cloudsift does not model comes in as a generic resource (its
+kind kept; a property whose value does not fit cloudsift's type for that name is left out), a node id
+given twice keeps its last line, an edge without edge_type is a default edge, and deferred edges (see
+store/deferred.py) are kept for the store to resolve once the nodes are in. A store may take
 each node's row as soon as its line is checked (`scan(lines, rows=...)`) and keep only the graph's shape
 in memory; the ancestors come once every line is read (`finish`).
 """
@@ -15,11 +19,14 @@ from typing import Any
 
 import orjson
 
-from cloudsift.errors import ImportError_, did_you_mean
+from cloudsift.errors import ImportError_
 from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
+from cloudsift.store.deferred import EDGE_TYPES, DeferredEdge, deferred_edge, edge_type_of
+
+__all__ = ["EDGE_TYPES", "LEVELS", "Batch", "GraphReader", "Known", "NodeRow", "generic_kind_error"]
 
 LEVELS = ("cloud", "account", "region", "zone")
-EDGE_TYPES = ("default", "delete")
+_KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:\d{2})?\Z")
 _INT_RANGE = (-(2**63), 2**63 - 1)
 
@@ -47,6 +54,10 @@ class Batch:
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     clouds: set[str] = field(default_factory=set)
     extra: set[str] = field(default_factory=set)
+    generic: dict[str, int] = field(default_factory=dict)  # kinds cloudsift does not model: nodes of each
+    left_out: dict[str, int] = field(default_factory=dict)  # "kind.property" that did not fit: how often
+    duplicates: int = 0  # node lines whose id an earlier line had (the last one is kept)
+    deferred: list[DeferredEdge] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -147,9 +158,17 @@ def strings_of(value: Any, out: list[str]) -> None:
             stack.extend(reversed(current))
 
 
+def generic_kind_error(kind: str) -> str | None:
+    """Why `kind`, which the model does not have, cannot be a generic resource's kind (None: it can)."""
+    if not _KIND_NAME.match(kind):
+        return f"kind {kind!r} is not a kind name (letters, digits and _)"
+    return None
+
+
 @dataclass(frozen=True)
 class _Node:
     line: int
+    index: int  # its place in the batch's columns
     kind: str
     rid: str | None
     name: str | None
@@ -190,6 +209,7 @@ class GraphReader:
                 kinds, model.kinds[k].abstract, "cloud" in kinds, "{" + ",".join(kinds) + "}"
             )
         self.checks = {name: checker(typ) for name, typ in model.properties.items()}
+        self.info_generic: dict[str, _KindInfo] = {}
 
     def read(self, lines: Iterable[bytes | str], lookup: Callable[[list[str]], dict[str, Known]]) -> Batch:
         return self.finish(self.scan(lines), lookup)
@@ -211,14 +231,18 @@ class GraphReader:
             if "reported" in doc:
                 self._node(doc, number, batch, nodes, roots, rows)
             elif "from" in doc and "to" in doc:
-                source, target, edge_type = doc["from"], doc["to"], doc.get("edge_type") or "default"
+                source, target = doc["from"], doc["to"]
                 if not isinstance(source, str) or not isinstance(target, str):
                     raise ImportError_("an edge's from and to must be node ids (strings)", number)
-                if edge_type not in EDGE_TYPES:
-                    raise ImportError_(f"unknown edge_type {edge_type!r}; known: default, delete", number)
-                edge_lines.append((number, source, target, edge_type))
+                edge_lines.append((number, source, target, edge_type_of(doc.get("edge_type"), number)))
+            elif "from_selector" in doc or "to_selector" in doc:
+                batch.deferred.append(deferred_edge(doc, number))
             else:
-                raise ImportError_('expected a node {"id", "reported"} or an edge {"from", "to"}', number)
+                raise ImportError_(
+                    'expected a node {"id", "reported"}, an edge {"from", "to"} or a deferred edge '
+                    '{"from_selector", "to_selector"}',
+                    number,
+                )
         return found
 
     def finish(self, scan: Scan, lookup: Callable[[list[str]], dict[str, Known]]) -> Batch:
@@ -264,16 +288,18 @@ class GraphReader:
         if kind == "graph_root":
             roots.add(node_id)
             return
-        info = self.info.get(kind) if isinstance(kind, str) else None
-        if info is None or not isinstance(kind, str):
-            raise ImportError_(f"unknown kind {kind!r}.{did_you_mean(str(kind), self.model.kinds)}", number)
+        if not isinstance(kind, str):
+            raise ImportError_(
+                f"a node's kind must be a string, not {orjson.dumps(kind).decode()[:40]}", number
+            )
+        info = self.info.get(kind) or self.info_generic.get(kind) or self._generic(kind, number)
         if info.abstract:
             concrete = [k for k in self.model.subkinds(kind) if not self.model.kinds[k].abstract]
             raise ImportError_(f"kind {kind!r} is abstract; use one of {', '.join(concrete[:5])}", number)
-        if node_id in nodes:
-            raise ImportError_(
-                f"node id {node_id!r} appears twice (first on line {nodes[node_id].line})", number
-            )
+        generic = kind not in self.info
+        if generic:
+            batch.generic[kind] = batch.generic.get(kind, 0) + 1
+            reported = self._fitting(kind, reported, batch)
         checks = self.checks
         for key, value in reported.items():
             check = checks.get(key)
@@ -283,20 +309,47 @@ class GraphReader:
             elif not check(value):
                 typ = self.model.properties[key]
                 raise ImportError_(f"{kind} {node_id}: {type_error(value, typ, key)}", number)
-        nodes[node_id] = _Node(number, kind, reported.get("id"), reported.get("name"))
         strings: list[str] = []
         strings_of(reported, strings)
-        batch.ids.append(node_id)
-        batch.kinds.append(kind)
         row = (node_id, kind, info.literal, orjson.dumps(reported).decode(), "\x1f".join(strings))
+        earlier = nodes.get(node_id)
+        index = len(batch.ids) if earlier is None else earlier.index
+        nodes[node_id] = _Node(number, index, kind, reported.get("id"), reported.get("name"))
+        if earlier is None:
+            batch.ids.append(node_id)
+            batch.kinds.append(kind)
+        else:  # the last line of an id wins, as in Fix's own import; a store streaming rows drops the first
+            batch.duplicates += 1
+            batch.kinds[index] = kind
+            batch.clouds.discard(node_id)
         if rows is not None:
             rows(row)
-        else:
+        elif earlier is None:
             batch.kind_lists.append(info.kinds)
             batch.reported.append(row[3])
             batch.fulltext.append(row[4])
+        else:
+            batch.kind_lists[index], batch.reported[index], batch.fulltext[index] = info.kinds, row[3], row[4]
         if info.is_cloud:
             batch.clouds.add(node_id)
+
+    def _generic(self, kind: str, number: int) -> _KindInfo:
+        """The kind of a resource cloudsift does not model: itself, then resource."""
+        error = generic_kind_error(kind)
+        if error:
+            raise ImportError_(error, number)
+        info = _KindInfo([kind, "resource"], False, False, "{" + kind + ",resource}")
+        self.info_generic[kind] = info
+        return info
+
+    def _fitting(self, kind: str, reported: dict[str, Any], batch: Batch) -> dict[str, Any]:
+        """A generic resource's properties without those whose value does not fit cloudsift's type for
+        that name (Fix's kinds we do not model may use a name of ours for something else)."""
+        checks = self.checks
+        misfits = [k for k, v in reported.items() if k in checks and not checks[k](v)]
+        for key in misfits:
+            batch.left_out[f"{kind}.{key}"] = batch.left_out.get(f"{kind}.{key}", 0) + 1
+        return {k: v for k, v in reported.items() if k not in misfits} if misfits else reported
 
     def _ancestors(
         self, batch: Batch, nodes: dict[str, _Node], parents: dict[str, list[str]], known: dict[str, Known]

@@ -10,6 +10,7 @@ from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
     ALERT_TABLES,
+    GENERIC_KINDS_KEY,
     JOB_TABLES,
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
@@ -19,6 +20,7 @@ from cloudsift.store.base import (
     ImportSummary,
     PartitionStatus,
     Store,
+    generic_kinds_value,
     known_from_row,
     node_document,
 )
@@ -148,7 +150,23 @@ class PostgresStore(Store):
         with self.conn.transaction():
             batch, replaced = self._write(lines, replace)
         self._analyze()
-        return ImportSummary(len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced)
+        deferred, unresolved = self._resolve_deferred(batch.deferred)
+        return ImportSummary(
+            len(batch), len(batch.edges), tuple(sorted(batch.clouds)), replaced,
+            generic=tuple(sorted(batch.generic.items())), left_out=tuple(sorted(batch.left_out.items())),
+            duplicates=batch.duplicates, deferred=deferred, unresolved=unresolved,
+        )  # fmt: skip
+
+    def add_edges(self, edges: list[tuple[str, str, str]]) -> int:
+        with self.conn.transaction(), self.conn.cursor() as cursor:
+            added = 0
+            for edge in edges:
+                cursor.execute(
+                    "INSERT INTO edges (from_id, to_id, edge_type) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                    edge,
+                )
+                added += cursor.rowcount
+            return added
 
     def _write(self, lines: Iterable[bytes | str], replace: bool) -> tuple[Batch, int]:
         """Within the caller's transaction: each node's row goes to PostgreSQL as soon as its line is
@@ -160,6 +178,14 @@ class PostgresStore(Store):
         with self.conn.cursor().copy(f"COPY incoming ({', '.join(_READ)}) FROM STDIN") as copy:
             scan = reader.scan(lines, rows=copy.write_row)
         batch = reader.finish(scan, self.lookup)
+        if batch.duplicates:  # each id's rows went in file order: keep the last (ctid order, a fresh table)
+            self.conn.execute("DELETE FROM incoming a USING incoming b WHERE a.id = b.id AND a.ctid < b.ctid")
+        if batch.generic:
+            row = self.conn.execute("SELECT value FROM meta WHERE key = %s", [GENERIC_KINDS_KEY]).fetchone()
+            self.conn.execute(
+                "INSERT INTO meta VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [GENERIC_KINDS_KEY, generic_kinds_value(row[0] if row else None, batch.generic)],
+            )
         self.conn.execute(
             "CREATE TEMP TABLE incoming_ancestors (id text PRIMARY KEY, "
             + ", ".join(f"{c} text" for c in _RESOLVED)
