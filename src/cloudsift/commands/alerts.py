@@ -11,12 +11,30 @@ import orjson
 from cloudsift.alerts import pagerduty as pd
 from cloudsift.alerts.outbox import Delivery, Outbox
 from cloudsift.alerts.state import AlertStates, unclean
-from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.commands.base import RESOURCES, Command, Context, Option, command
 from cloudsift.commands.output import doc_value, is_node
 from cloudsift.commands.search import open_nodes
 from cloudsift.errors import UsageError
 
 SINK = "pagerduty"
+
+# What a sink may be fed: the nodes of a search. A producer of other findings (a report's check
+# results) adds its kind here; anything else in front of a sink is a usage error, found at parse time.
+SINK_INPUTS: set[str] = {RESOURCES}
+
+
+def check_sink_input(sink: str, given: str | None) -> None:
+    """A sink must know that what it gets is the result of a search (and so that nothing found means
+    fixed): a line without one, or whose input is not resources, would page or resolve on nonsense."""
+    if given is None:
+        raise UsageError(
+            f"{sink} needs the result of a search in front of it: `search QUERY | {sink} …` "
+            "(count, jq, echo, aggregates and the like give no resources); nothing was sent"
+        )
+    if given not in SINK_INPUTS:
+        raise UsageError(
+            f"{sink} cannot alert on {given}: it needs the resources of a search; nothing was sent"
+        )
 
 
 @command
@@ -70,6 +88,9 @@ class PagerDutyCommand(Command):
         Option("--no-resolve", "Do not resolve when nothing matches.", bool, False),
         Option("--dry-run", "Print the event instead of sending it.", bool, False),
     )
+
+    def check_input(self, given: str | None) -> None:
+        check_sink_input(self.name, given)
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         config = ctx.config.pagerduty

@@ -17,6 +17,11 @@ from cloudsift.registry import Registry
 __all__ = ["COMMANDS", "MAX_COUNT", "Command", "Context", "Option", "command", "whole_number"]
 
 
+# What a stream holds, as far as the parser can tell (Command.gives): the nodes a search found.
+# Other producers (a report's check results) name their own kind; None is anything else.
+RESOURCES = "resources"
+
+
 @dataclass(frozen=True)
 class Option:
     """A declared option: feeds parsing, help and completion."""
@@ -103,6 +108,15 @@ class Command(ABC):
 
     @abstractmethod
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]: ...
+
+    def gives(self, given: str | None) -> str | None:
+        """What this command's output holds (RESOURCES, another named kind, or None: anything else),
+        knowing what its input holds; decided when the line is parsed, before anything runs."""
+        return None
+
+    def check_input(self, given: str | None) -> None:
+        """Refuse, when the line is parsed, an input this command cannot work on (UsageError)."""
+        return None  # most commands take any input
 
     @classmethod
     def help(cls) -> str:

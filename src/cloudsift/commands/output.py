@@ -318,6 +318,9 @@ class UniqCommand(Command):
 
     name = "uniq"
 
+    def gives(self, given: str | None) -> str | None:
+        return given  # it only drops repeats of what it gets
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         seen: set[bytes] = set()
         for element in open_nodes(stream):

@@ -81,6 +81,7 @@ def parse_line(line: str) -> list[Pipeline]:
         if not statement.strip():
             continue
         commands = []
+        given: str | None = None  # what the stream holds so far (nothing before the first command)
         for index, (piece, _) in enumerate(split_unquoted(statement, "|")):
             text = piece.strip()
             if not text:
@@ -89,7 +90,10 @@ def parse_line(line: str) -> list[Pipeline]:
             cls = COMMANDS.get(name)
             if index > 0 and cls.source:
                 raise UsageError(f"{name} starts a pipeline; it cannot follow |")
-            commands.append(cls(raw.strip()))
+            cmd = cls(raw.strip())
+            cmd.check_input(given)
+            given = cmd.gives(given)
+            commands.append(cmd)
         pipelines.append(Pipeline(_select_before_formatting(commands)))
     return pipelines
 

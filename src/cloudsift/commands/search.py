@@ -8,7 +8,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from cloudsift.commands.base import MAX_COUNT, Command, Context, Option, command, whole_number
+from cloudsift.commands.base import MAX_COUNT, RESOURCES, Command, Context, Option, command, whole_number
 from cloudsift.errors import UsageError
 from cloudsift.query import ast
 from cloudsift.query.binder import Binder, BoundQuery, BSort
@@ -69,6 +69,9 @@ class SearchCommand(Command):
         self.query_text = raw
         self.parsed = parse_query(raw)
 
+    def gives(self, given: str | None) -> str | None:
+        return None if self.parsed.aggregate is not None else RESOURCES
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         binder = Binder(ctx.store.model, ctx.store.extra_properties(), ctx.now, self.query_text)
         bound = binder.query(self.parsed)
@@ -119,6 +122,9 @@ class HeadCommand(Command):
         super().parse(raw)
         self.count = _count_arg(self)
 
+    def gives(self, given: str | None) -> str | None:
+        return given  # it only picks or orders what it gets
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         count = self.count
         node_stream, rest = _single_node_stream(stream)
@@ -160,6 +166,9 @@ class TailCommand(Command):
         super().parse(raw)
         self.count = _count_arg(self)
 
+    def gives(self, given: str | None) -> str | None:
+        return given  # it only picks or orders what it gets
+
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         count = self.count
         node_stream, rest = _single_node_stream(stream)
@@ -183,6 +192,9 @@ class SortCommand(Command):
             raise UsageError("sort needs a property: sort name desc")
         self.text = raw
         self.items = parse_query(f"all sort {raw}").parts[0].sort
+
+    def gives(self, given: str | None) -> str | None:
+        return given  # it only picks or orders what it gets
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         node_stream, _ = _single_node_stream(stream)
@@ -212,6 +224,9 @@ class LimitCommand(Command):
             if number > MAX_COUNT:
                 raise UsageError(f"limit: the {what} {number} is too large (at most {MAX_COUNT})")
         self.limit = limit
+
+    def gives(self, given: str | None) -> str | None:
+        return given  # it only picks or orders what it gets
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         node_stream, rest = _single_node_stream(stream)
