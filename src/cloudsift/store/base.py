@@ -21,7 +21,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
 
 
@@ -114,6 +114,16 @@ ALERT_TABLES = (
     "CREATE TABLE IF NOT EXISTS alerts (sink VARCHAR NOT NULL, routing_hash VARCHAR NOT NULL, dedup_key VARCHAR NOT NULL, "
     "state VARCHAR NOT NULL, summary VARCHAR, resources INTEGER, partitions VARCHAR, updated_at TIMESTAMPTZ NOT NULL, "
     "PRIMARY KEY (sink, routing_hash, dedup_key))",
+)
+# Schema 8: an event's place among the decisions about its dedup key, its headers (a sink's auth),
+# when it may be retried, what it does and to how many resources; per alert, the clean collections seen since it last found something.
+ALERT_COLUMNS_8 = (
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS seq BIGINT",
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS headers VARCHAR",
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS not_before TIMESTAMPTZ",
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS action VARCHAR",
+    "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS resources INTEGER",
+    "ALTER TABLE alerts ADD COLUMN IF NOT EXISTS clean_runs INTEGER",
 )
 JOB_TABLES = (
     "CREATE TABLE IF NOT EXISTS jobs (id VARCHAR PRIMARY KEY, line VARCHAR NOT NULL, schedule VARCHAR, "
@@ -256,7 +266,22 @@ class Store(ABC):
 
     @abstractmethod
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        """Run one statement with ? placeholders in its own transaction; the rows it returns."""
+        """Run one statement with ? placeholders in its own transaction (or the open one); its rows."""
+
+    @abstractmethod
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """`with store.transaction():` every execute of this handle in the block commits together, or
+        none does (an exception rolls back). A transaction within a transaction joins it."""
+
+    @abstractmethod
+    def lock(self, name: str) -> None:
+        """Within a transaction: wait until no other transaction, of this or another process, holds
+        `name`, then hold it until the transaction ends. Serialises decisions about one thing."""
+
+    @abstractmethod
+    def hold(self, name: str) -> contextlib.AbstractContextManager[bool]:
+        """`with store.hold(name) as held:` take `name` for the block if no one else (any process)
+        has it, without waiting; `held` says whether it was taken. Not tied to a transaction."""
 
     @abstractmethod
     def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:

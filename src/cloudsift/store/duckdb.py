@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import re
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import pyarrow as pa
 from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
+    ALERT_COLUMNS_8,
     ALERT_TABLES,
     JOB_TABLES,
     PARTITION_UPSERT,
@@ -55,8 +57,20 @@ _BASE_COLUMNS = [
 ]
 
 
+class _Shared:
+    """What every handle (session) on one DuckDB database shares: DuckDB allows one writing process, so
+    locks within this process are locks across all of its writers."""
+
+    def __init__(self) -> None:
+        # One transaction at a time: DuckDB's optimistic transactions would fail on a conflict instead.
+        self.transactions = threading.RLock()
+        self.guard = threading.Lock()
+        self.held: set[str] = set()
+
+
 class DuckDBStore(Store):
     dialect = DuckDBDialect()
+    _tx: duckdb.DuckDBPyConnection | None = None
 
     def __init__(
         self, path: str | Path = ":memory:", model: Model = MODEL, memory_limit: str = "1600MB"
@@ -64,6 +78,7 @@ class DuckDBStore(Store):
         self.model = model
         self.path = str(path)
         self.memory_limit = _size(memory_limit)
+        self._shared = _Shared()
         try:
             self.con = duckdb.connect(self.path)
             self.con.execute("SET TimeZone = 'UTC'")
@@ -110,6 +125,9 @@ class DuckDBStore(Store):
                     self.con.execute(statement)
             if version < 3:
                 for statement in ALERT_TABLES:
+                    self.con.execute(statement)
+            if version < 8:
+                for statement in ALERT_COLUMNS_8:
                     self.con.execute(statement)
             if version < 2:
                 self.con.execute(
@@ -194,12 +212,51 @@ class DuckDBStore(Store):
         return {r[0]: known_from_row(r[1], r[2:-1], r[-1]) for r in rows}
 
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self._tx is not None:
+            self._tx.execute(sql, list(params))
+            return self._tx.fetchall() if self._tx.description else []
         cursor = self.con.cursor()
         try:
             cursor.execute(sql, list(params))
             return cursor.fetchall() if cursor.description else []
         finally:
             cursor.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._tx is not None:
+            yield
+            return
+        with self._shared.transactions:
+            cursor = self.con.cursor()
+            cursor.begin()
+            self._tx = cursor
+            try:
+                yield
+                cursor.commit()
+            except BaseException:
+                cursor.rollback()
+                raise
+            finally:
+                self._tx = None
+                cursor.close()
+
+    def lock(self, name: str) -> None:
+        if self._tx is None:
+            raise RuntimeError("Store.lock needs a transaction")
+        # The transaction itself is exclusive within the one process that may write.
+
+    @contextlib.contextmanager
+    def hold(self, name: str) -> Iterator[bool]:
+        with self._shared.guard:
+            taken = name not in self._shared.held
+            self._shared.held.add(name)
+        try:
+            yield taken
+        finally:
+            if taken:
+                with self._shared.guard:
+                    self._shared.held.discard(name)
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
         rows = self.con.execute(
@@ -289,7 +346,7 @@ class DuckDBStore(Store):
         # A cursor is DuckDB's own connection to the same database, safe to use from another thread.
         other = object.__new__(DuckDBStore)
         other.model, other.path, other.con = self.model, self.path, self.con.cursor()
-        other.memory_limit = self.memory_limit
+        other.memory_limit, other._shared = self.memory_limit, self._shared
         return other
 
     def interrupt(self) -> None:

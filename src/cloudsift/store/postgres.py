@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
+    ALERT_COLUMNS_8,
     ALERT_TABLES,
     GENERIC_KINDS_KEY,
     JOB_TABLES,
@@ -30,6 +33,13 @@ from cloudsift.store.sql.compiler import Statement
 from cloudsift.store.sql.postgres_dialect import PostgresDialect
 
 _FETCH = 1000
+
+
+def _lock_id(name: str) -> int:
+    """An advisory lock's 64-bit key, named by text (bound, never formatted into SQL)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
 _MIGRATIONS = {
     1: [
         "CREATE TABLE IF NOT EXISTS {s}.nodes (id text PRIMARY KEY, kind text NOT NULL, kinds text[] NOT NULL, "
@@ -51,6 +61,7 @@ _MIGRATIONS = {
         "reported jsonb, changed text[])"
     ],
     7: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in SCHEDULE_TABLES],
+    8: [statement.replace("TABLE ", "TABLE {s}.", 1) for statement in ALERT_COLUMNS_8],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
@@ -127,6 +138,31 @@ class PostgresStore(Store):
         with self.conn.transaction(), self.conn.cursor() as cursor:
             cursor.execute(sql.replace("?", "%s"), list(params))
             return cursor.fetchall() if cursor.description else []
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.conn.transaction():  # within another: a savepoint of the outer one
+            yield
+
+    def lock(self, name: str) -> None:
+        from psycopg.pq import TransactionStatus
+
+        if self.conn.info.transaction_status != TransactionStatus.INTRANS:
+            raise RuntimeError("Store.lock needs a transaction")
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(name)])
+
+    @contextlib.contextmanager
+    def hold(self, name: str) -> Iterator[bool]:
+        # A session lock: it outlives transactions, and dies with the connection if the process does.
+        with self.conn.transaction():
+            row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", [_lock_id(name)]).fetchone()
+        taken = bool(row and row[0])
+        try:
+            yield taken
+        finally:
+            if taken and not self.conn.closed:
+                with self.conn.transaction():
+                    self.conn.execute("SELECT pg_advisory_unlock(%s)", [_lock_id(name)])
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
         with self.conn.transaction():
