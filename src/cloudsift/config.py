@@ -64,11 +64,25 @@ class PagerDutyConfig(BaseModel):
     severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
     client: str = Field("cloudsift", description="Name shown in PagerDuty as the sender.")
     client_url: str = Field("", description="Link shown in PagerDuty to the sender.")
+    deliver_within: float = Field(
+        60,
+        ge=0,
+        le=3600,
+        description="Seconds a line (or `alerts deliver`) keeps retrying its events, for every sink; "
+        "then they stay pending for `cloudsift serve` or `alerts deliver`.",
+    )
     retries: int = Field(
-        5, ge=1, le=20, description="Tries per event and run on 429, 5xx and network errors."
+        10,
+        ge=0,
+        le=100,
+        description="Retries of one event after its first try, within `deliver_within` (429, 5xx, timeouts, "
+        "network errors; 0: one try).",
     )
     retry_base_seconds: float = Field(
-        0.5, ge=0, le=60, description="First backoff; it doubles, with jitter, up to 8s."
+        0.5,
+        ge=0,
+        le=60,
+        description="First backoff; it doubles, with jitter, up to 8s (or as Retry-After asks).",
     )
 
 

@@ -2,13 +2,17 @@
 
 202 {"status": "success", "message": "Event processed", "dedup_key": …} for a good event;
 400 {"status": "invalid event", "message": "Event object is invalid", "errors": […]} for a bad one;
-and, when told, 429 (no body) or 500 for the next N requests.
+and, when told, for the next N requests: 429 (no body, optionally Retry-After) or 500 (`fail_next`),
+a hang that never answers (`hang_next`), a reset connection (`reset_next`), or a slow answer after
+the event was taken (`slow_next`: PagerDuty took it, the sender may not hear so in time).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
+import struct
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -61,7 +65,8 @@ class PagerDutyStandIn:
     url: str = ""
     events: list[dict[str, Any]] = field(default_factory=list)  # accepted events, in order
     requests: int = 0
-    _failures: list[int] = field(default_factory=list)
+    _failures: list[tuple[str, float]] = field(default_factory=list)  # (mode, its number), in order
+    _stopped: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     held: threading.Event = field(default_factory=threading.Event)  # set: a request arrived while holding
     _holding: threading.Event | None = None
@@ -72,11 +77,27 @@ class PagerDutyStandIn:
         self._holding = threading.Event()
         return self._holding
 
-    def fail_next(self, count: int, status: int) -> None:
+    def fail_next(self, count: int, status: int, retry_after: float | None = None) -> None:
+        """The next `count` requests answer `status` (429: no body; with Retry-After when given)."""
         with self._lock:
-            self._failures.extend([status] * count)
+            self._failures.extend([(f"{status}", retry_after if retry_after is not None else -1.0)] * count)
 
-    def _next_failure(self) -> int | None:
+    def hang_next(self, count: int) -> None:
+        """The next `count` requests are read and never answered (until the stand-in stops)."""
+        with self._lock:
+            self._failures.extend([("hang", 0.0)] * count)
+
+    def reset_next(self, count: int) -> None:
+        """The next `count` requests are read, then the connection is reset without an answer."""
+        with self._lock:
+            self._failures.extend([("reset", 0.0)] * count)
+
+    def slow_next(self, count: int, seconds: float) -> None:
+        """The next `count` good events are taken at once and answered `seconds` later."""
+        with self._lock:
+            self._failures.extend([("slow", seconds)] * count)
+
+    def _next_failure(self) -> tuple[str, float] | None:
         with self._lock:
             self.requests += 1
             return self._failures.pop(0) if self._failures else None
@@ -107,11 +128,33 @@ def _handler(standin: PagerDutyStandIn) -> type[BaseHTTPRequestHandler]:
                 self._answer(503, {"status": "error", "message": "Service unavailable"})
                 return
             failure = standin._next_failure()
+            delay = 0.0
             if failure is not None:
-                self._answer(
-                    failure, None if failure == 429 else {"status": "error", "message": "Internal error"}
-                )
-                return
+                mode, number = failure
+                if mode == "hang":
+                    standin._stopped.wait(120)
+                    return
+                if mode == "reset":
+                    # SO_LINGER 0: close sends RST, as a peer that crashed mid-request.
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
+                if mode == "slow":
+                    delay = number
+                else:
+                    status = int(mode)
+                    self.send_response(status)
+                    body = (
+                        b""
+                        if status == 429
+                        else json.dumps({"status": "error", "message": "Internal error"}).encode()
+                    )
+                    if number >= 0:
+                        self.send_header("Retry-After", f"{number:g}")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
             if self.path != "/v2/enqueue":
                 self._answer(404, {"status": "error", "message": "Not found"})
                 return
@@ -131,16 +174,30 @@ def _handler(standin: PagerDutyStandIn) -> type[BaseHTTPRequestHandler]:
                     400, {"status": "invalid event", "message": "Event object is invalid", "errors": errors}
                 )
                 return
-            standin.events.append(event)
+            with standin._lock:
+                standin.events.append(event)
+            if delay:
+                standin._stopped.wait(delay)
             self._answer(202, {"status": "success", "message": "Event processed",
                                "dedup_key": event.get("dedup_key") or "generated"})  # fmt: skip
 
     return Events
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    standin: PagerDutyStandIn
+
+    def shutdown(self) -> None:
+        self.standin._stopped.set()  # hung and slow requests end with the stand-in
+        super().shutdown()
+        self.server_close()
+
+
 def start_pagerduty() -> tuple[PagerDutyStandIn, ThreadingHTTPServer]:
     standin = PagerDutyStandIn()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(standin))
+    server = _Server(("127.0.0.1", 0), _handler(standin))
+    server.standin = standin
     standin.url = f"http://127.0.0.1:{server.server_address[1]}/v2/enqueue"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return standin, server

@@ -100,11 +100,11 @@ def test_an_outage_loses_nothing(pagerduty: PagerDutyStandIn, tmp_path: Path) ->
     store.import_lines(estate_lines(EstateSize()))
     pagerduty.fail_next(3, 500)
     pagerduty.fail_next(3, 429)
-    out = _run(store, f"search {SEED_QUERY} | {SEED}", pagerduty, tmp_path, CLOUDSIFT_PAGERDUTY__RETRIES="3")
+    out = _run(store, f"search {SEED_QUERY} | {SEED}", pagerduty, tmp_path, CLOUDSIFT_PAGERDUTY__RETRIES="2")
     assert "not delivered yet (HTTP 500)" in out[0] and pagerduty.events == []
     outbox = _run(store, "alerts outbox", pagerduty, tmp_path)
     assert "pending after 3 attempts, last error: HTTP 500" in outbox[0]
-    out = _run(store, "alerts deliver", pagerduty, tmp_path, CLOUDSIFT_PAGERDUTY__RETRIES="3")
+    out = _run(store, "alerts deliver", pagerduty, tmp_path, CLOUDSIFT_PAGERDUTY__RETRIES="2")
     assert "not delivered yet (HTTP 429)" in out[0]
     out = _run(store, "alerts deliver", pagerduty, tmp_path)
     assert out == ["pagerduty: trigger allow_ingress_from_internet_to_any_port sent (4 resources)."]
@@ -116,16 +116,17 @@ def test_an_event_another_delivery_sent_first_is_still_reported(
     pagerduty: PagerDutyStandIn, tmp_path: Path
 ) -> None:
     from cloudsift.alerts.outbox import Outbox
-    from cloudsift.commands.alerts import _deliver
+    from cloudsift.alerts.sink import Request
+    from cloudsift.commands.sinks import deliver_own
 
     store = DuckDBStore()
     config = load_config(None, tmp_path, {"CLOUDSIFT_CONFIG": os.devnull})
     ctx = Context(config=config, open_store=lambda: store)
     outbox = Outbox(store)
-    own = outbox.put("pagerduty", pagerduty.url, "k", {"routing_key": KEY, "event_action": "resolve",
-                                                      "dedup_key": "k"}, ctx.now)  # fmt: skip
+    request = Request(pagerduty.url, {"routing_key": KEY, "event_action": "resolve", "dedup_key": "k"})
+    own = outbox.put("pagerduty", "resolve", request, "k", ctx.now)
     assert [d.outcome for d in Outbox(store).deliver()] == ["delivered"]  # e.g. the server's loop, first
-    assert _deliver(ctx, outbox, own) == ["pagerduty: resolve k sent."]
+    assert deliver_own(ctx, "pagerduty", "k", own) == ["pagerduty: resolve k sent."]
     assert len(pagerduty.events) == 1
 
 

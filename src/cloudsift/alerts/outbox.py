@@ -1,23 +1,29 @@
-"""The durable outbox: every event is stored before it is sent, and stays until PagerDuty took it.
+"""The durable outbox, shared by every sink: each event is stored when decided and stays until its
+receiver took it (or refused it for good).
 
-Delivery retries network errors, 429 and 5xx with bounded exponential backoff and jitter; a 400
-is final (the event is wrong and resending cannot help). Events of one dedup key leave in order.
-At least once: a crash between sending and marking may send again, which the dedup key makes harmless.
+Events of one (sink, dedup key) leave in the order they were decided (`seq`), from one place at a
+time across processes (`Store.hold`); an event older than one already delivered is never sent.
+Retries (network errors, timeouts, 408/425/429, 5xx; the sink classifies) back off with jitter, honour
+Retry-After and stop at the time budget; what is left stays pending for `cloudsift serve` or
+`alerts deliver`. At least once: a crash between sending and marking may send again, which the dedup
+key makes harmless.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import orjson
 
+from cloudsift.alerts.sink import SINKS, Answer, Request
 from cloudsift.store.base import Store
 
 
@@ -29,106 +35,230 @@ class OutboxItem:
     url: str
     dedup_key: str | None
     body: dict[str, Any]
-    state: str  # pending | delivered | failed
+    state: str  # pending | delivered | failed | superseded
     attempts: int
     last_error: str | None
+    seq: int = 0
+    headers: dict[str, str] | None = None
+    not_before: dt.datetime | None = None
+    action: str = "event"  # trigger | resolve | …
+    resources: int | None = None  # how many resources a trigger named
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.sink, self.dedup_key)
 
 
 @dataclass(frozen=True)
 class Delivery:
     item: OutboxItem
-    outcome: str  # delivered | failed | pending
+    outcome: str  # delivered | failed | pending | superseded
     detail: str
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard one delivery tries. `within` bounds it all (tries and waits); `timeout` one request."""
+
+    within: float = 60.0
+    retries: int = 10  # retries of one event after its first try, within the budget
+    base: float = 0.5
+    cap: float = 8.0
+    timeout: float = 10.0
+
+    def backoff(self, attempt: int) -> float:
+        return float(min(self.cap, self.base * 2**attempt) * random.uniform(0.5, 1.0))
+
+
+_COLUMNS = (
+    "id, sink, created_at, url, dedup_key, body, state, attempts, last_error, seq, headers, not_before, action, "
+    "resources"
+)
 
 
 class Outbox:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def put(self, sink: str, url: str, dedup_key: str | None, body: dict[str, Any], now: dt.datetime) -> str:
+    def put(self, sink: str, action: str, request: Request, dedup_key: str | None, now: dt.datetime,
+            resources: int | None = None) -> str:  # fmt: skip
+        """Queue an event; call it in the transaction (and under the lock) that decided it: `seq` then
+        counts the decisions about this dedup key in order."""
         item_id = uuid.uuid4().hex
         self.store.execute(
-            "INSERT INTO outbox (id, sink, created_at, url, dedup_key, body, state, attempts) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0)",
-            [item_id, sink, now, url, dedup_key, orjson.dumps(body).decode()],
-        )
+            f"INSERT INTO outbox ({_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, 'pending', 0, NULL, "
+            "coalesce(max(seq), 0) + 1, ?, NULL, ?, ? FROM outbox WHERE sink = ? AND dedup_key = ?",
+            [item_id, sink, now, request.url, dedup_key, orjson.dumps(request.body).decode(),
+             orjson.dumps(request.headers).decode(), action, resources, sink, dedup_key],
+        )  # fmt: skip
         return item_id
 
-    def items(self, state: str | None = None) -> list[OutboxItem]:
+    def items(self, state: str | None = None, ids: Iterable[str] | None = None) -> list[OutboxItem]:
         rows = self.store.execute(
-            "SELECT id, sink, created_at, url, dedup_key, body, state, attempts, last_error FROM outbox "
-            "WHERE (CAST(? AS VARCHAR) IS NULL OR state = ?) ORDER BY created_at, id",
+            f"SELECT {_COLUMNS} FROM outbox WHERE (CAST(? AS VARCHAR) IS NULL OR state = ?) "
+            "ORDER BY created_at, sink, dedup_key, seq, id",
             [state, state],
         )
-        return [
-            OutboxItem(r[0], r[1], r[2], r[3], r[4], orjson.loads(r[5]), r[6], int(r[7]), r[8]) for r in rows
-        ]
+        found = [_item(r) for r in rows]
+        if ids is not None:
+            wanted = set(ids)
+            found = [i for i in found if i.id in wanted]
+        return found
 
-    def _mark(self, item: OutboxItem, state: str, attempts: int, error: str | None) -> None:
-        delivered = dt.datetime.now(dt.UTC) if state == "delivered" else None
-        self.store.execute(
-            "UPDATE outbox SET state = ?, attempts = ?, last_error = ?, delivered_at = ? WHERE id = ?",
-            [state, attempts, error, delivered, item.id],
-        )
+    def pending(self, keys: Iterable[tuple[str, str | None]] | None = None) -> list[OutboxItem]:
+        """Pending events in the order they leave: per (sink, dedup key) by decision."""
+        wanted = None if keys is None else set(keys)
+        found = [i for i in self.items("pending") if wanted is None or i.key in wanted]
+        first: dict[tuple[str, str | None], int] = {}
+        for index, item in enumerate(found):
+            first.setdefault(item.key, index)
+        return sorted(found, key=lambda i: (first[i.key], i.seq))
 
-    def deliver(
-        self,
-        client: httpx.Client | None = None,
-        tries: int = 5,
-        base: float = 0.5,
-        cap: float = 8.0,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> list[Delivery]:
-        """Send every pending event; what cannot go now stays pending for the next run."""
-        own = client is None
-        http = client or httpx.Client(timeout=10.0)
+    def deliver(self, keys: Iterable[tuple[str, str | None]] | None = None, policy: RetryPolicy | None = None,
+                client: httpx.Client | None = None, sleep: Callable[[float], None] = time.sleep,
+                stop: threading.Event | None = None, due_only: bool = False) -> list[Delivery]:  # fmt: skip
+        """Send the pending events of `keys` (every key: None) within the policy's time budget; what
+        cannot go now stays pending. A line names its keys and waits, within the budget, for a key
+        another process is sending; `due_only` skips keys whose backoff has not run out and keys held
+        elsewhere (the server's loop); `stop` set abandons the wait and the request in flight."""
+        how = policy or RetryPolicy()
+        deadline = time.monotonic() + how.within
+        sender = _Sender(self, how, deadline, client, sleep, stop or threading.Event())
         results: list[Delivery] = []
-        blocked: set[str] = set()  # dedup keys whose earlier event is still waiting: keep their order
+        groups: dict[tuple[str, str | None], list[OutboxItem]] = {}
+        for item in self.pending(keys):
+            groups.setdefault(item.key, []).append(item)
         try:
-            for item in self.items("pending"):
-                if item.dedup_key in blocked:
-                    results.append(
-                        Delivery(item, "pending", "waits for an earlier event of the same dedup key")
-                    )
+            for key, items in groups.items():
+                if due_only and items[0].not_before and items[0].not_before > dt.datetime.now(dt.UTC):
                     continue
-                result = self._send(http, item, tries, base, cap, sleep)
-                if result.outcome == "pending" and item.dedup_key:
-                    blocked.add(item.dedup_key)
-                results.append(result)
+                results += self._deliver_key(key, items, sender, wait=not due_only)
         finally:
-            if own:
-                http.close()
+            sender.close()
         return results
 
-    def _send(self, http: httpx.Client, item: OutboxItem, tries: int, base: float, cap: float,
-              sleep: Callable[[float], None]) -> Delivery:  # fmt: skip
-        error = ""
-        attempts = item.attempts
-        for attempt in range(tries):
+    def _deliver_key(self, key: tuple[str, str | None], items: list[OutboxItem], sender: _Sender,
+                     wait: bool) -> list[Delivery]:  # fmt: skip
+        sink, dedup_key = key
+        while True:
+            with self.store.hold(f"deliver:{sink}:{dedup_key}") as held:
+                if held:
+                    return self._send_in_order(key, sender)
+            if not wait or sender.stop.is_set() or time.monotonic() >= sender.deadline:
+                return [Delivery(i, "pending", "another process is delivering this dedup key") for i in items]
+            time.sleep(0.05)  # the other holder sends this key's events, ours among them maybe
+
+    def _send_in_order(self, key: tuple[str, str | None], sender: _Sender) -> list[Delivery]:
+        # Read again under the hold: the process that held it before may have sent some.
+        fresh = self.pending([key])
+        newest = self._newest_delivered(key)
+        results: list[Delivery] = []
+        for index, item in enumerate(fresh):
+            if item.seq and item.seq < newest:
+                self._mark(item, "superseded", item.attempts, "a newer event of this key was delivered")
+                results.append(Delivery(item, "superseded", "a newer event of this key was delivered"))
+                continue
+            result = sender.send(item)
+            results.append(result)
+            if result.outcome == "pending":
+                waiting = "waits for an earlier event of the same dedup key"
+                results += [Delivery(later, "pending", waiting) for later in fresh[index + 1 :]]
+                break
+        return results
+
+    def _newest_delivered(self, key: tuple[str, str | None]) -> int:
+        rows = self.store.execute(
+            "SELECT coalesce(max(seq), 0) FROM outbox WHERE sink = ? AND dedup_key = ? AND state = 'delivered'",
+            list(key),
+        )
+        return int(rows[0][0] or 0)
+
+    def _mark(self, item: OutboxItem, state: str, attempts: int, error: str | None,
+              not_before: dt.datetime | None = None) -> None:  # fmt: skip
+        delivered = dt.datetime.now(dt.UTC) if state == "delivered" else None
+        self.store.execute(
+            "UPDATE outbox SET state = ?, attempts = ?, last_error = ?, delivered_at = ?, not_before = ? WHERE id = ?",
+            [state, attempts, error, delivered, not_before, item.id],
+        )
+
+
+class _Sender:
+    """Sends one event after another within one budget; a request runs in a thread of its own so that
+    a hung receiver costs at most its deadline and a stop abandons it at once."""
+
+    def __init__(self, outbox: Outbox, policy: RetryPolicy, deadline: float, client: httpx.Client | None,
+                 sleep: Callable[[float], None], stop: threading.Event) -> None:  # fmt: skip
+        self.outbox, self.policy, self.deadline, self.sleep, self.stop = outbox, policy, deadline, sleep, stop
+        self.own = client is None
+        self.http = client or httpx.Client(timeout=policy.timeout)
+
+    def close(self) -> None:
+        if self.own:
+            self.http.close()
+
+    def send(self, item: OutboxItem) -> Delivery:
+        attempts, error, timeout = item.attempts, "", self.policy.timeout
+        for retry in range(self.policy.retries + 1):
+            left = self.deadline - time.monotonic()
+            if self.stop.is_set() or left <= 0:
+                break
             attempts += 1
+            answer, timed_out = self._post(item, min(timeout, left))
+            if answer.outcome in ("delivered", "failed"):
+                self.outbox._mark(
+                    item, answer.outcome, attempts, None if answer.outcome == "delivered" else answer.detail
+                )
+                return Delivery(item, answer.outcome, answer.detail)
+            error = answer.detail
+            wait = max(self.policy.backoff(retry), answer.retry_after or 0.0)
+            if timed_out:
+                # The receiver may have taken it and be slow to say so: wait as long as it took, and
+                # give the next try longer, rather than resend six copies.
+                wait, timeout = max(wait, timeout), timeout * 2
+            if retry == self.policy.retries or time.monotonic() + wait >= self.deadline:
+                break
+            self.sleep(wait)
+        not_before = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.policy.backoff(attempts))
+        self.outbox._mark(item, "pending", attempts, error or "not tried: no time left", not_before)
+        return Delivery(item, "pending", error or "not tried: no time left")
+
+    def _post(self, item: OutboxItem, seconds: float) -> tuple[Answer, bool]:
+        """One request, bounded by `seconds` in total; (the answer, whether it timed out)."""
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def post() -> None:
             try:
-                answer = http.post(item.url, json=item.body)
-            except httpx.TransportError as e:
-                error = f"network error: {type(e).__name__}"
-            else:
-                if 200 <= answer.status_code < 300:
-                    self._mark(item, "delivered", attempts, None)
-                    return Delivery(item, "delivered", f"{answer.status_code}")
-                if answer.status_code == 400:
-                    error = _errors(answer)
-                    self._mark(item, "failed", attempts, error)
-                    return Delivery(item, "failed", error)
-                error = f"HTTP {answer.status_code}"
-            if attempt < tries - 1:
-                sleep(min(cap, base * 2**attempt) * random.uniform(0.5, 1.0))
-        self._mark(item, "pending", attempts, error)
-        return Delivery(item, "pending", error)
+                outcome["response"] = self.http.post(item.url, json=item.body, headers=item.headers or {},
+                                                     timeout=seconds)  # fmt: skip
+            except httpx.TimeoutException as e:
+                outcome["timeout"] = e
+            except httpx.HTTPError as e:
+                outcome["error"] = e
+            finally:
+                done.set()
+
+        threading.Thread(target=post, name="outbox-send", daemon=True).start()
+        end = time.monotonic() + seconds
+        while not done.wait(min(0.1, max(0.0, end - time.monotonic()))):
+            if self.stop.is_set():
+                return Answer("retry", "abandoned: the server is stopping"), False
+            if time.monotonic() >= end:
+                return Answer("retry", f"no answer within {seconds:.0f}s"), True
+        if "timeout" in outcome:
+            return Answer(
+                "retry", f"no answer within {seconds:.0f}s ({type(outcome['timeout']).__name__})"
+            ), True
+        if "error" in outcome:
+            return Answer("retry", f"network error: {type(outcome['error']).__name__}"), False
+        return SINKS.get(item.sink).answer(outcome["response"]), False
 
 
-def _errors(answer: httpx.Response) -> str:
-    try:
-        body = answer.json()
-    except ValueError:
-        return f"HTTP 400: {answer.text[:300]}"
-    errors = body.get("errors") or []
-    return f"HTTP 400 {body.get('message', '')}: {'; '.join(str(e) for e in errors)}".strip()
+def _item(r: tuple[Any, ...]) -> OutboxItem:
+    body = orjson.loads(r[5])
+    action = r[12] or str(body.get("event_action") or "event")  # events queued before schema 8
+    resources = (
+        r[13] if r[13] is not None else ((body.get("payload") or {}).get("custom_details") or {}).get("total")
+    )
+    return OutboxItem(r[0], r[1], r[2], r[3], r[4], body, r[6], int(r[7]), r[8], int(r[9] or 0),
+                      orjson.loads(r[10]) if r[10] else None, r[11], action, resources)  # fmt: skip

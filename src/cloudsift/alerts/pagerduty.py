@@ -1,4 +1,4 @@
-"""PagerDuty Events API v2: the event body, within the documented limits.
+"""The pagerduty sink, PagerDuty Events API v2: the event body, within the documented limits.
 
 custom_details nests objects (PagerDuty shows objects, not arrays): cloud -> "account (id)" ->
 "region" -> {resource id: {id, name, kind}}; every resource is included while the body stays
@@ -7,28 +7,29 @@ under 512 KB, and the details say how many were left out past that.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import orjson
 
+from cloudsift.alerts.sink import Alert, Answer, Request, Sink, check_url, mask, secret_hash, sink
+from cloudsift.commands.base import Option
 from cloudsift.errors import UsageError
 
+if TYPE_CHECKING:
+    from cloudsift.config import Config
+
 EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
-SEVERITIES = ("critical", "error", "warning", "info")
 ACTIONS = ("trigger", "acknowledge", "resolve")
 MAX_BODY = 512 * 1024
 MAX_SUMMARY = 1024
 MAX_LINKS = 10
 _ROUTING_KEY = re.compile(r"[A-Za-z0-9]{32}\Z")
-
-
-def mask(routing_key: str) -> str:
-    """A routing key as it may be shown: its last four characters."""
-    return f"****{routing_key[-4:]}" if len(routing_key) >= 4 else "****"
 
 
 def check_routing_key(routing_key: str | None) -> str:
@@ -158,13 +159,142 @@ def resolve(options: EventOptions) -> dict[str, Any]:
     return {"routing_key": options.routing_key, "event_action": "resolve", "dedup_key": options.dedup_key}
 
 
-def partitions_of(nodes: Iterable[dict[str, Any]]) -> list[str]:
-    """The (account, region) places the resources live in, as "account/region"."""
-    found = set()
-    for node in nodes:
-        ancestors = node.get("ancestors") or {}
-        account = (ancestors.get("account") or {}).get("reported", {}).get("id")
-        region = (ancestors.get("region") or {}).get("reported", {}).get("id")
-        if account and region:
-            found.add(f"{account}/{region}")
-    return sorted(found)
+NO_KEY = "(not set)"
+
+
+@sink
+class PagerDutySink(Sink):
+    """Alert PagerDuty (Events API v2) about the nodes of a search; resolve the alert once they are gone.
+
+    Every matching resource goes into `custom_details` (cloud, account, region, resource), up to 512 KB.
+    No result sends nothing, unless this dedup key is open: then one resolve is sent, but only when the
+    last collection covered cleanly every account and region where its resources lived (no false clears).
+    Events go through a durable outbox: a 429 or 5xx is retried now and by later runs, never lost.
+    Defaults come from [pagerduty] in the config, so `--summary` and `--dedup-key` are enough.
+
+    Example: `search is(aws_ec2_security_group) and name =~ open | pagerduty --summary "Open groups" --dedup-key open_groups --routing-key 0123456789abcdefABCDEF0123456789 --dry-run`
+    """
+
+    name = "pagerduty"
+    receiver = "PagerDuty"
+    actions = ACTIONS
+    max_summary = MAX_SUMMARY
+    options = (
+        Option(
+            "--routing-key", "Events API v2 integration key (default: [pagerduty] routing_key).", str, None
+        ),
+        Option("--source", "payload.source (default: [pagerduty] source).", str, None),
+        Option("--component", "payload.component.", str, None),
+        Option("--group", "payload.group.", str, None),
+        Option("--class", "payload.class.", str, None),
+        Option(
+            "--event-action", "trigger (default with results), acknowledge or resolve.", str, None, ACTIONS
+        ),
+        Option("--client", "The sender's name shown in PagerDuty.", str, None),
+        Option("--client-url", "The sender's link shown in PagerDuty.", str, None),
+        Option("--webhook-url", "Where events go (default: [pagerduty] events_url).", str, None),
+        Option(
+            "--group-resources",
+            "true: resources grouped by cloud, account, region; false: one flat map.",
+            str,
+            "true",
+            ("true", "false"),
+        ),
+        Option("--resource-id", "The property that keys each resource (default id; e.g. arn).", str, "id"),
+        Option(
+            "--resource-properties",
+            "name=path pairs shown per resource (default id=id,name=name,kind=kind).",
+            str,
+            None,
+        ),
+    )
+
+    def __init__(self, args: dict[str, Any], config: Config, dry_run: bool = False) -> None:
+        super().__init__(args, config, dry_run)
+        section = config.pagerduty
+        key = args["routing_key"] or (section.routing_key.get_secret_value() if section.routing_key else None)
+        # A dry run shows the event before there is a key to send it with.
+        self.routing_key = NO_KEY if dry_run and not key else check_routing_key(key)
+        self.url = args["webhook_url"] or section.events_url
+        self.base = EventOptions(
+            routing_key=self.routing_key,
+            summary="",
+            dedup_key="",
+            source=args["source"] or section.source,
+            component=args["component"],
+            group=args["group"],
+            class_=args["class"],
+            client=args["client"] or section.client or None,
+            client_url=args["client_url"] or section.client_url or None,
+        )
+        self.properties = _properties(args["resource_properties"])
+
+    @classmethod
+    def check_args(cls, args: dict[str, Any]) -> None:
+        _properties(args["resource_properties"])
+        if args["webhook_url"]:
+            check_url(args["webhook_url"], "pagerduty --webhook-url")
+
+    def default_severity(self) -> str:
+        return self.config.pagerduty.severity
+
+    def identity(self) -> str:
+        return secret_hash(self.routing_key)  # as the alerts table has named routing keys since schema 3
+
+    def forced_action(self) -> str | None:
+        return self.args["event_action"]  # type: ignore[no-any-return]
+
+    def secrets(self) -> list[str]:
+        return [] if self.routing_key == NO_KEY else [self.routing_key]
+
+    def trigger(self, alert: Alert) -> Request:
+        options = self._options(alert)
+        shape = Shape(_getter(alert.decided_at), self.args["group_resources"] == "true",
+                      self.args["resource_id"], self.properties)  # fmt: skip
+        return Request(self.url, trigger(options, alert.nodes, alert.decided_at, shape))
+
+    def resolve(self, alert: Alert) -> Request:
+        return Request(self.url, resolve(self._options(alert)))
+
+    def event(self, action: str, alert: Alert) -> Request:
+        if action == "acknowledge":
+            body = {"routing_key": self.routing_key, "event_action": action, "dedup_key": alert.dedup_key}
+            return Request(self.url, body)
+        return super().event(action, alert)
+
+    @classmethod
+    def answer(cls, response: httpx.Response) -> Answer:
+        if response.status_code == 400:  # the event is wrong: resending cannot help; say what PagerDuty said
+            return Answer("failed", _errors(response))
+        return super().answer(response)
+
+    def _options(self, alert: Alert) -> EventOptions:
+        return dataclasses.replace(self.base, summary=alert.summary, dedup_key=alert.dedup_key,
+                                   severity=alert.severity)  # fmt: skip
+
+
+def _getter(now: dt.datetime) -> Getter:
+    from cloudsift.commands.output import doc_value
+
+    return lambda node, path: doc_value(node, path, now)
+
+
+def _properties(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return DEFAULT_PROPERTIES
+    pairs = []
+    for item in text.split(","):
+        name, sep, path = item.strip().partition("=")
+        if not sep or not name or not path:
+            raise UsageError(f"pagerduty: --resource-properties takes name=path pairs, not {item.strip()!r}")
+        pairs.append((name.strip(), path.strip()))
+    return tuple(pairs)
+
+
+def _errors(answer: httpx.Response) -> str:
+    try:
+        body = answer.json()
+    except ValueError:
+        return f"HTTP 400: {answer.text[:300]}"
+    errors = body.get("errors") or []
+    return f"HTTP 400 {body.get('message', '')}: {'; '.join(str(e) for e in errors)}".strip()

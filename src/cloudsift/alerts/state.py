@@ -1,4 +1,5 @@
-"""Per (sink, routing key, dedup key): is an alert open, and where did its resources live."""
+"""Per (sink, identity, dedup key): is an alert open, and where did its resources live. The identity
+names where the alert lives (for PagerDuty a hash of the routing key), never a secret itself."""
 
 from __future__ import annotations
 
@@ -33,22 +34,23 @@ class AlertStates:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def get(self, sink: str, routing_key: str, dedup_key: str) -> AlertState | None:
+    def get(self, sink: str, identity: str, dedup_key: str) -> AlertState | None:
         rows = self.store.execute(
             "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at FROM alerts "
             "WHERE sink = ? AND routing_hash = ? AND dedup_key = ?",
-            [sink, routing_hash(routing_key), dedup_key],
+            [sink, identity, dedup_key],
         )
         return _state(rows[0]) if rows else None
 
-    def put(self, sink: str, routing_key: str, dedup_key: str, state: str, summary: str | None, resources: int,
+    def put(self, sink: str, identity: str, dedup_key: str, state: str, summary: str | None, resources: int,
             partitions: list[str], now: dt.datetime) -> None:  # fmt: skip
-        key = [sink, routing_hash(routing_key), dedup_key]
-        self.store.execute("DELETE FROM alerts WHERE sink = ? AND routing_hash = ? AND dedup_key = ?", key)
+        # One statement: a kill cannot leave the alert without its row (a DELETE then INSERT could).
         self.store.execute(
             "INSERT INTO alerts (sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [*key, state, summary, resources, orjson.dumps(partitions).decode(), now],
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sink, routing_hash, dedup_key) DO UPDATE SET "
+            "state = excluded.state, summary = excluded.summary, resources = excluded.resources, "
+            "partitions = excluded.partitions, updated_at = excluded.updated_at",
+            [sink, identity, dedup_key, state, summary, resources, orjson.dumps(partitions).decode(), now],
         )
 
     def all(self) -> list[AlertState]:

@@ -1,5 +1,7 @@
 """Commands joined with `|` into pipelines; each command is one class registered once."""
 
+# Each sink registers itself, and its command, when its module is imported.
+from cloudsift.alerts import pagerduty as _pagerduty  # noqa: F401
 from cloudsift.commands import alerts as _alerts  # noqa: F401
 from cloudsift.commands import graph as _graph  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401

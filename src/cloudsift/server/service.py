@@ -7,6 +7,7 @@ import secrets
 import threading
 from pathlib import Path
 
+from cloudsift.alerts.outbox import RetryPolicy
 from cloudsift.commands.alerts import deliver_pending
 from cloudsift.config import Config
 from cloudsift.context import Context
@@ -69,9 +70,15 @@ class Service:
         return ctx
 
     def deliver_pending(self) -> None:
+        """One pass over the outbox, every sink and key: one try per event that is due (its backoff
+        ran out), so a hung receiver holds up no other key for longer than one request's deadline;
+        a stopping server abandons the request in flight (the event stays pending)."""
         ctx = self.ctx.derive()
+        section = self.config.pagerduty
+        policy = RetryPolicy(within=section.deliver_within, retries=0, base=section.retry_base_seconds)
         try:
-            for result in deliver_pending(ctx, sleep=self._pause):
+            for result in deliver_pending(ctx, sleep=self._pause, stop=self.stop_event, policy=policy,
+                                          due_only=True):  # fmt: skip
                 log.info("outbox: %s %s: %s", result.item.dedup_key, result.outcome, result.detail)
         finally:
             ctx.close()

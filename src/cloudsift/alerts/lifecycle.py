@@ -1,0 +1,83 @@
+"""What every sink shares between the search and the outbox: deciding trigger or resolve, once per
+alert, with the no-false-clear rule, and writing the decision (the state and the outbox) in one
+transaction under a lock on the alert, so that concurrent lines and processes decide in turn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from cloudsift.alerts.outbox import Outbox
+from cloudsift.alerts.sink import Alert, Request, Sink
+from cloudsift.alerts.state import AlertStates, unclean
+from cloudsift.store.base import Store
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The shared options of a sink line, as the lifecycle needs them."""
+
+    summary: str
+    dedup_key: str
+    severity: str
+    no_resolve: bool = False
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a line decided: an event (queued in the outbox unless a dry run), or why nothing is sent."""
+
+    action: str | None  # trigger | resolve | another action the sink knows | None: nothing to send
+    request: Request | None = None
+    event_id: str | None = None  # the outbox item, when queued
+    reason: str = ""  # why nothing is sent
+
+
+def decide(store: Store, sink: Sink, wording: Wording, nodes: list[dict[str, Any]],
+           clock: Callable[[], dt.datetime], dry_run: bool = False) -> Decision:  # fmt: skip
+    """Decide and queue the alert's next event; the clock is read once the alert is ours (after the
+    lock), so events are stamped, and ordered, as they were decided."""
+    identity = sink.identity()
+    states = AlertStates(store)
+    with store.transaction():
+        store.lock(f"alert:{sink.name}:{identity}:{wording.dedup_key}")
+        current = states.get(sink.name, identity, wording.dedup_key)
+        forced = sink.forced_action()
+        action = forced or ("trigger" if nodes else "resolve")
+        if action == "resolve" and forced is None:
+            if current is None or current.state != "triggered" or wording.no_resolve:
+                return Decision(None, reason="nothing matches, nothing to send.")
+            problems = unclean(store, current.partitions)
+            if problems:
+                return Decision(None, reason="nothing matches, but the alert stays open: the last collection "
+                                f"did not cover cleanly {'; '.join(problems)}")  # fmt: skip
+        now = clock()
+        summary = wording.summary
+        if len(summary) > sink.max_summary:
+            summary = summary[: sink.max_summary - 1] + "…"
+        alert = Alert(summary, wording.dedup_key, wording.severity, nodes, now)
+        request = sink.event(action, alert)
+        if dry_run:
+            return Decision(action, request)
+        count = len(nodes) if action == "trigger" else None
+        event_id = Outbox(store).put(sink.name, action, request, wording.dedup_key, now, count)
+        if action in ("trigger", "resolve"):
+            state = "triggered" if action == "trigger" else "resolved"
+            states.put(sink.name, identity, wording.dedup_key, state, wording.summary, len(nodes),
+                       partitions_of(nodes), now)  # fmt: skip
+    return Decision(action, request, event_id)
+
+
+def partitions_of(nodes: Iterable[dict[str, Any]]) -> list[str]:
+    """The (account, region) places the resources live in, as "account/region": a resolve waits until
+    each was collected cleanly."""
+    found = set()
+    for node in nodes:
+        ancestors = node.get("ancestors") or {}
+        account = (ancestors.get("account") or {}).get("reported", {}).get("id")
+        region = (ancestors.get("region") or {}).get("reported", {}).get("id")
+        if account and region:
+            found.add(f"{account}/{region}")
+    return sorted(found)
