@@ -39,7 +39,7 @@ def pagerduty() -> Iterator[PagerDutyStandIn]:
 def _context(store: Store, standin: PagerDutyStandIn, tmp_path: Path, now: dt.datetime | None = None,
              **env: str) -> Context:  # fmt: skip
     environ = {"CLOUDSIFT_PAGERDUTY__ROUTING_KEY": KEY, "CLOUDSIFT_PAGERDUTY__EVENTS_URL": standin.url,
-               "CLOUDSIFT_PAGERDUTY__RETRY_BASE_SECONDS": "0", "CLOUDSIFT_CONFIG": str(tmp_path / "none.toml"),
+               "CLOUDSIFT_PAGERDUTY__RETRY_BASE_SECONDS": "0", "CLOUDSIFT_CONFIG": os.devnull,
                **env}  # fmt: skip
     config = load_config(None, tmp_path, environ)
     if now is None:
@@ -149,7 +149,7 @@ def test_two_processes_never_deliver_one_key_at_once(pagerduty: PagerDutyStandIn
             _run(ctx, f"search {SEED_QUERY} | pagerduty --summary {summary} --dedup-key {DEDUP}")
         assert len(Outbox(store).pending()) == 4
         pagerduty.slow_next(4, 0.3)
-        env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": str(tmp_path / "none.toml"),
+        env = {**os.environ, "CLOUDSIFT_HOME": str(tmp_path), "CLOUDSIFT_CONFIG": os.devnull,
                "CLOUDSIFT_STORE__URL": POSTGRES_URL, "CLOUDSIFT_STORE__SCHEMA": schema}  # fmt: skip
         command = [sys.executable, "-m", "cloudsift.cli", "-c", "alerts deliver"]
         processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
