@@ -4,12 +4,14 @@ Screenshots of every page go to tests/ui/screenshots/ (kept as test artifacts, n
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -81,6 +83,7 @@ def _page(browser: object, served: Server, log_in: bool = True) -> object:
 def _shot(page: object, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / f"{name}-top.png"))  # type: ignore[attr-defined]
 
 
 def test_a_wrong_token_gets_the_login_page_not_data(browser: object, served: Server) -> None:
@@ -191,3 +194,30 @@ def _from_history(answer: httpx.Response) -> str:
         if "cloudsift_ui" in step.cookies:
             return str(step.cookies["cloudsift_ui"])
     raise AssertionError("the login set no cookie")
+
+
+def test_baseline_shows_each_benchmark_and_its_failing_checks_first(browser: object, served: Server) -> None:
+    page = _page(browser, served)
+    page.click("text=Baseline")  # type: ignore[attr-defined]
+    assert "cloudsift AWS network exposure baseline" in page.inner_text("#benchmarks")  # type: ignore[attr-defined]
+    _shot(page, "baseline")
+    page.click("text=cloudsift AWS network exposure baseline")  # type: ignore[attr-defined]
+    report = served.cli("report benchmark run cloudsift_aws_baseline --json").stdout
+    failing = [c["id"] for c in _checks(json.loads(report)) if c["status"] == "failed"]
+    assert failing, "the sample estate has open groups: some network check fails"
+    assert page.inner_text("#failed-checks") == str(len(failing))  # type: ignore[attr-defined]
+    statuses = page.locator(".check .badge").all_inner_texts()  # type: ignore[attr-defined]
+    first_section = statuses[: statuses.index("passed")] if "passed" in statuses else statuses
+    assert first_section and set(first_section) == {"failed"}, statuses
+    check = page.locator(f"#check-{failing[0]}")  # type: ignore[attr-defined]
+    check.locator("summary").click()
+    assert check.locator("table.findings tbody tr").first.is_visible()
+    _shot(page, "benchmark")
+    page.close()  # type: ignore[attr-defined]
+
+
+def _checks(section: dict[str, Any]) -> list[dict[str, Any]]:
+    found = list(section.get("checks") or [])
+    for child in section.get("children") or section.get("sections") or []:
+        found += _checks(child)
+    return found

@@ -18,10 +18,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from cloudsift import __version__
-from cloudsift.commands.base import Context
+from cloudsift.context import Context
 from cloudsift.errors import CloudsiftError, error_line
 from cloudsift.server.service import Service
-from cloudsift.server.ui import views
+from cloudsift.server.ui import baseline, views
 from cloudsift.server.ui.session import COOKIE, Session
 
 HERE = Path(__file__).parent
@@ -37,7 +37,14 @@ class LoginRequired(Exception):
 def ui_router(service: Service, token: str) -> tuple[APIRouter, StaticFiles]:
     session = Session(token)
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(version=__version__, csrf=session.csrf, quote=quote)
+    templates.env.globals.update(
+        version=__version__,
+        csrf=session.csrf,
+        quote=quote,
+        percent=baseline.percent,
+        ordered=baseline.ordered,
+        failing_first=baseline.failing_first,
+    )
     templates.env.filters["when"] = _when
     router = APIRouter(prefix="/ui", include_in_schema=False)
 
@@ -145,6 +152,21 @@ def ui_router(service: Service, token: str) -> tuple[APIRouter, StaticFiles]:
                 output = error_line(e.render(), False)
             data = views.jobs(ctx.store)
         return page(request, "jobs.html", "jobs", data=data, ran=id, output=output)
+
+    @router.get("/baseline", response_class=HTMLResponse, dependencies=[Depends(logged_in)])
+    def baseline_page(request: Request) -> HTMLResponse:
+        with opened() as ctx:
+            rows = baseline.benchmarks(ctx)
+        return page(request, "baseline.html", "baseline", rows=rows)
+
+    @router.get("/baseline/{benchmark_id}", response_class=HTMLResponse, dependencies=[Depends(logged_in)])
+    def benchmark_page(request: Request, benchmark_id: str) -> HTMLResponse:
+        with opened() as ctx:
+            try:
+                report = baseline.benchmark(ctx, benchmark_id)
+            except CloudsiftError as e:
+                return page(request, "missing.html", "baseline", what=e.render())
+        return page(request, "benchmark.html", "baseline", report=report)
 
     @router.get("/complete", dependencies=[Depends(logged_in)])
     def complete() -> Response:
