@@ -21,6 +21,7 @@ from cloudsift.report.run import CheckRunner, Scope
 _FORMAT_FLAGS = ("markdown", "json", "csv", "sarif", "ocsf")
 Action = Callable[["ReportCommand", Context, list[str]], Iterator[Any]]
 _ACTIONS: dict[tuple[str, str], Action] = {}
+_SUPPRESSION_ACTIONS: dict[str, Action] = {}
 
 
 def _action(group: str, verb: str) -> Callable[[Action], Action]:
@@ -41,6 +42,9 @@ class ReportCommand(Command):
     - `report checks test FILE [--syntax]`: load a check file and run its checks (`--syntax`: only parse
       and bind each query, no inventory needed)
     - `report benchmark list`, `report benchmark show ID`, `report benchmark run ID`
+    - `report suppress CHECK [--resource ID] [--account A] --reason "..." --owner "..." [--until DATE]`,
+      `report unsuppress CHECK [--resource ID] [--account A]`, `report suppressions [--history]`:
+      suppressed findings are shown as such and never alerted; they come back when the suppression expires
 
     A run takes `--accounts A,B`, `--regions R,S`, `--severity S` (this and above) and `--only-failing`.
     Output: a table in a terminal, `--markdown`, `--json`, `--csv`, `--sarif` (SARIF 2.1.0) or `--ocsf`
@@ -63,10 +67,18 @@ class ReportCommand(Command):
         Option("--regions", "Only these regions (comma-separated)."),
         Option("--only-failing", "Show only failing checks.", bool, False),
         Option("--syntax", "checks test: only parse and bind the queries.", bool, False),
+        Option("--resource", "suppress/unsuppress: only this resource (its id)."),
+        Option("--account", "suppress/unsuppress: only this account (id or name)."),
+        Option("--reason", "suppress: why the findings are accepted."),
+        Option("--owner", "suppress: who answers for the suppression."),
+        Option("--until", "suppress: the last day it holds (2027-01-31); the findings come back after it."),
+        Option("--history", "suppressions: every change, who made it, when and why.", bool, False),
         *(Option(f"--{name}", f"Output as {name}.", bool, False) for name in _FORMAT_FLAGS),
     )
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        if self.rest and self.rest[0] in _SUPPRESSION_ACTIONS:
+            return _SUPPRESSION_ACTIONS[self.rest[0]](self, ctx, self.rest[1:])
         if len(self.rest) < 2:
             raise UsageError("report needs what and how: report checks list, report benchmark run ID, ...")
         group, verb, *args = self.rest
@@ -239,3 +251,68 @@ def _benchmark_run(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterato
         raise UsageError("report benchmark run needs one benchmark id (report benchmark list shows them)")
     benchmark: Benchmark = library.benchmark(args[0])
     yield from cmd.render(ctx, CheckRunner(ctx, library, cmd.scope()).benchmark(benchmark))
+
+
+def _suppression_action(name: str) -> Callable[[Action], Action]:
+    def add(fn: Action) -> Action:
+        _SUPPRESSION_ACTIONS[name] = fn
+        return fn
+
+    return add
+
+
+@_suppression_action("suppress")
+def _suppress(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    from cloudsift.report.suppressions import Suppression, Suppressions, parse_until
+
+    if len(args) != 1:
+        raise UsageError(
+            'report suppress needs one check id: report suppress ID --reason "..." --owner "..."'
+        )
+    library, _ = cmd.library(ctx)
+    check = library.check(args[0])
+    suppression = Suppression(check.id, cmd.args["resource"] or "", cmd.args["account"] or "",
+                              cmd.args["reason"] or "", cmd.args["owner"] or "", parse_until(cmd.args["until"]),
+                              ctx.now)  # fmt: skip
+    Suppressions(ctx.store).add(suppression)
+    yield f"suppressed {_target(suppression.check_id, suppression.resource, suppression.account)}: {suppression.describe()}"
+
+
+@_suppression_action("unsuppress")
+def _unsuppress(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    from cloudsift.report.suppressions import Suppressions
+
+    if len(args) != 1:
+        raise UsageError(
+            "report unsuppress needs one check id: report unsuppress ID [--resource R] [--account A]"
+        )
+    resource, account = cmd.args["resource"] or "", cmd.args["account"] or ""
+    Suppressions(ctx.store).remove(args[0], resource, account, cmd.args["owner"] or "", cmd.args["reason"] or "",
+                                   ctx.now)  # fmt: skip
+    yield f"unsuppressed {_target(args[0], resource, account)}"
+
+
+def _target(check_id: str, resource: str, account: str) -> str:
+    scope = [f"resource {resource}" if resource else "", f"account {account}" if account else ""]
+    return check_id + "".join(f" {s}" for s in scope if s)
+
+
+@_suppression_action("suppressions")
+def _suppressions(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[Any]:
+    from cloudsift.report.suppressions import Suppressions
+
+    suppressions = Suppressions(ctx.store)
+    if cmd.args["history"]:
+        header = ["at", "change", "check", "resource", "account", "owner", "reason", "until"]
+        rows = [[c.at.isoformat(), c.change, c.check_id, c.resource, c.account, c.owner or "", c.reason or "",
+                 c.until.isoformat() if c.until else ""] for c in suppressions.changes()]  # fmt: skip
+        yield from _table(cmd, ctx, header, rows)
+        return
+    header = ["check", "resource", "account", "owner", "reason", "until", "state"]
+    rows = [[s.check_id, s.resource or "*", s.account or "*", s.owner, s.reason,
+             s.until.isoformat() if s.until else "", "active" if s.active(ctx.now) else "expired"]
+            for s in suppressions.all()]  # fmt: skip
+    if not rows and cmd.format == "text":
+        yield "no suppressions"
+        return
+    yield from _table(cmd, ctx, header, rows)

@@ -62,6 +62,8 @@ def text_lines(report: Report, terminal: bool) -> Iterator[Any]:
     for result in report.check_results():
         for resource in result.failed:
             yield f"  {result.check.id}: {resource.kind} {resource.id} {resource.name} {resource.account} {resource.region}".rstrip()
+        for resource in result.suppressed:
+            yield f"  {result.check.id}: {resource.kind} {resource.id} {resource.name} {resource.account} {resource.region} (suppressed: {resource.suppressed_by})"
     for stale in report.stale:
         yield f"warning: the last collection of {stale}; its resources are from an earlier collection"
 
@@ -99,6 +101,13 @@ def _markdown_section(section: SectionResult, level: int) -> Iterator[str]:
                 yield ""
                 yield f"Failing for `{r.check.id}`:"
                 yield from (f"- {x.kind} `{x.id}` {x.name} ({x.account}, {x.region})" for x in r.failed)
+            if r.suppressed:
+                yield ""
+                yield f"Suppressed for `{r.check.id}`:"
+                yield from (
+                    f"- {x.kind} `{x.id}` {x.name} ({x.account}, {x.region}): {x.suppressed_by}"
+                    for x in r.suppressed
+                )
     for child in section.children:
         yield ""
         yield f"{'#' * min(level, 6)} {child.title}"

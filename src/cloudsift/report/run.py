@@ -20,6 +20,7 @@ from cloudsift.query.parser import parse_aggregate, parse_query
 from cloudsift.report.library import Library
 from cloudsift.report.model import Benchmark, Check, Section, severity_rank
 from cloudsift.report.result import CheckResult, Report, Resource, SectionResult
+from cloudsift.report.suppressions import Suppression, Suppressions
 
 if TYPE_CHECKING:
     from cloudsift.commands.base import Context
@@ -71,6 +72,7 @@ class CheckRunner:
         self.library = library
         self.scope = scope
         self._totals: dict[str, int] | None = None
+        self._suppressions: list[Suppression] | None = None
         self._service_kinds: dict[tuple[str, str], set[str]] = {}
         for check in library.checks.values():
             if check.manual:  # a manual check names no kind it looks at
@@ -98,9 +100,25 @@ class CheckRunner:
             found = self._search(text) if kind == "fix" else self._command(text)
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
-        failed = tuple(sorted(found, key=lambda r: (r.account, r.region, r.kind, r.id)))
-        passed = max(0, self._count(set(check.result_kinds)) - len(failed))
-        return CheckResult(check, "failed" if failed else "passed", failed, passed)
+        ordered = sorted(found, key=lambda r: (r.account, r.region, r.kind, r.id))
+        failed, suppressed = self._split(check, ordered)
+        passed = max(0, self._count(set(check.result_kinds)) - len(ordered))
+        return CheckResult(check, "failed" if failed else "passed", failed, passed, suppressed=suppressed)
+
+    def _split(
+        self, check: Check, found: list[Resource]
+    ) -> tuple[tuple[Resource, ...], tuple[Resource, ...]]:
+        """The findings no suppression covers, and those one does (marked with its reason and owner)."""
+        if self._suppressions is None:
+            self._suppressions = Suppressions(self.ctx.store).active(self.ctx.now)
+        failed, suppressed = [], []
+        for resource in found:
+            cover = next((s for s in self._suppressions if s.covers(check.id, resource)), None)
+            if cover is None:
+                failed.append(resource)
+            else:
+                suppressed.append(dataclasses.replace(resource, suppressed_by=cover.describe()))
+        return tuple(failed), tuple(suppressed)
 
     def _search(self, text: str) -> list[Resource]:
         query = parse_query(text)

@@ -28,6 +28,13 @@ def sarif_log(report: Report) -> dict[str, Any]:
     rules = [_rule(r) for r in results]
     index = {r.check.id: i for i, r in enumerate(results)}
     findings = [_result(r, resource, index[r.check.id]) for r in results for resource in r.failed]
+    for r in results:
+        for resource in r.suppressed:
+            muted = _result(r, resource, index[r.check.id])
+            muted["suppressions"] = [
+                {"kind": "external", "status": "accepted", "justification": resource.suppressed_by}
+            ]
+            findings.append(muted)
     run: dict[str, Any] = {
         "tool": {"driver": {"name": "cloudsift", "version": __version__,
                             "informationUri": "https://github.com/cloudsift/cloudsift", "rules": rules}},
