@@ -28,7 +28,7 @@ WORDS = [
     "a",
 ]
 DATES = ["2020-01-01T00:00:00Z", "2026-11-27T10:00:00Z", "2026-06-01T00:00:00+02:00", "2026-11-28T11:59:00Z"]
-KINDS = ["aws_ec2_security_group", "aws_ec2_instance", "aws_ec2_volume"]
+KINDS = ["aws_ec2_security_group", "aws_ec2_instance", "aws_ec2_volume", "aws_s3_bucket"]
 
 texts = st.one_of(st.sampled_from(WORDS), st.text(ALPHABET, max_size=4))
 maybe = st.none
@@ -82,6 +82,12 @@ resources = {
         **common,
     ),
     "aws_ec2_volume": _fields(volume_size=st.integers(0, 500), volume_encrypted=st.booleans(), **common),
+    "aws_s3_bucket": _fields(
+        bucket_public_access_block_configuration=_fields(
+            block_public_acls=st.booleans(), ignore_public_acls=st.booleans()
+        ),
+        **common,
+    ),
 }
 
 
@@ -134,6 +140,14 @@ PATHS: list[tuple[str, Values]] = [
     ("/kinds", st.sampled_from(["resource", "volume", "aws_ec2_instance"])),
     ("/id", st.sampled_from(["n1", "n2", "reg"])),
     ("kind", st.sampled_from(KINDS)),
+    # ancestors of any kind: the nearest up the default edges, by an implied merge
+    ("/ancestors.aws_ec2_instance.reported.instance_cores", number_values),
+    ("/ancestors.security_group.reported.name", string_values),
+    ("ancestors.resource.reported.tags.owner", string_values),
+    (
+        "/ancestors.aws_s3_bucket.reported.bucket_public_access_block_configuration.block_public_acls",
+        st.booleans(),
+    ),
 ]
 ELEMENT_PATHS: list[tuple[str, Values]] = [
     ("ip_protocol", string_values),
@@ -181,10 +195,15 @@ def _combine(children: st.SearchStrategy[ast.Term]) -> st.SearchStrategy[ast.Ter
     )
 
 
+BLOCK_PATHS: list[tuple[str, Values]] = [
+    ("block_public_acls", st.booleans()),
+    ("ignore_public_acls", st.booleans()),
+]
 element_terms = st.recursive(
     st.one_of(
         predicates(ELEMENT_PATHS),
         predicates([("cidr_ip", string_values)]).map(lambda p: ast.ContextTerm(Path.of("ip_ranges[*]"), p)),
+        predicates([("cidr_ip", string_values)]).map(lambda p: ast.ContextTerm(Path.of("ip_ranges[0]"), p)),
     ),
     _combine,
     max_leaves=3,
@@ -194,6 +213,14 @@ simple_terms = st.one_of(
     predicates(),
     element_terms.map(lambda t: ast.ContextTerm(Path.of("group_ip_permissions[*]"), t)),
     predicates([("a", json_scalars)]).map(lambda p: ast.ContextTerm(Path.of("x_extra[*]"), p)),
+    # object contexts: a struct of the model, untyped JSON, an indexed element
+    st.recursive(predicates(BLOCK_PATHS), _combine, max_leaves=3).map(
+        lambda t: ast.ContextTerm(Path.of("bucket_public_access_block_configuration"), t)
+    ),
+    st.recursive(predicates([("a", json_scalars), ("b", json_scalars)]), _combine, max_leaves=3).map(
+        lambda t: ast.ContextTerm(Path.of("x_extra"), t)
+    ),
+    element_terms.map(lambda t: ast.ContextTerm(Path.of("group_ip_permissions[0]"), t)),
     st.sampled_from(["security_group", "aws_ec2_instance", "volume", "resource", "aws_region"]).map(
         lambda k: ast.IsTerm((k,))
     ),
@@ -225,7 +252,10 @@ with_clauses = st.builds(
     st.one_of(st.none(), simple_terms),
     st.integers(0, 3),
 )
-SORT_PATHS = ["name", "instance_cores", "ctime", "volume_size", "x_extra", "account.name", "volume_encrypted"]
+SORT_PATHS = [
+    "name", "instance_cores", "ctime", "volume_size", "x_extra", "account.name", "volume_encrypted",
+    "/ancestors.aws_ec2_instance.reported.name",
+]  # fmt: skip
 sorts = st.lists(
     st.builds(ast.SortItem, st.sampled_from(SORT_PATHS).map(Path.of), st.sampled_from(["asc", "desc"])),
     max_size=2,

@@ -80,7 +80,7 @@ class BPredicate:
 
 @dataclass(frozen=True)
 class BContext:
-    path: Resolved  # ends in [*]
+    path: Resolved  # the elements of an array ([*]) or one object (a missing one: every property null)
     term: BTerm
 
 
@@ -226,6 +226,11 @@ class Binder:
         reported = Struct("reported", tuple(props))
         return Struct("node", (Prop("id", STRING), Prop("kinds", ListOf(STRING)), Prop("reported", reported)))
 
+    @cached_property
+    def _merged_reported(self) -> PropType | None:
+        reported = self.node_struct.field("reported")
+        return None if reported is None else reported.type
+
     def error(self, message: str, pos: int = -1) -> QueryError:
         return QueryError(message, self.text, pos if pos >= 0 else None)
 
@@ -247,20 +252,11 @@ class Binder:
             if head.name == "kinds" and len(segments) == 1:
                 return Resolved("kinds") if head.index is None else self._index_error(path)
             if head.name == "ancestors":
-                names = [s.name for s in segments]
-                if (
-                    len(names) == 4
-                    and names[1] in ANCESTOR_LEVELS
-                    and names[2] == "reported"
-                    and names[3] in ("id", "name")
-                    and all(s.index is None for s in segments)
-                ):
-                    return Resolved("ancestor", ancestor=(names[1], names[3]))
-                raise self.error(
-                    f"unknown ancestor path {path}; use /ancestors.<cloud|account|region|zone>"
-                    ".reported.<id|name>",
-                    path.pos,
-                )
+                if len(segments) < 4 or head.index is not None:
+                    raise self.error(
+                        f"unknown ancestor path {path}; use /ancestors.<kind>.reported.<property>", path.pos
+                    )
+                return self._ancestor_path(path)
             raise self.error(f"unknown section in {path}; use /reported, /ancestors, /id or /kinds", path.pos)
         first = segments[0]
         if first.name == "ancestors" and "ancestors" not in self.extra and len(segments) >= 3:
@@ -289,9 +285,14 @@ class Binder:
             raise self.error(
                 f"unknown kind {kind!r} in {path}.{did_you_mean(kind, self.model.kinds)}", path.pos
             )
-        if any(s.index is not None for s in segments[:2]) or segments[2].name != "reported":
+        if any(s.index is not None for s in segments[:3]) or segments[2].name != "reported":
             raise self.error(f"write ancestors.{kind}.reported.<property>, not {path}", path.pos)
-        if kind in ANCESTOR_LEVELS and len(segments) == 4 and segments[3].name in ("id", "name"):
+        if (
+            kind in ANCESTOR_LEVELS
+            and len(segments) == 4
+            and segments[3].name in ("id", "name")
+            and segments[3].index is None
+        ):
             return Resolved("ancestor", ancestor=(kind, segments[3].name))
         self.implied.add(kind)
         name = f"ancestors.{kind}"
@@ -325,14 +326,17 @@ class Binder:
                         untyped = True
             elif isinstance(current, Struct):
                 prop = current.field(name)
-                if prop is None:
+                if prop is None and current is self._merged_reported and name in self.extra:
+                    untyped, typ = True, None  # a merged node's property outside the model
+                elif prop is None:
                     fields = [f.name for f in current.fields]
+                    listed = f" It has: {', '.join(fields)}." if len(fields) <= 20 else ""
                     raise self.error(
-                        f"{current.name} has no property {name!r}.{did_you_mean(name, fields)}"
-                        f" It has: {', '.join(fields)}.",
+                        f"{current.name} has no property {name!r}.{did_you_mean(name, fields)}{listed}",
                         path.pos,
                     )
-                typ = prop.type
+                else:
+                    typ = prop.type
             elif isinstance(current, StringMap):
                 typ = STRING
             elif isinstance(current, ListOf):
@@ -425,7 +429,11 @@ class Binder:
         if isinstance(term, ast.ContextTerm):
             path = self.resolve(term.path, element)
             item = path.leaf_type
-            if path.steps and path.steps[-1].type is not None and not isinstance(item, Struct | None):
+            if isinstance(item, ListOf) and path.steps[-1].type is not None:
+                raise self.error(f"{term.path} is a list: write {term.path}[*].{{...}}", term.path.pos)
+            if path.root not in ("reported", "element", "merge") or not isinstance(
+                item, Struct | StringMap | None
+            ):
                 raise self.error(f"{term.path} holds {item} values; {{...}} needs objects", term.path.pos)
             return BContext(path, self.term(term.term, item))
         if isinstance(term, ast.FunctionTerm):
@@ -559,12 +567,14 @@ class Binder:
         names = [m.name for m in merges]
         if len(set(names)) != len(names):
             raise self.error(f"a merge name is used twice: {', '.join(names)}")
+        with_clause = self._without_implied(part.with_clause)
         outer_implied, self.implied = self.implied, set()
         try:
             pre = self.term(part.term)
             self.merge_scope = {m.name: m.many for m in merges}
             try:
                 post = self.term(part.post) if part.post is not None else BAll()
+                sort = tuple(BSort(self.sort_path(s.path), s.order) for s in part.sort)
             finally:
                 self.merge_scope = {}
             implied = tuple(self._implied_merge(kind) for kind in sorted(self.implied))
@@ -572,14 +582,24 @@ class Binder:
             self.implied = outer_implied
         if implied:  # the implied merges must be known before the term: all of it moves after them
             pre, post, merges = BAll(), BCombined(pre, "and", post), merges + implied
-        return BPart(
-            pre,
-            self.with_clause(part.with_clause) if part.with_clause else None,
-            tuple(BSort(self.sort_path(s.path), s.order) for s in part.sort),
-            part.limit,
-            merges,
-            post,
-        )
+        return BPart(pre, with_clause, sort, part.limit, merges, post)
+
+    def _without_implied(self, clause: ast.WithClause | None) -> BWith | None:
+        """with() filters the nodes it reaches, which carry no merges: ancestors.<kind> paths are refused."""
+        if clause is None:
+            return None
+        outer_implied, self.implied = self.implied, set()
+        try:
+            bound = self.with_clause(clause)
+            if self.implied:
+                kinds = ", ".join(sorted(self.implied))
+                raise self.error(
+                    f"inside with() only the stored ancestors (cloud, account, region, zone) can be used, "
+                    f"not ancestors.{kinds}"
+                )
+            return bound
+        finally:
+            self.implied = outer_implied
 
     def _implied_merge(self, kind: str) -> BMerge:
         upwards = ast.Query(

@@ -198,10 +198,6 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         raise QueryError(f"expected an operator after {path} (or quote it to search the text)", "", path.pos)
 
     def context(self, path: Path, _open: Token, term: Term) -> Term:
-        if path.segments[-1].index != "*":
-            raise QueryError(
-                f"a context term needs an array path ending in [*]: {path}[*].{{...}}", "", path.pos
-            )
         return ContextTerm(path, term)
 
     def predicate(self, path: Path, modifier: Token | None, op: Token, value: Any) -> Term:

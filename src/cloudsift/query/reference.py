@@ -315,14 +315,16 @@ def run_part(part: BPart, candidates: Iterable[str], graph: Graph) -> list[Doc]:
         node = graph.nodes[n]
         if not matches(part.term, node):
             continue
-        if part.merges and not matches(part.post, _merged(part, node, graph)):
-            continue
+        if part.merges:
+            node = _merged(part, node, graph)  # the post term and the sort may read the merged nodes
+            if not matches(part.post, node):
+                continue
         if part.with_clause is None or _with_ok(part.with_clause, n, graph):
             selected.append(node)
     ordered = _order(selected, part.sort)
     if part.limit is not None:
         ordered = ordered[part.limit.offset : part.limit.offset + part.limit.count]
-    return ordered
+    return [graph.nodes[d["id"]] for d in ordered]
 
 
 def search(query: BoundQuery, graph: Graph, start: Iterable[str] | None = None) -> list[Doc]:
