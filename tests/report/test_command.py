@@ -206,3 +206,13 @@ def test_usage_errors(estate: Store) -> None:
         run("report checks runn x", estate)
     with pytest.raises(UsageError, match="choose one output format"):
         run(f"report checks run {SEED} --json --csv", estate)
+
+
+def test_max_resources_lists_some_and_counts_all(estate: Store) -> None:
+    result = one_json(f"report checks run {SEED} --max-resources 2 --json", estate)["checks"][0]
+    assert (result["status"], result["failed"], result["unlisted"], result["passed"]) == ("failed", 4, 2, 12)
+    assert len(result["failing_resources"]) == 2
+    text = run(f"report checks run {SEED} --max-resources 2", estate)
+    assert f"  {SEED}: and 2 more (--max-resources 0 lists all)" in text
+    with pytest.raises(UsageError, match="--max-resources needs 0"):
+        run(f"report checks run {SEED} --max-resources -1", estate)

@@ -46,7 +46,8 @@ class ReportCommand(Command):
       `report unsuppress CHECK [--resource ID] [--account A]`, `report suppressions [--history]`:
       suppressed findings are shown as such and never alerted; they come back when the suppression expires
 
-    A run takes `--accounts A,B`, `--regions R,S`, `--severity S` (this and above) and `--only-failing`.
+    A run takes `--accounts A,B`, `--regions R,S`, `--severity S` (this and above), `--only-failing` and
+    `--max-resources N` (failing resources listed per check, default 1000; all are counted; 0 lists all).
     Output: a table in a terminal, `--markdown`, `--json`, `--csv`, `--sarif` (SARIF 2.1.0) or `--ocsf`
     (OCSF Detection Findings). A check whose service left no resource in the scope is "not evaluated".
     Checks and benchmarks come with cloudsift and from the files in `[report] paths`.
@@ -66,6 +67,12 @@ class ReportCommand(Command):
         Option("--accounts", "Only these accounts (ids or names, comma-separated)."),
         Option("--regions", "Only these regions (comma-separated)."),
         Option("--only-failing", "Show only failing checks.", bool, False),
+        Option(
+            "--max-resources",
+            "Failing resources listed per check (all are counted); 0: every one.",
+            int,
+            1000,
+        ),
         Option("--syntax", "checks test: only parse and bind the queries.", bool, False),
         Option("--resource", "suppress/unsuppress: only this resource (its id)."),
         Option("--account", "suppress/unsuppress: only this account (id or name)."),
@@ -104,6 +111,11 @@ class ReportCommand(Command):
 
     def scope(self) -> Scope:
         return Scope(_csv(self.args["accounts"]), _csv(self.args["regions"]), self.args["severity"])
+
+    def runner(self, ctx: Context, library: Library) -> CheckRunner:
+        if self.args["max_resources"] < 0:
+            raise UsageError("report: --max-resources needs 0 (all) or more")
+        return CheckRunner(ctx, library, self.scope(), self.args["max_resources"])
 
     def render(self, ctx: Context, report: Report) -> Iterator[Any]:
         if self.args["only_failing"]:
@@ -187,7 +199,7 @@ def _checks_run(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[A
     if not args:
         raise UsageError("report checks run needs check ids (report checks list shows them)")
     checks = [library.check(a) for a in args]
-    yield from cmd.render(ctx, CheckRunner(ctx, library, cmd.scope()).checks(checks))
+    yield from cmd.render(ctx, cmd.runner(ctx, library).checks(checks))
 
 
 @_action("checks", "test")
@@ -206,7 +218,7 @@ def _checks_test(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[
         return
     library = load_library(ctx.config.report.paths)
     library.checks.update(own.checks)
-    runner = CheckRunner(ctx, library, cmd.scope())
+    runner = cmd.runner(ctx, library)
     yield from cmd.render(ctx, runner.checks(sorted(own.checks.values(), key=lambda c: c.id), str(args[0])))
 
 
@@ -250,7 +262,7 @@ def _benchmark_run(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterato
     if len(args) != 1:
         raise UsageError("report benchmark run needs one benchmark id (report benchmark list shows them)")
     benchmark: Benchmark = library.benchmark(args[0])
-    yield from cmd.render(ctx, CheckRunner(ctx, library, cmd.scope()).benchmark(benchmark))
+    yield from cmd.render(ctx, cmd.runner(ctx, library).benchmark(benchmark))
 
 
 def _suppression_action(name: str) -> Callable[[Action], Action]:

@@ -39,7 +39,7 @@ def _check_line(result: CheckResult) -> str:
     check = result.check
     text = f"{STATUS_TEXT[result.status]:<13} {check.severity:<8} {check.id}: {check.title}"
     if result.evaluated:
-        text += f" ({len(result.failed)} failed, {result.passed} passed"
+        text += f" ({result.failed_total} failed, {result.passed} passed"
         text += f", {len(result.suppressed)} suppressed)" if result.suppressed else ")"
     elif result.status in ("not_evaluated", "error"):
         text += f" ({result.reason})"
@@ -52,7 +52,7 @@ def text_lines(report: Report, terminal: bool) -> Iterator[Any]:
         from cloudsift.commands.output import Table
 
         rows = [
-            [r.check.id, r.check.severity, STATUS_TEXT[r.status], str(len(r.failed)) if r.evaluated else "",
+            [r.check.id, r.check.severity, STATUS_TEXT[r.status], str(r.failed_total) if r.evaluated else "",
              str(r.passed) if r.evaluated else "", r.check.title]
             for r in report.check_results()
         ]  # fmt: skip
@@ -62,6 +62,8 @@ def text_lines(report: Report, terminal: bool) -> Iterator[Any]:
     for result in report.check_results():
         for resource in result.failed:
             yield f"  {result.check.id}: {resource.kind} {resource.id} {resource.name} {resource.account} {resource.region}".rstrip()
+        if result.unlisted:
+            yield f"  {result.check.id}: and {result.unlisted} more (--max-resources 0 lists all)"
         for resource in result.suppressed:
             yield f"  {result.check.id}: {resource.kind} {resource.id} {resource.name} {resource.account} {resource.region} (suppressed: {resource.suppressed_by})"
     for stale in report.stale:
@@ -93,7 +95,7 @@ def _markdown_section(section: SectionResult, level: int) -> Iterator[str]:
         yield "| check | severity | result | failed | passed | title |"
         yield "|---|---|---|---|---|---|"
         for r in section.checks:
-            counts = (str(len(r.failed)), str(r.passed)) if r.evaluated else ("", "")
+            counts = (str(r.failed_total), str(r.passed)) if r.evaluated else ("", "")
             title = r.check.title.replace("|", "\\|")
             yield f"| {r.check.id} | {r.check.severity} | {STATUS_TEXT[r.status]} | {counts[0]} | {counts[1]} | {title} |"
         for r in section.checks:
@@ -152,7 +154,8 @@ def check_dict(result: CheckResult) -> dict[str, Any]:
         "status": result.status,
         "reason": result.reason or None,
         "passed": result.passed,
-        "failed": len(result.failed),
+        "failed": result.failed_total,
+        "unlisted": result.unlisted,
         "failing_resources": [r.as_dict() for r in result.failed],
         "suppressed_resources": [r.as_dict() for r in result.suppressed],
         "risk": check.risk,
@@ -177,7 +180,7 @@ def csv_lines(report: Report, terminal: bool) -> Iterator[Any]:
     writer.writerow(CSV_HEADER)
     for section, result in _with_sections(report.root, ""):
         head = [report.id, section, result.check.id, result.check.severity, result.status,
-                result.passed if result.evaluated else "", len(result.failed) if result.evaluated else ""]  # fmt: skip
+                result.passed if result.evaluated else "", result.failed_total if result.evaluated else ""]  # fmt: skip
         if not result.failed:
             writer.writerow([*head, "", "", "", "", ""])
         for r in result.failed:

@@ -72,6 +72,11 @@ class CheckResult:
     passed: int = 0
     reason: str = ""  # why not evaluated, the error, or the manual instructions
     suppressed: tuple[Resource, ...] = ()
+    unlisted: int = 0  # failing resources counted but not listed (past the run's --max-resources)
+
+    @property
+    def failed_total(self) -> int:
+        return len(self.failed) + self.unlisted
 
     @property
     def evaluated(self) -> bool:

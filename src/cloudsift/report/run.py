@@ -19,7 +19,7 @@ from cloudsift.query.binder import Binder
 from cloudsift.query.parser import parse_aggregate, parse_query
 from cloudsift.report.library import Library
 from cloudsift.report.model import Benchmark, Check, Section, severity_rank
-from cloudsift.report.result import CheckResult, Report, Resource, SectionResult
+from cloudsift.report.result import CheckResult, Report, Resource, SectionResult, Status
 from cloudsift.report.suppressions import Suppression, Suppressions
 
 if TYPE_CHECKING:
@@ -67,8 +67,9 @@ def _list(values: Iterable[str]) -> str:
 class CheckRunner:
     """Runs checks of a library in one process: the totals per kind are counted once per run."""
 
-    def __init__(self, ctx: Context, library: Library, scope: Scope) -> None:
+    def __init__(self, ctx: Context, library: Library, scope: Scope, max_resources: int = 0) -> None:
         self.ctx = ctx
+        self.max_resources = max_resources  # failing resources listed per check; 0: all of them
         self.library = library
         self.scope = scope
         self._totals: dict[str, int] | None = None
@@ -97,30 +98,36 @@ class CheckRunner:
             )
         kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
         try:
-            found = self._search(text) if kind == "fix" else self._command(text)
+            found, unlisted = self._search(check, text) if kind == "fix" else (self._command(text), 0)
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
         ordered = sorted(found, key=lambda r: (r.account, r.region, r.kind, r.id))
         failed, suppressed = self._split(check, ordered)
-        passed = max(0, self._count(set(check.result_kinds)) - len(ordered))
-        return CheckResult(check, "failed" if failed else "passed", failed, passed, suppressed=suppressed)
+        passed = max(0, self._count(set(check.result_kinds)) - len(ordered) - unlisted)
+        status: Status = "failed" if failed or unlisted else "passed"
+        return CheckResult(check, status, failed, passed, suppressed=suppressed, unlisted=unlisted)
+
+    def _active_suppressions(self) -> list[Suppression]:
+        if self._suppressions is None:
+            self._suppressions = Suppressions(self.ctx.store).active(self.ctx.now)
+        return self._suppressions
 
     def _split(
         self, check: Check, found: list[Resource]
     ) -> tuple[tuple[Resource, ...], tuple[Resource, ...]]:
         """The findings no suppression covers, and those one does (marked with its reason and owner)."""
-        if self._suppressions is None:
-            self._suppressions = Suppressions(self.ctx.store).active(self.ctx.now)
         failed, suppressed = [], []
         for resource in found:
-            cover = next((s for s in self._suppressions if s.covers(check.id, resource)), None)
+            cover = next((s for s in self._active_suppressions() if s.covers(check.id, resource)), None)
             if cover is None:
                 failed.append(resource)
             else:
                 suppressed.append(dataclasses.replace(resource, suppressed_by=cover.describe()))
         return tuple(failed), tuple(suppressed)
 
-    def _search(self, text: str) -> list[Resource]:
+    def _search(self, check: Check, text: str) -> tuple[list[Resource], int]:
+        """The failing resources (at most max_resources of them, unless a suppression needs to see all)
+        and how many more failed."""
         query = parse_query(text)
         scope = self.scope.term()
         if scope is not None:
@@ -130,8 +137,17 @@ class CheckRunner:
                 query, parts=(*query.parts[:-1], dataclasses.replace(last, term=term))
             )
         store = self.ctx.store
-        bound = Binder(store.model, store.extra_properties(), self.ctx.now, text).query(query)
-        return _unique(Resource.of(doc) for doc in store.search(bound))
+        binder = Binder(store.model, store.extra_properties(), self.ctx.now, text)
+        bound = binder.query(query)
+        muted = any(s.check_id == check.id for s in self._active_suppressions())
+        if self.max_resources and not muted and query.parts[-1].limit is None:
+            total = store.count(bound)
+            if total > self.max_resources:
+                last = dataclasses.replace(query.parts[-1], limit=ast.Limit(self.max_resources))
+                limited = binder.query(dataclasses.replace(query, parts=(*query.parts[:-1], last)))
+                listed = _unique(Resource.of(doc) for doc in store.search(limited))
+                return listed, total - len(listed)
+        return _unique(Resource.of(doc) for doc in store.search(bound)), 0
 
     def _command(self, line: str) -> list[Resource]:
         from cloudsift.commands.pipeline import parse_line
