@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from cloudsift.errors import ConfigError
+from cloudsift.errors import ConfigError, UsageError
 
 ENV_PREFIX = "CLOUDSIFT_"
 
@@ -86,6 +86,83 @@ class PagerDutyConfig(BaseModel):
     )
 
 
+def _http_url(value: str, where: str) -> str:
+    from cloudsift.alerts.sink import check_url
+
+    if value:
+        try:
+            check_url(value, where)
+        except UsageError as e:
+            raise ValueError(str(e)) from None
+    return value
+
+
+class AlertmanagerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(
+        "",
+        description="Alertmanager's base URL, e.g. http://alertmanager:9093 (alerts go to /api/v2/alerts).",
+    )
+    severity: str = Field("warning", description="Default severity label: critical, error, warning or info.")
+    username: str = Field("", description="Basic auth user, when Alertmanager sits behind basic auth.")
+    password: SecretStr | None = Field(None, description="Basic auth password.")
+    bearer_token: SecretStr | None = Field(
+        None, description="Bearer token, when Alertmanager sits behind one."
+    )
+    valid_for_minutes: int = Field(
+        180,
+        ge=5,
+        le=10080,
+        description="A firing alert's endsAt is this far ahead; each run of the line that still finds resources "
+        "posts it again, so run it more often than this (a collection every hour: keep 180).",
+    )
+    generator_url: str = Field(
+        "", description="generatorURL of every alert (default: the dashboard, when public)."
+    )
+
+    @field_validator("url", "generator_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _http_url(value, "alertmanager.url")
+
+
+class OpsgenieConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    api_key: SecretStr | None = Field(None, description="API integration key (GenieKey); never printed.")
+    region: str = Field("us", description="us (api.opsgenie.com) or eu (api.eu.opsgenie.com).")
+    url: str = Field("", description="Another API base URL (overrides region).")
+    severity: str = Field(
+        "warning", description="Default severity (critical P1, error P2, warning P3, info P5)."
+    )
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        if value not in ("us", "eu"):
+            raise ValueError("must be us or eu")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _http_url(value, "opsgenie.url")
+
+
+class WebhookConfig(BaseModel):
+    """A chat webhook: its URL holds the secret."""
+
+    model_config = ConfigDict(extra="forbid")
+    url: SecretStr | None = Field(None, description="The webhook URL (it is the secret: never printed).")
+    severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            _http_url(value.get_secret_value(), "webhook url")
+        return value
+
+
 class ServerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     host: str = Field(
@@ -139,6 +216,11 @@ class Config(BaseModel):
     store: StoreConfig = Field(default_factory=StoreConfig)  # type: ignore[arg-type]
     pagerduty: PagerDutyConfig = Field(default_factory=PagerDutyConfig)  # type: ignore[arg-type]
     aws: AwsConfig = Field(default_factory=AwsConfig)  # type: ignore[arg-type]
+    alertmanager: AlertmanagerConfig = Field(default_factory=AlertmanagerConfig)  # type: ignore[arg-type]
+    opsgenie: OpsgenieConfig = Field(default_factory=OpsgenieConfig)  # type: ignore[arg-type]
+    slack: WebhookConfig = Field(default_factory=WebhookConfig)  # type: ignore[arg-type]
+    teams: WebhookConfig = Field(default_factory=WebhookConfig)  # type: ignore[arg-type]
+    discord: WebhookConfig = Field(default_factory=WebhookConfig)  # type: ignore[arg-type]
     server: ServerConfig = Field(default_factory=ServerConfig)  # type: ignore[arg-type]
     workflows: WorkflowsConfig = Field(default_factory=WorkflowsConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)

@@ -57,7 +57,8 @@ def decide(store: Store, sink: Sink, wording: Wording, nodes: list[dict[str, Any
         summary = wording.summary
         if len(summary) > sink.max_summary:
             summary = summary[: sink.max_summary - 1] + "…"
-        alert = Alert(summary, wording.dedup_key, wording.severity, nodes, now)
+        places = tuple(partitions_of(nodes)) if nodes else (current.partitions if current else ())
+        alert = Alert(summary, wording.dedup_key, wording.severity, nodes, now, places)
         request = sink.event(action, alert)
         if dry_run:
             return Decision(action, request)

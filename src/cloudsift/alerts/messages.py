@@ -34,6 +34,23 @@ class Alert:
         return len(self.nodes)
 
 
+def of(alert: Any, source: str = "cloudsift", link: str | None = None) -> Alert:
+    """The body builders' view of the lifecycle's alert (alerts.sink.Alert)."""
+    return Alert(alert.summary, alert.dedup_key, alert.severity, alert.nodes, alert.decided_at, source, link)
+
+
+def labels_of_places(places: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """cloud, account and region labels where the alert's "account/region" places share one."""
+    accounts = {p.split("/", 1)[0] for p in places}
+    regions = {p.split("/", 1)[1] for p in places if "/" in p}
+    labels = {"cloud": "aws"} if places else {}
+    if len(accounts) == 1:
+        labels["account"] = accounts.pop()
+    if len(regions) == 1:
+        labels["region"] = regions.pop()
+    return labels
+
+
 def _iso(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 

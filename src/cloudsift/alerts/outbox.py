@@ -34,7 +34,7 @@ class OutboxItem:
     created_at: dt.datetime
     url: str
     dedup_key: str | None
-    body: dict[str, Any]
+    body: Any  # the JSON the sink posts: an object, or a list (Alertmanager)
     state: str  # pending | delivered | failed | superseded
     attempts: int
     last_error: str | None
@@ -256,9 +256,10 @@ class _Sender:
 
 def _item(r: tuple[Any, ...]) -> OutboxItem:
     body = orjson.loads(r[5])
-    action = r[12] or str(body.get("event_action") or "event")  # events queued before schema 8
+    old = body if isinstance(body, dict) else {}  # a sink may post a JSON list (Alertmanager)
+    action = r[12] or str(old.get("event_action") or "event")  # events queued before schema 8
     resources = (
-        r[13] if r[13] is not None else ((body.get("payload") or {}).get("custom_details") or {}).get("total")
+        r[13] if r[13] is not None else ((old.get("payload") or {}).get("custom_details") or {}).get("total")
     )
     return OutboxItem(r[0], r[1], r[2], r[3], r[4], body, r[6], int(r[7]), r[8], int(r[9] or 0),
                       orjson.loads(r[10]) if r[10] else None, r[11], action, resources)  # fmt: skip

@@ -32,7 +32,7 @@ class Request:
     receiver needs them) and sent later, maybe by another process: everything it needs is in here."""
 
     url: str
-    body: dict[str, Any]
+    body: Any  # the JSON posted: an object, or a list (Alertmanager takes a list of alerts)
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -45,6 +45,8 @@ class Alert:
     severity: str  # one of SEVERITIES; a sink maps it to its own levels
     nodes: list[dict[str, Any]]  # the resources found now (empty for a resolve)
     decided_at: dt.datetime
+    # "account/region" places of the resources: found now for a trigger, of the last trigger for a resolve
+    partitions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,13 @@
 """Commands joined with `|` into pipelines; each command is one class registered once."""
 
 # Each sink registers itself, and its command, when its module is imported.
+from cloudsift.alerts import alertmanager as _alertmanager  # noqa: F401
+from cloudsift.alerts import discord as _discord  # noqa: F401
+from cloudsift.alerts import opsgenie as _opsgenie  # noqa: F401
 from cloudsift.alerts import pagerduty as _pagerduty  # noqa: F401
+from cloudsift.alerts import slack as _slack  # noqa: F401
+from cloudsift.alerts import teams as _teams  # noqa: F401
+from cloudsift.alerts import webhook as _webhook  # noqa: F401
 from cloudsift.commands import alerts as _alerts  # noqa: F401
 from cloudsift.commands import graph as _graph  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401
