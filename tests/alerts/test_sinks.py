@@ -45,7 +45,7 @@ CASES = [
         "",
         lambda url: {"CLOUDSIFT_OPSGENIE__URL": url, "CLOUDSIFT_OPSGENIE__API_KEY": standins.OPSGENIE_KEY},
         lambda url: standins.OPSGENIE_KEY,
-    ),  # fmt: skip
+    ),
     Case(
         "slack",
         standins.slack,
@@ -59,7 +59,7 @@ CASES = [
         "/workflows/abc/triggers/manual/paths/invoke?sig=s3cr3tSignature",
         lambda url: {"CLOUDSIFT_TEAMS__URL": url},
         lambda url: url,
-    ),  # fmt: skip
+    ),
     Case(
         "discord",
         standins.discord,
