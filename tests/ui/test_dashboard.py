@@ -221,3 +221,30 @@ def _checks(section: dict[str, Any]) -> list[dict[str, Any]]:
     for child in section.get("children") or section.get("sections") or []:
         found += _checks(child)
     return found
+
+
+def test_a_check_is_suppressed_from_its_page_and_comes_back_when_unsuppressed(
+    browser: object, served: Server
+) -> None:
+    page = _page(browser, served)
+    page.goto(served.url + "/ui/baseline/cloudsift_aws_baseline")  # type: ignore[attr-defined]
+    check_id = "aws_ec2_sg_open_ssh_from_internet"
+    check = page.locator(f"#check-{check_id}")  # type: ignore[attr-defined]
+    assert check.locator(".badge").first.inner_text() == "failed"
+    check.locator("summary").click()
+    check.locator("input[name=reason]").fill("bastion subnet, reviewed")
+    check.locator("input[name=owner]").fill("secops")
+    check.locator("button", has_text="Suppress check").click()
+    assert "suppressed" in page.inner_text("#said")  # type: ignore[attr-defined]
+    check = page.locator(f"#check-{check_id}")  # type: ignore[attr-defined]
+    assert check.locator(".badge").first.inner_text() != "failed"
+    check.locator("summary").click()
+    assert "bastion subnet, reviewed (secops)" in check.inner_text()
+    listed = served.cli("report suppressions").stdout
+    assert check_id in listed and "secops" in listed
+    _shot(page, "suppressed")
+    check.locator("button", has_text="Unsuppress").click()
+    check = page.locator(f"#check-{check_id}")  # type: ignore[attr-defined]
+    assert check.locator(".badge").first.inner_text() == "failed"
+    assert check_id not in served.cli("report suppressions").stdout
+    page.close()  # type: ignore[attr-defined]

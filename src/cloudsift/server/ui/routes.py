@@ -168,6 +168,42 @@ def ui_router(service: Service, token: str) -> tuple[APIRouter, StaticFiles]:
                 return page(request, "missing.html", "baseline", what=e.render())
         return page(request, "benchmark.html", "baseline", report=report)
 
+    @router.post(
+        "/baseline/{benchmark_id}/suppress", dependencies=[Depends(logged_in), Depends(checked_form)]
+    )
+    def suppress(request: Request, benchmark_id: str, check: str = Form(...), reason: str = Form(""),
+                 owner: str = Form(""), until: str = Form(""), resource: str = Form("")) -> HTMLResponse:  # fmt: skip
+        words = ["report", "suppress", check, "--reason", reason, "--owner", owner]
+        words += ["--until", until] if until.strip() else []
+        words += ["--resource", resource] if resource.strip() else []
+        return benchmark_after(request, benchmark_id, words)
+
+    @router.post(
+        "/baseline/{benchmark_id}/unsuppress", dependencies=[Depends(logged_in), Depends(checked_form)]
+    )
+    def unsuppress(
+        request: Request, benchmark_id: str, check: str = Form(...), resource: str = Form("")
+    ) -> HTMLResponse:
+        words = ["report", "unsuppress", check] + (["--resource", resource] if resource.strip() else [])
+        return benchmark_after(request, benchmark_id, words)
+
+    def benchmark_after(request: Request, benchmark_id: str, words: list[str]) -> HTMLResponse:
+        """Run the report command line a form stands for, then show the benchmark with what it said."""
+        import shlex
+
+        from cloudsift.commands.pipeline import run_line
+
+        with opened() as ctx:
+            try:
+                said, failed = "\n".join(str(e) for e in run_line(shlex.join(words), ctx)), False
+            except CloudsiftError as e:
+                said, failed = e.render(), True
+            try:
+                report = baseline.benchmark(ctx, benchmark_id)
+            except CloudsiftError as e:
+                return page(request, "missing.html", "baseline", what=e.render())
+        return page(request, "benchmark.html", "baseline", report=report, said=said, failed=failed)
+
     @router.get("/complete", dependencies=[Depends(logged_in)])
     def complete() -> Response:
         with opened() as ctx:
