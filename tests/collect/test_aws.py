@@ -37,6 +37,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEmulator]:
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
     # S3 sends bodies with `Expect: 100-continue`, which the failure proxy does not speak: S3 goes to moto directly.
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3", emulator.moto_url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3_CONTROL", emulator.moto_url)  # (the same, for S3 Control)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")

@@ -31,7 +31,9 @@ def _struct_fields(declaration: AwsKind) -> list[tuple[str, str, set[str]]]:
 def test_every_declared_property_is_in_the_model() -> None:
     for kind, (declaration, _) in declared_kinds().items():
         props = {p.name for p in MODEL.props_of(kind)}
-        assert set(declaration.sources()) <= props, (kind, set(declaration.sources()) - props)
+        typed = set(declaration.sources()) - set(declaration.untyped)
+        assert typed <= props, (kind, typed - props)
+        assert not set(declaration.untyped) & props, (kind, "typed in the model but declared untyped")
         for prop, struct, fields in _struct_fields(declaration):
             known = {f.name for f in _find_struct(struct).fields}
             assert fields <= known, (kind, prop, fields - known)

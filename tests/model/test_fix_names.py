@@ -462,6 +462,25 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
         "latest_delivery_attempt_time latest_notification_attempt_time latest_notification_attempt_succeeded "
         "latest_delivery_attempt_succeeded time_logging_started time_logging_stopped"
     ),
+    "aws_iam_virtual_mfa_device": "serial_number enable_date",
+    "aws_ec2_route": "destination_cidr_block destination_ipv6_cidr_block destination_prefix_list_id egress_only_internet_gateway_id gateway_id instance_id instance_owner_id nat_gateway_id transit_gateway_id local_gateway_id carrier_gateway_id network_interface_id origin state vpc_peering_connection_id core_network_arn",
+    "aws_ec2_route_table_association": "main route_table_association_id route_table_id subnet_id gateway_id association_state",
+    "aws_ec2_route_table_association_state": "state status_message",
+    "aws_ec2_launch_template_data": "kernel_id ebs_optimized iam_instance_profile block_device_mappings network_interfaces image_id instance_type key_name monitoring placement ram_disk_id disable_api_termination instance_initiated_shutdown_behavior user_data tag_specifications elastic_gpu_specifications elastic_inference_accelerators security_group_ids security_groups instance_market_options credit_specification cpu_options capacity_reservation_specification license_specifications hibernation_options metadata_options enclave_options instance_requirements private_dns_name_options maintenance_options disable_api_stop",
+    "aws_ec2_launch_template_instance_metadata_options": "state http_tokens http_put_response_hop_limit http_endpoint http_protocol_ipv6 instance_metadata_tags",
+    "aws_ec2_launch_template_instance_network_interface_specification": "associate_carrier_ip_address associate_public_ip_address delete_on_termination description device_index groups interface_type ipv6_address_count ipv6_addresses network_interface_id private_ip_address private_ip_addresses secondary_private_ip_address_count subnet_id network_card_index ipv4_prefixes ipv4_prefix_count ipv6_prefixes ipv6_prefix_count primary_ipv6 ena_srd_specification connection_tracking_specification",
+    "aws_ec2_launch_template_iam_instance_profile_specification": "arn name",
+    "aws_ec2_instance_metadata_options_response": "state http_tokens http_put_response_hop_limit http_endpoint http_protocol_ipv6 instance_metadata_tags",
+    "aws_ec2_iam_instance_profile": "arn id",
+    "aws_ec2_state_reason": "code message",
+    "aws_ec2_block_device_mapping": "device_name virtual_name ebs no_device",
+    "aws_ec2_ebs_block_device": "delete_on_termination iops snapshot_id volume_size volume_type kms_key_id throughput outpost_arn encrypted",
+    "aws_ec2_destination_option": "file_format hive_compatible_partitions per_hour_partition",
+    "aws_config_recorder_status": "last_start_time last_stop_time recording last_status last_error_code last_error_message last_status_change_time",
+    "aws_config_recording_group": "all_supported include_global_resource_types resource_types",
+    "aws_autoscaling_suspended_process": "process_name suspension_reason",
+    "aws_autoscaling_instance": "instance_id instance_type availability_zone lifecycle_state health_status launch_configuration_name launch_template protected_from_scale_in weighted_capacity",
+    "aws_autoscaling_launch_template_specification": "launch_template_id launch_template_name version",
     "aws_cloud_trail_event_selectors": "event_selectors advanced_event_selectors",
     "aws_cloud_trail_event_selector": (
         "read_write_type include_management_events data_resources exclude_management_event_sources"

@@ -21,7 +21,7 @@ import orjson
 
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, discover_accounts, regions_of
-from cloudsift.collect.aws.service import SERVICES, Region
+from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, SERVICES, Region, own_resources
 from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines, outer_edge_lines
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
@@ -39,6 +39,7 @@ class Partition:
     # What its services found: node lines wait in a file of their own (dropped if the partition
     # fails), while the ids and edges stay in memory until every service of it is done.
     ids: dict[str, None] = field(default_factory=dict)
+    own_resources: int = 0  # for the region's region_in_use
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     # closed by _partition_lines when the partition is done; an aborted collection leaves it to the GC
     spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="collect-"))  # noqa: SIM115
@@ -48,6 +49,7 @@ class Partition:
         return len(self.ids)
 
     def add(self, graph: GraphBuilder) -> None:
+        self.own_resources += own_resources(graph.nodes)
         self.spool.writelines(node_lines(graph.nodes))
         self.ids.update(dict.fromkeys(graph.nodes))
         self.edges.extend(graph.edges)
@@ -202,7 +204,10 @@ def _partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) ->
     """A finished partition: its region node, and its resources when it was collected cleanly (else
     nothing: its stored data is added at the end). Only its count stays in memory."""
     region = Region(partition.account, partition.region)
-    yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region})
+    yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region,
+                            # unknown for a failed partition: its resources were not all counted
+                            "region_in_use": None if partition.errors else
+                            partition.own_resources > REGION_IN_USE_ABOVE})  # fmt: skip
     yield _edge(f"aws/{partition.account}", region.id)
     with partition.spool:
         if not partition.errors:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from cloudsift.model import aws as _aws  # noqa: F401  (registers the AWS kinds)
-from cloudsift.model import aws_cloudtrail, aws_cloudwatch  # noqa: F401
+from cloudsift.model import (  # noqa: F401  (one module per AWS service)
+    aws_autoscaling,
+    aws_cloudtrail,
+    aws_cloudwatch,
+    aws_config,
+    aws_ec2,
+    aws_iam,
+    aws_s3,
+)
 from cloudsift.model.base import Kind, Model, model_from_classes
 from cloudsift.model.core import KIND_CLASSES
 from cloudsift.model.types import ListOf, Prop, PropType, Scalar, StringMap, Struct

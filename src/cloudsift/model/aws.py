@@ -53,6 +53,12 @@ class AwsRegion(Region, AwsResource):
     """An AWS region of an account."""
 
     kind: ClassVar[str] = "aws_region"
+    region_in_use: bool
+    prop_docs: ClassVar[dict[str, str]] = {
+        "region_in_use": "As Fix decides: more than 3 resources below it that AWS does not make by itself "
+        "(a default VPC, subnets, security groups, network ACLs, route tables, internet gateways and trails "
+        "do not count)."
+    }
 
 
 @kind_class
@@ -70,6 +76,8 @@ class AwsVpc(Network, AwsResource):
     vpc_cidr_block: str
     vpc_is_default: bool
     vpc_state: str
+    vpc_in_use: bool
+    prop_docs: ClassVar[dict[str, str]] = {"vpc_in_use": "As Fix decides: a network interface is in it."}
 
 
 @kind_class
@@ -136,6 +144,24 @@ class AwsEc2SecurityGroup(SecurityGroup, AwsResource):
     }
 
 
+@struct
+class AwsEc2IamInstanceProfile:
+    arn: str
+    id: str
+
+
+@struct
+class AwsEc2InstanceMetadataOptionsResponse:
+    """IMDS settings: `http_tokens` "required" means IMDSv2 only."""
+
+    state: str
+    http_tokens: str
+    http_put_response_hop_limit: int
+    http_endpoint: str
+    http_protocol_ipv6: str
+    instance_metadata_tags: str
+
+
 @kind_class
 class AwsEc2Instance(Instance, AwsResource):
     """An EC2 instance."""
@@ -146,6 +172,16 @@ class AwsEc2Instance(Instance, AwsResource):
     instance_public_ip_address: str
     instance_private_ip_address: str
     instance_launch_time: dt.datetime
+    instance_subnet_id: str
+    instance_iam_instance_profile: AwsEc2IamInstanceProfile
+    instance_metadata_options: AwsEc2InstanceMetadataOptionsResponse
+    instance_architecture: str
+    instance_platform: str
+    instance_private_dns_name: str
+    instance_public_dns_name: str
+    instance_root_device_type: str
+    instance_ebs_optimized: bool
+    instance_monitoring: str
 
 
 @kind_class

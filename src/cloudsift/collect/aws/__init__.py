@@ -1,5 +1,33 @@
 """The AWS collector: accounts x regions x services, with boto3. Importing it registers every service."""
 
-from cloudsift.collect.aws import cloudtrail, cloudwatch, ec2, ec2_network, iam, managed, s3
+from cloudsift.collect.aws import (
+    autoscaling,
+    cloudtrail,
+    cloudwatch,
+    configservice,
+    ec2,
+    ec2_images,
+    ec2_network,
+    ec2_routing,
+    iam,
+    iam_account,
+    managed,
+    s3,
+    s3_account,
+)
 
-__all__ = ["cloudtrail", "cloudwatch", "ec2", "ec2_network", "iam", "managed", "s3"]
+__all__ = [
+    "autoscaling",
+    "cloudtrail",
+    "cloudwatch",
+    "configservice",
+    "ec2",
+    "ec2_images",
+    "ec2_network",
+    "ec2_routing",
+    "iam",
+    "iam_account",
+    "managed",
+    "s3",
+    "s3_account",
+]

@@ -63,14 +63,14 @@ TRAIL = AwsKind(
     Listing("cloudtrail", "DescribeTrails", "trailList", {"includeShadowTrails": False}),
     id="Name", arn="TrailARN", node="trail/",
     ctime="status.StartLoggingTime", mtime="status.LatestDeliveryTime",
-    tags=Field("tags.0.TagsList", tag_list),
+    tags=Field("tags", tag_list),
     details=(
         Detail("GetTrailStatus", "status", {"Name": "TrailARN"}, missing=("TrailNotFoundException",)),
         # asked of every trail: HasCustomEventSelectors is not always set where selectors exist (moto)
         Detail("GetEventSelectors", "selectors", {"TrailName": "TrailARN"}),
         Detail("GetInsightSelectors", "insights", {"TrailName": "TrailARN"}, key="InsightSelectors",
                missing=("InsightNotEnabledException",)),
-        Detail("ListTags", "tags", {"ResourceIdList": lambda trail: [trail["TrailARN"]]}, key="ResourceTagList",
+        Detail("ListTags", "tags", {"ResourceIdList": lambda trail: [trail["TrailARN"]]}, key="ResourceTagList.0.TagsList",
                missing=("CloudTrailARNInvalidException", "AccessDeniedException")),
     ),
     props={

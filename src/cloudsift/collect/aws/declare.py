@@ -10,6 +10,7 @@ answer into the item under its own `into` key, so the mapping reads it like any 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -65,6 +66,15 @@ class Scope:
 
     account: Account
     region: Region
+    # answers the kinds of one task share (the credential report): computed once, under the lock
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def once(self, name: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if name not in self._memo:
+                self._memo[name] = compute()
+            return self._memo[name]
 
     @property
     def region_name(self) -> str | None:
@@ -114,7 +124,8 @@ class Listing:
 
 @dataclass(frozen=True)
 class Detail:
-    """A second call per listed item; its answer (or its `key` part) goes into the item as `into`.
+    """A second call per listed item; its answer (or the part at the dotted path `key`) goes into the
+    item as `into`.
 
     `params` maps the call's parameters to paths into the item (or to functions of the item). An error code
     in `missing` means "there is none" (the item gets null); any other error fails the service's task."""
@@ -139,7 +150,7 @@ class Detail:
                 return None
             raise
         answer.pop("ResponseMetadata", None)
-        return answer if self.key is None else answer.get(self.key)
+        return answer if self.key is None else path_value(answer, self.key)
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,7 @@ class AwsKind:
     arn_format: str | None = None  # "arn:aws:ec2:{region}:{account}:vpc/{id}" when AWS sends no ARN
     ctime: Source | None = None
     mtime: Source | None = None
+    atime: Source | None = None
     tags: Source | None = None
     details: tuple[Detail, ...] = ()
     parent: tuple[
@@ -187,6 +199,8 @@ class AwsKind:
     node: str = ""  # the node id's prefix below its region: "trail/" gives aws/<account>/<region>/trail/<id>
     key: Source | None = None  # what names the node when the id is unique only within a parent
     where: Callable[[Scope, dict[str, Any]], bool] | None = None  # keep only these items
+    # properties kept as AWS wrote them (policy documents): not typed in the model, searchable all the same
+    untyped: tuple[str, ...] = ()
 
     @property
     def calls(self) -> tuple[Call, ...]:
@@ -196,7 +210,7 @@ class AwsKind:
         """Each property and where it comes from, for `kind NAME`."""
         named: dict[str, Source | None] = {
             "id": self.id, "name": self.name or self.id, "arn": self.arn, "ctime": self.ctime,
-            "mtime": self.mtime, "tags": self.tags, **self.props,
+            "mtime": self.mtime, "atime": self.atime, "tags": self.tags, **self.props,
         }  # fmt: skip
         out = {prop: self._describe(src) for prop, src in named.items() if src is not None}
         if self.arn is None and self.arn_format:
@@ -231,7 +245,13 @@ class AwsKind:
         if rid in (None, ""):
             return
         node_id = node_of(self.kind, scope, str(rid if self.key is None else value_of(self.key, item)))
-        optional = {"arn": self.arn, "ctime": self.ctime, "mtime": self.mtime, "tags": self.tags}
+        optional = {
+            "arn": self.arn,
+            "ctime": self.ctime,
+            "mtime": self.mtime,
+            "atime": self.atime,
+            "tags": self.tags,
+        }
         reported: dict[str, Any] = {
             "id": str(rid), "name": value_of(self.name or self.id, item), "arn": self._made_arn(scope, str(rid)),
             **{prop: value_of(source, item) for prop, source in optional.items() if source is not None},
@@ -286,6 +306,8 @@ def declared_kinds() -> dict[str, tuple[AwsKind, str]]:
 
 def node_of(kind: str, scope: Scope, rid: str) -> str:
     """The node id of a resource of `kind` in the scope's account (in "global" for a global kind)."""
+    if kind == "aws_account":
+        return f"aws/{rid}"
     prefix, global_ = NODES.get(kind, ("", False))
     region = Region(scope.account.id, GLOBAL) if global_ else scope.region
     return region.node(prefix + rid)

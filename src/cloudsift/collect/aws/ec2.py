@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cloudsift.collect.aws.accounts import Account
+from cloudsift.collect.aws.convert import Field, Source, map_item, struct
 from cloudsift.collect.aws.service import Region, service
 from cloudsift.collect.aws.values import name_of as _name
 from cloudsift.collect.aws.values import pages as _pages
@@ -58,17 +59,21 @@ def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
         "ec2:DescribeSubnets",
         "ec2:DescribeInstances",
         "ec2:DescribeInstanceTypes",
+        "ec2:DescribeNetworkInterfaces",
     ),
 )
 def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"
     vpcs: dict[str, str] = {}
+    # Fix's vpc_in_use: a network interface is in it (the interfaces themselves are a task of their own)
+    used = {nic.get("VpcId") for nic in _pages(client, "describe_network_interfaces", "NetworkInterfaces")}
     for vpc in _pages(client, "describe_vpcs", "Vpcs"):
         vpc_id = vpc["VpcId"]
         vpcs[vpc_id] = graph.add(region.node(vpc_id), "aws_vpc", {
             "id": vpc_id, "name": _name(vpc, vpc_id), "tags": _tags(vpc), "arn": f"{arn}:vpc/{vpc_id}",
             "vpc_cidr_block": vpc.get("CidrBlock"), "vpc_is_default": vpc.get("IsDefault"), "vpc_state": vpc.get("State"),
+            "vpc_in_use": vpc_id in used,
         }, parent=region.id)  # fmt: skip
     subnets: dict[str, str] = {}
     for subnet in _pages(client, "describe_subnets", "Subnets"):
@@ -97,6 +102,22 @@ def collect_security_groups(account: Account, region: Region, graph: GraphBuilde
         }, parent=region.node(group["VpcId"]) if group.get("VpcId") else None)  # fmt: skip
 
 
+# what Fix's instance checks read (IMDSv2, a profile on a public instance, an instance outside a VPC)
+INSTANCE_SECURITY: dict[str, Source] = {
+    "instance_subnet_id": "SubnetId",
+    "instance_iam_instance_profile": Field("IamInstanceProfile", struct({"arn": "Arn", "id": "Id"})),
+    "instance_metadata_options": Field("MetadataOptions", struct({
+        "state": "State", "http_tokens": "HttpTokens", "http_put_response_hop_limit": "HttpPutResponseHopLimit",
+        "http_endpoint": "HttpEndpoint", "http_protocol_ipv6": "HttpProtocolIpv6",
+        "instance_metadata_tags": "InstanceMetadataTags",
+    })),
+    "instance_architecture": "Architecture", "instance_platform": "Platform",
+    "instance_private_dns_name": "PrivateDnsName", "instance_public_dns_name": "PublicDnsName",
+    "instance_root_device_type": "RootDeviceType", "instance_ebs_optimized": "EbsOptimized",
+    "instance_monitoring": "Monitoring.State",
+}  # fmt: skip
+
+
 def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, collected: dict[str, str]) -> None:
     """The region's instances, each below its subnet, else its VPC, else the region (`collected`: those
     networks by id)."""
@@ -120,6 +141,7 @@ def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, colle
             "instance_key_name": instance.get("KeyName"), "instance_launch_time": instance.get("LaunchTime"),
             "instance_public_ip_address": instance.get("PublicIpAddress"),
             "instance_private_ip_address": instance.get("PrivateIpAddress"),
+            **map_item(INSTANCE_SECURITY, instance),
         }, parent=collected.get(instance.get("SubnetId", "")) or collected.get(instance.get("VpcId", ""), region.id))  # fmt: skip
         for group in instance.get("SecurityGroups", []):
             if group.get("GroupId"):

@@ -37,7 +37,7 @@ def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
         tagging: Any = optional(partial(client.get_bucket_tagging, Bucket=name), "NoSuchTagSet")
         config = (block or {}).get("PublicAccessBlockConfiguration")
         rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules", [])
-        graph.add(region.node(f"bucket/{name}"), "aws_s3_bucket", {
+        node = graph.add(region.node(f"bucket/{name}"), "aws_s3_bucket", {
             "id": name, "name": name, "arn": f"arn:aws:s3:::{name}", "ctime": bucket.get("CreationDate"),
             "tags": {t["Key"]: t["Value"] for t in (tagging or {}).get("TagSet", [])},
             "bucket_public_access_block_configuration": None if config is None else {
@@ -56,3 +56,4 @@ def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
             # the policy document as JSON, as Fix keeps it: its checks read bucket_policy.Statement[*]
             "bucket_policy": json.loads(policy["Policy"]) if policy and policy.get("Policy") else None,
         }, parent=region.id)  # fmt: skip
+        graph.edge(region.node("s3-account-settings/account"), node)  # the account's block covers it

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cloudsift.collect.aws.accounts import Account
 from cloudsift.collect.graph import GraphBuilder
@@ -44,3 +45,21 @@ def service(name: str, api_calls: tuple[str, ...], global_: bool = False) -> Cal
         return collect
 
     return add
+
+
+# Fix's region_in_use: AWS makes these in every region by itself, so they do not make a region "in use"
+MADE_BY_AWS = frozenset({
+    "aws_athena_work_group", "aws_cloud_trail", "aws_ec2_internet_gateway", "aws_ec2_network_acl",
+    "aws_ec2_security_group", "aws_ec2_subnet", "aws_ec2_route_table",
+})  # fmt: skip
+REGION_IN_USE_ABOVE = 3  # resources of one's own; fewer is what a fresh account has
+
+
+def own_resources(nodes: dict[str, dict[str, Any]]) -> int:
+    """How many of these nodes count toward their region being in use (a default VPC does not)."""
+    return sum(
+        1
+        for reported in nodes.values()
+        if reported["kind"] not in MADE_BY_AWS
+        and not (reported["kind"] == "aws_vpc" and reported.get("vpc_is_default"))
+    )

@@ -1,0 +1,129 @@
+"""IAM of the account itself (global): the root user and its keys, groups, server certificates.
+
+The root user comes from the credential report (generated on demand, then read) and the account summary;
+a report without a root line (moto's) still gives a root user, from the summary alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from cloudsift.collect.aws.convert import Field, as_bool, as_datetime, each, json_document
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
+from cloudsift.collect.aws.values import pages
+
+REPORT_WAIT_SECONDS = 60  # AWS makes a report in seconds; after this the root user comes without it
+ROOT = "<root_account>"
+
+
+def credential_report(client: Any) -> dict[str, dict[str, str]]:
+    """The credential report's lines by user ("<root_account>" is the root user); {} if AWS has none."""
+    deadline = time.monotonic() + REPORT_WAIT_SECONDS
+    while client.generate_credential_report().get("State") != "COMPLETE" and time.monotonic() < deadline:
+        time.sleep(1)
+    try:
+        content = client.get_credential_report()["Content"]
+    except ClientError as e:
+        if e.response.get("Error", {}).get("Code") in (
+            "ReportNotPresent",
+            "ReportInProgress",
+            "ReportExpired",
+        ):
+            return {}
+        raise
+    text = content.decode() if isinstance(content, bytes) else str(content)
+    return {line["user"]: line for line in csv.DictReader(text.splitlines())}
+
+
+def _root_line(client: Any, scope: Scope) -> dict[str, str]:
+    report: dict[str, dict[str, str]] = scope.once("credential-report", lambda: credential_report(client))
+    return report.get(ROOT, {})
+
+
+def _root_users(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    summary = client.get_account_summary().get("SummaryMap", {})
+    root_arn = f"arn:aws:iam::{scope.account.id}:root"
+    devices = [d for d in pages(client, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned")
+               if (d.get("User") or {}).get("Arn") == root_arn]  # fmt: skip
+    line = _root_line(client, scope)
+    yield {
+        "id": "root", "arn": line.get("arn") or root_arn, "account": scope.account.id, "report": line,
+        "mfa_active": as_bool(line.get("mfa_active")) if line else summary.get("AccountMFAEnabled") == 1,
+        "devices": devices,
+    }  # fmt: skip
+
+
+def _root_keys(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The root user's two key slots, as Fix shows them: those active or ever used."""
+    line = _root_line(client, scope)
+    for n in (1, 2):
+        key = {field: line.get(f"access_key_{n}_{field}") for field in
+               ("active", "last_rotated", "last_used_date", "last_used_region", "last_used_service")}  # fmt: skip
+        if as_bool(key["active"]) or as_datetime(key["last_used_date"]) is not None:
+            yield {"id": f"root_key_{n}", **key}
+
+
+ROOT_USER = AwsKind(
+    "aws_root_user",
+    Listing("iam", "GetAccountSummary", None, read=_root_users,
+            also=("ListVirtualMFADevices", "GenerateCredentialReport", "GetCredentialReport")),
+    id="id", name=Field("", lambda _: "root"), arn="arn", node="root-user/",
+    ctime=Field("report.user_creation_time", as_datetime),
+    props={
+        "password_enabled": Field("report.password_enabled", as_bool),
+        "password_last_used": Field("report.password_last_used", as_datetime),
+        "password_last_changed": Field("report.password_last_changed", as_datetime),
+        "password_next_rotation": Field("report.password_next_rotation", as_datetime),
+        "mfa_active": "mfa_active",
+        "user_virtual_mfa_devices": Field("devices", each({"serial_number": "SerialNumber", "enable_date": "EnableDate"})),
+    },
+    parent=(Edge("aws_account", "account"),),
+)  # fmt: skip
+
+ROOT_KEY = AwsKind(
+    "aws_iam_access_key",
+    Listing("iam", "GetCredentialReport", None, read=_root_keys),
+    id="id", node="access-key/", atime=Field("last_used_date", as_datetime),
+    arn_format="arn:aws:iam::{account}:root-access-key/{id}",
+    props={
+        "access_key_status": Field("active", lambda a: "Active" if as_bool(a) else "Inactive"),
+        "access_key_last_used": Field("", lambda k: {
+            "last_used": as_datetime(k["last_used_date"]), "last_rotated": as_datetime(k["last_rotated"]),
+            "service_name": k["last_used_service"] if k["last_used_service"] not in (None, "N/A") else None,
+            "region": k["last_used_region"] if k["last_used_region"] not in (None, "N/A") else None,
+        }),
+    },
+    parent=(Edge("aws_root_user", "", lambda _: "root"),),
+)  # fmt: skip
+
+GROUP = AwsKind(
+    "aws_iam_group",
+    Listing("iam", "GetAccountAuthorizationDetails", "GroupDetailList", {"Filter": ["Group"]}),
+    id="GroupId", name="GroupName", arn="Arn", ctime="CreateDate", node="group/", key="GroupName",
+    details=(Detail("GetGroup", "members", {"GroupName": "GroupName"}, key="Users"),),
+    untyped=("group_policies",),
+    props={
+        "path": "Path",
+        "group_policies": Field("GroupPolicyList", lambda policies: [
+            {"policy_name": p.get("PolicyName"), "policy_document": json_document(p.get("PolicyDocument"))}
+            for p in policies or []]),
+    },
+    edges=(
+        Edge("aws_iam_policy", "AttachedManagedPolicies", lambda ps: [p.get("PolicyName") for p in ps or []]),
+        Edge("aws_iam_user", "members", lambda users: [u.get("UserName") for u in users or []]),
+    ),
+)  # fmt: skip
+
+SERVER_CERTIFICATE = AwsKind(
+    "aws_iam_server_certificate",
+    Listing("iam", "ListServerCertificates", "ServerCertificateMetadataList"),
+    id="ServerCertificateId", name="ServerCertificateName", arn="Arn", ctime="UploadDate", node="server-certificate/",
+    props={"path": "Path", "expires": "Expiration"},
+)  # fmt: skip
+
+aws_service("iam_account", ROOT_USER, ROOT_KEY, GROUP, SERVER_CERTIFICATE, global_=True)

@@ -1,0 +1,48 @@
+"""IAM kinds beyond users, roles and policies: the root user, groups, server certificates (Fix's names)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from cloudsift.model.aws import AwsResource
+from cloudsift.model.base import struct
+from cloudsift.model.core import User, kind_class
+
+
+@struct
+class AwsIamVirtualMfaDevice:
+    serial_number: str
+    enable_date: dt.datetime
+
+
+@kind_class
+class AwsRootUser(User, AwsResource):
+    """The account's root user, from the credential report and the account summary; its access keys
+    (`root_key_1`, `root_key_2`) hang below it when one is active or was used."""
+
+    kind: ClassVar[str] = "aws_root_user"
+    password_enabled: bool
+    password_last_used: dt.datetime
+    password_last_changed: dt.datetime
+    password_next_rotation: dt.datetime
+    mfa_active: bool
+    user_virtual_mfa_devices: list[AwsIamVirtualMfaDevice]
+
+
+@kind_class
+class AwsIamGroup(AwsResource):
+    """An IAM group; it leads to its attached managed policies. Its inline policies are kept as
+    `group_policies` ([{policy_name, policy_document}], the documents as AWS wrote them)."""
+
+    kind: ClassVar[str] = "aws_iam_group"
+    path: str
+
+
+@kind_class
+class AwsIamServerCertificate(AwsResource):
+    """A server certificate uploaded to IAM; `expires` is when it stops being valid."""
+
+    kind: ClassVar[str] = "aws_iam_server_certificate"
+    path: str
+    expires: dt.datetime
