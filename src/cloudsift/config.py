@@ -165,6 +165,12 @@ class WebhookConfig(BaseModel):
 
 class ServerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return _http_url(value, "server.public_url").rstrip("/")
+
     host: str = Field(
         "127.0.0.1", description="Address `cloudsift serve` listens on; keep it local unless you must."
     )
@@ -172,6 +178,11 @@ class ServerConfig(BaseModel):
     token: SecretStr | None = Field(
         None,
         description="Bearer token of the API; empty: generated on first start into $CLOUDSIFT_HOME/server.token.",
+    )
+    public_url: str = Field(
+        "",
+        description="Where people reach this server (https://cloudsift.example.com): alerts then link to the "
+        "dashboard's pages of their resources.",
     )
     timezone: str = Field(
         "UTC", description="Time zone of every cron schedule (an IANA name such as Europe/Berlin)."

@@ -22,6 +22,7 @@ from tests.server.test_serve import Server
 
 CHROMIUM = os.environ.get("CLOUDSIFT_TEST_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).parent / "screenshots"
+PUBLIC = "https://cloudsift.example.com"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 
@@ -54,7 +55,9 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("ui-home")
-    (home / "config.toml").write_text('[workflows.collect]\nschedule = ""\n')
+    (home / "config.toml").write_text(
+        f'[workflows.collect]\nschedule = ""\n[server]\npublic_url = "{PUBLIC}"\n'
+    )
     estate = home / "estate.jsonl"
     estate.write_bytes(b"".join(estate_lines(EstateSize())))
     env = {**os.environ, "CLOUDSIFT_HOME": str(home), "CLOUDSIFT_CONFIG": str(home / "config.toml")}
@@ -247,4 +250,19 @@ def test_a_check_is_suppressed_from_its_page_and_comes_back_when_unsuppressed(
     check = page.locator(f"#check-{check_id}")  # type: ignore[attr-defined]
     assert check.locator(".badge").first.inner_text() == "failed"
     assert check_id not in served.cli("report suppressions").stdout
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_an_alert_links_to_the_dashboard_pages_of_its_resources(browser: object, served: Server) -> None:
+    line = (f"search {SEED_QUERY} | pagerduty --summary x --dedup-key k "
+            "--routing-key 0123456789abcdef0123456789abcdef --dry-run")  # fmt: skip
+    done = served.cli(line)
+    assert done.returncode == 0, done.stderr
+    event = json.loads(done.stdout)
+    assert event["client_url"] == f"{PUBLIC}/ui/alerts"
+    ours = [link for link in event["links"] if link["href"].startswith(PUBLIC)]
+    assert len(ours) == 4 and all("/ui/resource?id=" in link["href"] for link in ours)
+    page = _page(browser, served)
+    page.goto(ours[0]["href"].replace(PUBLIC, served.url))  # type: ignore[attr-defined]
+    assert page.inner_text("h1") in ("sg-open-all-0", "sg-open-v6-1")  # type: ignore[attr-defined]
     page.close()  # type: ignore[attr-defined]

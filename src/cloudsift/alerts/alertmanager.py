@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from cloudsift.alerts import messages
-from cloudsift.alerts.sink import Alert, Request, Sink, check_url, secret_hash, sink
+from cloudsift.alerts.sink import Alert, Request, Sink, check_url, dashboard_url, secret_hash, sink
 from cloudsift.commands.base import Option
 from cloudsift.config import Config
 from cloudsift.errors import UsageError
@@ -70,7 +70,9 @@ class AlertmanagerSink(Sink):
             self.headers["Authorization"] = f"Bearer {token}"
         self._secrets = [s for s in (password, token, self.headers.get("Authorization", "")) if s]
         self.valid_for = dt.timedelta(minutes=section.valid_for_minutes)
-        self.generator_url = args["generator_url"] or section.generator_url or None
+        self.generator_url = (
+            args["generator_url"] or section.generator_url or dashboard_url(config, "/alerts")
+        )
         self.extra = _labels(args["label"])
 
     @classmethod

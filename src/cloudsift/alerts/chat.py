@@ -7,7 +7,7 @@ from abc import abstractmethod
 from typing import Any
 
 from cloudsift.alerts import messages
-from cloudsift.alerts.sink import Alert, Request, Sink, check_url, secret_hash
+from cloudsift.alerts.sink import Alert, Request, Sink, check_url, dashboard_url, secret_hash
 from cloudsift.commands.base import Option
 from cloudsift.config import Config, WebhookConfig
 from cloudsift.errors import UsageError
@@ -55,7 +55,7 @@ class ChatSink(Sink):
         return self.section.severity
 
     def trigger(self, alert: Alert) -> Request:
-        return Request(self.url, self.message(messages.of(alert)))
+        return Request(self.url, self.message(messages.of(alert, link=dashboard_url(self.config, "/alerts"))))
 
     def resolve(self, alert: Alert) -> Request:
         return Request(self.url, self.resolved(alert))

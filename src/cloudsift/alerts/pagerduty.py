@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import orjson
 
-from cloudsift.alerts.sink import Alert, Answer, Request, Sink, check_url, mask, secret_hash, sink
+from cloudsift.alerts.sink import (
+    Alert,
+    Answer,
+    Request,
+    Sink,
+    check_url,
+    dashboard_url,
+    mask,
+    resource_links,
+    secret_hash,
+    sink,
+)
 from cloudsift.commands.base import Option
 from cloudsift.errors import UsageError
 
@@ -251,7 +262,13 @@ class PagerDutySink(Sink):
         options = self._options(alert)
         shape = Shape(_getter(alert.decided_at), self.args["group_resources"] == "true",
                       self.args["resource_id"], self.properties)  # fmt: skip
-        return Request(self.url, trigger(options, alert.nodes, alert.decided_at, shape))
+        body = trigger(options, alert.nodes, alert.decided_at, shape)
+        own = resource_links(self.config, alert.nodes)
+        if own:  # the dashboard's pages first, then the AWS console's, ten in all
+            body["links"] = (own + body.get("links", []))[:MAX_LINKS]
+        if not options.client_url and (page := dashboard_url(self.config, "/alerts")):
+            body["client_url"] = page
+        return Request(self.url, body)
 
     def resolve(self, alert: Alert) -> Request:
         return Request(self.url, resolve(self._options(alert)))

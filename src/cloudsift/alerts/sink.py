@@ -136,6 +136,32 @@ def sink(cls: type[Sink]) -> type[Sink]:
     return cls
 
 
+def dashboard_url(config: Config, path: str, **query: str) -> str | None:
+    """A page of the dashboard, when `[server] public_url` says where people reach it."""
+    from urllib.parse import urlencode
+
+    base = config.server.public_url
+    if not base:
+        return None
+    return f"{base}/ui{path}" + (f"?{urlencode(query)}" if query else "")
+
+
+def resource_links(config: Config, nodes: list[dict[str, Any]], limit: int = 10) -> list[dict[str, str]]:
+    """Links to the dashboard's pages of the first resources (none without a public URL)."""
+    links = []
+    for node in nodes[:limit]:
+        reported = node.get("reported") or {}
+        href = dashboard_url(config, "/resource", id=str(node.get("id")))
+        if href:
+            links.append(
+                {
+                    "href": href,
+                    "text": f"{reported.get('kind')} {reported.get('name') or reported.get('id')} in cloudsift",
+                }
+            )
+    return links
+
+
 def mask(secret: str) -> str:
     """A secret as it may be shown: its last four characters."""
     return f"****{secret[-4:]}" if len(secret) >= 8 else "****"
