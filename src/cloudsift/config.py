@@ -85,6 +85,16 @@ class PagerDutyConfig(BaseModel):
         description="First backoff; it doubles, with jitter, up to 8s (or as Retry-After asks).",
     )
 
+    @field_validator("events_url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        from cloudsift.alerts.sink import url_problem
+
+        problem = url_problem(url)
+        if problem:
+            raise ValueError(problem)
+        return url
+
 
 def _http_url(value: str, where: str) -> str:
     from cloudsift.alerts.sink import check_url

@@ -172,11 +172,23 @@ def secret_hash(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
+def url_problem(url: str) -> str | None:
+    """What is wrong with an events URL, if anything: `not a url`, ftp:// or file:// would be retried
+    forever (or read a file), so only http(s) with a host is taken."""
+    try:
+        parts = urlsplit(url)
+        scheme, host = parts.scheme, parts.hostname
+    except ValueError:  # e.g. a malformed IPv6 host
+        scheme, host = "", None
+    if scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
+        return f"{url!r} is not an http(s) URL with a host"
+    return None
+
+
 def check_url(url: str, where: str) -> str:
-    """An events URL must be http(s) with a host: `not a url`, ftp:// or file:// would be retried forever."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{where}: {url!r} is not an http(s) URL with a host")
+    problem = url_problem(url)
+    if problem:
+        raise UsageError(f"{where}: {problem}")
     return url
 
 
