@@ -243,14 +243,24 @@ navigations = st.builds(
     st.sampled_from([("default",), ("delete",), ("default", "delete")]),
     st.sampled_from(["out", "in", "inout"]),
 )
-with_clauses = st.builds(
-    lambda kind, navigation, term, count: ast.WithClause(
-        kind, navigation, term, ">=" if kind == "count" else ">", count if kind == "count" else 0
-    ),
-    st.sampled_from(["empty", "any", "count"]),
-    navigations,
-    st.one_of(st.none(), simple_terms),
-    st.integers(0, 3),
+
+
+def _with_clauses(nested: st.SearchStrategy[ast.WithClause | None]) -> st.SearchStrategy[ast.WithClause]:
+    return st.builds(
+        lambda kind, navigation, term, count, inner: ast.WithClause(
+            kind, navigation, term, ">=" if kind == "count" else ">", count if kind == "count" else 0, inner
+        ),
+        st.sampled_from(["empty", "any", "count"]),
+        navigations,
+        st.one_of(st.none(), simple_terms),
+        st.integers(0, 3),
+        nested,
+    )
+
+
+# with() nests up to three deep, with a traversal and a filter at each level
+with_clauses = _with_clauses(
+    st.one_of(st.none(), _with_clauses(st.one_of(st.none(), _with_clauses(st.none()))))
 )
 SORT_PATHS = [
     "name", "instance_cores", "ctime", "volume_size", "x_extra", "account.name", "volume_encrypted",
@@ -313,14 +323,13 @@ MERGE_PATHS: list[tuple[str, Values]] = [
 
 
 @st.composite
-def merge_parts(draw: st.DrawFn) -> ast.Part:
+def merge_parts(draw: st.DrawFn, depth: int = 0) -> ast.Part:
+    """A part with a merge whose query may use everything a query can: with(), sort, limit, merges."""
     many = draw(st.booleans())
+    inner = st.one_of(parts, merge_parts(depth + 1)) if depth < 1 else parts
+    count = draw(st.integers(1, 2))
     nested = ast.Query(
-        (
-            ast.Part(draw(st.one_of(st.none(), simple_terms))),
-            ast.Part(draw(st.one_of(st.none(), simple_terms))),
-        ),
-        (draw(navigations),),
+        tuple(draw(inner) for _ in range(count)), tuple(draw(navigations) for _ in range(count - 1))
     )
     prefix = "m[*]" if many else "m"
     post_paths = [(f"{prefix}.{p}", v) for p, v in MERGE_PATHS]

@@ -608,13 +608,8 @@ class Binder:
         return BMerge(f"ancestors.{kind}", False, self.query(upwards))
 
     def merge(self, merge: ast.MergeQuery) -> BMerge:
-        if (
-            any(p.sort or p.limit or p.with_clause or p.merge for p in merge.query.parts)
-            or merge.query.aggregate
-        ):
-            raise self.error(
-                f"inside a merge ({merge.name}) sort, limit, with(), merges and aggregate are not supported"
-            )
+        if merge.query.aggregate:
+            raise self.error(f"inside a merge ({merge.name}) aggregate is not supported")
         outer, self.merge_scope = self.merge_scope, {}
         try:
             query = self.query(merge.query)

@@ -96,52 +96,85 @@ class QueryCompiler:
         op = "=" if clause.op == "==" else ("<>" if clause.op == "!=" else clause.op)
         return f"({count} {op} {self.params.add(clause.count)})"
 
-    def _part(self, part: BPart, source: str | None, final: bool, reverse: bool = False) -> str:
-        """The FROM/WHERE/ORDER of one part, reading candidates from `source` (a CTE of ids) or all nodes."""
-        conditions = [self.terms.term(part.term)]
-        if source is not None:
-            conditions.insert(0, f"n.id IN (SELECT id FROM {source})")
+    def _filter(self, part: BPart, rows: str, where: list[str]) -> tuple[str, list[str]]:
+        """The joins and conditions that select a part's nodes from `rows` (SQL that binds n)."""
+        conditions = [*where, self.terms.term(part.term)]
         joins = ""
         if part.merges:
             before = self._name("k")
-            self.ctes.append(f"{before}(id) AS (SELECT n.id FROM nodes n WHERE {' AND '.join(conditions)})")
+            self.ctes.append(
+                f"{before}(id) AS (SELECT DISTINCT n.id FROM {rows} WHERE {' AND '.join(conditions)})"
+            )
+            outer = dict(self.terms.merge_columns)
+            columns: dict[str, str] = {}
             for merge in part.merges:
                 alias = self._name("mg")
                 joins += f" LEFT JOIN {self._merge(merge, before)} AS {alias} ON {alias}.origin = n.id"
-                self.terms.merge_columns[merge.name] = f"{alias}.value"
-            conditions = [f"n.id IN (SELECT id FROM {before})", self.terms.term(part.post)]
+                self.terms.merge_columns = dict(outer)  # a nested merge may have used the same name
+                columns[merge.name] = f"{alias}.value"
+            self.terms.merge_columns = {**outer, **columns}
+            conditions = [*where, f"n.id IN (SELECT id FROM {before})", self.terms.term(part.post)]
         if part.with_clause is not None:
             candidates = self._name("k")
             self.ctes.append(
-                f"{candidates}(id) AS (SELECT n.id FROM nodes n{joins} WHERE {' AND '.join(conditions)})"
+                f"{candidates}(id) AS (SELECT DISTINCT n.id FROM {rows}{joins} WHERE {' AND '.join(conditions)})"
             )
             conditions.append(self._with(part.with_clause, candidates))
-        where = " AND ".join(conditions)
+        return joins, conditions
+
+    def _part(self, part: BPart, source: str | None, final: bool, reverse: bool = False) -> str:
+        """The FROM/WHERE/ORDER of one part, reading candidates from `source` (a CTE of ids) or all nodes."""
+        outer = dict(self.terms.merge_columns)
+        where = [] if source is None else [f"n.id IN (SELECT id FROM {source})"]
+        joins, conditions = self._filter(part, "nodes n", where)
         order = ""
         if final or part.limit is not None:
             order = f" ORDER BY {self._order_by(part.sort, reverse)}"
         limit = ""
         if part.limit is not None:
             limit = f" LIMIT {int(part.limit.count)} OFFSET {int(part.limit.offset)}"
-        return f"FROM nodes n{joins} WHERE {where}{order}{limit}"
+        self.terms.merge_columns = outer
+        return f"FROM nodes n{joins} WHERE {' AND '.join(conditions)}{order}{limit}"
+
+    def _origin_part(self, part: BPart, source: str) -> str:
+        """A CTE of (origin, id, rank): the part's nodes among `source`'s (origin, id) pairs, ranked and
+        limited per origin (a merge's query runs once for each node it is attached to)."""
+        outer = dict(self.terms.merge_columns)
+        joins, conditions = self._filter(part, f"{source} s JOIN nodes n ON n.id = s.id", [])
+        ranked = (
+            f"SELECT s.origin, n.id, row_number() OVER (PARTITION BY s.origin ORDER BY {self._order_by(part.sort)}) "
+            f"AS rank FROM {source} s JOIN nodes n ON n.id = s.id{joins} WHERE {' AND '.join(conditions)}"
+        )
+        self.terms.merge_columns = outer
+        name = self._name("m")
+        if part.limit is None:
+            self.ctes.append(f"{name}(origin, id, rank) AS ({ranked})")
+        else:
+            low, high = (
+                self.params.add(part.limit.offset),
+                self.params.add(part.limit.offset + part.limit.count),
+            )
+            self.ctes.append(
+                f"{name}(origin, id, rank) AS (SELECT origin, id, rank FROM ({ranked}) AS r "
+                f"WHERE rank > {low} AND rank <= {high})"
+            )
+        return name
 
     def _merge(self, merge: BMerge, origins: str) -> str:
         """A CTE of (origin, value): per origin node, what the merge's query reaches, as JSON."""
         query = merge.query
-        current = self._name("m")
-        first = self.terms.term(query.parts[0].term)
-        self.ctes.append(
-            f"{current}(origin, id) AS (SELECT o.id, n.id FROM {origins} o JOIN nodes n ON n.id = o.id WHERE {first})"
-        )
+        start = self._name("m")
+        self.ctes.append(f"{start}(origin, id) AS (SELECT id, id FROM {origins})")
+        current = self._origin_part(query.parts[0], start)
         for navigation, part in zip(query.navigations, query.parts[1:], strict=True):
             walk = self._walk(current, navigation, per_origin=True, pairs=True)
-            current = self._name("m")
+            reached = self._name("m")
             self.ctes.append(
-                f"{current}(origin, id) AS (SELECT DISTINCT w.origin, n.id FROM {walk} w JOIN nodes n ON n.id = w.id "
-                f"WHERE w.depth >= {navigation.start} AND {self.terms.term(part.term)})"
+                f"{reached}(origin, id) AS (SELECT DISTINCT origin, id FROM {walk} WHERE depth >= {navigation.start})"
             )
+            current = self._origin_part(part, reached)
         value = self._name("mv")
-        aggregated = self.d.node_list(self._order_by(()))
+        aggregated = self.d.node_list("m.rank")
         if not merge.many:
             aggregated = self.d.first_of(aggregated)
         self.ctes.append(
