@@ -183,7 +183,6 @@ def test_jobs_page_runs_a_job_and_forms_need_the_csrf_token(browser: object, ser
     assert forged.status_code == 403
     page.click("text=Alerts")  # type: ignore[attr-defined]
     assert "No alert has been sent yet." in page.inner_text("main")  # type: ignore[attr-defined]
-    _shot(page, "alerts")
     page.close()  # type: ignore[attr-defined]
 
 
@@ -265,4 +264,28 @@ def test_an_alert_links_to_the_dashboard_pages_of_its_resources(browser: object,
     page = _page(browser, served)
     page.goto(ours[0]["href"].replace(PUBLIC, served.url))  # type: ignore[attr-defined]
     assert page.inner_text("h1") in ("sg-open-all-0", "sg-open-v6-1")  # type: ignore[attr-defined]
+    page.close()  # type: ignore[attr-defined]
+
+
+def test_alerts_page_shows_each_alert_its_history_and_why_it_stays_open(
+    browser: object, served: Server
+) -> None:
+    from tests.alerts.pagerduty_standin import start_pagerduty
+
+    standin, http = start_pagerduty()
+    try:
+        line = (f"search {SEED_QUERY} | pagerduty --summary 'Open groups' --dedup-key ui_open_groups "
+                f"--routing-key 0123456789abcdef0123456789abcdef --webhook-url {standin.url}")  # fmt: skip
+        done = served.cli(line)
+        assert "trigger ui_open_groups sent (4 resources)" in done.stdout, done.stderr
+    finally:
+        http.shutdown()
+    page = _page(browser, served)
+    page.click("text=Alerts")  # type: ignore[attr-defined]
+    row = page.locator("#alerts tbody tr", has_text="ui_open_groups").first  # type: ignore[attr-defined]
+    assert "triggered" in row.inner_text() and "4" in row.inner_text()
+    page.click("#alerts details summary")  # type: ignore[attr-defined]
+    assert "trigger" in page.inner_text("ul.events") and "delivered" in page.inner_text("ul.events")  # type: ignore[attr-defined]
+    assert "ui_open_groups" in page.inner_text("#outbox")  # type: ignore[attr-defined]
+    _shot(page, "alerts")
     page.close()  # type: ignore[attr-defined]

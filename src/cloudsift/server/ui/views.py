@@ -182,6 +182,7 @@ def _quoted(text: str) -> str:
 class AlertRow:
     state: AlertState
     why_open: list[str]
+    events: list[OutboxItem] = field(default_factory=list)  # its history: every event, newest first
 
 
 @dataclass(frozen=True)
@@ -191,11 +192,12 @@ class AlertsPage:
 
 
 def alerts(store: Store) -> AlertsPage:
+    items = sorted(Outbox(store).items(), key=lambda i: i.created_at, reverse=True)
     rows = []
     for state in AlertStates(store).all():
         why = unclean(store, state.partitions) if state.state == "triggered" else []
-        rows.append(AlertRow(state, why))
-    items = sorted(Outbox(store).items(), key=lambda i: i.created_at, reverse=True)
+        events = [i for i in items if i.sink == state.sink and i.dedup_key == state.dedup_key]
+        rows.append(AlertRow(state, why, events[:50]))
     return AlertsPage(rows, items[:200])
 
 
