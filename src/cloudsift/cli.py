@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any, TextIO
 
 from cloudsift import __version__
@@ -57,7 +60,26 @@ def _warn(message: str) -> None:
     sys.stderr.write(f"warning: {message}\n")
 
 
+# Set by Ctrl-C (SIGINT): the store may then fail in its own words ("Query interrupted", an import
+# refused), and what the person did, interrupting, is what is reported.
+INTERRUPTED = threading.Event()
+
+
+def _note_interrupt(signum: int, frame: FrameType | None) -> None:
+    INTERRUPTED.set()
+    signal.default_int_handler(signum, frame)  # raises KeyboardInterrupt, as Python does
+
+
+def _catch_interrupts() -> None:
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when SIGINT is ignored
+        signal.signal(signal.SIGINT, _note_interrupt)
+
+
 def report(error: BaseException, debug: bool, err: TextIO) -> int:
+    interrupted = isinstance(error, KeyboardInterrupt) or type(error).__name__ == "InterruptException"
+    if interrupted or INTERRUPTED.is_set():
+        err.write("interrupted\n")
+        return 130
     if isinstance(error, CloudsiftError):
         if debug:
             import traceback
@@ -65,9 +87,6 @@ def report(error: BaseException, debug: bool, err: TextIO) -> int:
             traceback.print_exception(error, file=err)
         err.write(error_line(error.render(), isinstance(error, QueryError)))
         return error.exit_code
-    if isinstance(error, KeyboardInterrupt) or type(error).__name__ == "InterruptException":
-        err.write("interrupted\n")
-        return 130
     import traceback
 
     if debug:
@@ -83,6 +102,7 @@ def run_one(ctx: Any, line: str, out: TextIO, err: TextIO, debug: bool, remote: 
     """Run one line here, or on the server when one runs (`remote`); print it; its exit code."""
     from cloudsift.commands.pipeline import run_line
 
+    INTERRUPTED.clear()  # a Ctrl-C of an earlier line in the shell is not this line's
     try:
         if remote is not None:
             from cloudsift.server.client import execute_remote
@@ -102,6 +122,16 @@ def run_one(ctx: Any, line: str, out: TextIO, err: TextIO, debug: bool, remote: 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _catch_interrupts()
+    try:
+        return _run(args)
+    except BaseException as error:  # outside a line: opening the store, or closing it after the last
+        if isinstance(error, SystemExit):
+            raise
+        return report(error, args.debug, sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.action == "demo":
             from cloudsift.demo import run_demo

@@ -74,9 +74,15 @@ def create_app(service: Service, token: str) -> FastAPI:
             return JSONResponse({"error": "the body must hold a command line", "exit_code": 2}, 400)
         envelope = request.headers.get("x-cloudsift-envelope") == "1"
         text = not envelope and "text/plain" in request.headers.get("accept", "")
+        width = _width(request.headers.get("x-cloudsift-width"))
+        if isinstance(width, str):
+            body = {"error": width, "exit_code": 2, "query": False}
+            if text:
+                return Response(_error_text(body), 400, media_type="text/plain")
+            return JSONResponse(body, 400)
         ctx = service.context(
             terminal=request.headers.get("x-cloudsift-terminal") == "1",
-            width=int(request.headers.get("x-cloudsift-width") or 120),
+            width=width,
             cwd=Path(request.headers["x-cloudsift-cwd"]) if "x-cloudsift-cwd" in request.headers else None,
         )
         elements = _elements(line, ctx, list_nodes=envelope or text)
@@ -93,6 +99,19 @@ def create_app(service: Service, token: str) -> FastAPI:
         return StreamingResponse(_stream(first, elements, ctx, encode), media_type=media)
 
     return app
+
+
+MAX_WIDTH = 10_000
+
+
+def _width(header: str | None) -> int | str:
+    """The terminal width a client sends (default 120), or what is wrong with it."""
+    if not header:
+        return 120
+    if not header.strip().isdigit() or not 1 <= int(header) <= MAX_WIDTH:
+        shown = header if len(header) <= 20 else header[:20] + "…"
+        return f"X-Cloudsift-Width must be a number of columns from 1 to {MAX_WIDTH}, not {shown!r}"
+    return int(header)
 
 
 def _elements(line: str, ctx: Context, list_nodes: bool) -> Iterator[Any]:

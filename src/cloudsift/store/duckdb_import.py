@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
 import pyarrow as pa
 
 from cloudsift.errors import ImportError_
 from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap, Struct
 from cloudsift.store.base import GENERIC_KINDS_KEY, ImportSummary, generic_kinds_value
 from cloudsift.store.deferred import DeferredEdge, deferred_edge
-from cloudsift.store.loader import EDGE_TYPES, LEVELS, GraphReader, Known, generic_kind_error
+from cloudsift.store.loader import EDGE_TYPES, LEVELS, MAX_LINE_BYTES, GraphReader, Known, generic_kind_error
 from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
 
 if TYPE_CHECKING:
@@ -162,16 +163,24 @@ class DuckDBImport:
         try:
             con.execute(
                 "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS line, * FROM read_json(?, "
-                "format = 'newline_delimited', maximum_object_size = 16777216, "
+                f"format = 'newline_delimited', maximum_object_size = {MAX_LINE_BYTES}, "
                 "columns = {id: 'JSON', reported: 'JSON', \"from\": 'JSON', \"to\": 'JSON', edge_type: 'JSON', "
                 "from_selector: 'JSON', to_selector: 'JSON'})",
                 [str(path)],
             )
         except Exception as e:  # malformed JSON or a line that is not an object
+            if type(e).__name__ == "InterruptException":
+                raise  # Ctrl-C: not a bad file, and no second reading to explain it
             raise self._explain(path, f"{e}".split("\n")[0]) from None
-        deferred = self._deferred(path)
-        generic, left_out = self._generic(path)
-        self._check(path)
+        try:
+            deferred = self._deferred(path)
+            generic, left_out = self._generic(path)
+            self._check(path)
+        except (
+            orjson.JSONDecodeError,
+            RecursionError,
+        ):  # deeper than JSON is read: the reader names the line
+            raise self._explain(path, "a line is nested too deeply") from None
         kinds = [*self.model.kinds, *generic]
         levels = pa.table(
             {
@@ -343,7 +352,7 @@ class DuckDBImport:
         bad: list[int] = []
         recheck: dict[str, list[int]] = {}
         for shape_text, shape, first_line, big_numbers in rows:
-            for name, inner in json.loads(shape_text).items():
+            for name, inner in orjson.loads(shape_text).items():
                 typ = typed.get(name)
                 if typ is None:
                     continue

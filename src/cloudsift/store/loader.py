@@ -27,8 +27,21 @@ __all__ = ["EDGE_TYPES", "LEVELS", "Batch", "GraphReader", "Known", "NodeRow", "
 
 LEVELS = ("cloud", "account", "region", "zone")
 _KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+# One line is one node or edge: its size and nesting are bounded alike on both engines
+# (DuckDB's read_json takes the size as maximum_object_size; orjson stops at this depth).
+MAX_LINE_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 1024
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:\d{2})?\Z")
 _INT_RANGE = (-(2**63), 2**63 - 1)
+
+
+def _parse(line: bytes | str, number: int) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as e:
+        if "depth limit" in str(e):
+            raise ImportError_(f"JSON nested more than {MAX_DEPTH} levels deep", number) from None
+        raise ImportError_(f"malformed JSON: {e}", number) from None
 
 
 @dataclass(frozen=True)
@@ -222,10 +235,13 @@ class GraphReader:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            try:
-                doc = orjson.loads(line)
-            except orjson.JSONDecodeError as e:
-                raise ImportError_(f"malformed JSON: {e}", number) from None
+            if len(line) > MAX_LINE_BYTES:
+                raise ImportError_(
+                    f"the line holds {len(line) / 2**20:.0f} MB; one node or edge may take at most "
+                    f"{MAX_LINE_BYTES // 2**20} MB",
+                    number,
+                )
+            doc = _parse(line, number)
             if not isinstance(doc, dict):
                 raise ImportError_("expected a JSON object (a node or an edge)", number)
             if "reported" in doc:
