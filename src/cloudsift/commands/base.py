@@ -91,6 +91,9 @@ class Command(ABC):
                 continue
             self.rest.append(word)
             i += 1
+        self.check_required()
+
+    def check_required(self) -> None:
         required = [o for o in self.options if o.required]
         missing = [o.name for o in required if self.args[o.dest] in (None, "")]
         if missing:
@@ -117,6 +120,11 @@ class Command(ABC):
     def check_input(self, given: str | None) -> None:
         """Refuse, when the line is parsed, an input this command cannot work on (UsageError)."""
         return None  # most commands take any input
+
+    def feeds(self, following: Command) -> None:
+        """Told, when the line is parsed, which command takes this one's output (a report feeding a sink
+        hands it its results instead of text)."""
+        return None
 
     @classmethod
     def help(cls) -> str:

@@ -80,7 +80,7 @@ def parse_line(line: str) -> list[Pipeline]:
     for statement, _ in split_unquoted(line, ";"):
         if not statement.strip():
             continue
-        commands = []
+        commands: list[Command] = []
         given: str | None = None  # what the stream holds so far (nothing before the first command)
         for index, (piece, _) in enumerate(split_unquoted(statement, "|")):
             text = piece.strip()
@@ -91,6 +91,8 @@ def parse_line(line: str) -> list[Pipeline]:
             if index > 0 and cls.source:
                 raise UsageError(f"{name} starts a pipeline; it cannot follow |")
             cmd = cls(raw.strip())
+            if commands:
+                commands[-1].feeds(cmd)
             cmd.check_input(given)
             given = cmd.gives(given)
             commands.append(cmd)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -11,13 +12,18 @@ from typing import Any
 import orjson
 
 from cloudsift.commands.base import Command, Context, Option, command
+from cloudsift.commands.sinks import FINDINGS, SINK_INPUTS
 from cloudsift.errors import UsageError, did_you_mean
 from cloudsift.report import FORMATS
+from cloudsift.report.alerting import alert_per_check
 from cloudsift.report.library import Library, load_library
 from cloudsift.report.model import SEVERITIES, Benchmark, Check, Section
 from cloudsift.report.result import Report
 from cloudsift.report.run import CheckRunner, Scope
 
+CHECK_RESULTS = "check results"
+SINK_INPUTS.add(CHECK_RESULTS)
+FINDINGS[Report] = alert_per_check
 _FORMAT_FLAGS = ("markdown", "json", "csv", "sarif", "ocsf")
 Action = Callable[["ReportCommand", Context, list[str]], Iterator[Any]]
 _ACTIONS: dict[tuple[str, str], Action] = {}
@@ -52,6 +58,10 @@ class ReportCommand(Command):
     (OCSF Detection Findings). A check whose service left no resource in the scope is "not evaluated".
     Checks and benchmarks come with cloudsift and from the files in `[report] paths`.
 
+    Followed by a sink (`report benchmark run aws_cis_3_0 | pagerduty`), each evaluated check is one alert
+    (dedup key: the check id; `--dedup-by account`: check id and account), triggered while it fails and
+    resolved once it passes after a clean collection; `--summary` and `--dedup-key` are not needed there.
+
     Example: `report benchmark run cloudsift_aws_baseline --only-failing`
     Example: `report checks list --service ec2 --severity high`
     """
@@ -79,9 +89,26 @@ class ReportCommand(Command):
         Option("--reason", "suppress: why the findings are accepted."),
         Option("--owner", "suppress: who answers for the suppression."),
         Option("--until", "suppress: the last day it holds (2027-01-31); the findings come back after it."),
+        Option(
+            "--dedup-by",
+            "With a sink: one alert per check, or per check and account.",
+            str,
+            "check",
+            ("check", "account"),
+        ),
         Option("--history", "suppressions: every change, who made it, when and why.", bool, False),
         *(Option(f"--{name}", f"Output as {name}.", bool, False) for name in _FORMAT_FLAGS),
     )
+
+    sink_follows = False
+
+    def gives(self, given: str | None) -> str | None:
+        return CHECK_RESULTS if self.rest[1:2] in (["run"], ["test"]) else None
+
+    def feeds(self, following: Command) -> None:
+        from cloudsift.commands.sinks import SinkCommand
+
+        self.sink_follows = isinstance(following, SinkCommand)
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         if self.rest and self.rest[0] in _SUPPRESSION_ACTIONS:
@@ -118,6 +145,8 @@ class ReportCommand(Command):
         return CheckRunner(ctx, library, self.scope(), self.args["max_resources"])
 
     def render(self, ctx: Context, report: Report) -> Iterator[Any]:
+        if self.sink_follows:  # the sink alerts per check on the results themselves
+            return iter([dataclasses.replace(report, dedup_by=self.args["dedup_by"])])
         if self.args["only_failing"]:
             root = report.root.only_failing() or type(report.root)(report.root.title)
             report = Report(report.id, report.title, report.framework, report.version, root,

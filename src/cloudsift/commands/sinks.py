@@ -3,7 +3,8 @@ sinks share declared once, the sink's own after them; the line delivers its own 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 import orjson
@@ -28,6 +29,9 @@ SHARED_OPTIONS = (
 # What a sink may be fed: the nodes of a search. A producer of other findings (a report's check
 # results) adds its kind here; anything else in front of a sink is a usage error, found at parse time.
 SINK_INPUTS: set[str] = {RESOURCES}
+# Producers of other findings say how a sink alerts on them: the element they hand it, and the function
+# that decides and delivers (a report: one alert per failing check).
+FINDINGS: dict[type, Callable[[SinkCommand, Context, Any], Iterator[str]]] = {}
 
 
 def check_sink_input(sink: str, given: str | None) -> None:
@@ -59,15 +63,27 @@ class SinkCommand(Command):
     formatter = True
 
     def parse(self, raw: str) -> None:
-        super().parse(raw)  # checks the required options
-        if len(self.args["dedup_key"]) > 255:
+        super().parse(raw)
+        if self.args["dedup_key"] and len(self.args["dedup_key"]) > 255:
             raise UsageError(f"{self.name}: --dedup-key is longer than 255 characters")
         self.sink.check_args(self.args)
 
+    def check_required(self) -> None:
+        return None  # in check_input: findings other than resources name their own alerts
+
     def check_input(self, given: str | None) -> None:
         check_sink_input(self.name, given)
+        if given == RESOURCES:
+            super().check_required()
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        elements = iter(stream)
+        first = next(elements, None)
+        handler = FINDINGS.get(type(first))
+        if handler is not None:
+            yield from handler(self, ctx, first)
+            return
+        stream = itertools.chain([] if first is None else [first], elements)
         dry_run = bool(self.args["dry_run"])
         sink = self.sink(self.args, ctx.config, dry_run)
         nodes = [n for n in open_nodes(stream) if is_node(n)]

@@ -129,6 +129,7 @@ class Report:
     regions: tuple[str, ...] = ()
     generated_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     stale: tuple[str, ...] = ()  # partitions in scope whose last collection failed: their data is old
+    dedup_by: str = "check"  # one alert per check, or per check and account, when a sink follows
 
     def check_results(self) -> list[CheckResult]:
         """Each check once, in the order of the tree."""
