@@ -60,6 +60,11 @@ class PagerDutyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     routing_key: SecretStr | None = Field(None, description="Events API v2 integration key (32 characters).")
     events_url: str = Field("https://events.pagerduty.com/v2/enqueue", description="Where events are sent.")
+    allowed_urls: list[str] = Field(
+        default_factory=list,
+        description="Other events URLs a line's --webhook-url may send the configured routing_key to "
+        "(a proxy, a PagerDuty region); any other URL needs the line's own --routing-key.",
+    )
     source: str = Field("cloudsift", description="payload.source of every event.")
     severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
     client: str = Field("cloudsift", description="Name shown in PagerDuty as the sender.")
@@ -94,6 +99,13 @@ class PagerDutyConfig(BaseModel):
         if problem:
             raise ValueError(problem)
         return url
+
+    @field_validator("allowed_urls")
+    @classmethod
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            cls._http_url(url)
+        return urls
 
 
 def _http_url(value: str, where: str) -> str:

@@ -224,9 +224,15 @@ class PagerDutySink(Sink):
         super().__init__(args, config, dry_run)
         section = config.pagerduty
         key = args["routing_key"] or (section.routing_key.get_secret_value() if section.routing_key else None)
+        self.url = args["webhook_url"] or section.events_url
+        if key and not args["routing_key"] and self.url not in (section.events_url, *section.allowed_urls):
+            # Whoever may run a line (the API, a job) must not collect the configured key at their URL.
+            raise UsageError(
+                f"pagerduty: --webhook-url {self.url} is not [pagerduty] events_url nor in allowed_urls: "
+                "the configured routing key is sent only there; give this URL its own --routing-key"
+            )
         # A dry run shows the event before there is a key to send it with.
         self.routing_key = NO_KEY if dry_run and not key else check_routing_key(key)
-        self.url = args["webhook_url"] or section.events_url
         self.base = EventOptions(
             routing_key=self.routing_key,
             summary="",
