@@ -9,6 +9,7 @@ from cloudsift.alerts import slack as _slack  # noqa: F401
 from cloudsift.alerts import teams as _teams  # noqa: F401
 from cloudsift.alerts import webhook as _webhook  # noqa: F401
 from cloudsift.commands import alerts as _alerts  # noqa: F401
+from cloudsift.commands import aws as _aws  # noqa: F401
 from cloudsift.commands import graph as _graph  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401
 from cloudsift.commands import jobs as _jobs  # noqa: F401

@@ -1,0 +1,68 @@
+"""`aws policy` holds every action a full collection calls: the calls are recorded with botocore's event
+hooks while the collector runs against moto over every kind, and each one must be granted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import cloudsift.collect.aws.accounts as accounts
+from cloudsift import run
+from cloudsift.collect.aws.declare import Call
+from cloudsift.collect.aws.policy import NOT_GRANTED_HERE
+from cloudsift.collect.runner import collect_aws
+from cloudsift.config import AwsConfig, Config
+from cloudsift.store.duckdb import DuckDBStore
+from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
+from tests.collect.test_aws_baseline import _make_baseline_estate
+from tests.collect.test_aws_logging import _make_logging_estate
+from tests.collect.test_aws_services import REGION, _make_everything
+
+
+def _record_calls(monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
+    """(boto3 service, operation) of every call the collector's sessions make from now on."""
+    calls: set[tuple[str, str]] = set()
+    made = accounts.new_session
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        session = made(*args, **kwargs)
+
+        def record(model: Any, **_: Any) -> None:
+            calls.add((model.service_model.service_name, model.name))
+
+        session.events.register("before-call", record)
+        return session
+
+    monkeypatch.setattr(accounts, "new_session", recording)
+    return calls
+
+
+def test_every_call_of_a_full_collection_is_in_the_policy(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _make_everything()
+    _make_logging_estate()
+    _make_baseline_estate()
+    calls = _record_calls(monkeypatch)
+    store = DuckDBStore()
+    summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))
+    assert summary.ok, list(summary.lines())
+    granted = set(json.loads("\n".join(run("aws policy", store)))["Statement"][0]["Action"])
+    made = {Call(service, operation).action for service, operation in calls}
+    assert len(made) > 40  # the recording saw the whole collection
+    assert made - granted - set(NOT_GRANTED_HERE) == set()
+    # and the policy asks for little more than was called (what moto's estate could not exercise)
+    assert len(granted - made) <= 6, sorted(granted - made)
+
+
+def test_the_policy_command_refuses_what_it_does_not_know() -> None:
+    store = DuckDBStore()
+    assert "cloudtrail:GetTrailStatus" in run("aws policy --actions", store)
+    with pytest.raises(Exception, match="aws policy"):
+        run("aws polcy", store)
