@@ -136,3 +136,35 @@ def _logging(session: Any, account: str, region: str) -> None:
     trail.create_trail(Name=f"{account}-audit", S3BucketName=bucket, IsMultiRegionTrail=True,
                        EnableLogFileValidation=True, CloudWatchLogsLogGroupArn=group)  # fmt: skip
     trail.start_logging(Name=f"{account}-audit")
+
+
+@demo_resources
+def _managed_services(session: Any, account: str, region: str) -> None:
+    """prod: an encrypted topic and queue, a secret, a repository scanned on push, a vault, a public and a
+    private zone; dev: a topic and a queue open to everyone and unencrypted, a repository never scanned."""
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})  # fmt: skip
+    sns, sqs = session.client("sns", region_name=region), session.client("sqs", region_name=region)
+    ecr = session.client("ecr", region_name=region)
+    if account == "prod":
+        key = session.client("kms", region_name=region).create_key(Description="messages")["KeyMetadata"][
+            "KeyId"
+        ]
+        sns.create_topic(Name=f"{account}-alerts", Attributes={"KmsMasterKeyId": key})
+        sqs.create_queue(QueueName=f"{account}-jobs", Attributes={"KmsMasterKeyId": key})
+        session.client("secretsmanager", region_name=region).create_secret(
+            Name=f"{account}-db-password", SecretString="demo-only", KmsKeyId=key)  # fmt: skip
+        ecr.create_repository(repositoryName=f"{account}-app", imageScanningConfiguration={"scanOnPush": True},
+                              imageTagMutability="IMMUTABLE")  # fmt: skip
+        session.client("glacier", region_name=region).create_vault(vaultName=f"{account}-archive")
+        session.client("acm", region_name=region).request_certificate(DomainName=f"{account}.example.com")
+    else:
+        topic = sns.create_topic(Name=f"{account}-events")["TopicArn"]
+        sns.set_topic_attributes(TopicArn=topic, AttributeName="Policy", AttributeValue=policy)
+        sqs.create_queue(
+            QueueName=f"{account}-scratch", Attributes={"Policy": policy, "SqsManagedSseEnabled": "false"}
+        )
+        ecr.create_repository(repositoryName=f"{account}-sandbox")
+    if region == REGIONS[0]:
+        route53 = session.client("route53", region_name=region)
+        route53.create_hosted_zone(Name=f"{account}.example.com", CallerReference=f"{account}-public")

@@ -455,6 +455,11 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_sqs_redrive_policy": "dead_letter_target_arn max_receive_count",
+    "aws_secretsmanager_rotation_rules_type": "automatically_after_days duration schedule_expression",
+    "aws_ecr_encryption_configuration": "encryption_type kms_key",
+    "aws_route53_zone_config": "comment private_zone",
+    "aws_route53_logging_config": "id cloud_watch_logs_log_group_arn",
     "aws_cloud_trail_status": (
         "is_logging latest_delivery_error latest_notification_error latest_delivery_time "
         "latest_notification_time start_logging_time stop_logging_time latest_cloud_watch_logs_delivery_error "

@@ -1,6 +1,7 @@
 """The AWS collector: accounts x regions x services, with boto3. Importing it registers every service."""
 
 from cloudsift.collect.aws import (
+    archives,
     autoscaling,
     cloudtrail,
     cloudwatch,
@@ -12,11 +13,15 @@ from cloudsift.collect.aws import (
     iam,
     iam_account,
     managed,
+    messaging,
+    route53,
     s3,
     s3_account,
+    secrets,
 )
 
 __all__ = [
+    "archives",
     "autoscaling",
     "cloudtrail",
     "cloudwatch",
@@ -28,6 +33,9 @@ __all__ = [
     "iam",
     "iam_account",
     "managed",
+    "messaging",
+    "route53",
     "s3",
     "s3_account",
+    "secrets",
 ]
