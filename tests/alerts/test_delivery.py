@@ -177,3 +177,22 @@ def test_serve_stops_within_seconds_while_pagerduty_hangs(
     out = subprocess.run([sys.executable, "-m", "cloudsift.cli", "-c", "alerts outbox"], env=server.env,
                          capture_output=True, text=True, timeout=60).stdout  # fmt: skip
     assert "trigger open: pending" in out
+
+
+def test_metrics_count_every_sinks_events_and_retries(pagerduty: PagerDutyStandIn, tmp_path: Path) -> None:
+    from cloudsift.alerts.sink import SINKS
+    from cloudsift.server.metrics import render_metrics
+
+    store = _store()
+    ctx = _ctx(store, pagerduty, tmp_path, CLOUDSIFT_PAGERDUTY__RETRIES="1")
+    pagerduty.fail_next(1, 500)
+    _run(ctx)  # sent after one retry
+    pagerduty.fail_next(2, 500)
+    _run(ctx, f"search {SEED_QUERY} | pagerduty --summary Other --dedup-key other")  # pending after one retry
+    metrics = render_metrics(lambda: _ctx(store, pagerduty, tmp_path)).decode()
+    assert 'cloudsift_sink_events{outcome="sent",sink="pagerduty"} 1.0' in metrics
+    assert 'cloudsift_sink_events{outcome="pending",sink="pagerduty"} 1.0' in metrics
+    assert 'cloudsift_sink_events{outcome="failed",sink="pagerduty"} 0.0' in metrics
+    assert 'cloudsift_sink_retries_total{sink="pagerduty"} 2.0' in metrics
+    for name in SINKS:  # every registered sink has its figures, zeros included
+        assert f'cloudsift_sink_events{{outcome="sent",sink="{name}"}}' in metrics

@@ -105,6 +105,20 @@ class Outbox:
             found = [i for i in found if i.id in wanted]
         return found
 
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per sink: events sent, failed, pending, superseded, and the retries they took."""
+        found: dict[str, dict[str, int]] = {}
+        rows = self.store.execute(
+            "SELECT sink, state, count(*), coalesce(sum(CASE WHEN attempts > 1 THEN attempts - 1 ELSE 0 END), 0) "
+            "FROM outbox GROUP BY sink, state"
+        )
+        for sink, state, count, retries in rows:
+            figures = found.setdefault(str(sink), {})
+            outcome = "sent" if state == "delivered" else str(state)
+            figures[outcome] = figures.get(outcome, 0) + int(count)
+            figures["retried"] = figures.get("retried", 0) + int(retries)
+        return found
+
     def pending(self, keys: Iterable[tuple[str, str | None]] | None = None) -> list[OutboxItem]:
         """Pending events in the order they leave: per (sink, dedup key) by decision."""
         wanted = None if keys is None else set(keys)

@@ -9,6 +9,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from cloudsift.context import Context
+from cloudsift.store.base import Store
 
 
 class StoreCollector(Collector):
@@ -62,6 +63,7 @@ class StoreCollector(Collector):
             for state in ("pending", "delivered", "failed"):
                 outbox.add_metric([state], states.get(state, 0))
             yield outbox
+            yield from _sink_metrics(store)
         finally:
             ctx.close()
 
@@ -70,3 +72,26 @@ def render_metrics(open_context: Callable[[], Context]) -> bytes:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(StoreCollector(open_context))
     return generate_latest(registry)
+
+
+def _sink_metrics(store: Store) -> Iterator[Metric]:
+    """Per registered sink (every one, with zeros): events sent, failed, pending, and retries made."""
+    from cloudsift.alerts.outbox import Outbox
+    from cloudsift.alerts.sink import SINKS
+
+    counts = Outbox(store).counts()
+    events = GaugeMetricFamily(
+        "cloudsift_sink_events",
+        "Alert events in the outbox, by sink and outcome.",
+        labels=["sink", "outcome"],
+    )
+    retries = CounterMetricFamily(
+        "cloudsift_sink_retries", "Retries alert events took, by sink.", labels=["sink"]
+    )
+    for sink in sorted(set(SINKS) | set(counts)):
+        figures = counts.get(sink, {})
+        for outcome in ("sent", "failed", "pending", "superseded"):
+            events.add_metric([sink, outcome], figures.get(outcome, 0))
+        retries.add_metric([sink], figures.get("retried", 0))
+    yield events
+    yield retries
