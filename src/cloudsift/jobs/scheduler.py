@@ -2,7 +2,7 @@
 
 `tick(now)` does what is due at `now`, so tests drive it with the clock they choose; `run()` calls it
 as time passes. When each schedule last fired is kept in the store: a schedule missed while no server
-ran fires once on the next tick.
+ran fires once on the next tick, and of several servers on one PostgreSQL store only one fires it.
 """
 
 from __future__ import annotations
@@ -42,12 +42,21 @@ class Scheduler:
     def _last_fired(self) -> dict[str, dt.datetime]:
         return dict(self.ctx.store.execute("SELECT name, last_fired FROM schedule_state"))
 
-    def _fired(self, name: str, at: dt.datetime) -> None:
-        self.ctx.store.execute(
-            "INSERT INTO schedule_state (name, last_fired) VALUES (?, ?) "
-            "ON CONFLICT (name) DO UPDATE SET last_fired = excluded.last_fired",
-            [name, at],
-        )
+    def _claim(self, name: str, seen: dt.datetime | None, at: dt.datetime) -> bool:
+        """Record that `name` fires at `at`, if its last fire is still the one this tick read: of several
+        servers sharing one PostgreSQL store, only the first to claim a fire runs it."""
+        if seen is None:
+            rows = self.ctx.store.execute(
+                "INSERT INTO schedule_state (name, last_fired) VALUES (?, ?) ON CONFLICT (name) DO NOTHING "
+                "RETURNING name",
+                [name, at],
+            )
+        else:
+            rows = self.ctx.store.execute(
+                "UPDATE schedule_state SET last_fired = ? WHERE name = ? AND last_fired = ? RETURNING name",
+                [at, name, seen],
+            )
+        return bool(rows)
 
     def _last_collect(self) -> dt.datetime | None:
         rows = self.ctx.store.execute("SELECT max(started_at) FROM workflow_runs WHERE workflow = 'collect'")
@@ -64,8 +73,9 @@ class Scheduler:
         if schedule:
             last = fired.get(COLLECT) or self._last_collect()
             # Never collected: that is a missed schedule too; the first start collects.
-            if last is None or due(schedule, last, now, self.timezone):
-                self._fired(COLLECT, now)
+            if (last is None or due(schedule, last, now, self.timezone)) and self._claim(
+                COLLECT, fired.get(COLLECT), now
+            ):
                 started.append(COLLECT)
                 self._start(COLLECT, lambda: self._collect(now))
         for job in load_jobs(self.ctx.store) if jobs is None else jobs:
@@ -74,7 +84,8 @@ class Scheduler:
             name = f"job:{job.id}"
             if not due(job.schedule, fired.get(name) or job.created_at, now, self.timezone):
                 continue
-            self._fired(name, now)
+            if not self._claim(name, fired.get(name), now):
+                continue  # another server sharing the store fired it
             started.append(name)
             if job.wait_for_event:
                 self.ctx.runner.wait_for_event(job, now)  # the event runs it, if it comes in time
