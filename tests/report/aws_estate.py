@@ -104,7 +104,18 @@ def make_ec2() -> dict[str, str]:
         }
         return str(ec2.run_instances(**args)["Instances"][0]["InstanceId"])
 
-    made["public_instance"] = instance(made["default_subnet"], KeyName="shared", InstanceType="m3.medium")
+    made["public_instance"] = instance(
+        made["default_subnet"],
+        KeyName="shared",
+        InstanceType="m3.medium",
+        MetadataOptions={"HttpTokens": "optional"},
+    )
+    made["imdsv2_instance"] = instance(
+        subnet, MetadataOptions={"HttpTokens": "required", "HttpEndpoint": "enabled"}
+    )
+    boto3.client("logs", region_name=REGION).create_log_group(logGroupName="flows")
+    ec2.create_flow_logs(ResourceIds=[vpc], ResourceType="VPC", TrafficType="ALL", LogGroupName="flows",
+                         DeliverLogsPermissionArn="arn:aws:iam::123456789012:role/flow-logs")  # fmt: skip
     made["private_instance"] = instance(subnet, TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "owner", "Value": "alice"}]}])  # fmt: skip
     made["stopped_instance"] = instance(subnet)
     ec2.stop_instances(InstanceIds=[made["stopped_instance"]])

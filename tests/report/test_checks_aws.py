@@ -35,6 +35,8 @@ CASES: dict[str, tuple[str, str, dict[str, ParameterValue]]] = {
     "aws_ec2_volume_gp2": ("@plain_volume", "@encrypted_volume", {}),
     "aws_ec2_snapshot_not_encrypted": ("@plain_snapshot", "@encrypted_snapshot", {}),
     "aws_ec2_default_vpc_exists": ("@default_vpc", "@vpc", {}),
+    "aws_ec2_vpc_flow_logs_disabled": ("@default_vpc", "@vpc", {}),
+    "aws_ec2_instance_imdsv1_allowed": ("@public_instance", "@imdsv2_instance", {}),
     "aws_ec2_subnet_auto_assigns_public_ip": ("@default_subnet", "@subnet", {}),
     "aws_ec2_network_acl_allows_all_ingress_from_internet": ("@default_acl", "@custom_acl", {}),
     "aws_ec2_network_acl_allows_all_egress_to_internet": ("@default_acl", "@custom_acl", {}),
