@@ -102,3 +102,16 @@ def test_a_report_that_lists_cannot_feed_a_sink(pagerduty: PagerDutyStandIn, tmp
         _run(DuckDBStore(), "report checks list | pagerduty", pagerduty, tmp_path)
     with pytest.raises(UsageError, match="pagerduty needs --summary and --dedup-key"):
         _run(DuckDBStore(), "search is(aws_ec2_volume) | pagerduty", pagerduty, tmp_path)
+
+
+def test_a_job_keeps_a_benchmark_paged(pagerduty: PagerDutyStandIn, tmp_path: Path) -> None:
+    store = DuckDBStore()
+    line = "jobs add --id cis --wait-for-event post_collect 'report benchmark run aws_cis_3_0 | pagerduty'"
+    assert _run(store, line, pagerduty, tmp_path) == ["Job cis added."]
+    with pytest.raises(UsageError, match="pagerduty needs the result of a search"):
+        _run(
+            store,
+            "jobs add --id bad --wait-for-event post_collect 'report checks list | pagerduty'",
+            pagerduty,
+            tmp_path,
+        )
