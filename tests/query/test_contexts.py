@@ -24,7 +24,6 @@ def _estate() -> tuple[list[dict[str, Any]], list[Edge]]:
         node("b-half", "aws_s3_bucket", bucket_public_access_block_configuration=_block(True, False)),
         node("b-null", "aws_s3_bucket", bucket_public_access_block_configuration=None),
         node("b-missing", "aws_s3_bucket"),
-        # instance_metadata_options is not in the model: untyped JSON, searchable all the same
         node(
             "i-v2",
             "aws_ec2_instance",
@@ -35,7 +34,7 @@ def _estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             "aws_ec2_instance",
             instance_metadata_options={"http_endpoint": "enabled", "http_tokens": "optional"},
         ),
-        node("i-list", "aws_ec2_instance", instance_metadata_options=[{"http_endpoint": "enabled"}]),
+        node("i-list", "aws_ec2_instance", x_meta=[{"http_endpoint": "enabled"}]),
         node("i-none", "aws_ec2_instance"),
         node(
             "sg-nested",
@@ -80,7 +79,8 @@ CASES = [
     ("instance_metadata_options.{http_endpoint=enabled and http_tokens=required}", ["i-v2"]),
     ("is(instance) and not instance_metadata_options.{http_tokens=required}", ["i-list", "i-none", "i-v1"]),
     # a list where an object is expected is no object: its properties are missing
-    ("is(instance) and instance_metadata_options.{http_endpoint == null}", ["i-list", "i-none"]),
+    ("is(instance) and x_meta.{http_endpoint == null}", ["i-list", "i-none", "i-v1", "i-v2"]),
+    ("is(instance) and x_meta[0].{http_endpoint == enabled}", ["i-list"]),
     ("x_meta.rules[*].{x = 1 and c.{y = 2}}", ["sg-nested"]),
     ("x_meta.{rules[*].{x = 2 and c.{y = 2}}}", ["sg-split"]),
     ('group_ip_permissions[0].{ip_protocol == tcp and ip_ranges[0].{cidr_ip == "0.0.0.0/0"}}', ["sg-nested"]),
