@@ -67,19 +67,20 @@ def _state(row: tuple[Any, ...]) -> AlertState:
 
 
 def unclean(store: Store, partitions: tuple[str, ...]) -> list[str]:
-    """Which of the alert's (account/region) places the latest collection did not cover cleanly."""
+    """Which of the alert's (account/region) places the latest collection did not cover cleanly, and why.
+
+    A place whose region or account left the config is not clean: its data was kept as it was, so an
+    empty result says nothing about it. A place without any status was forgotten (`collect --forget`)
+    or never collected (imported): nothing of it is stored that could still be open."""
     statuses = {f"{p.account}/{p.region}": p for p in store.partitions()}
-    failed_accounts = {p.account for p in statuses.values() if p.region == "*" and p.error}
-    if not statuses:
-        return []  # nothing was collected here (an imported inventory): nothing can be stale
     problems = []
     for place in partitions:
         status = statuses.get(place)
-        account = place.split("/")[0]
-        if account in failed_accounts:
-            problems.append(f"{place}: the account could not be collected")
-        elif status is None:
-            problems.append(f"{place}: not collected")
-        elif status.error:
-            problems.append(f"{place}: {status.error}")
+        account = statuses.get(f"{place.split('/')[0]}/*")
+        if account is not None and account.unconfigured_since is not None:
+            problems.append(f"{place}: the account {account.describe()}")
+        elif account is not None and account.error:
+            problems.append(f"{place}: the account could not be collected: {account.error}")
+        elif status is not None and (status.error or status.unconfigured_since is not None):
+            problems.append(f"{place}: {status.describe().removeprefix('error: ')}")
     return problems

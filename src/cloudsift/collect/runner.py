@@ -20,9 +20,10 @@ from typing import IO, Any
 import orjson
 
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
-from cloudsift.collect.aws.accounts import Account, discover_accounts, regions_of
+from cloudsift.collect.aws.accounts import Account, config_problems, discover_accounts, regions_of
 from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, SERVICES, Region, own_resources
 from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines, outer_edge_lines
+from cloudsift.collect.partitions import ACCOUNT_WIDE, forget_hint, kept_lines, marked, place_query, uncovered
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
 
@@ -63,20 +64,33 @@ class CollectSummary:
     events: list[str]
     imported: ImportSummary | None
     store_seconds: float = 0.0
+    unconfigured: list[PartitionStatus] = field(default_factory=list)  # kept, not collected: left the config
+    config_errors: list[str] = field(default_factory=list)  # names in [aws] that are no account or region
+
+    @property
+    def failed(self) -> int:
+        """How many partitions, accounts and configured names failed."""
+        return (
+            sum(1 for p in self.partitions if p.errors) + len(self.account_errors) + len(self.config_errors)
+        )
 
     @property
     def ok(self) -> bool:
-        return not self.account_errors and all(not p.errors for p in self.partitions)
+        return not self.failed
 
     def lines(self) -> Iterator[str]:
+        for problem in self.config_errors:
+            yield f"aws: error: {problem}"
         for p in sorted(self.partitions, key=lambda p: (p.account, p.region)):
             state = f"error: {'; '.join(p.errors)} (kept the previous data)" if p.errors else "ok"
             yield f"aws {p.account} {p.region}: {p.resources} resources, {state}"
         for account, error in self.account_errors:
             yield f"aws {account}: error: {error} (kept the previous data)"
-        failed = sum(1 for p in self.partitions if p.errors) + len(self.account_errors)
+        for status in self.unconfigured:
+            place = "" if status.region == ACCOUNT_WIDE else f" {status.region}"
+            yield f"aws {status.account}{place}: {status.describe()} (kept its data; {forget_hint(status)})"
         total = sum(p.resources for p in self.partitions if not p.errors)
-        yield f"Collected {total} resources in {len(self.partitions)} partitions in {self.duration:.1f}s, {failed} failed."
+        yield f"Collected {total} resources in {len(self.partitions)} partitions in {self.duration:.1f}s, {self.failed} failed."
 
 
 def _collect_one(account: Account, region: str, service: Any) -> tuple[GraphBuilder, float]:
@@ -100,6 +114,7 @@ def collect_aws(
         emit(name)
 
     event("pre_collect")
+    problems = config_problems(config.aws)
     accounts, account_errors = discover_accounts(config.aws)
     event("collect")
     partitions: dict[tuple[str, str], Partition] = {}
@@ -113,10 +128,11 @@ def collect_aws(
             outer: list[tuple[str, str, str]] = []
             for account in accounts:
                 try:
-                    regions = regions_of(account, config.aws)
+                    regions, unknown = regions_of(account, config.aws)
                 except Exception as e:  # the account is unreachable for regions: keep what it had
-                    account_errors.append((account.id, f"cannot list regions: {e}"))
+                    account_errors.append((account.id, f"cannot list regions: {_short(e)}"))
                     continue
+                problems += [p for p in unknown if p not in problems]  # said once, not per account
                 for _, service in SERVICES.items():
                     for region in [GLOBAL] if service.global_ else regions:
                         key = (account.id, region)
@@ -144,8 +160,12 @@ def collect_aws(
         event("merge_outer_edges")
         spool.writelines(outer_edge_lines(outer, partial(_written, partitions)))
         failed_accounts = {a for a, _ in account_errors}
+        reached = {a.id for a in accounts} - failed_accounts
+        stored = store.partitions()
+        gone = uncovered(stored, set(partitions), reached, failed_accounts)
         writing = time.perf_counter()
         spool.writelines(_kept(store, list(partitions.values()), failed_accounts))
+        spool.writelines(kept_lines(store, gone, reached))
         spool.flush()
         # The collecting process still holds what parsing AWS's answers left behind: the store gets a
         # bounded share (DuckDB spills to disk past it), so a 100,000-resource collection stays under 1 GiB.
@@ -157,9 +177,12 @@ def collect_aws(
         PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now)
         for p in partitions.values()
     ]
-    statuses += [PartitionStatus("aws", a, "*", e, now) for a, e in account_errors]
-    store.record_partitions(statuses)
+    statuses += [PartitionStatus("aws", a, ACCOUNT_WIDE, e, now) for a, e in account_errors]
+    store.record_partitions(statuses + marked(gone, now))
+    # an account that answers again is no longer failed: its account-wide error goes
+    store.delete_partitions(s for s in stored if s.region == ACCOUNT_WIDE and s.account in reached)
     event("post_collect")
+    unconfigured = {(s.account, s.region): s for s in store.partitions() if s.unconfigured_since is not None}
     return CollectSummary(
         time.perf_counter() - started,
         list(partitions.values()),
@@ -167,6 +190,8 @@ def collect_aws(
         events,
         imported,
         store_seconds,
+        [unconfigured[(s.account, s.region)] for s in gone if (s.account, s.region) in unconfigured],
+        problems,
     )
 
 
@@ -224,10 +249,7 @@ def _kept(store: Store, partitions: list[Partition], failed: set[str]) -> Iterat
     for partition in partitions:
         if partition.errors:
             region = Region(partition.account, partition.region)
-            yield from store.export(
-                f'/ancestors.account.reported.id == "{partition.account}" and '
-                f'/ancestors.region.reported.id == "{partition.region}" and not is(region)',
-                outside_parent=region.id,
-            )
+            query = f"{place_query(partition.account, partition.region)} and not is(region)"
+            yield from store.export(query, outside_parent=region.id)
     for account_id in sorted(failed):
-        yield from store.export(f'/ancestors.account.reported.id == "{account_id}"', outside_parent="aws")
+        yield from store.export(place_query(account_id), outside_parent="aws")

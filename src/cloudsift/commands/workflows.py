@@ -79,17 +79,37 @@ class CollectCommand(Command):
     its last good data and its error is shown. Events pre_collect, collect, merge_outer_edges and
     post_collect are emitted in that order.
 
+    A region or account that leaves the config (removed, or misspelled) is not deleted: its data is
+    kept as it was, `workflows show collect` marks it "not collected since …, no longer configured",
+    and alerts on it stay open. `collect --forget REGION|ACCOUNT|ACCOUNT/REGION` retires it: its data
+    and status are deleted (kept in `history`), and its alerts can resolve.
+
     Example: `workflows list`
     """
 
     name = "collect"
     source = True
     formatter = True
+    positional = "[--forget REGION|ACCOUNT]"
+    options = (Option("--forget", "Delete the data of a region or account that left the config.", str, None),)
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         if self.rest:
             raise UsageError("collect takes no arguments; configure [aws] accounts and regions")
+        if self.args["forget"] is not None:
+            return iter(_forget(ctx, self.args["forget"]))
         return _run_collect(ctx)
+
+
+def _forget(ctx: Context, name: str) -> list[str]:
+    from cloudsift.collect.partitions import forget
+
+    if not ctx.runner.collect_lock.acquire(blocking=False):
+        raise UsageError("a collection runs now; forget the partition when it is done")
+    try:
+        return forget(ctx.store, name)
+    finally:
+        ctx.runner.collect_lock.release()
 
 
 @command
@@ -130,12 +150,18 @@ class WorkflowsCommand(Command):
         return iter(self._show(ctx))
 
     def _show(self, ctx: Context) -> list[str]:
+        from cloudsift.collect.partitions import forget_hint
+
         lines = []
         for p in ctx.store.partitions():
+            if p.unconfigured_since is not None:
+                lines.append(
+                    f"{p.cloud} {p.account} {p.region}: {p.describe()} (its data is kept; {forget_hint(p)})"
+                )
+                continue
             when = p.collected_at.isoformat() if p.collected_at else "never"
-            state = "ok" if p.error is None else f"error: {p.error}"
             last = f", last success {p.last_success.isoformat()}" if p.error and p.last_success else ""
-            lines.append(f"{p.cloud} {p.account} {p.region}: {state} at {when}{last}")
+            lines.append(f"{p.cloud} {p.account} {p.region}: {p.describe()} at {when}{last}")
         return lines or ["collect has not run yet."]
 
 

@@ -21,7 +21,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
 
 
@@ -84,7 +84,10 @@ class ImportSummary:
 
 @dataclass(frozen=True)
 class PartitionStatus:
-    """How the last collection of one (cloud, account, region) went; error None means clean."""
+    """How the last collection of one (cloud, account, region) went; error None means clean.
+
+    `unconfigured_since`: the first collection that did not cover it (its region or account left the
+    config); its data is kept as it was until `collect --forget` retires it."""
 
     cloud: str
     account: str
@@ -92,6 +95,14 @@ class PartitionStatus:
     error: str | None
     collected_at: dt.datetime
     last_success: dt.datetime | None = None
+    unconfigured_since: dt.datetime | None = None
+
+    def describe(self) -> str:
+        """Its state in words, the same wherever it is shown (workflows show, alerts, a collection's summary)."""
+        if self.unconfigured_since is not None:
+            last = self.last_success or self.collected_at
+            return f"not collected since {last.isoformat(timespec='seconds')}, no longer configured"
+        return "ok" if self.error is None else f"error: {self.error}"
 
 
 @dataclass(frozen=True)
@@ -142,10 +153,21 @@ SCHEDULE_TABLES = (
 )
 
 PARTITION_UPSERT = (
-    "INSERT INTO partitions (cloud, account, region, error, collected_at, last_success) VALUES ({p}, {p}, {p}, {p}, {p}, {p}) "
+    "INSERT INTO partitions (cloud, account, region, error, collected_at, last_success, unconfigured_since) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}) "
     "ON CONFLICT (cloud, account, region) DO UPDATE SET error = excluded.error, collected_at = excluded.collected_at, "
-    "last_success = CASE WHEN excluded.error IS NULL THEN excluded.collected_at ELSE partitions.last_success END"
+    "last_success = CASE WHEN excluded.error IS NULL THEN excluded.collected_at ELSE partitions.last_success END, "
+    "unconfigured_since = excluded.unconfigured_since"
 )
+# A partition row of a store made before schema 9 has no unconfigured_since: every one was configured.
+PARTITION_UNCONFIGURED_COLUMN = "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS unconfigured_since TIMESTAMPTZ"
+
+
+def partition_row(status: PartitionStatus) -> list[Any]:
+    """The values of PARTITION_UPSERT for one status."""
+    last_success = status.last_success if status.error else status.collected_at
+    return [status.cloud, status.account, status.region, status.error, status.collected_at, last_success,
+            status.unconfigured_since]  # fmt: skip
 
 
 def node_document(row: tuple[Any, ...], reported: dict[str, Any]) -> dict[str, Any]:
@@ -256,13 +278,23 @@ class Store(ABC):
         """Every edge that ends at one of the ids."""
 
     @abstractmethod
-    def record_partitions(self, statuses: list[PartitionStatus]) -> None: ...
+    def record_partitions(self, statuses: list[PartitionStatus]) -> None:
+        """Write these statuses, each replacing the one of its (cloud, account, region), in one transaction."""
 
     def partitions(self) -> list[PartitionStatus]:
         rows = self.execute(
-            "SELECT cloud, account, region, error, collected_at, last_success FROM partitions ORDER BY 1, 2, 3"
+            "SELECT cloud, account, region, error, collected_at, last_success, unconfigured_since FROM partitions "
+            "ORDER BY 1, 2, 3"
         )
         return [PartitionStatus(*r) for r in rows]
+
+    def delete_partitions(self, statuses: Iterable[PartitionStatus]) -> None:
+        """Forget the statuses of these (cloud, account, region): an account's cleared error, a retired place."""
+        for status in statuses:
+            self.execute(
+                "DELETE FROM partitions WHERE cloud = ? AND account = ? AND region = ?",
+                [status.cloud, status.account, status.region],
+            )
 
     @abstractmethod
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

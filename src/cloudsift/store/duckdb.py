@@ -23,6 +23,7 @@ from cloudsift.store.base import (
     ALERT_COLUMNS_8,
     ALERT_TABLES,
     JOB_TABLES,
+    PARTITION_UNCONFIGURED_COLUMN,
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
@@ -33,6 +34,7 @@ from cloudsift.store.base import (
     Store,
     known_from_row,
     node_document,
+    partition_row,
 )
 from cloudsift.store.loader import Known
 from cloudsift.store.schema import (
@@ -138,6 +140,8 @@ class DuckDBStore(Store):
                     "CREATE TABLE partitions (cloud VARCHAR, account VARCHAR, region VARCHAR, error VARCHAR, "
                     "collected_at TIMESTAMPTZ, last_success TIMESTAMPTZ, PRIMARY KEY (cloud, account, region))"
                 )
+            if version < 9:
+                self.con.execute(PARTITION_UNCONFIGURED_COLUMN.format(table="partitions"))
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -266,9 +270,14 @@ class DuckDBStore(Store):
 
     def record_partitions(self, statuses: list[PartitionStatus]) -> None:
         sql = PARTITION_UPSERT.format(p="?")
-        for st in statuses:
-            self.con.execute(sql, [st.cloud, st.account, st.region, st.error, st.collected_at,
-                                   None if st.error else st.collected_at])  # fmt: skip
+        self.con.begin()
+        try:
+            for status in statuses:
+                self.con.execute(sql, partition_row(status))
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
 
     def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
         rows = self.con.execute(

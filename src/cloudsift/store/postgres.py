@@ -15,6 +15,7 @@ from cloudsift.store.base import (
     ALERT_TABLES,
     GENERIC_KINDS_KEY,
     JOB_TABLES,
+    PARTITION_UNCONFIGURED_COLUMN,
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
@@ -26,6 +27,7 @@ from cloudsift.store.base import (
     generic_kinds_value,
     known_from_row,
     node_document,
+    partition_row,
 )
 from cloudsift.store.loader import Batch, GraphReader, Known
 from cloudsift.store.schema import ANCESTOR_COLUMNS
@@ -62,6 +64,7 @@ _MIGRATIONS = {
     ],
     7: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in SCHEDULE_TABLES],
     8: [statement.replace("TABLE ", "TABLE {s}.", 1) for statement in ALERT_COLUMNS_8],
+    9: [PARTITION_UNCONFIGURED_COLUMN.format(table="{s}.partitions")],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
@@ -174,9 +177,8 @@ class PostgresStore(Store):
     def record_partitions(self, statuses: list[PartitionStatus]) -> None:
         sql = PARTITION_UPSERT.format(p="%s")
         with self.conn.transaction():
-            for st in statuses:
-                self.conn.execute(sql, [st.cloud, st.account, st.region, st.error, st.collected_at,
-                                        None if st.error else st.collected_at])  # fmt: skip
+            for status in statuses:
+                self.conn.execute(sql, partition_row(status))
 
     def extra_properties(self) -> set[str]:
         with self.conn.transaction():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +17,13 @@ from botocore.credentials import CredentialProvider, RefreshableCredentials
 
 from cloudsift.collect.aws.values import timestamp
 from cloudsift.config import AwsConfig
+from cloudsift.errors import did_you_mean
 
 RETRIES = BotoConfig(retries={"mode": "adaptive", "max_attempts": 8}, connect_timeout=10, read_timeout=60)
 # One loader for every session: each service's model (EC2's is megabytes of JSON) is read once per process.
 # Made by the first session, from its data_path (AWS_DATA_PATH or the profile's), as botocore would.
 _LOADER: botocore.loaders.Loader | None = None
+ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 def _timestamp(value: Any) -> dt.datetime:
@@ -55,6 +58,8 @@ class Account:
     id: str
     alias: str | None
     session: boto3.Session
+    partition: str = "aws"  # aws, aws-cn, aws-us-gov: which regions exist for it
+    home: str = "us-east-1"  # the region its account-wide calls (regions, STS) go to
     # one client per (service, region), shared by the collecting threads (botocore clients are thread safe)
     _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -69,22 +74,33 @@ class Account:
         return found
 
 
-def _alias(session: boto3.Session) -> str | None:
+def home_region(session: boto3.Session, cfg: AwsConfig) -> str:
+    """Where account-wide calls (STS, IAM, Organizations, the list of regions) go: the session's own
+    region, else the first configured region that exists, else us-east-1. So environment credentials
+    need no AWS_DEFAULT_REGION when the config lists regions."""
+    if session.region_name:
+        return str(session.region_name)
+    known = {r for p in session.get_available_partitions() for r in session.get_available_regions("ec2", p)}
+    return next((r for r in cfg.regions if r in known), "us-east-1")
+
+
+def _alias(session: boto3.Session, home: str) -> str | None:
     try:
-        aliases = session.client("iam", config=RETRIES).list_account_aliases().get("AccountAliases", [])
+        iam = session.client("iam", region_name=home, config=RETRIES)
+        aliases = iam.list_account_aliases().get("AccountAliases", [])
     except Exception:  # an alias is a nicety: missing permission or API means no alias
         return None
     return aliases[0] if aliases else None
 
 
-def _assume(base: boto3.Session, account_id: str, cfg: AwsConfig) -> boto3.Session:
+def _assume(base: boto3.Session, account_id: str, cfg: AwsConfig, home: str) -> boto3.Session:
     params: dict[str, Any] = {
         "RoleArn": f"arn:aws:iam::{account_id}:role/{cfg.role}",
         "RoleSessionName": "cloudsift",
     }
     if cfg.external_id:
         params["ExternalId"] = cfg.external_id
-    sts = base.client("sts", config=RETRIES)
+    sts = base.client("sts", region_name=home, config=RETRIES)
 
     def fetch() -> dict[str, str]:
         creds = sts.assume_role(**params)["Credentials"]
@@ -113,18 +129,27 @@ class _Fixed(CredentialProvider):  # type: ignore[misc]
         return self.credentials
 
 
+def config_problems(cfg: AwsConfig) -> list[str]:
+    """What in [aws] names no account: such an entry is reported, not collected, and leaves no status."""
+    return [f"[aws] accounts: {a!r} is not an AWS account id (12 digits); nothing is collected for it"
+            for a in cfg.accounts if not ACCOUNT_ID.fullmatch(a)]  # fmt: skip
+
+
 def discover_accounts(cfg: AwsConfig) -> tuple[list[Account], list[tuple[str, str]]]:
     """The accounts to collect, and (account, error) for those that could not be reached."""
     bases = [new_session(p) for p in cfg.profiles] or [new_session()]
     found: dict[str, Account] = {}
     errors: list[tuple[str, str]] = []
     for base in bases:
-        caller = base.client("sts", config=RETRIES).get_caller_identity()["Account"]
+        home = home_region(base, cfg)
+        identity = base.client("sts", region_name=home, config=RETRIES).get_caller_identity()
+        caller, partition = identity["Account"], identity["Arn"].split(":")[1]
         if cfg.collect_caller_account and caller not in found:
-            found[caller] = Account(caller, _alias(base), base)
-        targets = list(cfg.accounts)
+            found[caller] = Account(caller, _alias(base, home), base, partition, home)
+        targets = [a for a in cfg.accounts if ACCOUNT_ID.fullmatch(a)]
         if cfg.scrape_org:
-            pages = base.client("organizations", config=RETRIES).get_paginator("list_accounts").paginate()
+            org = base.client("organizations", region_name=home, config=RETRIES)
+            pages = org.get_paginator("list_accounts").paginate()
             targets += [a["Id"] for page in pages for a in page["Accounts"] if a.get("Status") == "ACTIVE"]
         for account_id in targets:
             if account_id in found or (account_id == caller and cfg.collect_caller_account):
@@ -133,16 +158,35 @@ def discover_accounts(cfg: AwsConfig) -> tuple[list[Account], list[tuple[str, st
                 errors.append((account_id, "no [aws] role to assume in it"))
                 continue
             try:
-                session = _assume(base, account_id, cfg)
+                session = _assume(base, account_id, cfg, home)
             except Exception as e:  # recorded per account; the other accounts go on
-                errors.append((account_id, f"cannot assume role {cfg.role}: {e}"))
+                errors.append((account_id, f"cannot assume role {cfg.role}: {_first_line(e)}"))
                 continue
-            found[account_id] = Account(account_id, _alias(session), session)
+            found[account_id] = Account(account_id, _alias(session, home), session, partition, home)
     return list(found.values()), errors
 
 
-def regions_of(account: Account, cfg: AwsConfig) -> list[str]:
-    if cfg.regions:
-        return list(cfg.regions)
-    regions = account.client("ec2", "us-east-1").describe_regions(AllRegions=False)["Regions"]
-    return sorted(r["RegionName"] for r in regions)
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+
+
+def regions_of(account: Account, cfg: AwsConfig) -> tuple[list[str], list[str]]:
+    """The regions to collect in the account, and a problem for each configured name that is not a
+    region of its partition (checked against botocore's list, then the account's own)."""
+    if not cfg.regions:
+        regions = account.client("ec2", account.home).describe_regions(AllRegions=False)["Regions"]
+        return sorted(r["RegionName"] for r in regions), []
+    known = set(account.session.get_available_regions("ec2", account.partition))
+    if not set(cfg.regions) <= known:  # botocore's list may be older than a new region: ask AWS
+        try:
+            answer = account.client("ec2", account.home).describe_regions(AllRegions=True)["Regions"]
+            known |= {r["RegionName"] for r in answer}
+        except Exception:  # no permission for it: botocore's list is the judge
+            pass
+    problems = []
+    for name in cfg.regions:
+        if name not in known:
+            hint = f" Did you mean {name.lower()!r}?" if name.lower() in known else did_you_mean(name, known)
+            problems.append(f"[aws] regions: {name!r} is not a region of partition {account.partition}; "
+                            f"nothing is collected there.{hint}")  # fmt: skip
+    return [r for r in cfg.regions if r in known], problems
