@@ -145,7 +145,7 @@ def test_a_removed_account_keeps_its_data_until_forgotten(
     out, code = cloudsift("collect --forget 22222222222")
     assert code == 2 and f"Did you mean '{SECOND}'" in out[-1]
     out, code = cloudsift(f"collect --forget {SECOND}")
-    assert code == 0 and out[0].startswith(f"Forgot aws {SECOND} ")
+    assert code == 0 and out[0].startswith(f"Forgot aws {SECOND} "), out
     assert cloudsift(f'search account.id == "{SECOND}" | count')[0][0] == "total matched: 0"
     assert "resolve" in cloudsift(SEED)[0][0]
 

@@ -95,7 +95,7 @@ def forget(store: Store, name: str) -> list[str]:
 
 def _remove(store: Store, places: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Write the cloud again without these partitions (one import: atomic, its deletions kept as history);
-    how many nodes each lost. An account all of whose partitions go loses its account node too."""
+    how many nodes each lost. An account all of whose partitions go loses every node below it too."""
     accounts = {account for account, _ in places}
     whole = {
         a for a in accounts if all((a, s.region) in places for s in store.partitions() if s.account == a)
@@ -105,7 +105,7 @@ def _remove(store: Store, places: set[tuple[str, str]]) -> dict[tuple[str, str],
     for doc in store.search(store.bind(f"/ancestors.cloud.reported.id == {json.dumps(CLOUD)}")):
         account = _ancestor(doc, "account")
         place = (account or "", _ancestor(doc, "region") or "")
-        if place in places or (account in whole and doc["reported"].get("kind") == "aws_account"):
+        if place in places or account in whole:  # a whole account: also what hangs below it directly
             removed[place] = removed.get(place, 0) + 1
         else:
             kept.append(doc)
