@@ -13,6 +13,7 @@ from cloudsift.commands import aws as _aws  # noqa: F401
 from cloudsift.commands import graph as _graph  # noqa: F401
 from cloudsift.commands import inventory as _inventory  # noqa: F401
 from cloudsift.commands import jobs as _jobs  # noqa: F401
+from cloudsift.commands import jq as _jq  # noqa: F401
 from cloudsift.commands import output as _output  # noqa: F401
 from cloudsift.commands import report as _report  # noqa: F401
 from cloudsift.commands import search as _search  # noqa: F401

@@ -1,4 +1,4 @@
-"""Commands that shape and print elements: list, format, dump, json, echo, chunk, flatten, uniq."""
+"""Commands that shape and print elements: list, format, dump, json, echo, chunk, flatten, uniq (jq: jq.py)."""
 
 from __future__ import annotations
 
@@ -328,50 +328,3 @@ class UniqCommand(Command):
             if key not in seen:
                 seen.add(key)
                 yield element
-
-
-_SECTIONS = ("reported", "ancestors", "id", "kinds", "metadata")
-_JQ_PATH = re.compile(r'"(?:\\.|[^"\\])*"|(?<![\w\]\).$])\.([A-Za-z_]\w*)')
-
-
-def jq_filter(text: str) -> str:
-    """Resoto's jq shorthand: `.name` on a node means `.reported.name` (sections stay as they are)."""
-
-    def rewrite(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name is None or name in _SECTIONS:
-            return match.group(0)
-        return f".reported.{name}"
-
-    return _JQ_PATH.sub(rewrite, text)
-
-
-@command
-class JqCommand(Command):
-    """Transform each element with a jq filter; on nodes `.name` means `.reported.name`.
-
-    Example: `search is(volume) | jq '{name: .name, size: .volume_size, account: .ancestors.account.reported.name}'`
-    """
-
-    name = "jq"
-    positional = "FILTER"
-
-    def parse(self, raw: str) -> None:
-        import jq
-
-        text = raw.strip()
-        if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
-            text = text[1:-1]
-        if not text:
-            raise UsageError("jq needs a filter, e.g. jq .name")
-        try:
-            self.program = jq.compile(jq_filter(text))
-        except ValueError as e:
-            raise UsageError(f"jq: {e}") from None
-
-    def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        for element in open_nodes(stream):
-            try:
-                yield from self.program.input_value(element).all()
-            except ValueError as e:
-                raise UsageError(f"jq: {e}") from None
