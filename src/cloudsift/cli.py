@@ -168,8 +168,10 @@ def _serve(ctx: Any, rest: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="cloudsift serve", description="Run the cloudsift server.")
     parser.add_argument("--host", help="address to listen on (default [server] host, 127.0.0.1)")
     parser.add_argument("--port", type=_port, help="port to listen on (default [server] port, 8900; 0: any)")
+    parser.add_argument("--insecure", action="store_true",
+                        help="listen beyond this machine with the generated token (set one of your own instead)")  # fmt: skip
     options = parser.parse_args(rest)
-    return serve(ctx.config, options.host, options.port)
+    return serve(ctx.config, options.host, options.port, options.insecure)
 
 
 def _port(text: str) -> int:

@@ -213,7 +213,9 @@ class ServerConfig(BaseModel):
         30, gt=0, le=3600, description="How often `serve` retries alerts still in the outbox."
     )
     line_timeout_seconds: float = Field(
-        600, gt=0, description="Longest a line sent to the API runs; then it is stopped (jobs: their --timeout)."
+        600,
+        gt=0,
+        description="Longest a line sent to the API runs; then it is stopped (jobs: their --timeout).",
     )
     max_request_bytes: int = Field(
         1 << 20, ge=1024, description="Largest request body the API takes; a larger one is answered 413."
@@ -222,8 +224,12 @@ class ServerConfig(BaseModel):
 
 class JqConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    cpu_seconds: int = Field(60, ge=1, description="CPU time one line's `jq` filter may use; then it is stopped.")
-    memory_mb: int = Field(1024, ge=64, description="Memory one line's `jq` filter may use (its child process).")
+    cpu_seconds: int = Field(
+        60, ge=1, description="CPU time one line's `jq` filter may use; then it is stopped."
+    )
+    memory_mb: int = Field(
+        1024, ge=64, description="Memory one line's `jq` filter may use (its child process)."
+    )
 
 
 class CollectWorkflowConfig(BaseModel):

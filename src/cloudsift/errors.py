@@ -13,8 +13,11 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 
 
 def error_line(message: str, query: bool) -> str:
-    """How an error is shown to a person, locally or through the server: one prefix, one place."""
-    return ("query error: " if query else "error: ") + message + "\n"
+    """How an error is shown to a person, locally or through the server: one prefix, one place (and
+    no secret: a line echoed in a message has its keys masked)."""
+    from cloudsift.redact import mask_secrets
+
+    return ("query error: " if query else "error: ") + mask_secrets(message) + "\n"
 
 
 def internal_error(error: BaseException) -> str:

@@ -192,7 +192,11 @@ class PagerDutySink(Sink):
     max_summary = MAX_SUMMARY
     options = (
         Option(
-            "--routing-key", "Events API v2 integration key (default: [pagerduty] routing_key).", str, None
+            "--routing-key",
+            "Events API v2 integration key (default: [pagerduty] routing_key).",
+            str,
+            None,
+            secret=True,
         ),
         Option("--source", "payload.source (default: [pagerduty] source).", str, None),
         Option("--component", "payload.component.", str, None),

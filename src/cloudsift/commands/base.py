@@ -35,6 +35,7 @@ class Option:
     minimum: int | None = None  # bounds of an int option, checked when the line is parsed
     maximum: int | None = None
     required: bool = False  # checked when the line is parsed: a job with it missing is refused when added
+    secret: bool = False  # its value is masked wherever a line is shown (cloudsift.redact)
 
     @property
     def dest(self) -> str:

@@ -11,6 +11,7 @@ from cloudsift.commands.base import Command, Context, command
 from cloudsift.errors import UsageError, did_you_mean
 from cloudsift.jobs.model import EVENTS, Job, load_job, load_jobs
 from cloudsift.jobs.runs import run_event_jobs
+from cloudsift.redact import mask_secrets
 from cloudsift.schedule import check_cron
 
 __all__ = ["JobsCommand", "check_line", "run_event_jobs"]
@@ -81,7 +82,7 @@ class JobsCommand(Command):
         if action == "add":
             return iter(self._add(ctx, rest))
         if action == "list":
-            return iter([f"{j.id}: {j.trigger}{'' if j.active else ' (inactive)'}: {j.line}"
+            return iter([f"{j.id}: {j.trigger}{'' if j.active else ' (inactive)'}: {mask_secrets(j.line)}"
                          for j in load_jobs(ctx.store)] or ["No jobs."])  # fmt: skip
         if action == "running":
             running = ctx.runner.running()
@@ -97,7 +98,7 @@ class JobsCommand(Command):
         job = load_job(ctx.store, rest[0])
         if action == "show":
             return iter([f"id: {job.id}", f"trigger: {job.trigger}", f"timeout: {job.timeout or 'none'}",
-                         f"active: {'yes' if job.active else 'no'}", f"line: {job.line}"])  # fmt: skip
+                         f"active: {'yes' if job.active else 'no'}", f"line: {mask_secrets(job.line)}"])  # fmt: skip
         if action == "run":
             return iter(ctx.runner.run(ctx, job).lines())
         if action in ("activate", "deactivate"):

@@ -21,13 +21,14 @@ import sys
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 
-from cloudsift.commands.base import Command, Context, command
+from cloudsift.commands.base import Command, command
 from cloudsift.commands.jq_worker import _HEADER
 from cloudsift.commands.search import open_nodes
+from cloudsift.context import Context
 from cloudsift.errors import Stopped, UsageError
 
 _SECTIONS = ("reported", "ancestors", "id", "kinds", "metadata")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import struct
 import sys
 from typing import Any, BinaryIO
@@ -44,7 +45,19 @@ def _limit(cpu_seconds: int, memory_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
+def _die_with_parent(parent: int) -> None:
+    """Linux: killed when the process that started it dies (it cannot clean up after a SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before that
+        os._exit(1)
+
+
 def main(stdin: BinaryIO, stdout: BinaryIO) -> int:
+    parent = os.getppid()
+    _die_with_parent(parent)
     os.environ.clear()  # jq's env/$ENV read the C environment, which this empties
     head = read_frame(stdin)
     if head is None:

@@ -37,9 +37,11 @@ def find_server(config: Config) -> ServerInfo | None:
         return None
     if not _alive(pid) or not _healthy(url):
         return None  # a file left behind (or a reused pid): the store is ours to open
-    from cloudsift.server.service import server_token
+    from cloudsift.server.auth import server_token
 
-    return ServerInfo(url, pid, server_token(config))
+    # The token the server announced is the one it uses, whatever this process's environment says.
+    announced = data.get("token")
+    return ServerInfo(url, pid, announced if isinstance(announced, str) else server_token(config))
 
 
 def _healthy(url: str) -> bool:
@@ -81,8 +83,8 @@ def execute_remote(
         with httpx.stream("POST", f"{server.url}/cli/execute", content=line.encode(), headers=headers,
                           timeout=httpx.Timeout(10.0, read=None)) as answer:  # fmt: skip
             if answer.status_code == 401:
-                err.write(f"error: the server at {server.url} refused the token: set [server] token or "
-                          "remove a stale server.token\n")  # fmt: skip
+                err.write(f"error: the server at {server.url} refused the token: set CLOUDSIFT_SERVER__TOKEN "
+                          "(or [server] token) here to the token the server runs with\n")  # fmt: skip
                 return 1
             for raw in answer.iter_lines():
                 if not raw:
@@ -95,6 +97,12 @@ def execute_remote(
                     render([Table(item["table"]["header"], item["table"]["rows"])], out, terminal)
                 else:
                     render([item["element"]], out, terminal)
+    except KeyboardInterrupt:
+        # Leaving the `with` closed the connection; the server cancels a line whose client went away.
+        err.write(
+            "interrupted: the server stops the line (what it already did, such as an alert sent, stays)\n"
+        )
+        return 130
     except httpx.TransportError as e:
         raise ServerError(
             f"cannot reach the server at {server.url} ({type(e).__name__}); is `cloudsift serve` still running?"

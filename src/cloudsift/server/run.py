@@ -8,9 +8,14 @@ import os
 import signal
 import socket
 import sys
+from types import FrameType
+
+import uvicorn
 
 from cloudsift.config import Config
 from cloudsift.errors import CloudsiftError, ConfigError
+from cloudsift.home import write_private
+from cloudsift.server.auth import is_loopback
 from cloudsift.server.client import find_server, info_path
 
 log = logging.getLogger("cloudsift.server")
@@ -20,11 +25,21 @@ class ServeError(CloudsiftError):
     """The server cannot start."""
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None) -> int:
-    import uvicorn
+class _Server(uvicorn.Server):
+    """uvicorn's server, which on SIGTERM/SIGINT also kills every jq child at once: a collection or a
+    search is let finish (it ends, within [server] line_timeout_seconds), a jq filter may never."""
 
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        from cloudsift.commands.jq import stop_every_jq
+
+        super().handle_exit(sig, frame)
+        stop_every_jq()
+
+
+def serve(config: Config, host: str | None = None, port: int | None = None, insecure: bool = False) -> int:
     from cloudsift.server.app import create_app
-    from cloudsift.server.service import Service, server_token, token_path
+    from cloudsift.server.auth import server_token, token_path
+    from cloudsift.server.service import Service
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s",
                         stream=sys.stderr)  # fmt: skip
@@ -34,6 +49,12 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> i
         raise ServeError(f"a server runs already for {config.home} (pid {running.pid}, {running.url})")
     host = host or config.server.host
     port = config.server.port if port is None else port
+    if not is_loopback(host) and config.server.token is None and not insecure:
+        raise ServeError(
+            f"serve --host {host} makes the API reachable from other machines: set a token of your own "
+            "first (CLOUDSIFT_SERVER__TOKEN in the server's environment, or [server] token), or pass "
+            "--insecure to use the generated one"
+        )
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -46,11 +67,13 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> i
     service = Service(config)  # opens the store: a store another process holds stops us here
     token = server_token(config)
     info = info_path(config.home)
-    info.write_text(json.dumps({"url": url, "pid": os.getpid()}))
+    # The token too (the file is 0600 in a 0700 home): a CLI of the same user whose environment lacks
+    # the CLOUDSIFT_SERVER__TOKEN that the server's has (systemd's EnvironmentFile) still gets in.
+    write_private(info, json.dumps({"url": url, "pid": os.getpid(), "token": token}))
     where = "[server] token" if config.server.token is not None else str(token_path(config.home))
     log.info("listening on %s (bearer token in %s); collect schedule: %s", url, where,
              config.workflows.collect.schedule or "none")  # fmt: skip
-    server = uvicorn.Server(uvicorn.Config(create_app(service, token), log_level="warning", lifespan="on"))
+    server = _Server(uvicorn.Config(create_app(service, token), log_level="warning", lifespan="on"))
     # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for the handler it
     # found: make that one quiet, so the cleanup below runs and the exit is clean.
     for sig in (signal.SIGTERM, signal.SIGINT):

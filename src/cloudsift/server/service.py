@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
 from pathlib import Path
 
@@ -15,22 +14,6 @@ from cloudsift.jobs.scheduler import Scheduler
 from cloudsift.store.open import open_store
 
 log = logging.getLogger("cloudsift.server")
-
-
-def server_token(config: Config) -> str:
-    """The API's bearer token: from the config, else the one in $CLOUDSIFT_HOME (made on first start)."""
-    if config.server.token is not None:
-        return config.server.token.get_secret_value()
-    path = token_path(config.home)
-    if not path.exists():
-        config.home.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(32) + "\n")
-    return path.read_text().strip()
-
-
-def token_path(home: Path) -> Path:
-    return home / "server.token"
 
 
 class Service:

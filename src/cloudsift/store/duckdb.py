@@ -59,6 +59,28 @@ _BASE_COLUMNS = [
 ]
 
 
+def _open_failure(path: str, error: duckdb.Error) -> str:
+    """Why the store cannot be opened; another process's lock names that process and what to do."""
+    held = re.search(r"Conflicting lock is held in .*?\(PID (\d+)\)", str(error))
+    if held is None:
+        return f"cannot open the store {path}: {error}"
+    pid = held.group(1)
+    try:  # what that process is, as ps would show it
+        shown = (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        )
+    except OSError:
+        shown = ""
+    from cloudsift.redact import mask_secrets
+
+    what = f"pid {pid}: {mask_secrets(shown)}" if shown else f"pid {pid}"
+    return (
+        f"the store {path} is in use by another process ({what}). An embedded DuckDB store takes one "
+        "process at a time: end that one (a `cloudsift` shell releases it between lines; an older "
+        "cloudsift may not), or run `cloudsift serve` so that every command goes through it"
+    )
+
+
 class _Shared:
     """What every handle (session) on one DuckDB database shares: DuckDB allows one writing process, so
     locks within this process are locks across all of its writers."""
@@ -90,7 +112,7 @@ class DuckDBStore(Store):
             if self.path != ":memory:":
                 self.con.execute(f"SET temp_directory = '{Path(self.path).parent / 'spill'}'")
         except duckdb.Error as e:
-            raise StoreError(f"cannot open the store {self.path}: {e}") from None
+            raise StoreError(_open_failure(self.path, e)) from None
         self._migrate()
 
     # ---- schema

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cloudsift.config import Config
 from cloudsift.errors import ConfigError
+from cloudsift.home import private_file, private_home
 from cloudsift.store.base import Store
 
 
@@ -17,7 +18,7 @@ def make_home(home: Path) -> Path:
             "home", f"{home} is a file, not a directory; name a directory (--home, $CLOUDSIFT_HOME)"
         )
     try:
-        home.mkdir(parents=True, exist_ok=True)
+        private_home(home)
     except OSError as e:
         raise ConfigError(
             "home",
@@ -36,7 +37,11 @@ def open_store(config: Config) -> Store:
         from cloudsift.store.duckdb import DuckDBStore
 
         make_home(config.home)
-        return DuckDBStore(config.duckdb_path, memory_limit=config.store.duckdb_memory_limit)
+        store = DuckDBStore(config.duckdb_path, memory_limit=config.store.duckdb_memory_limit)
+        for path in (config.duckdb_path, config.duckdb_path.with_name(config.duckdb_path.name + ".wal")):
+            if path.exists():  # alert bodies and the outbox are in it
+                private_file(path)
+        return store
     if url.startswith(("postgresql://", "postgres://")):
         from cloudsift.store.postgres import PostgresStore
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +12,7 @@ from cloudsift.alerts.state import AlertState, AlertStates, unclean
 from cloudsift.errors import QueryError
 from cloudsift.jobs.model import Job, load_jobs
 from cloudsift.model.types import Scalar
+from cloudsift.redact import mask_secrets
 from cloudsift.store.base import HistoryEntry, PartitionStatus, Store
 
 # The columns every kind shows first in a result table; the kind's own properties follow.
@@ -217,14 +217,6 @@ class JobRow:
     @property
     def line(self) -> str:
         return mask_secrets(self.job.line)
-
-
-_SECRET_OPTION = re.compile(r"(--routing-key[= ]\s*|routing_key\s*=\s*)(['\"]?)([^\s'\"]+)")
-
-
-def mask_secrets(line: str) -> str:
-    """A line as it may be shown: a key given in it keeps only its last four characters."""
-    return _SECRET_OPTION.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(3)[-4:]}", line)
 
 
 def jobs(store: Store, runs_per_job: int = 5) -> list[JobRow]:
