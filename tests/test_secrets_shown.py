@@ -53,7 +53,9 @@ def test_an_error_that_echoes_the_line_masks_the_key(tmp_path: Path) -> None:
 
 
 def test_masking_keeps_the_shape_of_the_line() -> None:
-    assert mask_secrets(f"a | {SINK}") == "a | pagerduty --summary open --dedup-key open --routing-key ****CDEF"
+    assert (
+        mask_secrets(f"a | {SINK}") == "a | pagerduty --summary open --dedup-key open --routing-key ****CDEF"
+    )
     assert mask_secrets(f"jobs add 'x | pagerduty --routing-key=\"{KEY}\"'") == (
         "jobs add 'x | pagerduty --routing-key=\"****CDEF\"'"
     )
@@ -115,6 +117,8 @@ def test_a_store_held_by_another_process_names_that_process(tmp_path: Path) -> N
         holder.kill()
         holder.wait()
     assert refused.returncode == 1
-    assert f"is in use by another process (pid {holder.pid}: {sys.executable} -c import duckdb" in refused.stderr
+    assert (
+        f"is in use by another process (pid {holder.pid}: {sys.executable} -c import duckdb" in refused.stderr
+    )
     assert "run `cloudsift serve`" in refused.stderr
     assert "Conflicting lock" not in refused.stderr
