@@ -24,7 +24,7 @@ def _mode(path: Path) -> str:
 
 
 def _shell(home: Path) -> pexpect.spawn:
-    env = {**os.environ, "CLOUDSIFT_HOME": str(home), "CLOUDSIFT_CONFIG": str(home / "none.toml"),
+    env = {**os.environ, "CLOUDSIFT_HOME": str(home), "CLOUDSIFT_CONFIG": os.devnull,
            "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}  # fmt: skip
     child = pexpect.spawn(sys.executable, ["-m", "cloudsift.cli"], env=env, encoding="utf-8", timeout=30,
                           dimensions=(40, 200))  # fmt: skip
