@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 # Option names that hold a secret in any command, declared or not (a sink added later is covered).
-_SECRET_NAME = r"(?:routing|api|integration|access|secret)[-_]key|token|password|secret"
+_SECRET_NAME = r"(?:routing|api|integration|access|secret)[-_]key|(?:[a-z]+[-_])*(?:token|password|secret)"
 _VALUE = r"\"(?:\\.|[^\"\\])*\"|'[^']*'|[^\s|;'\"]+"
 _SHOWN = 4  # characters of a secret left visible
 _SHORTEST_SHOWN = 12  # a shorter secret shows none of its characters
