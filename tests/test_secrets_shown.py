@@ -60,7 +60,9 @@ def test_masking_keeps_the_shape_of_the_line() -> None:
         "jobs add 'x | pagerduty --routing-key=\"****CDEF\"'"
     )
     assert mask_secrets("pagerduty --routing-key short") == "pagerduty --routing-key ****"
-    assert mask_secrets("alertmanager --bearer-token=abcdefghijklmnop") == "alertmanager --bearer-token=****mnop"
+    assert (
+        mask_secrets("alertmanager --bearer-token=abcdefghijklmnop") == "alertmanager --bearer-token=****mnop"
+    )
     assert mask_secrets("opsgenie --api-key 0123456789abcdef") == "opsgenie --api-key ****cdef"
     assert mask_secrets("search is(token) | list --dedup-key") == "search is(token) | list --dedup-key"
 
