@@ -140,8 +140,9 @@ def _logging(session: Any, account: str, region: str) -> None:
 
 @demo_resources
 def _managed_services(session: Any, account: str, region: str) -> None:
-    """prod: an encrypted topic and queue, a secret, a repository scanned on push, a vault, a public and a
-    private zone; dev: a topic and a queue open to everyone and unencrypted, a repository never scanned."""
+    """prod: an encrypted topic and queue, a secret, a repository scanned on push, a vault, a table with
+    point-in-time recovery, an encrypted file system, a zone; dev: a topic and a queue open to everyone and
+    unencrypted, a repository never scanned, a table without recovery, a file system not encrypted."""
     policy = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]})  # fmt: skip
     sns, sqs = session.client("sns", region_name=region), session.client("sqs", region_name=region)
@@ -165,6 +166,17 @@ def _managed_services(session: Any, account: str, region: str) -> None:
             QueueName=f"{account}-scratch", Attributes={"Policy": policy, "SqsManagedSseEnabled": "false"}
         )
         ecr.create_repository(repositoryName=f"{account}-sandbox")
+    table = {"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}  # fmt: skip
+    dynamodb, efs = session.client("dynamodb", region_name=region), session.client("efs", region_name=region)
+    if account == "prod":
+        dynamodb.create_table(TableName=f"{account}-orders", SSESpecification={"Enabled": True}, **table)
+        dynamodb.update_continuous_backups(TableName=f"{account}-orders",
+                                           PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})  # fmt: skip
+        efs.create_file_system(CreationToken=f"{account}-shared", Encrypted=True)
+    else:
+        dynamodb.create_table(TableName=f"{account}-sessions", **table)  # no point-in-time recovery
+        efs.create_file_system(CreationToken=f"{account}-scratch")  # not encrypted
     if region == REGIONS[0]:
         route53 = session.client("route53", region_name=region)
         route53.create_hosted_zone(Name=f"{account}.example.com", CallerReference=f"{account}-public")

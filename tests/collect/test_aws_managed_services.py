@@ -66,6 +66,19 @@ def _make_estate() -> dict[str, Any]:
     route53.create_hosted_zone(Name="internal.example", CallerReference="private",
                                HostedZoneConfig={"Comment": "inside", "PrivateZone": True},
                                VPC={"VPCRegion": REGION, "VPCId": vpc})  # fmt: skip
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    table = {"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "BillingMode": "PAY_PER_REQUEST"}  # fmt: skip
+    dynamodb.create_table(TableName="orders", SSESpecification={"Enabled": True, "SSEType": "KMS",
+                                                                "KMSMasterKeyId": key}, **table)  # fmt: skip
+    dynamodb.update_continuous_backups(TableName="orders",
+                                       PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True})  # fmt: skip
+    dynamodb.create_table(TableName="sessions", **table)
+    efs = boto3.client("efs", region_name=REGION)
+    sealed_fs = efs.create_file_system(CreationToken="sealed", Encrypted=True, KmsKeyId=key,
+                                       Tags=[{"Key": "Name", "Value": "shared-data"}])["FileSystemId"]  # fmt: skip
+    efs.create_file_system(CreationToken="plain")
+    efs.put_file_system_policy(FileSystemId=sealed_fs, Policy=json.dumps(PUBLIC))
     return {"key": key, "sealed": sealed, "open": open_topic, "certificate": certificate, "zone": public}
 
 
@@ -175,3 +188,24 @@ def test_a_refused_service_fails_only_itself(aws: AwsEmulator, tmp_path: Path) -
     assert list(failed) == [REGION] and [e.split(":")[0] for e in failed[REGION]] == ["sqs"]
     assert _names(store, "is(aws_sqs_queue)") == {"jobs", "plain", "dead-letters"}  # the last good data
     assert _names(store, "is(aws_sns_topic)") == {"Alerts", "open"}
+
+
+def test_dynamodb_tables_and_efs_file_systems(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    orders = _one(store, "is(aws_dynamodb_table) and name == orders")
+    assert (orders["db_type"], orders["volume_encrypted"]) == ("dynamodb", True)
+    assert orders["dynamodb_sse_description"]["sse_type"] == "KMS"
+    assert orders["dynamodb_billing_mode_summary"]["billing_mode"] == "PAY_PER_REQUEST"
+    no_pitr = "is(aws_dynamodb_table) and dynamodb_continuous_backup.point_in_time_recovery.status != ENABLED"
+    assert _names(store, no_pitr) == {"sessions"}
+    assert _names(store, "is(database) and db_type == dynamodb and volume_encrypted != true") == {"sessions"}
+    assert _names(store, "is(aws_kms_key) <-- is(aws_dynamodb_table)") == {"orders"}
+    sealed = _one(store, "is(aws_efs_file_system) and share_encrypted == true")
+    assert (sealed["name"], sealed["creation_token"], sealed["tags"]["Name"]) == (
+        "shared-data",
+        "sealed",
+        "shared-data",
+    )
+    assert sealed["file_system_policy"]["Statement"][0]["Principal"] == "*"
+    assert _names(store, "is(network_share) and share_encrypted == false") != set()
+    assert _names(store, "is(aws_kms_key) <-- is(aws_efs_file_system)") == {"shared-data"}

@@ -455,6 +455,14 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_dynamodb_sse_description": "status sse_type kms_master_key_arn inaccessible_encryption_date_time",
+    "aws_dynamodb_billing_mode_summary": "billing_mode last_update_to_pay_per_request_date_time",
+    "aws_dynamodb_provisioned_throughput_description": (
+        "last_increase_date_time last_decrease_date_time number_of_decreases_today read_capacity_units "
+        "write_capacity_units"
+    ),
+    "aws_dynamo_db_point_in_time_recovery": "status earliest_restorable_date_time latest_restorable_date_time",
+    "aws_dynamo_db_continuous_backup": "status point_in_time_recovery",
     "aws_sqs_redrive_policy": "dead_letter_target_arn max_receive_count",
     "aws_secretsmanager_rotation_rules_type": "automatically_after_days duration schedule_expression",
     "aws_ecr_encryption_configuration": "encryption_type kms_key",

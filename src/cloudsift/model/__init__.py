@@ -12,6 +12,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_iam,
     aws_s3,
     aws_services,
+    aws_storage,
 )
 from cloudsift.model.base import Kind, Model, model_from_classes
 from cloudsift.model.core import KIND_CLASSES

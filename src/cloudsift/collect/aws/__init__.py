@@ -18,6 +18,7 @@ from cloudsift.collect.aws import (
     s3,
     s3_account,
     secrets,
+    storage,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "s3",
     "s3_account",
     "secrets",
+    "storage",
 ]
