@@ -11,7 +11,7 @@ from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Path
 from tests.estate import Edge, frame, node
 
-ALPHABET = "aAbBzZ-_. 0/:éÉü中"
+ALPHABET = 'aAbBzZ-_. 0/:éÉü中\\"\n'
 WORDS = [
     "-1",
     "tcp",

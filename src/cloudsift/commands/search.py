@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -58,26 +59,44 @@ class SearchCommand(Command):
     `name == web` or `ctime > -3d`, context terms `array[*].{...}`, full-text `"text"`,
     navigation `-->`, `sort` and `limit`. An empty query means all nodes.
 
+    `search --explain QUERY` prints the query's canonical text and the SQL it runs (with its bound
+    parameters) instead of running it.
+
     Example: `search is(aws_ec2_security_group) and tags.owner == alice | count`
     """
 
     name = "search"
     source = True
-    positional = "QUERY"
+    positional = "[--explain] QUERY"
 
     def parse(self, raw: str) -> None:
-        self.query_text = raw
-        self.parsed = parse_query(raw)
+        explain = re.match(r"\s*--explain(\s+|\Z)", raw)
+        self.explain = explain is not None
+        self.query_text = raw[explain.end() :] if explain else raw
+        self.parsed = parse_query(self.query_text)
 
     def gives(self, given: str | None) -> str | None:
-        return None if self.parsed.aggregate is not None else RESOURCES
+        return None if self.parsed.aggregate is not None or self.explain else RESOURCES
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         binder = Binder(ctx.store.model, ctx.store.extra_properties(), ctx.now, self.query_text)
         bound = binder.query(self.parsed)
+        if self.explain:
+            return iter(_explain(self.parsed, bound, ctx.store))
         if bound.aggregate is not None:
             return iter(ctx.store.aggregate(bound))
         return iter([NodeStream(ctx.store, bound)])
+
+
+def _explain(parsed: ast.Query, bound: BoundQuery, store: Store) -> list[str]:
+    from cloudsift.store.sql.compiler import QueryCompiler
+
+    compiler = QueryCompiler(store.dialect)
+    statement = (
+        compiler.aggregate(bound, bound.aggregate) if bound.aggregate is not None else compiler.search(bound)
+    )
+    parameters = ", ".join(f"{name}={value!r}" for name, value in statement.params.items())
+    return [f"query: {parsed}", f"sql ({store.dialect.name}): {statement.sql}", f"parameters: {parameters}"]
 
 
 def _nodes(stream: Iterable[Any]) -> Iterator[Any]:

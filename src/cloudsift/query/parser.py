@@ -520,15 +520,25 @@ def _split_aggregate(text: str) -> tuple[str, int, int] | None:
     return text[match.end() : i - 1], match.end(), i + colon.end()
 
 
+# A query that starts with the word `search` (a check's or a job's text) means the query after it, unless
+# the word is a property being compared (`search == x`, `search all > 1`).
+_SEARCH_PREFIX = re.compile(r"\s*search(?:\s+|\Z)(?!(?:(?:any|all|none)\s*)?(?:[=!<>~]|in\b|not\s+in\b))")
+
+
 def parse_query(text: str) -> Query:
     """Parse a search query; an empty query means all."""
-    split = _split_aggregate(text)
+    prefix = _SEARCH_PREFIX.match(text)
+    offset = prefix.end() if prefix else 0
+    try:
+        split = _split_aggregate(text[offset:])
+    except QueryError as e:
+        raise _placed(e, text, offset) from None
     aggregate = None
-    offset = 0
-    body = text
+    body = text[offset:]
     if split is not None:
-        spec, spec_offset, offset = split
-        aggregate = _parse(spec, "aggregate_spec", spec_offset, text)
+        spec, spec_offset, rest_offset = split
+        aggregate = _parse(spec, "aggregate_spec", offset + spec_offset, text)
+        offset += rest_offset
         body = text[offset:]
     if not body.strip():
         query = Query((Part(),))
