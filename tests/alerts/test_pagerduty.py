@@ -247,3 +247,25 @@ def test_past_512_kb_the_details_say_how_many_were_left_out(
     assert details["total"] == 12000 and details["left_out"] == 12000 - shown and shown > 3000
     summary = event["payload"]["summary"]
     assert len(summary) == 1024 and summary.endswith("…")
+
+
+def test_resolve_after_waits_for_clean_runs_in_a_row(pagerduty: PagerDutyStandIn, tmp_path: Path) -> None:
+    store = DuckDBStore()
+    store.import_lines(estate_lines(EstateSize()))
+    now = dt.datetime(2026, 11, 28, 11, tzinfo=dt.UTC)
+    places = ("us-east-1", "eu-central-1")
+    store.record_partitions([PartitionStatus("aws", "123456789012", r, None, now) for r in places])
+    line = f"search {SEED_QUERY} | {SEED} --resolve-after 2"
+    _run(store, line, pagerduty, tmp_path)
+    store.import_lines(estate_lines(EstateSize(), violations=False), replace=True)
+    out = _run(store, line, pagerduty, tmp_path)
+    assert out == ["pagerduty allow_ingress_from_internet_to_any_port: nothing matches (1 of 2 clean runs in a "
+                   "row before it resolves); the alert stays open."]  # fmt: skip
+    store.record_partitions([PartitionStatus("aws", "123456789012", "eu-central-1", "ec2: throttled", now)])
+    assert "did not cover cleanly" in _run(store, line, pagerduty, tmp_path)[0]  # the count starts again
+    store.record_partitions([PartitionStatus("aws", "123456789012", "eu-central-1", None, now)])
+    assert "1 of 2 clean runs" in _run(store, line, pagerduty, tmp_path)[0]
+    assert _run(store, line, pagerduty, tmp_path) == [
+        "pagerduty: resolve allow_ingress_from_internet_to_any_port sent."
+    ]
+    assert [e["event_action"] for e in pagerduty.events] == ["trigger", "resolve"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from cloudsift.alerts.outbox import Outbox
 from cloudsift.alerts.sink import Alert, Request, Sink
-from cloudsift.alerts.state import AlertStates, unclean
+from cloudsift.alerts.state import AlertState, AlertStates, unclean
 from cloudsift.store.base import Store
 
 
@@ -23,6 +23,7 @@ class Wording:
     dedup_key: str
     severity: str
     no_resolve: bool = False
+    resolve_after: int = 1  # clean runs in a row (finding nothing over a clean collection) before a resolve
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,9 @@ def decide(store: Store, sink: Sink, wording: Wording, nodes: list[dict[str, Any
         forced = sink.forced_action()
         action = forced or ("trigger" if nodes else "resolve")
         if action == "resolve" and forced is None:
-            if current is None or current.state != "triggered" or wording.no_resolve:
-                return Decision(None, reason="nothing matches, nothing to send.")
-            problems = unclean(store, current.partitions)
-            if problems:
-                return Decision(None, reason="nothing matches, but the alert stays open: the last collection "
-                                f"did not cover cleanly {'; '.join(problems)}")  # fmt: skip
+            reason = _held_back(store, states, sink.name, identity, wording, current, dry_run)
+            if reason:
+                return Decision(None, reason=reason)
         now = clock()
         summary = wording.summary
         if len(summary) > sink.max_summary:
@@ -69,6 +67,25 @@ def decide(store: Store, sink: Sink, wording: Wording, nodes: list[dict[str, Any
             states.put(sink.name, identity, wording.dedup_key, state, wording.summary, len(nodes),
                        partitions_of(nodes), now)  # fmt: skip
     return Decision(action, request, event_id)
+
+
+def _held_back(store: Store, states: AlertStates, sink: str, identity: str, wording: Wording,
+               current: AlertState | None, dry_run: bool) -> str | None:  # fmt: skip
+    """Why nothing found does not resolve (yet): not open, --no-resolve, a partition of the alert not
+    collected cleanly (no false clear), or fewer clean runs in a row than --resolve-after asks."""
+    if current is None or current.state != "triggered" or wording.no_resolve:
+        return "nothing matches, nothing to send."
+    problems = unclean(store, current.partitions)
+    if problems:
+        if current.clean_runs and not dry_run:
+            states.count_clean(sink, identity, wording.dedup_key, 0)  # "in a row" starts again
+        return f"nothing matches, but the alert stays open: the last collection did not cover cleanly {'; '.join(problems)}"
+    runs = current.clean_runs + 1
+    if runs < wording.resolve_after:
+        if not dry_run:
+            states.count_clean(sink, identity, wording.dedup_key, runs)
+        return f"nothing matches ({runs} of {wording.resolve_after} clean runs in a row before it resolves); the alert stays open."
+    return None
 
 
 def partitions_of(nodes: Iterable[dict[str, Any]]) -> list[str]:

@@ -23,6 +23,7 @@ class AlertState:
     resources: int
     partitions: tuple[str, ...]
     updated_at: dt.datetime
+    clean_runs: int = 0  # runs in a row that found nothing over a clean collection (--resolve-after)
 
 
 def routing_hash(routing_key: str) -> str:
@@ -36,7 +37,7 @@ class AlertStates:
 
     def get(self, sink: str, identity: str, dedup_key: str) -> AlertState | None:
         rows = self.store.execute(
-            "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at FROM alerts "
+            "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at, clean_runs FROM alerts "
             "WHERE sink = ? AND routing_hash = ? AND dedup_key = ?",
             [sink, identity, dedup_key],
         )
@@ -46,16 +47,23 @@ class AlertStates:
             partitions: list[str], now: dt.datetime) -> None:  # fmt: skip
         # One statement: a kill cannot leave the alert without its row (a DELETE then INSERT could).
         self.store.execute(
-            "INSERT INTO alerts (sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sink, routing_hash, dedup_key) DO UPDATE SET "
+            "INSERT INTO alerts (sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at, "
+            "clean_runs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (sink, routing_hash, dedup_key) DO UPDATE SET "
             "state = excluded.state, summary = excluded.summary, resources = excluded.resources, "
-            "partitions = excluded.partitions, updated_at = excluded.updated_at",
+            "partitions = excluded.partitions, updated_at = excluded.updated_at, clean_runs = 0",
             [sink, identity, dedup_key, state, summary, resources, orjson.dumps(partitions).decode(), now],
+        )
+
+    def count_clean(self, sink: str, identity: str, dedup_key: str, runs: int) -> None:
+        """How many runs in a row found nothing over a clean collection, while the alert stays open."""
+        self.store.execute(
+            "UPDATE alerts SET clean_runs = ? WHERE sink = ? AND routing_hash = ? AND dedup_key = ?",
+            [runs, sink, identity, dedup_key],
         )
 
     def all(self) -> list[AlertState]:
         rows = self.store.execute(
-            "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at FROM alerts "
+            "SELECT sink, routing_hash, dedup_key, state, summary, resources, partitions, updated_at, clean_runs FROM alerts "
             "ORDER BY sink, dedup_key"
         )
         return [_state(r) for r in rows]
@@ -63,7 +71,7 @@ class AlertStates:
 
 def _state(row: tuple[Any, ...]) -> AlertState:
     return AlertState(str(row[0]), str(row[1]), str(row[2]), str(row[3]), None if row[4] is None else str(row[4]),
-                      int(row[5] or 0), tuple(orjson.loads(str(row[6]))), row[7])  # fmt: skip
+                      int(row[5] or 0), tuple(orjson.loads(str(row[6]))), row[7], int(row[8] or 0))  # fmt: skip
 
 
 def unclean(store: Store, partitions: tuple[str, ...]) -> list[str]:

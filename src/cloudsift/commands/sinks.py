@@ -23,6 +23,14 @@ SHARED_OPTIONS = (
     Option("--dedup-key", "Names the alert: the same key updates and resolves it.", str, None, required=True),
     Option("--severity", "critical, error, warning or info.", str, None, SEVERITIES),
     Option("--no-resolve", "Do not resolve when nothing matches.", bool, False),
+    Option(
+        "--resolve-after",
+        "Resolve only after N runs in a row that find nothing over a clean collection.",
+        int,
+        1,
+        minimum=1,
+        maximum=1000,
+    ),
     Option("--dry-run", "Print the event instead of sending it.", bool, False),
 )
 
@@ -88,7 +96,8 @@ class SinkCommand(Command):
         sink = self.sink(self.args, ctx.config, dry_run)
         nodes = [n for n in open_nodes(stream) if is_node(n)]
         wording = Wording(self.args["summary"], self.args["dedup_key"],
-                          self.args["severity"] or sink.default_severity(), bool(self.args["no_resolve"]))  # fmt: skip
+                          self.args["severity"] or sink.default_severity(), bool(self.args["no_resolve"]),
+                          int(self.args["resolve_after"]))  # fmt: skip
         if wording.severity not in SEVERITIES:
             raise UsageError(f"{self.name}: severity must be one of {', '.join(SEVERITIES)}")
         decision = decide(ctx.store, sink, wording, nodes, lambda: ctx.now, dry_run)
