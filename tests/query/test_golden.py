@@ -224,3 +224,20 @@ def test_aggregate(store: Store) -> None:
         "aggregate(sum(volume_size) as size, count(volume_size) as n, avg(volume_size) as avg): all"
     )
     assert store.aggregate(total) == [{"size": 108, "n": 2, "avg": 54}]
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ('ctime > "-3d"', "ctime > -3d"),
+        ('is(security_group) and age > "1y"', "is(security_group) and age > 1y"),
+        ("has_key(tags, owner, app)", 'has_key(tags, ["owner", "app"])'),
+    ],
+)
+def test_fix_spellings_mean_the_same(store: Store, text: str, same_as: str) -> None:
+    nodes, edges = golden_estate()
+    store.import_lines(lines(nodes, edges), replace=True)
+    graph = reference_graph(nodes, edges)
+    got = [d["id"] for d in store.search(bind(parse_query(text), now=NOW))]
+    want = reference_ids(bind(parse_query(same_as), now=NOW), graph)
+    assert got == want and got == reference_ids(bind(parse_query(text), now=NOW), graph)

@@ -403,6 +403,9 @@ class Binder:
         if isinstance(value, Duration):
             return self.shifted(value, 1, pos)
         if isinstance(value, str):
+            duration = _quoted_duration(value)
+            if isinstance(duration, Duration):  # ctime > "-3d" is ctime > -3d, as in Fix
+                return self.shifted(duration, 1, pos)
             try:
                 return parse_datetime(value)
             except ValueError:
@@ -474,6 +477,7 @@ class Binder:
         ):
             if op not in _FLIP:
                 raise self.error(f"{first.name} compares with == != < <= > >= and a duration", term.pos)
+            value = _quoted_duration(value)
             if value is not None and not isinstance(value, Duration):
                 raise self.error(
                     f"{first.name} compares with a duration such as 30d, got {value!r}", term.pos
@@ -491,6 +495,7 @@ class Binder:
             and segments[-1].index is None
         ):
             # access_keys[*].reported.age > 90d: the merged node's ctime, like age at the top
+            value = _quoted_duration(value)
             if op not in _FLIP or (value is not None and not isinstance(value, Duration)):
                 raise self.error(
                     f"{segments[-1].name} compares with == != < <= > >= and a duration", term.pos
@@ -645,6 +650,14 @@ class Binder:
             self.aggregate(query.aggregate) if query.aggregate else None,
             self.text or str(query),
         )
+
+
+def _quoted_duration(value: Value) -> Value:
+    """A string that is written like a duration ("23h") reads as one where a duration is expected."""
+    from cloudsift.query.parser import parse_duration
+
+    duration = parse_duration(value) if isinstance(value, str) else None
+    return duration if duration is not None else value
 
 
 def bind(

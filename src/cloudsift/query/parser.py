@@ -222,10 +222,14 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
             return IdTerm(tuple(ids))
         if fn in ("has_key", "in_subnet"):
             first = arguments[0].path if isinstance(arguments[0], _BareName) else arguments[0]
-            if len(arguments) != 2 or not isinstance(first, Path):
+            if (
+                len(arguments) < 2
+                or not isinstance(first, Path)
+                or (fn == "in_subnet" and len(arguments) != 2)
+            ):
                 raise QueryError(f'{fn}() takes a path and a value: {fn}(tags, "owner")', "", name.start_pos)
-            second = arguments[1]
-            values = tuple(str(v) for v in second) if isinstance(second, tuple) else (str(second),)
+            # has_key(tags, a, b) is has_key(tags, [a, b]), as in Fix
+            values = tuple(str(v) for a in arguments[1:] for v in (a if isinstance(a, tuple) else (a,)))
             if fn == "in_subnet" and len(values) != 1:
                 raise QueryError(
                     'in_subnet() takes one network: in_subnet(ip, "10.0.0.0/8")', "", name.start_pos
