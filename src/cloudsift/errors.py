@@ -1,4 +1,12 @@
-"""One root error for cloudsift. User errors exit 2 (usage) or 1 (command); internal errors are bugs."""
+"""One root error for cloudsift, and the exit code each kind of error ends a command line with.
+
+Exit codes (the same from the shell's `-c`, lines on stdin, and through a running server):
+0 done; 1 the command could not be done (AWS, the store or the server unreachable, a job that failed);
+2 usage error (a bad option, query, value or config); 3 internal error (a bug in cloudsift);
+4 partial failure (the command ran to its end and printed its output, but part of it failed: a
+partition or account that could not be collected, a configured region that does not exist);
+130 interrupted (Ctrl-C, SIGINT).
+"""
 
 from __future__ import annotations
 
@@ -80,6 +88,12 @@ class ConfigError(UsageError):
     def __init__(self, key: str, message: str) -> None:
         super().__init__(f"config {key}: {message}")
         self.key = key
+
+
+class PartialFailure(CloudsiftError):
+    """The command ran to its end, but part of what it did failed; its output says which part."""
+
+    exit_code = 4
 
 
 class StoreError(CloudsiftError):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from cloudsift.commands.base import Command, Context, command
-from cloudsift.errors import UsageError, did_you_mean
+from cloudsift.errors import CloudsiftError, UsageError, did_you_mean
 from cloudsift.jobs.model import EVENTS, Job, load_job, load_jobs
 from cloudsift.jobs.runs import run_event_jobs
 from cloudsift.redact import mask_secrets
@@ -100,7 +100,7 @@ class JobsCommand(Command):
             return iter([f"id: {job.id}", f"trigger: {job.trigger}", f"timeout: {job.timeout or 'none'}",
                          f"active: {'yes' if job.active else 'no'}", f"line: {mask_secrets(job.line)}"])  # fmt: skip
         if action == "run":
-            return iter(ctx.runner.run(ctx, job).lines())
+            return _run_now(ctx, job)
         if action in ("activate", "deactivate"):
             ctx.store.execute("UPDATE jobs SET active = ? WHERE id = ?", [action == "activate", job.id])
             ctx.runner.changed.set()
@@ -209,3 +209,14 @@ class JobsCommand(Command):
         )
         ctx.runner.changed.set()
         return [f"Job {job.id} updated."]
+
+
+def _run_now(ctx: Context, job: Job) -> Iterator[str]:
+    """`jobs run ID`: the run's output, then an error when it failed, so the line exits non-zero."""
+    result = ctx.runner.run(ctx, job)
+    yield from result.lines()
+    if result.outcome in ("failed", "timeout"):
+        what = "timed out" if result.outcome == "timeout" else "failed"
+        raise CloudsiftError(
+            f"jobs run {job.id}: the job {what} (its output is above; `jobs history {job.id}` keeps it)"
+        )

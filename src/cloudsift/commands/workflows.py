@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from cloudsift.commands.base import Command, Context, Option, command
-from cloudsift.errors import CloudsiftError, UsageError
+from cloudsift.errors import CloudsiftError, PartialFailure, UsageError
 from cloudsift.jobs.model import EVENTS
 
 WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
@@ -17,11 +18,23 @@ class CollectError(CloudsiftError):
     """A collection that could not start (no credentials, no reachable account)."""
 
 
+@dataclass(frozen=True)
+class CollectRun:
+    lines: list[str]
+    failed: int  # partitions, accounts and configured names that failed
+
+
 def _run_collect(ctx: Context) -> Iterator[str]:
-    yield from run_collect(ctx)
+    run = run_collect(ctx)
+    yield from run.lines
+    if run.failed:
+        raise PartialFailure(
+            f"collect: {run.failed} {'part' if run.failed == 1 else 'parts'} of the collection failed "
+            "(shown above; failed partitions kept their previous data)"
+        )
 
 
-def run_collect(ctx: Context) -> list[str]:
+def run_collect(ctx: Context) -> CollectRun:
     """One collection, then the jobs of its events; one at a time per process."""
     if not ctx.runner.collect_lock.acquire(blocking=False):
         raise UsageError("a collection runs already; `workflows history` shows it when it is done")
@@ -33,7 +46,7 @@ def run_collect(ctx: Context) -> list[str]:
         ctx.runner.collect_lock.release()
 
 
-def _collect_locked(ctx: Context) -> list[str]:
+def _collect_locked(ctx: Context) -> CollectRun:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from cloudsift.collect.runner import collect_aws
@@ -68,7 +81,7 @@ def _collect_locked(ctx: Context) -> list[str]:
         "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
         [started, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
     )
-    return lines
+    return CollectRun(lines, summary.failed)
 
 
 @command

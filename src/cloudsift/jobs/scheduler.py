@@ -144,7 +144,7 @@ class Scheduler:
 
         ctx = self.ctx.derive(now)
         try:
-            for line in run_collect(ctx):
+            for line in run_collect(ctx).lines:
                 log.info("collect: %s", line)
         except CloudsiftError as e:
             log.error("collect: %s", e.render())

@@ -65,6 +65,8 @@ class Account:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def client(self, service: str, region: str | None = None) -> Any:
+        """A client in `region`; without one (a global service: IAM, S3, Route 53), in the home region."""
+        region = region or self.home
         with self._lock:
             found = self._clients.get((service, region))
             if found is None:
