@@ -238,6 +238,11 @@ class CollectWorkflowConfig(BaseModel):
         "0 * * * *",
         description="Cron schedule of the collect workflow under `serve`; empty: never on its own.",
     )
+    kinds: list[str] = Field(
+        default_factory=list,
+        description="Collect only these kinds (the services they need); every other kind keeps its data. "
+        "Empty: everything.",
+    )
 
 
 class WorkflowsConfig(BaseModel):

@@ -85,3 +85,11 @@ def test_kind_shows_where_each_property_comes_from() -> None:
     assert bucket.endswith("<- cloudtrail DescribeTrails: S3BucketName")
     assert any(line.strip().startswith("collected by the AWS service 'cloudtrail'") for line in lines)
     assert not any("<-" in line for line in run("kind aws_region", DuckDBStore()))
+
+
+def test_every_collected_kind_names_its_service() -> None:
+    # `collect --kinds` finds the services by the kinds they declare: a kind no service names is never collected
+    declared = {k for _, service in SERVICES.items() for k in service.kinds}
+    made_by_the_runner = {"aws_account", "aws_region"}
+    concrete = {k for k, kind in MODEL.kinds.items() if k.startswith("aws_") and not kind.abstract}
+    assert concrete - declared - made_by_the_runner - {"aws_zone"} == set()

@@ -10,10 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +20,7 @@ import orjson
 
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, config_problems, discover_accounts, regions_of
-from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, SERVICES, Region, own_resources
+from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, Region, own_resources, services_for
 from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines, outer_edge_lines
 from cloudsift.collect.partitions import ACCOUNT_WIDE, forget_hint, kept_lines, marked, place_query, uncovered
 from cloudsift.config import Config
@@ -41,6 +40,7 @@ class Partition:
     # fails), while the ids and edges stay in memory until every service of it is done.
     ids: dict[str, None] = field(default_factory=dict)
     own_resources: int = 0  # for the region's region_in_use
+    kinds: set[str] = field(default_factory=set)  # of the services run for it
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     # closed by _partition_lines when the partition is done; an aborted collection leaves it to the GC
     spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="collect-"))  # noqa: SIM115
@@ -105,8 +105,13 @@ def collect_aws(
     config: Config,
     emit: Callable[[str], None] = lambda _: None,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    kinds: Collection[str] | None = None,
 ) -> CollectSummary:
+    """Collect every configured account and region; with `kinds` (or `[workflows.collect] kinds`), only the
+    services of those kinds, keeping every other kind's stored data as it was."""
     started = time.perf_counter()
+    kinds = kinds or config.workflows.collect.kinds or None
+    services = services_for(kinds)
     events: list[str] = []
 
     def event(name: str) -> None:
@@ -133,10 +138,14 @@ def collect_aws(
                     account_errors.append((account.id, f"cannot list regions: {_short(e)}"))
                     continue
                 problems += [p for p in unknown if p not in problems]  # said once, not per account
-                for _, service in SERVICES.items():
+                if kinds:  # a partition none of the services touch keeps all it had
+                    for region in [*regions, GLOBAL]:
+                        partitions.setdefault((account.id, region), Partition(account.id, region))
+                for service in services:
                     for region in [GLOBAL] if service.global_ else regions:
                         key = (account.id, region)
                         partition = partitions.setdefault(key, Partition(account.id, region))
+                        partition.kinds.update(service.kinds)
                         pending[key] = pending.get(key, 0) + 1
                         futures[pool.submit(_collect_one, account, region, service)] = (
                             partition,
@@ -157,15 +166,19 @@ def collect_aws(
                 pending[key] -= 1
                 if not pending[key]:
                     spool.writelines(_partition_lines(partition, outer))
+            for key, partition in partitions.items():
+                if key not in pending:
+                    spool.writelines(_partition_lines(partition, outer))
         event("merge_outer_edges")
-        spool.writelines(outer_edge_lines(outer, partial(_written, partitions)))
         failed_accounts = {a for a, _ in account_errors}
         reached = {a.id for a in accounts} - failed_accounts
         stored = store.partitions()
         gone = uncovered(stored, set(partitions), reached, failed_accounts)
         writing = time.perf_counter()
-        spool.writelines(_kept(store, list(partitions.values()), failed_accounts))
+        kept: set[str] = set()
+        spool.writelines(_kept(store, list(partitions.values()), failed_accounts, kept if kinds else None))
         spool.writelines(kept_lines(store, gone, reached))
+        spool.writelines(outer_edge_lines(outer, lambda node: node in kept or _written(partitions, node)))
         spool.flush()
         # The collecting process still holds what parsing AWS's answers left behind: the store gets a
         # bounded share (DuckDB spills to disk past it), so a 100,000-resource collection stays under 1 GiB.
@@ -225,6 +238,13 @@ def _written(partitions: dict[tuple[str, str], Partition], node_id: str) -> bool
     return found is not None and not found.errors and node_id in found.ids
 
 
+def _noting_ids(lines: Iterator[bytes], ids: set[str]) -> Iterator[bytes]:
+    for line in lines:
+        if line.startswith(b'{"id":'):
+            ids.add(orjson.loads(line)["id"])
+        yield line
+
+
 def _partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> Iterator[bytes]:
     """A finished partition: its region node, and its resources when it was collected cleanly (else
     nothing: its stored data is added at the end). Only its count stays in memory."""
@@ -244,12 +264,25 @@ def _partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) ->
     partition.edges = []
 
 
-def _kept(store: Store, partitions: list[Partition], failed: set[str]) -> Iterator[bytes]:
-    """The stored data of the failed partitions and accounts: the import replaces the whole cloud."""
+def _kept(
+    store: Store, partitions: list[Partition], failed: set[str], selected: set[str] | None = None
+) -> Iterator[bytes]:
+    """The stored data of the failed partitions and accounts: the import replaces the whole cloud.
+    Collecting some kinds only (`selected` given), every partition also keeps the kinds it did not collect,
+    and `selected` gets the ids of all it kept (the edges between partitions may end at them)."""
     for partition in partitions:
-        if partition.errors:
+        if partition.errors or selected is not None:
             region = Region(partition.account, partition.region)
-            query = f"{place_query(partition.account, partition.region)} and not is(region)"
-            yield from store.export(query, outside_parent=region.id)
+            others = (
+                ""
+                if partition.errors or not partition.kinds
+                else f" and not is({', '.join(sorted(partition.kinds))})"
+            )
+            lines = store.export(
+                f"{place_query(partition.account, partition.region)} and not is(region){others}",
+                outside_parent=region.id,
+                sources=partition.ids,  # the edges the collected kinds had to the kept ones stay
+            )
+            yield from lines if selected is None else _noting_ids(lines, selected)
     for account_id in sorted(failed):
         yield from store.export(place_query(account_id), outside_parent="aws")

@@ -24,8 +24,8 @@ class CollectRun:
     failed: int  # partitions, accounts and configured names that failed
 
 
-def _run_collect(ctx: Context) -> Iterator[str]:
-    run = run_collect(ctx)
+def _run_collect(ctx: Context, kinds: list[str] | None = None) -> Iterator[str]:
+    run = run_collect(ctx, kinds)
     yield from run.lines
     if run.failed:
         raise PartialFailure(
@@ -34,19 +34,19 @@ def _run_collect(ctx: Context) -> Iterator[str]:
         )
 
 
-def run_collect(ctx: Context) -> CollectRun:
+def run_collect(ctx: Context, kinds: list[str] | None = None) -> CollectRun:
     """One collection, then the jobs of its events; one at a time per process."""
     if not ctx.runner.collect_lock.acquire(blocking=False):
         raise UsageError("a collection runs already; `workflows history` shows it when it is done")
     ctx.runner.collect_started = dt.datetime.now(dt.UTC)
     try:
-        return _collect_locked(ctx)
+        return _collect_locked(ctx, kinds)
     finally:
         ctx.runner.collect_started = None
         ctx.runner.collect_lock.release()
 
 
-def _collect_locked(ctx: Context) -> CollectRun:
+def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
     from botocore.exceptions import BotoCoreError, ClientError
 
     from cloudsift.collect.runner import collect_aws
@@ -71,9 +71,10 @@ def _collect_locked(ctx: Context) -> CollectRun:
                     ctx.config,
                     emit,
                     progress=lambda done, total: bar.update(task, completed=done, total=total),
+                    kinds=kinds,
                 )
         else:
-            summary = collect_aws(ctx.store, ctx.config, emit)
+            summary = collect_aws(ctx.store, ctx.config, emit, kinds=kinds)
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
@@ -97,21 +98,35 @@ class CollectCommand(Command):
     and alerts on it stay open. `collect --forget REGION|ACCOUNT|ACCOUNT/REGION` retires it: its data
     and status are deleted (kept in `history`), and its alerts can resolve.
 
+    `collect --kinds aws_ec2_security_group,aws_s3_bucket` (or `--kinds K1 K2 …`; base kinds such as
+    `security_group` count) calls only the AWS services those kinds need and keeps every other kind's data
+    as it was; `[workflows.collect] kinds` does the same for every collection.
+
     Example: `workflows list`
     """
 
     name = "collect"
     source = True
     formatter = True
-    positional = "[--forget REGION|ACCOUNT]"
-    options = (Option("--forget", "Delete the data of a region or account that left the config.", str, None),)
+    positional = "[--forget REGION|ACCOUNT] [--kinds K,… [K …]]"
+    options = (
+        Option("--forget", "Delete the data of a region or account that left the config.", str, None),
+        Option("--kinds", "Only these kinds (comma-separated; more may follow as words).", str, None),
+    )
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
-        if self.rest:
-            raise UsageError("collect takes no arguments; configure [aws] accounts and regions")
+        if self.rest and not self.args["kinds"]:
+            raise UsageError(
+                "collect takes no arguments but --kinds K…; configure [aws] accounts and regions"
+            )
         if self.args["forget"] is not None:
             return iter(_forget(ctx, self.args["forget"]))
-        return _run_collect(ctx)
+        kinds = [k for part in [self.args["kinds"] or "", *self.rest] for k in part.split(",") if k.strip()]
+        if kinds:
+            from cloudsift.collect.aws.service import services_for
+
+            services_for(kinds)  # an unknown kind is refused before anything is collected
+        return _run_collect(ctx, kinds or None)
 
 
 def _forget(ctx: Context, name: str) -> list[str]:

@@ -7,7 +7,7 @@ import datetime as dt
 import difflib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -226,8 +226,11 @@ class Store(ABC):
     def import_lines(self, lines: Iterable[bytes | str], replace: bool = False) -> ImportSummary:
         """Check every line, then write all of it in one transaction (or nothing)."""
 
-    def export(self, query: str, outside_parent: str | None = None) -> Iterator[bytes]:
-        """The nodes a query finds and the edges between them (and from `outside_parent`), as import lines."""
+    def export(
+        self, query: str, outside_parent: str | None = None, sources: Collection[str] = ()
+    ) -> Iterator[bytes]:
+        """The nodes a query finds and the edges between them (and from `outside_parent` or `sources`), as
+        import lines."""
         import orjson
 
         docs = list(self.search(self.bind(query)))
@@ -235,7 +238,7 @@ class Store(ABC):
         for doc in docs:
             yield orjson.dumps({"id": doc["id"], "reported": doc["reported"]}) + b"\n"
         for source, target, edge_type in self.edges_to(sorted(ids)):
-            if source in ids or source == outside_parent:
+            if source in ids or source == outside_parent or source in sources:
                 yield orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
 
     def import_file(self, path: Path, replace: bool = False) -> ImportSummary:

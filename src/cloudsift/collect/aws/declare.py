@@ -335,7 +335,7 @@ def aws_service(name: str, *kinds: AwsKind, global_: bool = False) -> Service:
         _resolve(matches, graph)
 
     actions = tuple(dict.fromkeys(c.action for k in kinds for c in k.calls))
-    service = Service(name, collect, actions, global_)
+    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)))
     SERVICES.add(name, service)
     return service
 

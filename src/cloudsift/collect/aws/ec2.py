@@ -61,6 +61,7 @@ def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
         "ec2:DescribeInstanceTypes",
         "ec2:DescribeNetworkInterfaces",
     ),
+    kinds=("aws_vpc", "aws_ec2_subnet", "aws_ec2_instance"),
 )
 def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
@@ -88,7 +89,7 @@ def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
     _instances(client, arn, region, graph, {**vpcs, **subnets})
 
 
-@service("ec2_security_groups", api_calls=("ec2:DescribeSecurityGroups",))
+@service("ec2_security_groups", api_calls=("ec2:DescribeSecurityGroups",), kinds=("aws_ec2_security_group",))
 def collect_security_groups(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"
@@ -148,7 +149,7 @@ def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, colle
                 graph.edge(region.node(group["GroupId"]), node)
 
 
-@service("ec2_volumes", api_calls=("ec2:DescribeVolumes",))
+@service("ec2_volumes", api_calls=("ec2:DescribeVolumes",), kinds=("aws_ec2_volume",))
 def collect_volumes(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"

@@ -16,6 +16,7 @@ from cloudsift.collect.graph import GraphBuilder
         "ec2:DescribeInternetGateways",
         "ec2:DescribeAddresses",
     ),
+    kinds=("aws_ec2_snapshot", "aws_ec2_network_acl", "aws_ec2_internet_gateway", "aws_ec2_elastic_ip"),
 )
 def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
@@ -64,7 +65,11 @@ def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -
             graph.edge(region.node(address["InstanceId"]), node)
 
 
-@service("ec2_network_interfaces", api_calls=("ec2:DescribeNetworkInterfaces",))
+@service(
+    "ec2_network_interfaces",
+    api_calls=("ec2:DescribeNetworkInterfaces",),
+    kinds=("aws_ec2_network_interface",),
+)
 def collect_network_interfaces(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("ec2", region.name)
     arn = f"arn:aws:ec2:{region.name}:{account.id}"

@@ -19,6 +19,7 @@ from cloudsift.collect.graph import GraphBuilder
         "iam:ListPolicies",
     ),
     global_=True,
+    kinds=("aws_iam_user", "aws_iam_access_key", "aws_iam_role", "aws_iam_policy"),
 )
 def collect_iam(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("iam")

@@ -82,7 +82,8 @@ ROOT_USER = AwsKind(
         "mfa_active": "mfa_active",
         "user_virtual_mfa_devices": Field("devices", each({"serial_number": "SerialNumber", "enable_date": "EnableDate"})),
     },
-    parent=(Edge("aws_account", "account"),),
+    # below its account, and (for its partition: a failed one keeps it) below the account's "global" region
+    edges=(Edge("aws_account", "account", reverse=True),),
 )  # fmt: skip
 
 ROOT_KEY = AwsKind(

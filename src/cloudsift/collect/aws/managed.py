@@ -11,7 +11,7 @@ from cloudsift.collect.aws.values import optional, pages, tags_of, timestamp
 from cloudsift.collect.graph import GraphBuilder
 
 
-@service("rds", api_calls=("rds:DescribeDBInstances",))
+@service("rds", api_calls=("rds:DescribeDBInstances",), kinds=("aws_rds_instance",))
 def collect_rds(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("rds", region.name)
     for db in pages(client, "describe_db_instances", "DBInstances"):
@@ -40,7 +40,7 @@ def _endpoint(endpoint: dict[str, Any] | None) -> str | None:
     )
 
 
-@service("lambda", api_calls=("lambda:ListFunctions",))
+@service("lambda", api_calls=("lambda:ListFunctions",), kinds=("aws_lambda_function",))
 def collect_lambda(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("lambda", region.name)
     for fn in pages(client, "list_functions", "Functions"):
@@ -53,7 +53,9 @@ def collect_lambda(account: Account, region: Region, graph: GraphBuilder) -> Non
         })  # fmt: skip
 
 
-@service("kms", api_calls=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"))
+@service(
+    "kms", api_calls=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"), kinds=("aws_kms_key",)
+)
 def collect_kms(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("kms", region.name)
     for key in pages(client, "list_keys", "Keys"):
@@ -76,7 +78,7 @@ def collect_kms(account: Account, region: Region, graph: GraphBuilder) -> None:
         })  # fmt: skip
 
 
-@service("elb", api_calls=("elasticloadbalancing:DescribeLoadBalancers",))
+@service("elb", api_calls=("elasticloadbalancing:DescribeLoadBalancers",), kinds=("aws_elb", "aws_alb"))
 def collect_elb(account: Account, region: Region, graph: GraphBuilder) -> None:
     classic = account.client("elb", region.name)
     for lb in pages(classic, "describe_load_balancers", "LoadBalancerDescriptions"):
@@ -99,7 +101,7 @@ def collect_elb(account: Account, region: Region, graph: GraphBuilder) -> None:
         }, parent=region.node(lb["VpcId"]) if lb.get("VpcId") else None)  # fmt: skip
 
 
-@service("eks", api_calls=("eks:ListClusters", "eks:DescribeCluster"))
+@service("eks", api_calls=("eks:ListClusters", "eks:DescribeCluster"), kinds=("aws_eks_cluster",))
 def collect_eks(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("eks", region.name)
     for name in pages(client, "list_clusters", "clusters"):

@@ -23,6 +23,7 @@ from cloudsift.collect.graph import GraphBuilder
         "s3:GetBucketTagging",
     ),
     global_=True,
+    kinds=("aws_s3_bucket",),
 )
 def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("s3")

@@ -49,7 +49,8 @@ SETTINGS = AwsKind(
         "block_public_acls": "BlockPublicAcls", "ignore_public_acls": "IgnorePublicAcls",
         "block_public_policy": "BlockPublicPolicy", "restrict_public_buckets": "RestrictPublicBuckets",
     }))},
-    parent=(Edge("aws_account", "AccountId"),),
+    # below its account, and (for its partition: a failed one keeps it) below the account's "global" region
+    edges=(Edge("aws_account", "AccountId", reverse=True),),
 )  # fmt: skip
 
 aws_service("s3_account", SETTINGS, global_=True)

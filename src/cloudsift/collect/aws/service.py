@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from cloudsift.collect.aws.accounts import Account
 from cloudsift.collect.graph import GraphBuilder
+from cloudsift.errors import UsageError
 from cloudsift.registry import Registry
 
 Collect = Callable[[Account, "Region", GraphBuilder], None]
@@ -34,14 +35,17 @@ class Service:
     collect: Collect
     api_calls: tuple[str, ...]
     global_: bool = False  # collected once per account (IAM, S3), under the pseudo-region "global"
+    kinds: tuple[str, ...] = ()  # the kinds it collects (`collect --kinds` runs only the services of those)
 
 
 SERVICES: Registry[Service] = Registry("AWS service")
 
 
-def service(name: str, api_calls: tuple[str, ...], global_: bool = False) -> Callable[[Collect], Collect]:
+def service(
+    name: str, api_calls: tuple[str, ...], global_: bool = False, kinds: tuple[str, ...] = ()
+) -> Callable[[Collect], Collect]:
     def add(collect: Collect) -> Collect:
-        SERVICES.add(name, Service(name, collect, api_calls, global_))
+        SERVICES.add(name, Service(name, collect, api_calls, global_, kinds))
         return collect
 
     return add
@@ -63,3 +67,17 @@ def own_resources(nodes: dict[str, dict[str, Any]]) -> int:
         if reported["kind"] not in MADE_BY_AWS
         and not (reported["kind"] == "aws_vpc" and reported.get("vpc_is_default"))
     )
+
+
+def services_for(kinds: Iterable[str] | None) -> list[Service]:
+    """The services that collect these kinds (or their subkinds: `security_group`); all for None.
+    An unknown kind is a UsageError naming it, with the kinds it may have meant."""
+    if not kinds:
+        return [s for _, s in SERVICES.items()]
+    from cloudsift.model import MODEL
+
+    wanted = {sub for kind in kinds for sub in MODEL.subkinds(MODEL.kind(kind).name)}
+    found = [s for _, s in SERVICES.items() if wanted & set(s.kinds)]
+    if not found:
+        raise UsageError(f"no AWS service collects {', '.join(sorted(kinds))}")
+    return found
