@@ -16,7 +16,7 @@ from cloudsift.commands import COMMANDS
 from cloudsift.commands.base import Command, Context
 from cloudsift.commands.pipeline import run_line
 from cloudsift.config import load_config
-from cloudsift.errors import Stopped, UsageError
+from cloudsift.errors import CloudsiftError, Stopped, UsageError
 from cloudsift.jobs.model import load_job
 from cloudsift.jobs.runs import run_event_jobs
 from cloudsift.jobs.scheduler import Scheduler
@@ -144,7 +144,9 @@ def test_a_job_never_runs_twice_at_once_and_queues_one_follow_up(ctx: Context) -
 def test_a_job_past_its_timeout_is_stopped_and_recorded(ctx: Context) -> None:
     cli(ctx, "jobs add --id stuck --timeout 1 'gate never'")
     started = time.monotonic()
-    assert cli(ctx, "jobs run stuck") == ["job stuck: stopped: it ran longer than its timeout of 1s"]
+    with pytest.raises(CloudsiftError, match="jobs run stuck: the job timed out") as failed:
+        cli(ctx, "jobs run stuck")
+    assert failed.value.exit_code == 1  # a job that did not finish is a failed command, not a success
     assert time.monotonic() - started < 8
     assert runs(ctx, "stuck")[0][0] == "timeout"
     history = cli(ctx, "jobs history stuck")
