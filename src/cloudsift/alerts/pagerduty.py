@@ -45,8 +45,8 @@ _ROUTING_KEY = re.compile(r"[A-Za-z0-9]{32}\Z")
 
 def check_routing_key(routing_key: str | None) -> str:
     if not routing_key:
-        raise UsageError("pagerduty: no routing key: pass --routing-key or set [pagerduty] routing_key "
-                         "(CLOUDSIFT_PAGERDUTY__ROUTING_KEY); --dry-run shows the event without one")  # fmt: skip
+        raise UsageError("pagerduty: no routing key: set [pagerduty] routing_key (CLOUDSIFT_PAGERDUTY__ROUTING_KEY) "
+                         "or give --routing-key; --dry-run shows the event without one")  # fmt: skip
     if not _ROUTING_KEY.match(routing_key):
         raise UsageError(
             f"pagerduty: the routing key {mask(routing_key)} is not 32 letters and digits (an Events API v2 integration key)"
