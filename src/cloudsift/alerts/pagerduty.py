@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import orjson
 
+from cloudsift.alerts.places import where
 from cloudsift.alerts.sink import (
     Alert,
     Answer,
@@ -84,14 +85,6 @@ def _console_link(node: dict[str, Any]) -> dict[str, str] | None:
     return {"href": f"https://console.aws.amazon.com/{page}", "text": f"{kind} {rid}"} if page else None
 
 
-def _where(node: dict[str, Any], level: str, missing: str) -> str:
-    found = ((node.get("ancestors") or {}).get(level) or {}).get("reported") or {}
-    name, rid = found.get("name"), found.get("id")
-    if level == "account" and name and rid and name != rid:
-        return f"{name} ({rid})"
-    return str(name or rid or missing)
-
-
 Getter = Callable[[dict[str, Any], str], Any]
 DEFAULT_PROPERTIES: tuple[tuple[str, str], ...] = (("id", "id"), ("name", "name"), ("kind", "kind"))
 
@@ -122,7 +115,7 @@ def details(
         place = tree
         if how.group:
             for level, missing in (("cloud", "no-cloud"), ("account", "no-account"), ("region", "no-region")):
-                place = place.setdefault(_where(node, level, missing), {})
+                place = place.setdefault(where(node, level, missing), {})
         key = how.get(node, how.resource_id)
         place[str(key if key is not None else node.get("id"))] = {
             name: how.get(node, path) for name, path in how.properties

@@ -24,12 +24,13 @@ class Place:
         return f"{self.cloud} {self.account} {self.region}"
 
 
-def _ancestor(node: dict[str, Any], level: str) -> str:
+def where(node: dict[str, Any], level: str, missing: str | None = None) -> str:
+    """The node's cloud, account or region as people read it: an account as "name (id)"."""
     found = ((node.get("ancestors") or {}).get(level) or {}).get("reported") or {}
     name, rid = found.get("name"), found.get("id")
     if level == "account" and name and rid and name != rid:
         return f"{name} ({rid})"
-    return str(name or rid or f"no {level}")
+    return str(name or rid or (missing if missing is not None else f"no {level}"))
 
 
 def by_place(nodes: Iterable[dict[str, Any]]) -> dict[Place, list[Resource]]:
@@ -37,7 +38,7 @@ def by_place(nodes: Iterable[dict[str, Any]]) -> dict[Place, list[Resource]]:
     grouped: dict[Place, list[Resource]] = {}
     for node in nodes:
         reported = node.get("reported") or {}
-        place = Place(_ancestor(node, "cloud"), _ancestor(node, "account"), _ancestor(node, "region"))
+        place = Place(where(node, "cloud"), where(node, "account"), where(node, "region"))
         rid = str(reported.get("id") or node.get("id"))
         grouped.setdefault(place, []).append(
             Resource(rid, str(reported.get("name") or rid), str(reported.get("kind") or ""))
