@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,7 +148,7 @@ def ui_router(service: Service, token: str) -> tuple[APIRouter, StaticFiles]:
 
         with opened() as ctx:
             try:
-                output = "\n".join(str(e) for e in run_line(f"jobs run {_word(id)}", ctx))
+                output = "\n".join(str(e) for e in run_line(f"jobs run {shlex.quote(id)}", ctx))
             except CloudsiftError as e:
                 output = error_line(e.render(), False)
             data = views.jobs(ctx.store)
@@ -189,8 +190,6 @@ def ui_router(service: Service, token: str) -> tuple[APIRouter, StaticFiles]:
 
     def benchmark_after(request: Request, benchmark_id: str, words: list[str]) -> HTMLResponse:
         """Run the report command line a form stands for, then show the benchmark with what it said."""
-        import shlex
-
         from cloudsift.commands.pipeline import run_line
 
         with opened() as ctx:
@@ -226,12 +225,6 @@ def _found(result: views.SearchResult) -> views.SearchResult:
 def _local(url: str) -> str:
     """Only paths of the dashboard are followed after the login (no open redirect)."""
     return url if url.startswith("/ui") and "//" not in url and "\\" not in url else "/ui"
-
-
-def _word(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 def _sort_key(value: Any) -> tuple[int, float, str]:
