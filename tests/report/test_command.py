@@ -63,8 +63,29 @@ def test_a_check_whose_kinds_were_never_collected_is_not_evaluated(estate: Store
     found = one_json("report checks run aws_rds_instance_publicly_accessible --json", estate)
     (result,) = found["checks"]
     assert result["status"] == "not_evaluated"
-    assert "no rds resources collected" in result["reason"]
+    assert result["reason"] == "not collected: no aws_rds_instance in the scope"
     assert found["share_passed"] is None
+
+
+def test_a_check_whose_own_kind_is_missing_is_not_evaluated_though_its_service_was_collected(
+    estate: Store,
+) -> None:
+    # the estate has security groups (service ec2) but no network ACLs: nothing says the ACLs are clean
+    found = one_json(
+        f"report checks run {SEED} aws_ec2_network_acl_allows_all_ingress_from_internet --json", estate
+    )
+    seed, acl = found["checks"]
+    assert seed["status"] == "failed"
+    assert (acl["status"], acl["passed"]) == ("not_evaluated", 0)
+    assert acl["reason"] == "not collected: no aws_ec2_network_acl in the scope"
+    assert found["share_passed"] == 0.0
+
+
+def test_a_check_is_not_evaluated_in_a_scope_where_its_kind_was_not_collected(estate: Store) -> None:
+    everywhere = one_json(f"report checks run {SEED} --json", estate)["checks"][0]
+    assert everywhere["status"] == "failed"
+    nowhere = one_json(f"report checks run {SEED} --regions nowhere-1 --json", estate)["checks"][0]
+    assert (nowhere["status"], nowhere["passed"]) == ("not_evaluated", 0)
 
 
 def test_benchmark_run_gives_the_share_passed_per_section(estate: Store) -> None:

@@ -1,8 +1,9 @@
 """Running checks: each check's search (or command line) over the inventory, within a scope of accounts
 and regions; per check the failing resources and how many of its kinds passed.
 
-A check whose service left no resource in the scope was not collected there: it is "not evaluated",
-never "passed".
+A check none of whose kinds left a resource in the scope was not collected there: it is "not evaluated",
+never "passed" (resources of other kinds of its service are no evidence: a collected security group says
+nothing about network ACLs).
 """
 
 from __future__ import annotations
@@ -74,11 +75,6 @@ class CheckRunner:
         self.scope = scope
         self._totals: dict[str, int] | None = None
         self._suppressions: list[Suppression] | None = None
-        self._service_kinds: dict[tuple[str, str], set[str]] = {}
-        for check in library.checks.values():
-            if check.manual:  # a manual check names no kind it looks at
-                continue
-            self._service_kinds.setdefault((check.provider, check.service), set()).update(check.result_kinds)
 
     # ---- one check
 
@@ -88,14 +84,10 @@ class CheckRunner:
         unknown = [k for k in check.result_kinds if k not in self.ctx.store.model.kinds]
         if unknown:
             return CheckResult(check, "not_evaluated", reason=f"kind {unknown[0]} is not in this data model")
-        evidence = self._count(
-            self._service_kinds.get((check.provider, check.service), set()) | set(check.result_kinds)
-        )
-        if evidence == 0:
-            kinds = ", ".join(check.result_kinds)
-            return CheckResult(
-                check, "not_evaluated", reason=f"no {check.service} resources collected ({kinds})"
-            )
+        collected = self._count(set(check.result_kinds))
+        if collected == 0:
+            kinds = " or ".join(check.result_kinds)
+            return CheckResult(check, "not_evaluated", reason=f"not collected: no {kinds} in the scope")
         kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
         try:
             found, unlisted = self._search(check, text) if kind == "fix" else (self._command(text), 0)
@@ -103,7 +95,7 @@ class CheckRunner:
             return CheckResult(check, "error", reason=e.render())
         ordered = sorted(found, key=lambda r: (r.account, r.region, r.kind, r.id))
         failed, suppressed = self._split(check, ordered)
-        passed = max(0, self._count(set(check.result_kinds)) - len(ordered) - unlisted)
+        passed = max(0, collected - len(ordered) - unlisted)
         status: Status = "failed" if failed or unlisted else "passed"
         return CheckResult(check, status, failed, passed, suppressed=suppressed, unlisted=unlisted)
 
