@@ -180,3 +180,24 @@ def _managed_services(session: Any, account: str, region: str) -> None:
     if region == REGIONS[0]:
         route53 = session.client("route53", region_name=region)
         route53.create_hosted_zone(Name=f"{account}.example.com", CallerReference=f"{account}-public")
+
+
+@demo_resources
+def _ecs(session: Any, account: str, region: str) -> None:
+    """prod: a cluster with Container Insights running a non-root, read-only, logged task; dev: a cluster
+    without insights running a privileged container with no logs."""
+    ecs = session.client("ecs", region_name=region)
+    insights = "enabled" if account == "prod" else "disabled"
+    ecs.create_cluster(
+        clusterName=f"{account}-apps", settings=[{"name": "containerInsights", "value": insights}]
+    )
+    container: dict[str, Any] = {"name": "app", "image": "nginx:1.25", "memory": 256}
+    if account == "prod":
+        container.update(user="1000", readonlyRootFilesystem=True, logConfiguration={
+            "logDriver": "awslogs", "options": {"awslogs-group": f"{account}-app", "awslogs-region": region}})  # fmt: skip
+    else:
+        container.update(privileged=True)
+    ecs.register_task_definition(family=f"{account}-app", containerDefinitions=[container])
+    ecs.create_service(
+        cluster=f"{account}-apps", serviceName="app", taskDefinition=f"{account}-app:1", desiredCount=1
+    )

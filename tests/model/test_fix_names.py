@@ -517,6 +517,23 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     "aws_iam_access_key_last_used": "last_used last_rotated service_name region",
     "aws_s3_public_access_block_configuration": "block_public_acls ignore_public_acls block_public_policy restrict_public_buckets",
     "aws_s3_server_side_encryption_rule": "sse_algorithm kms_master_key_id bucket_key_enabled",
+    # ECS
+    "aws_ecs_cluster_configuration": "execute_command_configuration",
+    "aws_ecs_execute_command_configuration": "kms_key_id logging log_configuration",
+    "aws_ecs_execute_command_log_configuration": "cloud_watch_log_group_name cloud_watch_encryption_enabled s3_bucket_name s3_encryption_enabled s3_key_prefix",
+    "aws_ecs_cluster_setting": "name value",
+    "aws_ecs_key_value_pair": "name value",
+    "aws_ecs_capacity_provider_strategy_item": "capacity_provider weight base",
+    "aws_ecs_network_configuration": "awsvpc_configuration",
+    "aws_ecs_aws_vpc_configuration": "subnets security_groups assign_public_ip",
+    "aws_ecs_load_balancer": "target_group_arn load_balancer_name container_name container_port",
+    "aws_ecs_log_configuration": "log_driver options secret_options",
+    "aws_ecs_container_definition": "name image repository_credentials cpu memory memory_reservation links port_mappings essential entry_point command environment environment_files mount_points volumes_from linux_parameters secrets depends_on start_timeout stop_timeout hostname user working_directory disable_networking privileged readonly_root_filesystem dns_servers dns_search_domains extra_hosts docker_security_options interactive pseudo_terminal docker_labels ulimits log_configuration health_check system_controls resource_requirements firelens_configuration",
+    "aws_ecs_secret": "name value_from",
+    "aws_ecs_port_mapping": "container_port host_port protocol",
+    "aws_ecs_deployment_configuration": "deployment_circuit_breaker maximum_percent minimum_healthy_percent",
+    "aws_ecs_deployment_circuit_breaker": "enable rollback",
+    "aws_ecs_runtime_platform": "cpu_architecture operating_system_family",
 }
 
 # Fix's properties of those kinds whose type is a date-time (cloudsift compares them as such).

@@ -9,6 +9,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_cloudwatch,
     aws_config,
     aws_ec2,
+    aws_ecs,
     aws_iam,
     aws_s3,
     aws_services,

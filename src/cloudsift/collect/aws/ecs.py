@@ -1,0 +1,168 @@
+"""ECS clusters, the services of each cluster and the latest revision of each task definition family."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from cloudsift.collect.aws.convert import Field, each, last_arn_part, struct, tag_list
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
+
+DESCRIBE_SERVICES_AT_ONCE = 10  # DescribeServices takes at most 10 services per call
+
+
+def _arns(client: Any, method: str, key: str, **params: Any) -> list[str]:
+    return [arn for page in client.get_paginator(method).paginate(**params) for arn in page[key]]
+
+
+def cluster_arns(client: Any, scope: Scope) -> list[str]:
+    """The region's cluster ARNs, listed once for the clusters and their services."""
+    return list(scope.once("ecs clusters", lambda: _arns(client, "list_clusters", "clusterArns")))
+
+
+def clusters(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    yield from ({"item": arn} for arn in cluster_arns(client, scope))
+
+
+def services(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """Every cluster's services, described ten at a time with their tags."""
+    for cluster in cluster_arns(client, scope):
+        arns = _arns(client, "list_services", "serviceArns", cluster=cluster)
+        for start in range(0, len(arns), DESCRIBE_SERVICES_AT_ONCE):
+            chunk = arns[start : start + DESCRIBE_SERVICES_AT_ONCE]
+            yield from client.describe_services(cluster=cluster, services=chunk, include=["TAGS"])["services"]
+
+
+def latest_revisions(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The newest revision of each task definition family (older ones are history, as Fix keeps them)."""
+    latest: dict[str, tuple[int, str]] = {}
+    for arn in _arns(client, "list_task_definitions", "taskDefinitionArns", sort="DESC"):
+        family, revision = arn.rsplit(":", 1)
+        if int(revision) > latest.get(family, (0, ""))[0]:
+            latest[family] = (int(revision), arn)
+    yield from ({"item": arn} for _, arn in latest.values())
+
+
+def revision_of(arn: Any) -> str | None:
+    """A task definition's `family:revision` from its ARN (`...:task-definition/web:2`)."""
+    return str(arn).rsplit("/", 1)[-1] if arn else None
+
+
+def cluster_and_name(service: dict[str, Any]) -> str:
+    """A service's name is unique only within its cluster."""
+    return f"{last_arn_part(service.get('clusterArn'))}/{service.get('serviceName')}"
+
+
+KEY_VALUES = each({"name": "name", "value": "value"})
+STRATEGY = each({"capacity_provider": "capacityProvider", "weight": "weight", "base": "base"})
+SECRETS = each({"name": "name", "value_from": "valueFrom"})
+EXECUTE_COMMAND = "c.configuration.executeCommandConfiguration"
+
+CLUSTER = AwsKind(
+    "aws_ecs_cluster",
+    Listing("ecs", "ListClusters", "clusterArns", read=clusters),
+    id="c.clusterName", arn="item", tags=Field("c.tags", tag_list), node="ecs-cluster/",
+    details=(Detail("DescribeClusters", "c", {
+        "clusters": lambda item: [item["item"]],
+        "include": lambda _: ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"],
+    }, key="clusters.0"),),
+    props={
+        "cluster_configuration": Field("c.configuration", struct({
+            "execute_command_configuration": Field("executeCommandConfiguration", struct({
+                "kms_key_id": "kmsKeyId", "logging": "logging",
+                "log_configuration": Field("logConfiguration", struct({
+                    "cloud_watch_log_group_name": "cloudWatchLogGroupName",
+                    "cloud_watch_encryption_enabled": "cloudWatchEncryptionEnabled",
+                    "s3_bucket_name": "s3BucketName", "s3_encryption_enabled": "s3EncryptionEnabled",
+                    "s3_key_prefix": "s3KeyPrefix",
+                })),
+            })),
+        })),
+        "cluster_status": "c.status",
+        "cluster_registered_container_instances_count": "c.registeredContainerInstancesCount",
+        "cluster_running_tasks_count": "c.runningTasksCount", "cluster_pending_tasks_count": "c.pendingTasksCount",
+        "cluster_active_services_count": "c.activeServicesCount",
+        "cluster_statistics": Field("c.statistics", KEY_VALUES), "cluster_settings": Field("c.settings", KEY_VALUES),
+        "cluster_capacity_providers": "c.capacityProviders",
+        "cluster_default_capacity_provider_strategy": Field("c.defaultCapacityProviderStrategy", STRATEGY),
+        "cluster_attachments_status": "c.attachmentsStatus",
+    },
+    edges=(Edge("aws_kms_key", f"{EXECUTE_COMMAND}.kmsKeyId", last_arn_part),
+           Edge("aws_s3_bucket", f"{EXECUTE_COMMAND}.logConfiguration.s3BucketName")),
+)  # fmt: skip
+
+TASK_DEFINITION = AwsKind(
+    "aws_ecs_task_definition",
+    Listing("ecs", "ListTaskDefinitions", "taskDefinitionArns", read=latest_revisions),
+    id=Field("item", revision_of), arn="item", ctime="td.taskDefinition.registeredAt",
+    tags=Field("td.tags", tag_list), node="ecs-task-definition/",
+    details=(Detail("DescribeTaskDefinition", "td", {"taskDefinition": "item", "include": lambda _: ["TAGS"]}),),
+    props={
+        "container_definitions": Field("td.taskDefinition.containerDefinitions", each({
+            "name": "name", "image": "image", "cpu": "cpu", "memory": "memory",
+            "memory_reservation": "memoryReservation", "essential": "essential",
+            "port_mappings": Field("portMappings", each({
+                "container_port": "containerPort", "host_port": "hostPort", "protocol": "protocol"})),
+            "entry_point": "entryPoint", "command": "command", "environment": Field("environment", KEY_VALUES),
+            "secrets": Field("secrets", SECRETS), "hostname": "hostname", "user": "user",
+            "working_directory": "workingDirectory", "disable_networking": "disableNetworking",
+            "privileged": "privileged", "readonly_root_filesystem": "readonlyRootFilesystem",
+            "docker_security_options": "dockerSecurityOptions",
+            "log_configuration": Field("logConfiguration", struct({
+                "log_driver": "logDriver", "options": "options", "secret_options": Field("secretOptions", SECRETS),
+            })),
+        })),
+        "family": "td.taskDefinition.family", "task_role_arn": "td.taskDefinition.taskRoleArn",
+        "execution_role_arn": "td.taskDefinition.executionRoleArn", "network_mode": "td.taskDefinition.networkMode",
+        "revision": "td.taskDefinition.revision", "status": "td.taskDefinition.status",
+        "compatibilities": "td.taskDefinition.compatibilities",
+        "runtime_platform": Field("td.taskDefinition.runtimePlatform", struct({
+            "cpu_architecture": "cpuArchitecture", "operating_system_family": "operatingSystemFamily"})),
+        "requires_compatibilities": "td.taskDefinition.requiresCompatibilities",
+        "cpu": "td.taskDefinition.cpu", "memory": "td.taskDefinition.memory", "pid_mode": "td.taskDefinition.pidMode",
+        "ipc_mode": "td.taskDefinition.ipcMode", "registered_by": "td.taskDefinition.registeredBy",
+        "ephemeral_storage": "td.taskDefinition.ephemeralStorage.sizeInGiB",
+    },
+    edges=(Edge("aws_iam_role", "td.taskDefinition.taskRoleArn", last_arn_part, reverse=True),
+           Edge("aws_iam_role", "td.taskDefinition.executionRoleArn", last_arn_part, reverse=True)),
+)  # fmt: skip
+
+AWSVPC = "networkConfiguration.awsvpcConfiguration"
+
+SERVICE = AwsKind(
+    "aws_ecs_service",
+    Listing("ecs", "ListServices", "serviceArns", read=services, also=("ListClusters", "DescribeServices")),
+    id="serviceName", arn="serviceArn", ctime="createdAt", tags=Field("tags", tag_list), node="ecs-service/",
+    key=Field("", cluster_and_name),
+    props={
+        "status": "status", "cluster_arn": "clusterArn",
+        "service_load_balancers": Field("loadBalancers", each({
+            "target_group_arn": "targetGroupArn", "load_balancer_name": "loadBalancerName",
+            "container_name": "containerName", "container_port": "containerPort"})),
+        "service_desired_count": "desiredCount", "service_running_count": "runningCount",
+        "service_pending_count": "pendingCount", "service_launch_type": "launchType",
+        "service_capacity_provider_strategy": Field("capacityProviderStrategy", STRATEGY),
+        "service_platform_version": "platformVersion", "service_platform_family": "platformFamily",
+        "service_task_definition": "taskDefinition",
+        "service_deployment_configuration": Field("deploymentConfiguration", struct({
+            "deployment_circuit_breaker": Field("deploymentCircuitBreaker", struct({
+                "enable": "enable", "rollback": "rollback"})),
+            "maximum_percent": "maximumPercent", "minimum_healthy_percent": "minimumHealthyPercent"})),
+        "service_role_arn": "roleArn",
+        "service_network_configuration": Field("networkConfiguration", struct({
+            "awsvpc_configuration": Field("awsvpcConfiguration", struct({
+                "subnets": "subnets", "security_groups": "securityGroups", "assign_public_ip": "assignPublicIp"})),
+        })),
+        "service_health_check_grace_period_seconds": "healthCheckGracePeriodSeconds",
+        "service_scheduling_strategy": "schedulingStrategy", "service_deployment_controller": "deploymentController.type",
+        "service_created_by": "createdBy", "service_enable_ecs_managed_tags": "enableECSManagedTags",
+        "service_propagate_tags": "propagateTags", "service_enable_execute_command": "enableExecuteCommand",
+    },
+    parent=(Edge("aws_ecs_cluster", "clusterArn", last_arn_part),),
+    edges=(Edge("aws_ecs_task_definition", "taskDefinition", revision_of),
+           Edge("aws_iam_role", "roleArn", last_arn_part, reverse=True),
+           Edge("aws_ec2_subnet", f"{AWSVPC}.subnets", reverse=True),
+           Edge("aws_ec2_security_group", f"{AWSVPC}.securityGroups", reverse=True)),
+)  # fmt: skip
+
+aws_service("ecs", CLUSTER, TASK_DEFINITION, SERVICE)

@@ -1,0 +1,152 @@
+"""ECS against moto: a cluster with Container Insights and encrypted exec logs running a service in private
+subnets from a hardened task definition, and a cluster with neither running a privileged, public one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from cloudsift.collect.runner import collect_aws
+from cloudsift.config import AwsConfig, Config
+from cloudsift.store.duckdb import DuckDBStore
+from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
+from tests.collect.test_aws_managed_services import _names, _one
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}  # fmt: skip
+
+
+def _make_ecs_estate() -> dict[str, Any]:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc)["GroupId"]
+    debug = ec2.create_security_group(GroupName="debug", Description="debug", VpcId=vpc)["GroupId"]
+    role = boto3.client("iam").create_role(RoleName="web-task", AssumeRolePolicyDocument=json.dumps(TRUST))
+    key = boto3.client("kms", region_name=REGION).create_key(Description="exec-logs")["KeyMetadata"]["KeyId"]
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="prod", settings=[{"name": "containerInsights", "value": "enabled"}],
+                       tags=[{"key": "team", "value": "web"}],
+                       configuration={"executeCommandConfiguration": {
+                           "kmsKeyId": key, "logging": "OVERRIDE",
+                           "logConfiguration": {"cloudWatchLogGroupName": "ecs-exec",
+                                                "cloudWatchEncryptionEnabled": True}}})  # fmt: skip
+    ecs.create_cluster(clusterName="scratch")
+    logs = {"logDriver": "awslogs", "options": {"awslogs-group": "web", "awslogs-region": REGION}}
+    for revision_image in ("nginx:1.24", "nginx:1.25"):  # two revisions: only the latest is collected
+        ecs.register_task_definition(
+            family="web", taskRoleArn=role["Role"]["Arn"], networkMode="awsvpc", cpu="256", memory="512",
+            requiresCompatibilities=["FARGATE"], tags=[{"key": "app", "value": "web"}],
+            containerDefinitions=[{"name": "web", "image": revision_image, "memory": 256, "user": "1000",
+                                   "readonlyRootFilesystem": True, "logConfiguration": logs,
+                                   "portMappings": [{"containerPort": 443, "protocol": "tcp"}]}])  # fmt: skip
+    ecs.register_task_definition(family="debug", containerDefinitions=[
+        {"name": "shell", "image": "busybox", "memory": 128, "privileged": True,
+         "environment": [{"name": "MODE", "value": "debug"}]}])  # fmt: skip
+    ecs.create_service(cluster="prod", serviceName="web", taskDefinition="web:2", desiredCount=2,
+                       launchType="FARGATE", tags=[{"key": "team", "value": "web"}],
+                       networkConfiguration={"awsvpcConfiguration": {
+                           "subnets": [subnet], "securityGroups": [group], "assignPublicIp": "DISABLED"}})  # fmt: skip
+    ecs.create_service(cluster="scratch", serviceName="web", taskDefinition="debug:1", desiredCount=1,
+                       launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {
+                           "subnets": [subnet], "securityGroups": [debug], "assignPublicIp": "ENABLED"}})  # fmt: skip
+    return {"subnet": subnet, "group": group, "key": key}
+
+
+@pytest.fixture
+def collected(aws: AwsEmulator, tmp_path: Path) -> tuple[DuckDBStore, dict[str, Any]]:  # noqa: F811
+    made = _make_ecs_estate()
+    store = DuckDBStore()
+    summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))
+    assert summary.ok, list(summary.lines())
+    return store, made
+
+
+def test_clusters_with_their_settings_and_exec_logging(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, made = collected
+    prod = _one(store, "is(aws_ecs_cluster) and name == prod")
+    assert (prod["arn"], prod["tags"], prod["cluster_status"]) == (
+        f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/prod", {"team": "web"}, "ACTIVE")  # fmt: skip
+    assert prod["cluster_settings"] == [{"name": "containerInsights", "value": "enabled"}]
+    exec_config = prod["cluster_configuration"]["execute_command_configuration"]
+    assert (exec_config["kms_key_id"], exec_config["logging"]) == (made["key"], "OVERRIDE")
+    assert exec_config["log_configuration"]["cloud_watch_encryption_enabled"] is True
+    no_insights = (
+        "is(aws_ecs_cluster) and not cluster_settings[*].{name == containerInsights and value == enabled}"
+    )
+    assert _names(store, no_insights) == {"scratch"}
+    assert _names(store, "is(aws_kms_key) <-- is(aws_ecs_cluster)") == {"prod"}
+
+
+def test_task_definitions_latest_revision_with_containers(
+    collected: tuple[DuckDBStore, dict[str, Any]],
+) -> None:
+    store, _ = collected
+    assert _names(store, "is(aws_ecs_task_definition)") == {"web:2", "debug:1"}
+    web = _one(store, "is(aws_ecs_task_definition) and family == web")
+    assert (web["revision"], web["network_mode"], web["cpu"], web["tags"]) == (
+        2,
+        "awsvpc",
+        "256",
+        {"app": "web"},
+    )
+    assert web["task_role_arn"].endswith(":role/web-task") and web["requires_compatibilities"] == ["FARGATE"]
+    (container,) = web["container_definitions"]
+    assert (container["image"], container["user"], container["readonly_root_filesystem"]) == (
+        "nginx:1.25",
+        "1000",
+        True,
+    )
+    assert container["log_configuration"]["log_driver"] == "awslogs"
+    assert container["log_configuration"]["options"]["awslogs-group"] == "web"
+    assert container["port_mappings"] == [{"container_port": 443, "host_port": None, "protocol": "tcp"}]
+    assert _names(store, "is(aws_ecs_task_definition) and container_definitions[*].privileged == true") == {
+        "debug:1"
+    }
+    unlogged = "is(aws_ecs_task_definition) and container_definitions[*].log_configuration == null"
+    assert _names(store, unlogged) == {"debug:1"}
+    assert _names(store, "is(aws_iam_role) --> is(aws_ecs_task_definition)") == {"web:2"}
+
+
+def test_services_below_their_cluster(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, made = collected
+    web = _one(store, "is(aws_ecs_service) and cluster_arn =~ prod")
+    assert (web["name"], web["service_desired_count"], web["service_launch_type"]) == ("web", 2, "FARGATE")
+    assert web["service_task_definition"].endswith("task-definition/web:2") and web["tags"] == {"team": "web"}
+    network = web["service_network_configuration"]["awsvpc_configuration"]
+    assert network == {
+        "subnets": [made["subnet"]],
+        "security_groups": [made["group"]],
+        "assign_public_ip": "DISABLED",
+    }
+    public = "is(aws_ecs_service) and service_network_configuration.awsvpc_configuration.assign_public_ip == ENABLED"
+    assert [d["reported"]["cluster_arn"] for d in store.search(store.bind(public))] == [
+        f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/scratch"]  # fmt: skip
+    # the same service name in two clusters: two services, each below its own cluster
+    assert _names(store, "is(aws_ecs_cluster) and name == prod --> is(aws_ecs_service)") == {"web"}
+    assert store.count(store.bind("is(aws_ecs_cluster) --> is(aws_ecs_service)")) == 2
+    assert _names(store, "is(aws_ecs_service) and cluster_arn =~ scratch --> is(aws_ecs_task_definition)") == {
+        "debug:1"}  # fmt: skip
+    assert _names(store, "is(aws_ec2_security_group) --> is(aws_ecs_service)") == {"web"}
+    assert store.count(store.bind("is(aws_ec2_subnet) --> is(aws_ecs_service)")) == 2
+
+
+def test_a_refused_ecs_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+    _make_ecs_estate()
+    store = DuckDBStore()
+    assert collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION]))).ok
+    boto3.client("ecs", region_name=REGION).delete_service(cluster="scratch", service="web", force=True)
+    aws.failing_services.add("ecs")
+    summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))
+    failed = {p.region: p.errors for p in summary.partitions if p.errors}
+    assert list(failed) == [REGION] and [e.split(":")[0] for e in failed[REGION]] == ["ecs"]
+    assert store.count(store.bind("is(aws_ecs_service)")) == 2  # the last good data
+    assert _names(store, "is(aws_ecs_cluster)") == {"prod", "scratch"}
+    assert _names(store, "is(aws_iam_role) and name == web-task") == {"web-task"}  # the rest was collected
