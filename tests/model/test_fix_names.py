@@ -516,6 +516,7 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     "aws_ec2_user_id_group_pair": "description group_id group_name peering_status user_id vpc_id vpc_peering_connection_id",
     "aws_iam_access_key_last_used": "last_used last_rotated service_name region",
     "aws_s3_public_access_block_configuration": "block_public_acls ignore_public_acls block_public_policy restrict_public_buckets",
+    "aws_s3_logging": "target_bucket target_grants target_prefix",
     "aws_s3_server_side_encryption_rule": "sse_algorithm kms_master_key_id bucket_key_enabled",
     # ECS
     "aws_ecs_cluster_configuration": "execute_command_configuration",

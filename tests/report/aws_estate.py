@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import urllib.request
@@ -12,6 +13,10 @@ from typing import Any
 
 import boto3
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
@@ -31,6 +36,21 @@ def _zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("handler.py", "def handle(event, context):\n    return 1\n")
     return buffer.getvalue()
+
+
+def _certificate() -> tuple[str, str]:
+    """A self-signed certificate and its key, PEM (moto dates every server certificate in the past)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "legacy.example.com")])
+    start = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
+    made = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(start).not_valid_after(start + dt.timedelta(days=365))
+            .sign(key, hashes.SHA256()))  # fmt: skip
+    pem = serialization.Encoding.PEM
+    private = key.private_bytes(
+        pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    )
+    return made.public_bytes(pem).decode(), private.decode()
 
 
 def _group(ec2: Any, vpc: str, name: str, rules: list[dict[str, Any]], egress: bool = True) -> str:
@@ -204,13 +224,25 @@ def make_others(role: str, subnets: list[str]) -> None:
         KeyId=kms.create_key(Description="doomed")["KeyMetadata"]["KeyId"], PendingWindowInDays=7
     )
     kms.disable_key(KeyId=kms.create_key(Description="idle")["KeyMetadata"]["KeyId"])
-    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="trail-logs")
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for bucket in ("trail-logs", "audit-logs", "access-logs"):
+        s3.create_bucket(Bucket=bucket)
+    delivery = 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"'
+    s3.put_bucket_acl(Bucket="access-logs", GrantWrite=delivery, GrantReadACP=delivery)
+    s3.put_bucket_logging(Bucket="audit-logs", BucketLoggingStatus={
+        "LoggingEnabled": {"TargetBucket": "access-logs", "TargetPrefix": "audit-logs/"}})  # fmt: skip
     trail = boto3.client("cloudtrail", region_name=REGION)
     trail.create_trail(Name="sloppy", S3BucketName="trail-logs")
-    trail.create_trail(Name="audit", S3BucketName="trail-logs", IsMultiRegionTrail=True, EnableLogFileValidation=True,
+    trail.create_trail(Name="audit", S3BucketName="audit-logs", IsMultiRegionTrail=True, EnableLogFileValidation=True,
                        KmsKeyId=rotating, CloudWatchLogsLogGroupArn=f"arn:aws:logs:{REGION}:123456789012:log-group:trail:*",
                        CloudWatchLogsRoleArn=role)  # fmt: skip
     trail.start_logging(Name="audit")
+    efs = boto3.client("efs", region_name=REGION)
+    for name, encrypted in (("plain-share", False), ("sealed-share", True)):
+        efs.create_file_system(CreationToken=name, Encrypted=encrypted, Tags=[{"Key": "Name", "Value": name}])
+    iam = boto3.client("iam", region_name=REGION)
+    body, key = _certificate()
+    iam.upload_server_certificate(ServerCertificateName="legacy-tls", CertificateBody=body, PrivateKey=key)
     functions = boto3.client("lambda", region_name=REGION)
     functions.create_function(FunctionName="legacy", Runtime="python3.8", Role=role, Handler="handler.handle",
                               Code={"ZipFile": _zip()}, Timeout=900)  # fmt: skip

@@ -268,6 +268,12 @@ class AwsS3ServerSideEncryptionRule:
     bucket_key_enabled: bool
 
 
+@struct
+class AwsS3Logging:
+    target_bucket: str
+    target_prefix: str
+
+
 @kind_class
 class AwsS3Bucket(Bucket, AwsResource):
     """An S3 bucket: public access block, encryption, versioning; its policy is kept as `bucket_policy`."""
@@ -277,6 +283,7 @@ class AwsS3Bucket(Bucket, AwsResource):
     bucket_encryption_rules: list[AwsS3ServerSideEncryptionRule]
     bucket_versioning: bool
     bucket_mfa_delete: bool
+    bucket_logging: AwsS3Logging  # where its server access logs go; null when it logs nothing
 
 
 @kind_class

@@ -21,6 +21,7 @@ from cloudsift.collect.graph import GraphBuilder
         "s3:GetBucketVersioning",
         "s3:GetBucketPolicy",
         "s3:GetBucketTagging",
+        "s3:GetBucketLogging",
     ),
     global_=True,
     kinds=("aws_s3_bucket",),
@@ -36,6 +37,7 @@ def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
         versioning = client.get_bucket_versioning(Bucket=name)
         policy: Any = optional(partial(client.get_bucket_policy, Bucket=name), "NoSuchBucketPolicy")
         tagging: Any = optional(partial(client.get_bucket_tagging, Bucket=name), "NoSuchTagSet")
+        logging = client.get_bucket_logging(Bucket=name).get("LoggingEnabled")
         config = (block or {}).get("PublicAccessBlockConfiguration")
         rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules", [])
         node = graph.add(region.node(f"bucket/{name}"), "aws_s3_bucket", {
@@ -56,5 +58,7 @@ def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
             "bucket_mfa_delete": versioning.get("MFADelete") == "Enabled",
             # the policy document as JSON, as Fix keeps it: its checks read bucket_policy.Statement[*]
             "bucket_policy": json.loads(policy["Policy"]) if policy and policy.get("Policy") else None,
+            "bucket_logging": logging and {"target_bucket": logging.get("TargetBucket"),
+                                           "target_prefix": logging.get("TargetPrefix")},
         }, parent=region.id)  # fmt: skip
         graph.edge(region.node("s3-account-settings/account"), node)  # the account's block covers it
