@@ -124,6 +124,18 @@ class Sink(ABC):
 
 
 SINKS: Registry[type[Sink]] = Registry("sink")
+# The module of each sink, imported when the sink is first asked for (tests/test_imports.py checks it).
+SINK_MODULES = {
+    "alertmanager": "cloudsift.alerts.alertmanager",
+    "discord": "cloudsift.alerts.discord",
+    "http": "cloudsift.alerts.webhook",
+    "opsgenie": "cloudsift.alerts.opsgenie",
+    "pagerduty": "cloudsift.alerts.pagerduty",
+    "slack": "cloudsift.alerts.slack",
+    "teams": "cloudsift.alerts.teams",
+}
+for _name, _module in SINK_MODULES.items():
+    SINKS.declare(_name, _module)
 
 
 def sink(cls: type[Sink]) -> type[Sink]:

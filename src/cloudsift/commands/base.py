@@ -10,11 +10,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from cloudsift.commands.table import COMMAND_TABLE
 from cloudsift.context import Context
 from cloudsift.errors import UsageError, did_you_mean
 from cloudsift.registry import Registry
 
-__all__ = ["COMMANDS", "MAX_COUNT", "Command", "Context", "Option", "command", "whole_number"]
+__all__ = [
+    "COMMANDS",
+    "MAX_COUNT",
+    "Command",
+    "Context",
+    "Option",
+    "command",
+    "command_summary",
+    "whole_number",
+]
 
 
 # What a stream holds, as far as the parser can tell (Command.gives): the nodes a search found.
@@ -137,6 +147,14 @@ class Command(ABC):
 
 
 COMMANDS: Registry[type[Command]] = Registry("command")
+for _name, (_module, _) in COMMAND_TABLE.items():
+    COMMANDS.declare(_name, _module)  # imported when a line names it
+
+
+def command_summary(name: str) -> str:
+    """A command's one-line summary, from the table when its module is not imported yet."""
+    listed = COMMAND_TABLE.get(name)
+    return listed[1] if listed else COMMANDS.get(name).summary()
 
 
 def command(cls: type[Command]) -> type[Command]:

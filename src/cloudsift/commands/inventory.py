@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cloudsift.commands.base import COMMANDS, Command, Context, Option, command
+from cloudsift.commands.base import COMMANDS, Command, Context, Option, command, command_summary
 from cloudsift.errors import UsageError
 from cloudsift.model import ListOf, PropType, Struct
 
@@ -203,8 +203,8 @@ class HelpCommand(Command):
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         if not self.rest:
             yield "Commands (join them with |, separate lines with ;):"
-            for name, cls in COMMANDS.items():
-                yield f"  {name:<10} {cls.summary()}"
+            for name in COMMANDS:
+                yield f"  {name:<10} {command_summary(name)}"
             yield "help COMMAND shows one command."
             return
         cls = COMMANDS.get(self.rest[0])

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import httpx
 import orjson
 
 from cloudsift.config import Config
@@ -45,6 +44,8 @@ def find_server(config: Config) -> ServerInfo | None:
 
 
 def _healthy(url: str) -> bool:
+    import httpx  # only once a server's file is found: a line without a server never imports it
+
     try:
         return httpx.get(f"{url}/health", timeout=5.0).status_code == 200
     except httpx.HTTPError:
@@ -69,6 +70,8 @@ def execute_remote(
     server: ServerInfo, line: str, out: TextIO, err: TextIO, terminal: bool, width: int
 ) -> int:
     """Send one line to the server and print what it streams back; the exit code the line would have."""
+    import httpx
+
     from cloudsift.commands.output import Table
     from cloudsift.render import render
 
