@@ -201,3 +201,31 @@ def _ecs(session: Any, account: str, region: str) -> None:
     ecs.create_service(
         cluster=f"{account}-apps", serviceName="app", taskDefinition=f"{account}-app:1", desiredCount=1
     )
+
+
+@demo_resources
+def _machine_learning(session: Any, account: str, region: str) -> None:
+    """prod: a notebook without direct internet access or root, a training job with encrypted volumes and
+    traffic; dev: a notebook open to the internet, a training job without either. A model in each."""
+    if region != REGIONS[0]:
+        return
+    number = session.client("sts").get_caller_identity()["Account"]
+    role = f"arn:aws:iam::{number}:role/{account}-ml"
+    image = f"{number}.dkr.ecr.{region}.amazonaws.com/{account}-trainer:1"
+    sm = session.client("sagemaker", region_name=region)
+    sm.create_model(ModelName=f"{account}-model", ExecutionRoleArn=role, PrimaryContainer={"Image": image})
+    job: dict[str, Any] = {"TrainingJobName": f"{account}-training", "RoleArn": role, "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+           "AlgorithmSpecification": {"TrainingImage": image, "TrainingInputMode": "File"},
+           "OutputDataConfig": {"S3OutputPath": f"s3://{account}-ml/out/"},
+           "ResourceConfig": {"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 10}}  # fmt: skip
+    if account == "prod":
+        sm.create_notebook_instance(NotebookInstanceName=f"{account}-notebook", InstanceType="ml.t3.medium",
+                                    RoleArn=role, DirectInternetAccess="Disabled", RootAccess="Disabled")  # fmt: skip
+        key = session.client("kms", region_name=region).create_key(Description="ml")["KeyMetadata"]["KeyId"]
+        job["ResourceConfig"]["VolumeKmsKeyId"] = key
+        sm.create_training_job(**job, EnableInterContainerTrafficEncryption=True)
+    else:
+        sm.create_notebook_instance(
+            NotebookInstanceName=f"{account}-notebook", InstanceType="ml.t3.medium", RoleArn=role
+        )  # direct internet access: AWS's default
+        sm.create_training_job(**job)

@@ -455,6 +455,56 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_sagemaker_image_config": "repository_access_mode repository_auth_config",
+    "aws_sagemaker_container_definition": (
+        "container_hostname image image_config mode model_data_url environment model_package_name "
+        "inference_specification_name multi_model_config"
+    ),
+    "aws_sagemaker_vpc_config": "security_group_ids subnets",
+    "aws_sagemaker_metric_definition": "name regex",
+    "aws_sagemaker_algorithm_specification": (
+        "training_image algorithm_name training_input_mode metric_definitions "
+        "enable_sage_maker_metrics_time_series container_entrypoint container_arguments"
+    ),
+    "aws_sagemaker_s3_data_source": (
+        "s3_data_type s3_uri s3_data_distribution_type attribute_names instance_group_names"
+    ),
+    "aws_sagemaker_file_system_data_source": (
+        "file_system_id file_system_access_mode file_system_type directory_path"
+    ),
+    "aws_sagemaker_data_source": "s3_data_source file_system_data_source",
+    "aws_sagemaker_channel": (
+        "channel_name data_source content_type compression_type record_wrapper_type input_mode shuffle_config"
+    ),
+    "aws_sagemaker_output_data_config": "kms_key_id s3_output_path",
+    "aws_sagemaker_instance_group": "instance_type instance_count instance_group_name",
+    "aws_sagemaker_resource_config": (
+        "instance_type instance_count volume_size_in_gb volume_kms_key_id instance_groups "
+        "keep_alive_period_in_seconds"
+    ),
+    "aws_sagemaker_stopping_condition": "max_runtime_in_seconds max_wait_time_in_seconds",
+    "aws_sagemaker_secondary_status_transition": "status start_time end_time status_message",
+    "aws_sagemaker_metric_data": "metric_name value timestamp",
+    "aws_sagemaker_checkpoint_config": "s3_uri local_path",
+    "aws_sagemaker_collection_configuration": "collection_name collection_parameters",
+    "aws_sagemaker_debug_hook_config": "local_path s3_output_path hook_parameters collection_configurations",
+    "aws_sagemaker_debug_rule_configuration": (
+        "rule_configuration_name local_path s3_output_path rule_evaluator_image instance_type "
+        "volume_size_in_gb rule_parameters"
+    ),
+    "aws_sagemaker_tensor_board_output_config": "local_path s3_output_path",
+    "aws_sagemaker_debug_rule_evaluation_status": (
+        "rule_configuration_name rule_evaluation_job_arn rule_evaluation_status status_details last_modified_time"
+    ),
+    "aws_sagemaker_profiler_config": "s3_output_path profiling_interval_in_milliseconds profiling_parameters",
+    "aws_sagemaker_profiler_rule_configuration": (
+        "rule_configuration_name local_path s3_output_path rule_evaluator_image instance_type "
+        "volume_size_in_gb rule_parameters"
+    ),
+    "aws_sagemaker_profiler_rule_evaluation_status": (
+        "rule_configuration_name rule_evaluation_job_arn rule_evaluation_status status_details last_modified_time"
+    ),
+    "aws_sagemaker_warm_pool_status": "status resource_retained_billable_time_in_seconds reused_by_job",
     "aws_dynamodb_sse_description": "status sse_type kms_master_key_arn inaccessible_encryption_date_time",
     "aws_dynamodb_billing_mode_summary": "billing_mode last_update_to_pay_per_request_date_time",
     "aws_dynamodb_provisioned_throughput_description": (

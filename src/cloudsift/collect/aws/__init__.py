@@ -18,6 +18,7 @@ from cloudsift.collect.aws import (
     route53,
     s3,
     s3_account,
+    sagemaker,
     secrets,
     storage,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "route53",
     "s3",
     "s3_account",
+    "sagemaker",
     "secrets",
     "storage",
 ]

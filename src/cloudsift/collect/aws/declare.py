@@ -38,6 +38,8 @@ IAM_ACTION = {
     ("s3", "GetBucketLifecycleConfiguration"): "GetLifecycleConfiguration",
     ("s3control", "GetPublicAccessBlock"): "GetAccountPublicAccessBlock",
 }
+# API Gateway's IAM actions are the HTTP verbs of its REST paths: every read is apigateway:GET
+IAM_SERVICE_ACTION = {"apigateway": "GET"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class Call:
     @property
     def action(self) -> str:
         prefix = IAM_PREFIX.get(self.service, self.service)
-        return f"{prefix}:{IAM_ACTION.get((self.service, self.operation), self.operation)}"
+        action = IAM_SERVICE_ACTION.get(self.service) or IAM_ACTION.get((self.service, self.operation))
+        return f"{prefix}:{action or self.operation}"
 
     def __str__(self) -> str:
         return f"{self.service} {self.operation}"
@@ -66,12 +69,16 @@ class Scope:
 
     account: Account
     region: Region
-    # answers the kinds of one task share (the credential report): computed once, under the lock
+    # answers the kinds of one task share (the credential report, the APIs whose stages are listed):
+    # computed once, under a lock of their own, so that other kinds' lists go on meanwhile
     _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def once(self, name: str, compute: Callable[[], Any]) -> Any:
         with self._lock:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:
             if name not in self._memo:
                 self._memo[name] = compute()
             return self._memo[name]
@@ -90,7 +97,8 @@ class Listing:
 
     A parameter may be a function of the scope (the account id, the region). `read` replaces the call for
     the few kinds whose list is not a plain answer (the credential report is a CSV); `also` names the
-    other calls it makes, for the IAM policy."""
+    other calls it makes, for the IAM policy. With `per`, the call is made once per item of another
+    listing (an API's stages)."""
 
     service: str
     operation: str
@@ -98,16 +106,25 @@ class Listing:
     params: Mapping[str, Any] = field(default_factory=dict)
     read: Callable[[Any, Scope], Iterable[dict[str, Any]]] | None = None
     also: tuple[str, ...] = ()
+    per: Per | None = None
 
     @property
     def calls(self) -> tuple[Call, ...]:
-        return (Call(self.service, self.operation), *(Call(self.service, op) for op in self.also))
+        own = (Call(self.service, self.operation), *(Call(self.service, op) for op in self.also))
+        return own if self.per is None else (*self.per.listing.calls, *own)
 
-    def items(self, client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    def listed(self, client: Any, scope: Scope) -> list[dict[str, Any]]:
+        """The items, listed once per scope however many kinds read them (each gets its own copies)."""
+        items = scope.once(f"listing {id(self)}", lambda: list(self.items(client, scope)))
+        return [dict(item) for item in items]
+
+    def items(
+        self, client: Any, scope: Scope, more: Mapping[str, Any] | None = None
+    ) -> Iterator[dict[str, Any]]:
         if self.read is not None:
             yield from self.read(client, scope)
             return
-        params = {k: v(scope) if callable(v) else v for k, v in self.params.items()}
+        params = {k: v(scope) if callable(v) else v for k, v in self.params.items()} | dict(more or {})
         method = Call(self.service, self.operation).method
         if client.can_paginate(method):
             pages: Iterable[dict[str, Any]] = client.get_paginator(method).paginate(**params)
@@ -120,6 +137,26 @@ class Listing:
             else:
                 # a list of names or URLs (EKS clusters, SQS queues): each is {"item": "<the string>"}
                 yield from (i if isinstance(i, dict) else {"item": i} for i in page.get(self.key) or [])
+
+
+@dataclass(frozen=True)
+class Per:
+    """A listing made once per item of `listing` (the stages of each REST API): `params` are paths into
+    that item; each listed item carries it under `into`, so a mapping reads `api.id`."""
+
+    listing: Listing
+    params: Mapping[str, str]
+    into: str = "parent"
+
+    def items(
+        self, own: Listing, client: Any, scope: Scope, pool: ThreadPoolExecutor
+    ) -> list[dict[str, Any]]:
+        def below(parent: dict[str, Any]) -> list[dict[str, Any]]:
+            more = {k: path_value(parent, v) for k, v in self.params.items()}
+            return [{**item, self.into: parent} for item in own.items(client, scope, more)]
+
+        parents = self.listing.listed(client, scope)
+        return [item for future in [pool.submit(below, p) for p in parents] for item in future.result()]
 
 
 @dataclass(frozen=True)
@@ -167,6 +204,8 @@ class Edge:
     convert: Convert | None = None
     by: tuple[str, ...] = ()
     reverse: bool = False
+    # the other one's region, when not this one's (CloudFront's web ACLs live in us-east-1)
+    region: str | None = None
 
     def values(self, item: dict[str, Any]) -> list[Any]:
         value = path_value(item, self.path)
@@ -186,7 +225,8 @@ class AwsKind:
     props: Mapping[str, Source] = field(default_factory=dict)
     name: Source | None = None  # default: the id
     arn: Source | None = None
-    arn_format: str | None = None  # "arn:aws:ec2:{region}:{account}:vpc/{id}" when AWS sends no ARN
+    # "arn:aws:ec2:{region}:{account}:vpc/{id}" when AWS sends no ARN ({item[stageName]}: a field of the item)
+    arn_format: str | None = None
     ctime: Source | None = None
     mtime: Source | None = None
     atime: Source | None = None
@@ -229,7 +269,13 @@ class AwsKind:
     def fetch(self, scope: Scope, pool: ThreadPoolExecutor) -> list[dict[str, Any]]:
         """The listed items with their details (fetched on `pool`, side by side)."""
         client = scope.client(self.listing.service)
-        items = [i for i in self.listing.items(client, scope) if self.where is None or self.where(scope, i)]
+        listing = self.listing
+        listed = (
+            listing.listed(client, scope)
+            if listing.per is None
+            else listing.per.items(listing, client, scope, pool)
+        )
+        items = [i for i in listed if self.where is None or self.where(scope, i)]
         pending: list[tuple[dict[str, Any], str, Future[Any]]] = []
         for item in items:
             for detail in self.details:
@@ -253,7 +299,7 @@ class AwsKind:
             "tags": self.tags,
         }
         reported: dict[str, Any] = {
-            "id": str(rid), "name": value_of(self.name or self.id, item), "arn": self._made_arn(scope, str(rid)),
+            "id": str(rid), "name": value_of(self.name or self.id, item), "arn": self._made_arn(scope, str(rid), item),
             **{prop: value_of(source, item) for prop, source in optional.items() if source is not None},
             **map_item(self.props, item),
         }  # fmt: skip
@@ -263,13 +309,15 @@ class AwsKind:
                 matches.append(Match(node_id, edge, edge.values(item)))
                 continue
             for target in edge.values(item):
-                other = node_of(edge.kind, scope, str(target))
+                other = node_of(edge.kind, scope, str(target), edge.region)
                 graph.edge(*((other, node_id) if edge.reverse else (node_id, other)))
 
-    def _made_arn(self, scope: Scope, rid: str) -> str | None:
+    def _made_arn(self, scope: Scope, rid: str, item: dict[str, Any]) -> str | None:
         if not self.arn_format:
             return None
-        return self.arn_format.format(region=scope.region_name or "", account=scope.account.id, id=rid)
+        return self.arn_format.format(
+            region=scope.region_name or "", account=scope.account.id, id=rid, item=item
+        )
 
     def _parent(self, scope: Scope, item: dict[str, Any], graph: GraphBuilder) -> str:
         candidates = [node_of(e.kind, scope, str(v)) for e in self.parent for v in e.values(item)[:1]]
@@ -304,12 +352,13 @@ def declared_kinds() -> dict[str, tuple[AwsKind, str]]:
     return DECLARED
 
 
-def node_of(kind: str, scope: Scope, rid: str) -> str:
-    """The node id of a resource of `kind` in the scope's account (in "global" for a global kind)."""
+def node_of(kind: str, scope: Scope, rid: str, region_name: str | None = None) -> str:
+    """The node id of a resource of `kind` in the scope's account (in "global" for a global kind, in
+    `region_name` when given)."""
     if kind == "aws_account":
         return f"aws/{rid}"
     prefix, global_ = NODES.get(kind, ("", False))
-    region = Region(scope.account.id, GLOBAL) if global_ else scope.region
+    region = Region(scope.account.id, GLOBAL if global_ else region_name or scope.region.name)
     return region.node(prefix + rid)
 
 
