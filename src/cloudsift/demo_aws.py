@@ -229,3 +229,25 @@ def _machine_learning(session: Any, account: str, region: str) -> None:
             NotebookInstanceName=f"{account}-notebook", InstanceType="ml.t3.medium", RoleArn=role
         )  # direct internet access: AWS's default
         sm.create_training_job(**job)
+
+
+@demo_resources
+def _rds(session: Any, account: str, region: str) -> None:
+    """prod: an encrypted, deletion-protected Aurora cluster with an instance and a snapshot; dev: a plain
+    cluster whose unencrypted snapshot anyone may restore."""
+    if region != REGIONS[0]:
+        return
+    rds = session.client("rds", region_name=region)
+    login = {"MasterUsername": "demo", "MasterUserPassword": "demo-only-password"}
+    cluster, snapshot = f"{account}-ledger", f"{account}-ledger-copy"
+    if account == "prod":
+        rds.create_db_cluster(DBClusterIdentifier=cluster, Engine="aurora-postgresql", StorageEncrypted=True,
+                              DeletionProtection=True, BackupRetentionPeriod=14, **login)  # fmt: skip
+        rds.create_db_instance(DBInstanceIdentifier=f"{cluster}-1", DBClusterIdentifier=cluster,
+                               Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")  # fmt: skip
+        rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot, DBClusterIdentifier=cluster)
+    else:
+        rds.create_db_cluster(DBClusterIdentifier=cluster, Engine="aurora-mysql", **login)
+        rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot, DBClusterIdentifier=cluster)
+        rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=snapshot, AttributeName="restore",
+                                                 ValuesToAdd=["all"])  # fmt: skip

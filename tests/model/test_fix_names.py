@@ -585,6 +585,15 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     "aws_ecs_deployment_configuration": "deployment_circuit_breaker maximum_percent minimum_healthy_percent",
     "aws_ecs_deployment_circuit_breaker": "enable rollback",
     "aws_ecs_runtime_platform": "cpu_architecture operating_system_family",
+    # RDS
+    "aws_rds_vpc_security_group_membership": "vpc_security_group_id status",
+    "aws_rds_subnet": "subnet_identifier subnet_availability_zone subnet_outpost subnet_status",
+    "aws_rds_db_subnet_group": "db_subnet_group_name db_subnet_group_description vpc_id subnet_group_status subnets db_subnet_group_arn supported_network_types",
+    "aws_rds_db_role": "role_arn feature_name status",
+    "aws_rds_db_cluster_member": "db_instance_identifier is_cluster_writer db_cluster_parameter_group_status promotion_tier",
+    "aws_rds_scaling_configuration_info": "min_capacity max_capacity auto_pause seconds_until_auto_pause timeout_action seconds_before_timeout",
+    "aws_rds_serverless_v2_scaling_configuration_info": "min_capacity max_capacity",
+    "aws_rds_master_user_secret": "secret_arn secret_status kms_key_id",
 }
 
 # Fix's properties of those kinds whose type is a date-time (cloudsift compares them as such).

@@ -11,6 +11,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_ec2,
     aws_ecs,
     aws_iam,
+    aws_rds,
     aws_s3,
     aws_sagemaker,
     aws_services,

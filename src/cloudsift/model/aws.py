@@ -10,7 +10,6 @@ from cloudsift.model.core import (
     AccessKey,
     Account,
     Bucket,
-    Database,
     Instance,
     IpAddress,
     LoadBalancer,
@@ -331,19 +330,6 @@ class AwsIamPolicy(Policy, AwsResource):
     policy_attachment_count: int
     policy_default_version_id: str
     policy_is_attachable: bool
-
-
-@kind_class
-class AwsRdsInstance(Database, AwsResource):
-    """An RDS database instance."""
-
-    kind: ClassVar[str] = "aws_rds_instance"
-    rds_kms_key_id: str
-    rds_multi_az: bool
-    rds_backup_retention_period: int
-    rds_auto_minor_version_upgrade: bool
-    rds_deletion_protection: bool
-    rds_iam_database_authentication_enabled: bool
 
 
 @kind_class

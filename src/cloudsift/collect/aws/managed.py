@@ -1,4 +1,4 @@
-"""Managed services of one region: RDS instances, Lambda functions, KMS keys, ELB/ALB, EKS."""
+"""Managed services of one region: Lambda functions, KMS keys, ELB/ALB, EKS."""
 
 from __future__ import annotations
 
@@ -7,37 +7,8 @@ from typing import Any
 
 from cloudsift.collect.aws.accounts import Account
 from cloudsift.collect.aws.service import Region, service
-from cloudsift.collect.aws.values import optional, pages, tags_of, timestamp
+from cloudsift.collect.aws.values import optional, pages, timestamp
 from cloudsift.collect.graph import GraphBuilder
-
-
-@service("rds", api_calls=("rds:DescribeDBInstances",), kinds=("aws_rds_instance",))
-def collect_rds(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("rds", region.name)
-    for db in pages(client, "describe_db_instances", "DBInstances"):
-        db_id = db["DBInstanceIdentifier"]
-        vpc = (db.get("DBSubnetGroup") or {}).get("VpcId")
-        graph.add(region.node(f"rds/{db_id}"), "aws_rds_instance", {
-            "id": db_id, "name": db_id, "arn": db.get("DBInstanceArn"), "tags": tags_of(db),
-            "ctime": db.get("InstanceCreateTime"), "db_status": db.get("DBInstanceStatus"), "db_type": db.get("Engine"),
-            "db_version": db.get("EngineVersion"), "db_publicly_accessible": db.get("PubliclyAccessible"),
-            "db_endpoint": _endpoint(db.get("Endpoint")), "instance_type": db.get("DBInstanceClass"),
-            "volume_size": db.get("AllocatedStorage"), "volume_iops": db.get("Iops"),
-            "volume_encrypted": db.get("StorageEncrypted"), "rds_kms_key_id": db.get("KmsKeyId"),
-            "rds_multi_az": db.get("MultiAZ"), "rds_backup_retention_period": db.get("BackupRetentionPeriod"),
-            "rds_auto_minor_version_upgrade": db.get("AutoMinorVersionUpgrade"),
-            "rds_deletion_protection": db.get("DeletionProtection"),
-            "rds_iam_database_authentication_enabled": db.get("IAMDatabaseAuthenticationEnabled"),
-        }, parent=region.node(vpc) if vpc else None)  # fmt: skip
-
-
-def _endpoint(endpoint: dict[str, Any] | None) -> str | None:
-    """host:port, as Fix writes a database's endpoint."""
-    if not endpoint or not endpoint.get("Address"):
-        return None
-    return (
-        f"{endpoint['Address']}:{endpoint.get('Port')}" if endpoint.get("Port") else str(endpoint["Address"])
-    )
 
 
 @service("lambda", api_calls=("lambda:ListFunctions",), kinds=("aws_lambda_function",))
