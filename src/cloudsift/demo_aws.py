@@ -251,3 +251,18 @@ def _rds(session: Any, account: str, region: str) -> None:
         rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier=snapshot, DBClusterIdentifier=cluster)
         rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=snapshot, AttributeName="restore",
                                                  ValuesToAdd=["all"])  # fmt: skip
+
+
+@demo_resources
+def _redshift(session: Any, account: str, region: str) -> None:
+    """prod: a private, encrypted warehouse with audit logging; dev: a public, unencrypted one that logs nothing."""
+    if region != REGIONS[0]:
+        return
+    redshift = session.client("redshift", region_name=region)
+    login = {"NodeType": "dc2.large", "MasterUsername": "demo", "MasterUserPassword": "DemoOnly1"}
+    name = f"{account}-warehouse"
+    if account == "prod":
+        redshift.create_cluster(ClusterIdentifier=name, Encrypted=True, PubliclyAccessible=False, **login)
+        redshift.enable_logging(ClusterIdentifier=name, BucketName=f"{account}-warehouse-audit")
+    else:
+        redshift.create_cluster(ClusterIdentifier=name, PubliclyAccessible=True, **login)

@@ -24,6 +24,7 @@ from tests.collect.test_aws_logging import _make_logging_estate
 from tests.collect.test_aws_managed_services import _make_estate as _make_managed_estate
 from tests.collect.test_aws_managed_services import _route53_direct  # noqa: F401  (autouse: Route 53 straight to moto)
 from tests.collect.test_aws_rds import _make_rds_estate
+from tests.collect.test_aws_redshift import _make_redshift_estate
 from tests.collect.test_aws_sagemaker import _make_sagemaker_estate
 from tests.collect.test_aws_services import REGION, _make_everything
 
@@ -58,6 +59,7 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_ecs_estate()
     _make_sagemaker_estate()
     _make_rds_estate()
+    _make_redshift_estate()
     calls = _record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))

@@ -594,6 +594,14 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     "aws_rds_scaling_configuration_info": "min_capacity max_capacity auto_pause seconds_until_auto_pause timeout_action seconds_before_timeout",
     "aws_rds_serverless_v2_scaling_configuration_info": "min_capacity max_capacity",
     "aws_rds_master_user_secret": "secret_arn secret_status kms_key_id",
+    # Redshift
+    "aws_redshift_endpoint": "address port vpc_endpoints",
+    "aws_redshift_vpc_security_group_membership": "vpc_security_group_id status",
+    "aws_redshift_cluster_security_group_membership": "cluster_security_group_name status",
+    "aws_redshift_cluster_parameter_group_status": "parameter_group_name parameter_apply_status cluster_parameter_status_list",
+    "aws_redshift_cluster_iam_role": "iam_role_arn apply_status",
+    "aws_redshift_cluster_node": "node_role private_ip_address public_ip_address",
+    "aws_redshift_logging_status": "logging_enabled bucket_name s3_key_prefix last_successful_delivery_time last_failure_time last_failure_message log_destination_type log_exports",
 }
 
 # Fix's properties of those kinds whose type is a date-time (cloudsift compares them as such).
@@ -612,10 +620,12 @@ FIX_DATETIME_PROPERTIES = set(
         "last_accessed_date",
         "last_association_execution_date",
         "last_changed_date",
+        "last_failure_time",
         "last_ping",
         "last_rotated",
         "last_rotated_date",
         "last_successful_association_execution_date",
+        "last_successful_delivery_time",
         "last_used",
         "latest_cloud_watch_logs_delivery_time",
         "latest_delivery_attempt_succeeded",

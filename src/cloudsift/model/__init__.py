@@ -12,6 +12,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_ecs,
     aws_iam,
     aws_rds,
+    aws_redshift,
     aws_s3,
     aws_sagemaker,
     aws_services,

@@ -159,6 +159,18 @@ def each(mapping: Mapping[str, Source]) -> Nested:
     return Nested(mapping, many=True)
 
 
+def ids_at(key: str, then: Convert | None = None) -> Convert:
+    """The `key` of each object of a list (a cluster's members, an instance's security groups);
+    `then` converts each (`last_arn_part`: names from ARNs)."""
+
+    def ids(value: Any) -> list[Any]:
+        found = [v.get(key) for v in value or [] if isinstance(v, dict)]
+        return found if then is None else [then(v) for v in found]
+
+    ids.__name__ = f"ids_at({key!r})"
+    return ids
+
+
 def to_int(value: Any) -> int | None:
     """A number AWS sends as text (SQS attributes, the credential report) as an int; absent stays null."""
     return None if value in (None, "") else int(value)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from cloudsift.collect.aws.convert import Field, Source, each, last_arn_part, struct, tag_list
+from cloudsift.collect.aws.convert import Field, Source, each, ids_at, last_arn_part, struct, tag_list
 from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
 
 
@@ -28,16 +27,6 @@ def attribute_map(attributes: Any) -> dict[str, list[str]] | None:
     return {
         a["AttributeName"]: list(a.get("AttributeValues") or []) for a in attributes if "AttributeName" in a
     }
-
-
-def ids_at(key: str) -> Callable[[Any], list[Any]]:
-    """The `key` of each object of a list (a cluster's members, an instance's security groups)."""
-
-    def ids(value: Any) -> list[Any]:
-        return [v.get(key) for v in value or [] if isinstance(v, dict)]
-
-    ids.__name__ = f"ids_at({key!r})"
-    return ids
 
 
 def shared(snapshot: dict[str, Any]) -> bool:
