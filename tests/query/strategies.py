@@ -234,14 +234,38 @@ simple_terms = st.one_of(
     st.just(ast.AllTerm()),
 )
 terms = st.recursive(simple_terms, _combine, max_leaves=5)
+EDGE_TYPE_SETS: list[tuple[str, ...]] = [("default",), ("delete",), ("default", "delete"), ("iam",)]
+# edge filters: the edges carry no properties, so each filter keeps every edge or none
+edge_filters = st.one_of(
+    st.none(),
+    st.none(),
+    st.recursive(predicates([("foo", json_scalars), ("a.b", json_scalars)]), _combine, max_leaves=2),
+)
+
+
+def _navigation(
+    start: int,
+    span: int | None,
+    edges: tuple[str, ...],
+    direction: ast.Direction,
+    outwards: tuple[str, ...] | None,
+    edge_filter: ast.Term | None,
+) -> ast.Navigation:
+    if direction != "inout" or outwards == edges:
+        outwards = None  # as the parser reads it: <-default[1:]default-> is <-[1:]->
+    return ast.Navigation(
+        start, None if span is None else start + span, edges, direction, outwards, edge_filter
+    )
+
+
 navigations = st.builds(
-    lambda start, span, edges, direction: ast.Navigation(
-        start, None if span is None else start + span, edges, direction
-    ),
+    _navigation,
     st.integers(0, 2),
     st.one_of(st.none(), st.integers(0, 2)),
-    st.sampled_from([("default",), ("delete",), ("default", "delete")]),
+    st.sampled_from(EDGE_TYPE_SETS),
     st.sampled_from(["out", "in", "inout"]),
+    st.one_of(st.none(), st.sampled_from(EDGE_TYPE_SETS)),
+    edge_filters,
 )
 
 

@@ -161,6 +161,22 @@ CASES = [
     ('id("i-big") -delete-> all', ["vol-2"]),
     ('id("i-big") -default,delete-> is(volume)', ["vol-1", "vol-2"]),
     ('id("i-big") <--> all', ["reg", "sg-open", "vol-1"]),
+    # two-way: a walk inwards and a walk outwards, no zig-zag to siblings; edge types on either side
+    ('id("sg-open") <-[1:2]-> all', ["acc", "i-big", "reg", "vol-1"]),
+    ('id("i-big") <-default[1]delete-> all', ["reg", "sg-open", "vol-2"]),
+    ('id("i-big") <-delete[1]default-> all', ["vol-1"]),
+    ('id("i-big") <-default[1:]default-> is(account)', ["acc"]),
+    ('id("i-big") -[1]delete-> all', ["vol-2"]),
+    # iam edges exist in Fix, not in the store: nothing is reached
+    ('id("i-big") -iam-> all', []),
+    ('id("i-big") <-iam[0:]iam-> all', ["i-big"]),
+    # edge filters: the edges carry no properties, so a filter keeps every edge or none
+    ('id("i-big") -{foo == bar}-> all', []),
+    ('id("i-big") -{foo != bar}-> all', ["vol-1"]),
+    ('id("i-big") -[0:1]{foo == null and not a.b == 1}-> all', ["i-big", "vol-1"]),
+    ('id("i-big") -[0:1]{foo == bar}-> all', []),
+    ('id("vol-1") <-[1:]{permissions[*].{level == read}}- all', []),
+    ("is(instance) with(empty, -{foo == bar}-> is(volume))", ["i-big", "i-small"]),
     # with(): what a traversal reaches
     ("is(instance) with(empty, <-- is(security_group))", ["i-small"]),
     ("is(security_group) with(any, --> is(instance))", ["sg-open"]),

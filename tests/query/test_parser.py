@@ -106,3 +106,63 @@ def test_bind_errors_name_the_problem(text: str, message: str) -> None:
     with pytest.raises(QueryError) as caught:
         bind(parse_query(text), text=text)
     assert message in caught.value.message
+
+
+EDGE_FILTERS = [
+    "",
+    "{foo == bar}",
+    "{foo == bar and bla > 23}",
+    "{(foo == bar and bla > 23) or  boo < 42}",
+    "{permissions[*].{level=read and scope[*].source=resource}}",
+]
+
+
+@pytest.mark.parametrize("edge_type", ["", "default", "delete", "iam"])
+@pytest.mark.parametrize("depth", ["", "[1]", "[1:2]", "[1:]"])
+@pytest.mark.parametrize("edge_filter", EDGE_FILTERS)
+def test_every_navigation_fix_reads_parses_and_round_trips(
+    edge_type: str, depth: str, edge_filter: str
+) -> None:
+    # Fix's own matrix (query_parser_test.test_navigation_filter): out, in, both, both naming both sides
+    for navigation in (
+        f"-{edge_type}{depth}{edge_filter}->",
+        f"<-{edge_type}{depth}{edge_filter}-",
+        f"<-{edge_type}{depth}{edge_filter}->",
+        f"<-{edge_type}{depth}{edge_filter}{edge_type}->",
+    ):
+        query = parse_query(f"is(instance) {navigation} is(volume)")
+        (parsed,) = query.navigations
+        assert (parsed.edge_filter is not None) == bool(edge_filter)
+        assert parsed.edge_types == ((edge_type or "default"),)
+        assert parse_query(str(query)) == query, navigation
+        bind(query)
+
+
+def test_two_way_navigations_name_each_side() -> None:
+    (navigation,) = parse_query("all <-default[1:]delete-> all").navigations
+    assert (navigation.edge_types, navigation.out_edge_types, navigation.until) == (
+        ("default",),
+        ("delete",),
+        None,
+    )
+    assert str(navigation) == "<-[1:]delete->"
+    assert parse_query("all <-default[1:]default-> all") == parse_query("all <-[1:]-> all")
+    assert parse_query("all -[2]delete-> all") == parse_query("all -delete[2]-> all")
+    assert str(parse_query("all <-delete[1]default-> all")) == "all <-delete[1]default-> all"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("all -cloud-> all", "unknown edge type 'cloud'; known: default, delete, iam"),
+        ("all -delete[1]default-> all", "names its edge types before or after [start:until], not both"),
+        ("all -[2:1]{a == 1}-> all", "ends before it starts"),
+        ("all -{a == 1}- all", "a navigation needs a direction"),
+        ("all -{is(volume)}-> all", "only predicates combine"),
+        ("all -{/reported.a == 1}-> all", "an edge filter's paths are relative to the edge"),
+    ],
+)
+def test_bad_navigations_are_clear_errors(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        bind(parse_query(text), text=text)
+    assert message in caught.value.message

@@ -13,8 +13,8 @@ from typing import Any, ClassVar, Literal
 from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.commands.search import NodeStream, _single_node_stream
 from cloudsift.errors import UsageError
-from cloudsift.query import ast
 from cloudsift.query.binder import BAll, BPart
+from cloudsift.query.navigation import BNavigation
 
 EDGE_TYPES = ("default", "delete")
 
@@ -41,7 +41,7 @@ class WalkCommand(Command):
         if nodes.query.aggregate is not None:
             raise UsageError(f"{self.name} needs nodes, not the rows of an aggregate")
         start = 0 if self.args["with_origin"] else 1
-        navigation = ast.Navigation(start, self.until, (edge_type,), self.direction)
+        navigation = BNavigation.plain(start, self.until, (edge_type,), self.direction)
         query = dataclasses.replace(
             nodes.query,
             parts=(*nodes.query.parts, BPart(BAll(), None, (), None)),

@@ -228,24 +228,32 @@ Term = (
 
 @dataclass(frozen=True)
 class Navigation:
+    """`-[start:until]->` over edge types; `<-in[..]out->` walks inwards over `edge_types` and outwards
+    over `out_edge_types` (None: the same types); `-{term}->` keeps the edges the term accepts."""
+
     start: int = 1
     until: int | None = 1  # None: no upper bound
     edge_types: tuple[str, ...] = ("default",)
     direction: Direction = "out"
+    out_edge_types: tuple[str, ...] | None = None  # inout only, and only when they differ
+    edge_filter: Term | None = None
 
     def __str__(self) -> str:
         left = "<" if self.direction in ("in", "inout") else ""
         right = ">" if self.direction in ("out", "inout") else ""
-        if self.start == 1 and self.until == 1 and self.edge_types == ("default",):
+        plain = self.out_edge_types is None and self.edge_filter is None
+        if plain and self.start == 1 and self.until == 1 and self.edge_types == ("default",):
             return f"{left}--{right}"
         edges = "" if self.edge_types == ("default",) else ",".join(self.edge_types)
-        if self.start == 1 and self.until == 1:
+        if self.start == 1 and self.until == 1 and self.out_edge_types is None:
             depth = ""
         elif self.until == self.start:
             depth = f"[{self.start}]"
         else:
             depth = f"[{self.start}:{'' if self.until is None else self.until}]"
-        return f"{left}-{edges}{depth}-{right}"
+        edge_filter = "" if self.edge_filter is None else f"{{{self.edge_filter}}}"
+        outwards = "" if self.out_edge_types is None else ",".join(self.out_edge_types)
+        return f"{left}-{edges}{depth}{edge_filter}{outwards}-{right}"
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
 from cloudsift.query.literals import RegexError, check_regex, shifted
 from cloudsift.query.literals import parse_datetime as parse_datetime  # the stores read dates alike
+from cloudsift.query.navigation import BNavigation, bind_navigation, edge_filter_paths
 
 ANCESTOR_LEVELS = ("cloud", "account", "region", "zone")
 SYNTHETIC = {"age": "ctime", "last_update": "mtime", "last_access": "atime"}
@@ -143,7 +144,7 @@ class BWith:
     kind: Literal["empty", "any", "count"]
     op: Op
     count: int
-    navigation: ast.Navigation
+    navigation: BNavigation
     term: BTerm
     with_clause: BWith | None
 
@@ -193,7 +194,7 @@ class BAggregate:
 @dataclass(frozen=True)
 class BoundQuery:
     parts: tuple[BPart, ...]
-    navigations: tuple[ast.Navigation, ...]
+    navigations: tuple[BNavigation, ...]
     aggregate: BAggregate | None
     text: str
     reverse: bool = False  # return the final order backwards (tail folds into the query this way)
@@ -557,7 +558,17 @@ class Binder:
 
     def with_clause(self, clause: ast.WithClause) -> BWith:
         nested = self.with_clause(clause.with_clause) if clause.with_clause else None
-        return BWith(clause.kind, clause.op, clause.count, clause.navigation, self.term(clause.term), nested)
+        navigation = self.navigation(clause.navigation)
+        return BWith(clause.kind, clause.op, clause.count, navigation, self.term(clause.term), nested)
+
+    def navigation(self, navigation: ast.Navigation) -> BNavigation:
+        return bind_navigation(navigation, self.edge_filter)
+
+    def edge_filter(self, term: ast.Term) -> BTerm:
+        """An edge filter's paths are relative to the edge's properties, which no model types."""
+        for path in edge_filter_paths(term):
+            raise self.error(f"an edge filter's paths are relative to the edge: {path} is absolute", path.pos)
+        return self.term(term, element=None)
 
     def sort_path(self, path: Path) -> Resolved:
         """A path that yields one value per node: usable to sort and to group by. Untyped sorts by text."""
@@ -646,7 +657,7 @@ class Binder:
     def query(self, query: ast.Query) -> BoundQuery:
         return BoundQuery(
             tuple(self.part(p) for p in query.parts),
-            query.navigations,
+            tuple(self.navigation(n) for n in query.navigations),
             self.aggregate(query.aggregate) if query.aggregate else None,
             self.text or str(query),
         )

@@ -46,7 +46,7 @@ from cloudsift.query.ast import (
     Value,
     WithClause,
 )
-from cloudsift.query.limits import MAX_DEPTH
+from cloudsift.query.navigation import read_navigation
 
 _INT = re.compile(r"-?\d+\Z")
 _FLOAT = re.compile(r"-?\d+\.\d+([eE][+-]?\d+)?\Z")
@@ -87,6 +87,8 @@ _TOKEN_NAMES = {
     "INT": "a whole number",
     "OP": "an operator (== != < <= > >= =~ !~ in, not in)",
     "NAV": "a navigation (-->)",
+    "NAV_OPEN": "a navigation with an edge filter (-{...}->)",
+    "NAV_CLOSE": "the end of the navigation (->, -)",
     "LPAR": "'('",
     "RPAR": "')'",
     "LSQB": "'['",
@@ -166,8 +168,14 @@ def _plain(value: Any) -> Value:
 class _ToAst(Transformer_NonRecursive[Token, Any]):
     def query(self, *items: Any) -> Query:
         parts = [p for p in items if isinstance(p, Part)]
-        navigations = [_navigation(t) for t in items if isinstance(t, Token)]
+        navigations = [n for n in items if isinstance(n, Navigation)]
         return Query(tuple(parts), tuple(navigations))
+
+    def navigation(self, token: Token) -> Navigation:
+        return read_navigation(str(token), token.start_pos or 0)
+
+    def filtered_navigation(self, opening: Token, edge_filter: Term, closing: Token) -> Navigation:
+        return read_navigation(str(opening), opening.start_pos or 0, edge_filter, str(closing))
 
     def part(self, term: Term | None, merge: Any, post: Term | None, with_clause: WithClause | None, sort: Any,
              limit: Any) -> Part:  # fmt: skip
@@ -289,12 +297,11 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         name: Token,
         op: Token | None,
         count: Token | None,
-        nav: Token,
+        navigation: Navigation,
         term: Term | None,
         nested: WithClause | None,
     ) -> WithClause:
         kind = str(name)
-        navigation = _navigation(nav)
         if kind in ("empty", "any") and op is None:
             return WithClause(kind, navigation, term, with_clause=nested)  # type: ignore[arg-type]
         if kind == "count" and op is not None and count is not None:
@@ -347,17 +354,6 @@ def _count(token: Token) -> int:
     return value
 
 
-def _depth(text: str, token: Token) -> int:
-    value = int(text)
-    if value > MAX_DEPTH:
-        raise QueryError(
-            f"a navigation walks at most {MAX_DEPTH} steps, not {value} (write [1:] for all the way)",
-            "",
-            token.start_pos,
-        )
-    return value
-
-
 def _arg(item: Any) -> Any:
     if (
         isinstance(item, Path)
@@ -380,29 +376,6 @@ class _BareName(str):
         return obj
 
 
-_NAV = re.compile(r"(<?)-([a-z_]+(?:,[a-z_]+)*)?(?:\[(\d*)(?::(\d*))?\])?-(>?)\Z")
-
-
-def _navigation(token: Token) -> Navigation:
-    match = _NAV.match(str(token))
-    if not match or not (match.group(1) or match.group(5)):
-        raise QueryError(f"a navigation needs a direction: --> <-- or <-->, not {token}", "", token.start_pos)
-    left, edges, start, until, right = match.groups()
-    direction = "inout" if left and right else ("in" if left else "out")
-    edge_types = tuple(edges.split(",")) if edges else ("default",)
-    for edge in edge_types:
-        if edge not in ("default", "delete"):
-            raise QueryError(f"unknown edge type {edge!r}; known: default, delete", "", token.start_pos)
-    lo: int = 1
-    hi: int | None = 1
-    if start is not None:
-        lo = _depth(start, token) if start else 0
-        hi = lo if until is None else (_depth(until, token) if until else None)
-    if hi is not None and hi < lo:
-        raise QueryError(f"navigation depth [{lo}:{hi}] ends before it starts", "", token.start_pos)
-    return Navigation(lo, hi, edge_types, direction)  # type: ignore[arg-type]
-
-
 @cache
 def _lark() -> Lark:
     grammar = resources.files("cloudsift.query").joinpath("grammar.lark").read_text()
@@ -423,7 +396,9 @@ def _expected(names: set[str]) -> str:
 
 
 MAX_NESTING = 50  # parentheses, not, {...}, with() and merges inside each other; and/or chains are free
-_NESTS = frozenset(["not_term", "context", "with_clause", "merge_item", "list_value", "object_value"])
+_NESTS = frozenset(
+    ["not_term", "context", "with_clause", "merge_item", "list_value", "object_value", "filtered_navigation"]
+)
 _CHAINS = frozenset(["and_term", "or_term"])
 
 

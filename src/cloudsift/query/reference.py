@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cloudsift.model.types import Scalar
-from cloudsift.query.ast import Navigation
 from cloudsift.query.binder import (
     BAggregate,
     BAll,
@@ -38,6 +37,7 @@ from cloudsift.query.binder import (
 )
 from cloudsift.query.limits import MAX_DEPTH as MAX_DEPTH
 from cloudsift.query.literals import parse_datetime
+from cloudsift.query.navigation import BNavigation, Walk
 
 Doc = Mapping[str, Any]
 _IPV4 = re.compile(r"(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\Z")
@@ -221,24 +221,35 @@ class Graph:
             graph.into.setdefault(edge_type, {}).setdefault(target, []).append(source)
         return graph
 
-    def navigate(self, start: Iterable[str], navigation: Navigation) -> set[str]:
-        until = MAX_DEPTH if navigation.until is None else navigation.until
+    def navigate(self, start: Iterable[str], navigation: BNavigation) -> set[str]:
+        """The union of the navigation's one-way walks, through the edges its filter accepts."""
+        if navigation.edge_filter is not None and not matches(navigation.edge_filter, {}, EDGE_PROPERTIES):
+            return set()  # every edge (and a walk's start, reached by no edge) has these properties
+        origins = set(start)
+        reached: set[str] = set()
+        for walk in navigation.walks:
+            reached |= self._walk(origins, walk, navigation.start, navigation.until)
+        return {n for n in reached if n in self.nodes}
+
+    def _walk(self, start: set[str], walk: Walk, lowest: int, until: int | None) -> set[str]:
+        edges = self.out if walk.direction == "out" else self.into
         frontier = set(start)
-        reached = set(frontier) if navigation.start == 0 else set()
-        for depth in range(1, until + 1):
+        reached = set(frontier) if lowest == 0 else set()
+        for depth in range(1, (MAX_DEPTH if until is None else until) + 1):
             following: set[str] = set()
             for node in frontier:
-                for edge_type in navigation.edge_types:
-                    if navigation.direction in ("out", "inout"):
-                        following.update(self.out.get(edge_type, {}).get(node, ()))
-                    if navigation.direction in ("in", "inout"):
-                        following.update(self.into.get(edge_type, {}).get(node, ()))
-            if depth >= navigation.start:
+                for edge_type in walk.edge_types:
+                    following.update(edges.get(edge_type, {}).get(node, ()))
+            if depth >= lowest:
                 reached |= following
             frontier = following
             if not frontier:
                 break
-        return {n for n in reached if n in self.nodes}
+        return reached
+
+
+# The properties of an edge: cloudsift's edges carry none but their type.
+EDGE_PROPERTIES: dict[str, Any] = {}
 
 
 def _with_ok(clause: BWith, node_id: str, graph: Graph) -> bool:

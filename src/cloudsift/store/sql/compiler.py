@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloudsift.query.ast import Navigation
 from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort, BWith
 from cloudsift.query.limits import MAX_DEPTH
+from cloudsift.query.navigation import BNavigation
 from cloudsift.store.schema import ANCESTOR_COLUMNS
-from cloudsift.store.sql.dialect import Dialect, Params
+from cloudsift.store.sql.dialect import Dialect, Expr, Params
 from cloudsift.store.sql.terms import TermCompiler, name_column
 
 NODE_COLUMNS = ("id", "kinds", "reported", *ANCESTOR_COLUMNS)
@@ -48,27 +48,37 @@ class QueryCompiler:
         keys += [f"n.kind {ascending}", f"{name_column(self.d)} {ascending}", f"n.id {ascending}"]
         return ", ".join(keys)
 
-    def _edges(self, navigation: Navigation) -> str:
-        types = ", ".join(self.params.add(t) for t in navigation.edge_types)
-        out = f"SELECT from_id AS a, to_id AS b FROM edges WHERE edge_type IN ({types})"
-        back = f"SELECT to_id AS a, from_id AS b FROM edges WHERE edge_type IN ({types})"
-        if navigation.direction == "out":
-            return out
-        if navigation.direction == "in":
-            return back
-        return f"{out} UNION ALL {back}"
+    def _edges(self, navigation: BNavigation) -> str:
+        """(wk, a, b): the steps of walk wk, from a to b, through the edges the filter accepts."""
+        steps = []
+        for i, walk in enumerate(navigation.walks):
+            types = ", ".join(self.params.add(t) for t in walk.edge_types)
+            ends = "from_id AS a, to_id AS b" if walk.direction == "out" else "to_id AS a, from_id AS b"
+            steps.append(
+                f"SELECT {i} AS wk, {ends} FROM edges WHERE edge_type IN ({types}) AND {self._accepts(navigation)}"
+            )
+        return " UNION ALL ".join(steps)
 
-    def _walk(self, source: str, navigation: Navigation, per_origin: bool, pairs: bool = False) -> str:
-        """A CTE of (origin,) id, depth reached from the ids in `source` (or its (origin, id) pairs)."""
+    def _accepts(self, navigation: BNavigation) -> str:
+        """The edge filter on an edge's properties: an empty document, as the edges carry none."""
+        if navigation.edge_filter is None:
+            return "true"
+        return self.terms.term(navigation.edge_filter, Expr(self.d.empty_object(), "json", None))
+
+    def _walk(self, source: str, navigation: BNavigation, per_origin: bool, pairs: bool = False) -> str:
+        """A CTE of (origin,) id, depth reached from the ids in `source` (or its (origin, id) pairs),
+        one walk after the other (wk numbers them: a two-way navigation is two walks, not a zig-zag)."""
         name = self._name("w")
         until = MAX_DEPTH if navigation.until is None else navigation.until
         origin = "w.origin, " if per_origin else ""
-        start_origin = ("origin, " if pairs else "id AS origin, ") if per_origin else ""
-        columns = "origin, id, depth" if per_origin else "id, depth"
+        start_origin = ("s.origin, " if pairs else "s.id AS origin, ") if per_origin else ""
+        columns = "wk, origin, id, depth" if per_origin else "wk, id, depth"
+        walks = " UNION ALL ".join(f"SELECT {i} AS wk" for i in range(len(navigation.walks)))
         self.ctes.append(
-            f"{name}({columns}) AS (SELECT {start_origin}id, 0 FROM {source} UNION "
-            f"SELECT {origin}e.b, w.depth + 1 FROM {name} w JOIN ({self._edges(navigation)}) e ON e.a = w.id "
-            f"WHERE w.depth < {int(until)})"
+            f"{name}({columns}) AS (SELECT k.wk, {start_origin}s.id, 0 FROM {source} s CROSS JOIN ({walks}) k "
+            f"WHERE {self._accepts(navigation)} UNION "
+            f"SELECT w.wk, {origin}e.b, w.depth + 1 FROM {name} w JOIN ({self._edges(navigation)}) e "
+            f"ON e.a = w.id AND e.wk = w.wk WHERE w.depth < {int(until)})"
         )
         return name
 

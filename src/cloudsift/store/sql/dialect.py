@@ -126,6 +126,10 @@ class Dialect:
     def first_of(self, json_list: str) -> str:
         raise NotImplementedError
 
+    def empty_object(self) -> str:
+        """An empty JSON object (the properties of an edge)."""
+        raise NotImplementedError
+
     def datetime_param(self, value: dt.datetime) -> object:
         return value
 

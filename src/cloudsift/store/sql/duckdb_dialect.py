@@ -73,6 +73,9 @@ class DuckDBDialect(Dialect):
     def first_of(self, json_list: str) -> str:
         return f"json_extract({json_list}, '$[0]')"
 
+    def empty_object(self) -> str:
+        return "CAST('{}' AS JSON)"
+
     def json_category(self, expr: Expr, category: Category) -> str:
         return f"coalesce(json_type({expr.sql}) IN {_JSON_TYPES[category]}, false)"
 

@@ -74,6 +74,9 @@ class PostgresDialect(Dialect):
     def first_of(self, json_list: str) -> str:
         return f"({json_list} -> 0)"
 
+    def empty_object(self) -> str:
+        return "CAST('{}' AS jsonb)"
+
     def string_compare(self, sql: str) -> str:
         return f'({sql} COLLATE "C")'
 
