@@ -266,3 +266,32 @@ def _redshift(session: Any, account: str, region: str) -> None:
         redshift.enable_logging(ClusterIdentifier=name, BucketName=f"{account}-warehouse-audit")
     else:
         redshift.create_cluster(ClusterIdentifier=name, PubliclyAccessible=True, **login)
+
+
+@demo_resources
+def _api_gateway(session: Any, account: str, region: str) -> None:
+    """prod: a REST API whose stage logs its access and traces, with a token authorizer; dev: an API whose
+    stage logs nothing."""
+    if region != REGIONS[0]:
+        return
+    api = session.client("apigateway", region_name=region)
+    rest_api = api.create_rest_api(name=f"{account}-shop", endpointConfiguration={"types": ["REGIONAL"]})[
+        "id"
+    ]
+    root = api.get_resources(restApiId=rest_api)["items"][0]["id"]
+    api.put_method(restApiId=rest_api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    api.put_integration(restApiId=rest_api, resourceId=root, httpMethod="GET", type="MOCK")
+    deployment = api.create_deployment(restApiId=rest_api)["id"]
+    api.create_stage(
+        restApiId=rest_api, stageName="live", deploymentId=deployment, tracingEnabled=account == "prod"
+    )
+    if account != "prod":
+        return
+    number = session.client("sts").get_caller_identity()["Account"]
+    api.update_stage(restApiId=rest_api, stageName="live", patchOperations=[
+        {"op": "replace", "path": "/accessLogSettings/destinationArn",
+         "value": f"arn:aws:logs:{region}:{number}:log-group:{account}-api-access"},
+        {"op": "replace", "path": "/accessLogSettings/format", "value": "$context.requestId"}])  # fmt: skip
+    function = f"arn:aws:lambda:{region}:{number}:function:{account}-check-token"
+    api.create_authorizer(restApiId=rest_api, name="token", type="TOKEN", identitySource="method.request.header.Auth",
+                          authorizerUri=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function}/invocations")  # fmt: skip

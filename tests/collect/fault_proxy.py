@@ -153,6 +153,6 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             self.close_connection = True
             self.connection.close()
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _forward
 
     return Faulty

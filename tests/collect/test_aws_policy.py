@@ -18,6 +18,7 @@ from cloudsift.config import AwsConfig, Config
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.aws_fixture import AwsEmulator
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
+from tests.collect.test_aws_apigateway import _make_apigateway_estate
 from tests.collect.test_aws_baseline import _make_baseline_estate
 from tests.collect.test_aws_ecs import _make_ecs_estate
 from tests.collect.test_aws_logging import _make_logging_estate
@@ -60,6 +61,7 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_sagemaker_estate()
     _make_rds_estate()
     _make_redshift_estate()
+    _make_apigateway_estate()
     calls = _record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))

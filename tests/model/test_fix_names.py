@@ -455,6 +455,8 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_apigateway_endpoint_configuration": "types vpc_endpoint_ids",
+    "aws_apigateway_canary_setting": "percent_traffic deployment_id stage_variable_overrides use_stage_cache",
     "aws_sagemaker_image_config": "repository_access_mode repository_auth_config",
     "aws_sagemaker_container_definition": (
         "container_hostname image image_config mode model_data_url environment model_package_name "

@@ -1,6 +1,7 @@
 """The AWS collector: accounts x regions x services, with boto3. Importing it registers every service."""
 
 from cloudsift.collect.aws import (
+    apigateway,
     archives,
     autoscaling,
     cloudtrail,
@@ -26,6 +27,7 @@ from cloudsift.collect.aws import (
 )
 
 __all__ = [
+    "apigateway",
     "archives",
     "autoscaling",
     "cloudtrail",
