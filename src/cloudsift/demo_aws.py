@@ -295,3 +295,36 @@ def _api_gateway(session: Any, account: str, region: str) -> None:
     function = f"arn:aws:lambda:{region}:{number}:function:{account}-check-token"
     api.create_authorizer(restApiId=rest_api, name="token", type="TOKEN", identitySource="method.request.header.Auth",
                           authorizerUri=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{function}/invocations")  # fmt: skip
+
+
+@demo_resources
+def _opensearch(session: Any, account: str, region: str) -> None:
+    """prod: an encrypted, HTTPS-only search domain; dev: one without either, open to anyone by its policy."""
+    if region != REGIONS[0]:
+        return
+    opensearch = session.client("opensearch", region_name=region)
+    if account == "prod":
+        opensearch.create_domain(DomainName=f"{account}-search", EncryptionAtRestOptions={"Enabled": True},
+                                 NodeToNodeEncryptionOptions={"Enabled": True},
+                                 DomainEndpointOptions={"EnforceHTTPS": True})  # fmt: skip
+    else:
+        anyone = {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*"}],
+        }
+        opensearch.create_domain(DomainName=f"{account}-search", AccessPolicies=json.dumps(anyone))
+
+
+@demo_resources
+def _elasticache(session: Any, account: str, region: str) -> None:
+    """prod: a Redis cache encrypted in transit, with an AUTH token and backups; dev: one with neither."""
+    if region != REGIONS[0]:
+        return
+    elasticache = session.client("elasticache", region_name=region)
+    cache = {"CacheClusterId": f"{account}-sessions", "Engine": "redis", "CacheNodeType": "cache.t3.micro",
+             "NumCacheNodes": 1}  # fmt: skip
+    if account == "prod":
+        elasticache.create_cache_cluster(**cache, TransitEncryptionEnabled=True, AuthToken="demo-only-token-0123",
+                                         SnapshotRetentionLimit=7)  # fmt: skip
+    else:
+        elasticache.create_cache_cluster(**cache)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from moto.server import ThreadedMotoServer
 
+from cloudsift.collect.runner import collect_aws
+from cloudsift.config import AwsConfig, Config
+from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.fault_proxy import Fault, FaultProxy
 
 
@@ -38,3 +42,11 @@ def start_aws() -> Iterator[AwsEmulator]:
     finally:
         emulator.stop()
         moto.stop()
+
+
+def collected_region(home: Path, region: str = "eu-west-1") -> DuckDBStore:
+    """A new store holding one clean collection of the region (and the account's global partition)."""
+    store = DuckDBStore()
+    summary = collect_aws(store, Config(home=home, aws=AwsConfig(regions=[region])))
+    assert summary.ok, list(summary.lines())
+    return store

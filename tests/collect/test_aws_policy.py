@@ -21,9 +21,11 @@ from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_apigateway import _make_apigateway_estate
 from tests.collect.test_aws_baseline import _make_baseline_estate
 from tests.collect.test_aws_ecs import _make_ecs_estate
+from tests.collect.test_aws_elasticache import _make_elasticache_estate
 from tests.collect.test_aws_logging import _make_logging_estate
 from tests.collect.test_aws_managed_services import _make_estate as _make_managed_estate
 from tests.collect.test_aws_managed_services import _route53_direct  # noqa: F401  (autouse: Route 53 straight to moto)
+from tests.collect.test_aws_opensearch import _make_opensearch_estate
 from tests.collect.test_aws_rds import _make_rds_estate
 from tests.collect.test_aws_redshift import _make_redshift_estate
 from tests.collect.test_aws_sagemaker import _make_sagemaker_estate
@@ -62,6 +64,8 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_rds_estate()
     _make_redshift_estate()
     _make_apigateway_estate()
+    _make_opensearch_estate()
+    _make_elasticache_estate()
     calls = _record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))

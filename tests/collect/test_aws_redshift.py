@@ -13,7 +13,7 @@ import pytest
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.store.duckdb import DuckDBStore
-from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.aws_fixture import AwsEmulator, collected_region
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_managed_services import _names, _one
 
@@ -42,10 +42,7 @@ def _make_redshift_estate() -> dict[str, Any]:
 @pytest.fixture
 def collected(aws: AwsEmulator, tmp_path: Path) -> tuple[DuckDBStore, dict[str, Any]]:  # noqa: F811
     made = _make_redshift_estate()
-    store = DuckDBStore()
-    summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))
-    assert summary.ok, list(summary.lines())
-    return store, made
+    return collected_region(tmp_path, REGION), made
 
 
 def test_clusters_with_their_logging(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:

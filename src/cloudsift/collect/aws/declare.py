@@ -30,7 +30,12 @@ DETAIL_WORKERS = 8
 GLOBAL = "global"
 
 # The IAM action of an API call is `prefix:Operation`, except where the two names differ.
-IAM_PREFIX = {"elb": "elasticloadbalancing", "elbv2": "elasticloadbalancing", "s3control": "s3"}
+IAM_PREFIX = {
+    "elb": "elasticloadbalancing",
+    "elbv2": "elasticloadbalancing",
+    "s3control": "s3",
+    "opensearch": "es",
+}
 IAM_ACTION = {
     ("s3", "ListBuckets"): "ListAllMyBuckets",
     ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
