@@ -23,8 +23,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="cloudsift",
         description="Search your cloud inventory and alert on what breaks your baseline.",
         epilog="Without -c and with a terminal, cloudsift opens an interactive shell. "
-        "`cloudsift demo` runs the demo. `cloudsift serve [--host H] [--port P]` runs the server "
-        "(schedules, jobs, alert delivery, HTTP API); while it runs, lines are sent to it.",
+        "`cloudsift demo` runs the demo. `cloudsift serve [--host H] [--port P] [--worker]` runs the server "
+        "(schedules, jobs, alert delivery, HTTP API; --worker: collection tasks of a shared PostgreSQL store); "
+        "while it runs, lines are sent to it.",
     )
     parser.add_argument("-c", "--command", metavar="LINE", help="run one command line and exit")
     parser.add_argument(
@@ -170,8 +171,10 @@ def _serve(ctx: Any, rest: list[str]) -> int:
     parser.add_argument("--port", type=_port, help="port to listen on (default [server] port, 8900; 0: any)")
     parser.add_argument("--insecure", action="store_true",
                         help="listen beyond this machine with the generated token (set one of your own instead)")  # fmt: skip
+    parser.add_argument("--worker", action="store_true",
+                        help="also take collection tasks from the PostgreSQL store's queue (docs/scaling.md)")  # fmt: skip
     options = parser.parse_args(rest)
-    return serve(ctx.config, options.host, options.port, options.insecure)
+    return serve(ctx.config, options.host, options.port, options.insecure, options.worker)
 
 
 def _port(text: str) -> int:

@@ -222,6 +222,37 @@ class ServerConfig(BaseModel):
     )
 
 
+class WorkersConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = Field(
+        False,
+        description="On a PostgreSQL store: `collect` queues its tasks (one per account, region and service "
+        "group) for `cloudsift serve --worker` processes and waits for them; off: it collects in-process.",
+    )
+    concurrency: int = Field(8, ge=1, le=256, description="Tasks one worker process runs at once (threads).")
+    per_account: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Tasks of one account that run at once over all workers (AWS throttles per account).",
+    )
+    service_groups: int = Field(
+        3,
+        ge=1,
+        le=64,
+        description="Tasks per (account, region): its services are split into this many groups.",
+    )
+    heartbeat_seconds: float = Field(5, gt=0, le=300, description="How often a worker says it is alive.")
+    stalled_after_seconds: float = Field(
+        20,
+        gt=0,
+        description="A worker silent this long is taken for dead: its tasks are run again by another.",
+    )
+    collect_timeout_seconds: float = Field(
+        3600, gt=0, description="Longest `collect` waits for the workers to finish a collection."
+    )
+
+
 class JqConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     cpu_seconds: int = Field(
@@ -281,6 +312,7 @@ class Config(BaseModel):
     workflows: WorkflowsConfig = Field(default_factory=WorkflowsConfig)
     report: ReportConfig = Field(default_factory=ReportConfig)
     jq: JqConfig = Field(default_factory=JqConfig)  # type: ignore[arg-type]
+    workers: WorkersConfig = Field(default_factory=WorkersConfig)  # type: ignore[arg-type]
 
     @field_validator("server")
     @classmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,18 +42,39 @@ class Partition:
     own_resources: int = 0  # for the region's region_in_use
     kinds: set[str] = field(default_factory=set)  # of the services run for it
     edges: list[tuple[str, str, str]] = field(default_factory=list)
-    # closed by _partition_lines when the partition is done; an aborted collection leaves it to the GC
+    # closed by partition_lines when the partition is done; an aborted collection leaves it to the GC
     spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="collect-"))  # noqa: SIM115
 
     @property
     def resources(self) -> int:
         return len(self.ids)
 
-    def add(self, graph: GraphBuilder) -> None:
-        self.own_resources += own_resources(graph.nodes)
-        self.spool.writelines(node_lines(graph.nodes))
-        self.ids.update(dict.fromkeys(graph.nodes))
-        self.edges.extend(graph.edges)
+    def add(self, found: Gathered) -> None:
+        self.own_resources += found.own_resources
+        self.spool.write(found.lines)
+        self.ids.update(dict.fromkeys(found.ids))
+        self.edges.extend(found.edges)
+        self.seconds += found.seconds
+
+
+@dataclass
+class Gathered:
+    """What one service found in one (account, region): its node lines, their ids, its edges."""
+
+    lines: bytes
+    ids: list[str]
+    edges: list[tuple[str, str, str]]
+    own_resources: int
+    seconds: float
+
+
+def gather(account: Account, region: str, service: Any) -> Gathered:
+    """Call AWS for one service in one (account, region); nothing is written anywhere."""
+    started = time.perf_counter()
+    graph = GraphBuilder()
+    service.collect(account, Region(account.id, region), graph)
+    return Gathered(b"".join(node_lines(graph.nodes)), list(graph.nodes), list(graph.edges),
+                    own_resources(graph.nodes), time.perf_counter() - started)  # fmt: skip
 
 
 @dataclass
@@ -93,13 +114,6 @@ class CollectSummary:
         yield f"Collected {total} resources in {len(self.partitions)} partitions in {self.duration:.1f}s, {self.failed} failed."
 
 
-def _collect_one(account: Account, region: str, service: Any) -> tuple[GraphBuilder, float]:
-    started = time.perf_counter()
-    graph = GraphBuilder()
-    service.collect(account, Region(account.id, region), graph)
-    return graph, time.perf_counter() - started
-
-
 def collect_aws(
     store: Store,
     config: Config,
@@ -126,7 +140,7 @@ def collect_aws(
     # What is collected goes to disk as soon as a service returns it: memory holds the calls in flight and
     # the ids and edges of the partitions, not the whole estate.
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
-        spool.writelines(_head(accounts))
+        spool.writelines(head_lines([(a.id, a.alias) for a in accounts]))
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
             futures = {}
             pending: dict[tuple[str, str], int] = {}
@@ -135,7 +149,7 @@ def collect_aws(
                 try:
                     regions, unknown = regions_of(account, config.aws)
                 except Exception as e:  # the account is unreachable for regions: keep what it had
-                    account_errors.append((account.id, f"cannot list regions: {_short(e)}"))
+                    account_errors.append((account.id, f"cannot list regions: {short_error(e)}"))
                     continue
                 problems += [p for p in unknown if p not in problems]  # said once, not per account
                 if kinds:  # a partition none of the services touch keeps all it had
@@ -147,7 +161,7 @@ def collect_aws(
                         partition = partitions.setdefault(key, Partition(account.id, region))
                         partition.kinds.update(service.kinds)
                         pending[key] = pending.get(key, 0) + 1
-                        futures[pool.submit(_collect_one, account, region, service)] = (
+                        futures[pool.submit(gather, account, region, service)] = (
                             partition,
                             service.name,
                         )
@@ -156,39 +170,58 @@ def collect_aws(
                 progress(done, total)
                 partition, name = futures.pop(future)  # its result is freed once used
                 try:
-                    graph, seconds = future.result()
+                    partition.add(future.result())
                 except Exception as e:  # recorded for its partition; the others go on
-                    partition.errors.append(f"{name}: {_short(e)}")
-                else:
-                    partition.add(graph)
-                    partition.seconds += seconds
+                    partition.errors.append(f"{name}: {short_error(e)}")
                 key = (partition.account, partition.region)
                 pending[key] -= 1
                 if not pending[key]:
-                    spool.writelines(_partition_lines(partition, outer))
+                    spool.writelines(partition_lines(partition, outer))
             for key, partition in partitions.items():
                 if key not in pending:
-                    spool.writelines(_partition_lines(partition, outer))
-        event("merge_outer_edges")
-        failed_accounts = {a for a, _ in account_errors}
-        reached = {a.id for a in accounts} - failed_accounts
-        stored = store.partitions()
-        gone = uncovered(stored, set(partitions), reached, failed_accounts)
-        writing = time.perf_counter()
-        kept: set[str] = set()
-        spool.writelines(_kept(store, list(partitions.values()), failed_accounts, kept if kinds else None))
-        spool.writelines(kept_lines(store, gone, reached))
-        spool.writelines(outer_edge_lines(outer, lambda node: node in kept or _written(partitions, node)))
-        spool.flush()
-        # The collecting process still holds what parsing AWS's answers left behind: the store gets a
-        # bounded share (DuckDB spills to disk past it), so a 100,000-resource collection stays under 1 GiB.
-        with store.memory_budget(IMPORT_MEMORY_MB):
-            imported = store.import_file(Path(spool.name), replace=True)
-        store_seconds = time.perf_counter() - writing
+                    spool.writelines(partition_lines(partition, outer))
+        return write_collection(
+            store, spool, list(partitions.values()), [a.id for a in accounts], account_errors, kinds, outer,
+            event, started, events, problems,
+        )  # fmt: skip
+
+
+def write_collection(
+    store: Store,
+    spool: IO[bytes],
+    partitions: list[Partition],
+    reached_accounts: list[str],
+    account_errors: list[tuple[str, str]],
+    kinds: Collection[str] | None,
+    outer: list[tuple[str, str, str]],
+    event: Callable[[str], None],
+    started: float,
+    events: list[str],
+    problems: list[str],
+) -> CollectSummary:
+    """The end of a collection: the spool (named file) holds the accounts' and the finished partitions'
+    lines; add what is kept (failed partitions, other kinds, places that left the config) and the
+    edges between partitions, import it all in one transaction, record the partitions' statuses."""
+    event("merge_outer_edges")
+    by_place = {(p.account, p.region): p for p in partitions}
+    failed_accounts = {a for a, _ in account_errors}
+    reached = set(reached_accounts) - failed_accounts
+    stored = store.partitions()
+    gone = uncovered(stored, set(by_place), reached, failed_accounts)
+    writing = time.perf_counter()
+    kept: set[str] = set()
+    spool.writelines(_kept(store, partitions, failed_accounts, kept if kinds else None))
+    spool.writelines(kept_lines(store, gone, reached))
+    spool.writelines(outer_edge_lines(outer, lambda node: node in kept or _written(by_place, node)))
+    spool.flush()
+    # The collecting process still holds what parsing AWS's answers left behind: the store gets a
+    # bounded share (DuckDB spills to disk past it), so a 100,000-resource collection stays under 1 GiB.
+    with store.memory_budget(IMPORT_MEMORY_MB):
+        imported = store.import_file(Path(spool.name), replace=True)
+    store_seconds = time.perf_counter() - writing
     now = dt.datetime.now(dt.UTC)
     statuses = [
-        PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now)
-        for p in partitions.values()
+        PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now) for p in partitions
     ]
     statuses += [PartitionStatus("aws", a, ACCOUNT_WIDE, e, now) for a, e in account_errors]
     store.record_partitions(statuses + marked(gone, now))
@@ -198,7 +231,7 @@ def collect_aws(
     unconfigured = {(s.account, s.region): s for s in store.partitions() if s.unconfigured_since is not None}
     return CollectSummary(
         time.perf_counter() - started,
-        list(partitions.values()),
+        partitions,
         account_errors,
         events,
         imported,
@@ -208,7 +241,7 @@ def collect_aws(
     )
 
 
-def _short(error: Exception) -> str:
+def short_error(error: Exception) -> str:
     return str(error).splitlines()[0][:300] if str(error) else type(error).__name__
 
 
@@ -220,12 +253,13 @@ def _edge(source: str, target: str) -> bytes:
     return orjson.dumps({"from": source, "to": target, "edge_type": "default"}) + b"\n"
 
 
-def _head(accounts: list[Account]) -> Iterator[bytes]:
+def head_lines(accounts: Iterable[tuple[str, str | None]]) -> Iterator[bytes]:
+    """The cloud's node and those of the (id, alias) accounts that were reached."""
     yield _node("aws", {"kind": "cloud", "id": "aws", "name": "aws"})
-    for account in accounts:
-        account_id = f"aws/{account.id}"
-        yield _node(account_id, {"kind": "aws_account", "id": account.id, "name": account.alias or account.id,
-                                 "account_alias": account.alias})  # fmt: skip
+    for account, alias in accounts:
+        account_id = f"aws/{account}"
+        yield _node(account_id, {"kind": "aws_account", "id": account, "name": alias or account,
+                                 "account_alias": alias})  # fmt: skip
         yield _edge("aws", account_id)
 
 
@@ -245,7 +279,7 @@ def _noting_ids(lines: Iterator[bytes], ids: set[str]) -> Iterator[bytes]:
         yield line
 
 
-def _partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> Iterator[bytes]:
+def partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> Iterator[bytes]:
     """A finished partition: its region node, and its resources when it was collected cleanly (else
     nothing: its stored data is added at the end). Only its count stays in memory."""
     region = Region(partition.account, partition.region)

@@ -40,10 +40,36 @@ def run_collect(ctx: Context, kinds: list[str] | None = None) -> CollectRun:
         raise UsageError("a collection runs already; `workflows history` shows it when it is done")
     ctx.runner.collect_started = dt.datetime.now(dt.UTC)
     try:
-        return _collect_locked(ctx, kinds)
+        # of every process on a shared store too (another server's schedule, a worker setup's `collect`)
+        with ctx.store.hold("collect") as held:
+            if not held:
+                raise UsageError(
+                    "a collection runs already (another process on this store); `workflows history` shows it when it is done"
+                )
+            if ctx.config.workers.enabled:
+                return _collect_by_workers(ctx, kinds)
+            return _collect_locked(ctx, kinds)
     finally:
         ctx.runner.collect_started = None
         ctx.runner.collect_lock.release()
+
+
+def _collect_by_workers(ctx: Context, kinds: list[str] | None) -> CollectRun:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from cloudsift.jobs.runs import run_event_jobs
+    from cloudsift.workers.collection import collect_with_workers
+    from cloudsift.workers.queue import postgres_url
+
+    postgres_url(ctx.config, "[workers] enabled")
+    job_output: list[str] = []
+    try:
+        lines, failed = collect_with_workers(
+            ctx.store, ctx.config, kinds, lambda event: job_output.extend(run_event_jobs(ctx, event))
+        )
+    except (BotoCoreError, ClientError) as e:
+        raise CollectError(f"collect: cannot reach AWS: {e}") from None
+    return CollectRun([*lines, *job_output], failed)
 
 
 def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,11 @@ from cloudsift.jobs.model import DEFAULT_EVENT_WAIT, Job, load_jobs
 
 if TYPE_CHECKING:
     from cloudsift.context import Context
+    from cloudsift.store.base import Store
+
+# A row of schedule_state named so holds until when a scheduled job waits for its event (no schedule
+# has such a name).
+WAITING = "waiting:job:"
 
 
 @dataclass(frozen=True)
@@ -40,21 +46,28 @@ class JobRunner:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _running: dict[str, dt.datetime] = field(default_factory=dict)
     _queued: set[str] = field(default_factory=set)
-    _waiting: dict[str, dt.datetime] = field(default_factory=dict)  # job id -> until when it waits
 
     def running(self) -> dict[str, dt.datetime]:
         with self._lock:
             return dict(self._running)
 
-    def wait_for_event(self, job: Job, now: dt.datetime) -> None:
-        with self._lock:
-            self._waiting[job.id] = now + dt.timedelta(seconds=job.timeout or DEFAULT_EVENT_WAIT)
+    def wait_for_event(self, store: Store, job: Job, now: dt.datetime) -> None:
+        """The job's schedule fired: it waits for its event until its timeout. Kept in the store, so the
+        process that emits the event (another worker on PostgreSQL) finds it."""
+        until = now + dt.timedelta(seconds=job.timeout or DEFAULT_EVENT_WAIT)
+        store.execute(
+            "INSERT INTO schedule_state (name, last_fired) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET last_fired = excluded.last_fired",
+            [WAITING + job.id, until],
+        )
 
-    def take_waiting(self, job_id: str, now: dt.datetime) -> bool:
-        """Whether the job's schedule fired and it still waits for its event (it stops waiting now)."""
-        with self._lock:
-            until = self._waiting.pop(job_id, None)
-        return until is not None and now <= until
+    def take_waiting(self, store: Store, job_id: str, now: dt.datetime) -> bool:
+        """Whether the job's schedule fired and it still waits for its event (it stops waiting now; of
+        several processes, one takes it)."""
+        rows = store.execute(
+            "DELETE FROM schedule_state WHERE name = ? RETURNING last_fired", [WAITING + job_id]
+        )
+        return bool(rows) and now <= rows[0][0]
 
     def run(self, ctx: Context, job: Job) -> RunResult:
         """Run the job now, or queue one follow-up if it runs already; the follow-up runs right after."""
@@ -130,13 +143,16 @@ def _interrupt(ctx: Context) -> None:
             store.interrupt()
 
 
-def run_event_jobs(ctx: Context, event: str) -> list[str]:
-    """The jobs an event triggers: those waiting for it alone, and scheduled ones whose time came."""
+def run_event_jobs(ctx: Context, event: str, claim: Callable[[Job], bool] | None = None) -> list[str]:
+    """The jobs an event triggers: those waiting for it alone, and scheduled ones whose time came.
+    `claim` (workers sharing a store) says whether this process runs the job for this event."""
     out: list[str] = []
     for job in load_jobs(ctx.store):
         if not job.active or job.wait_for_event != event:
             continue
-        if job.schedule and not ctx.runner.take_waiting(job.id, ctx.now):
+        if job.schedule and not ctx.runner.take_waiting(ctx.store, job.id, ctx.now):
+            continue
+        if claim is not None and not claim(job):
             continue
         out += ctx.runner.run(ctx, job).lines()
     return out

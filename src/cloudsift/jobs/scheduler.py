@@ -88,7 +88,9 @@ class Scheduler:
                 continue  # another server sharing the store fired it
             started.append(name)
             if job.wait_for_event:
-                self.ctx.runner.wait_for_event(job, now)  # the event runs it, if it comes in time
+                self.ctx.runner.wait_for_event(
+                    self.ctx.store, job, now
+                )  # the event runs it, if it comes in time
             else:
                 self._start(name, lambda job=job: self._run_job(job, now))  # type: ignore[misc]
         if wait:
@@ -120,6 +122,14 @@ class Scheduler:
                 wake = self.next_wake(now, jobs)
             except CloudsiftError as e:
                 log.error("scheduler: %s", e.render())
+                wake = now + dt.timedelta(seconds=MAX_SLEEP)
+            except Exception as e:  # the store went away (PostgreSQL restarted): a new handle next time
+                log.error(
+                    "scheduler: %s; retrying in %.0fs",
+                    str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__,
+                    MAX_SLEEP,
+                )
+                self.ctx.close()
                 wake = now + dt.timedelta(seconds=MAX_SLEEP)
             seconds = max(0.05, (wake - self.clock()).total_seconds())
             # A changed job wakes the loop early; stop wakes it too (the event is set by `stop` below).

@@ -76,11 +76,21 @@ def create_app(service: Service, token: str) -> FastAPI:
             )
 
     @app.get("/health")
-    def health(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> dict[str, Any]:  # noqa: B008
+    def health(
+        response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+    ) -> dict[str, Any]:  # noqa: B008
+        worker = service.worker
+        # a worker cut off from PostgreSQL says so (503) to the load balancer too, without the details
+        status = "ok" if worker is None or worker.healthy else "degraded"
+        if status != "ok":
+            response.status_code = 503
         if not valid(credentials):
-            return {"status": "ok"}  # for load balancers: nothing about what runs
-        return {"status": "ok", "version": __version__, "jobs_running": sorted(service.ctx.runner.running()),
+            return {"status": status}  # for load balancers: nothing about what runs
+        body = {"status": status, "version": __version__, "jobs_running": sorted(service.ctx.runner.running()),
                 "lines_running": lines.count()}  # fmt: skip
+        if worker is not None:
+            body["worker"] = worker.status()
+        return body
 
     @app.get("/openapi.json", dependencies=[Depends(authorized)], include_in_schema=False)
     def openapi() -> JSONResponse:

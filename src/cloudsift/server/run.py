@@ -36,7 +36,13 @@ class _Server(uvicorn.Server):
         stop_every_jq()
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None, insecure: bool = False) -> int:
+def serve(
+    config: Config,
+    host: str | None = None,
+    port: int | None = None,
+    insecure: bool = False,
+    worker: bool = False,
+) -> int:
     from cloudsift.server.app import create_app
     from cloudsift.server.auth import server_token, token_path
     from cloudsift.server.service import Service
@@ -64,15 +70,16 @@ def serve(config: Config, host: str | None = None, port: int | None = None, inse
         raise ConfigError("server.port", f"cannot listen on {host}:{port}: {e.strerror}") from None
     bound = sock.getsockname()[1]
     url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}"
-    service = Service(config)  # opens the store: a store another process holds stops us here
+    # opens the store: a store another process holds stops us here (a worker waits for PostgreSQL instead)
+    service = Service(config, worker)
     token = server_token(config)
     info = info_path(config.home)
     # The token too (the file is 0600 in a 0700 home): a CLI of the same user whose environment lacks
     # the CLOUDSIFT_SERVER__TOKEN that the server's has (systemd's EnvironmentFile) still gets in.
     write_private(info, json.dumps({"url": url, "pid": os.getpid(), "token": token}))
     where = "[server] token" if config.server.token is not None else str(token_path(config.home))
-    log.info("listening on %s (bearer token in %s); collect schedule: %s", url, where,
-             config.workflows.collect.schedule or "none")  # fmt: skip
+    log.info("listening on %s (bearer token in %s); collect schedule: %s%s", url, where,
+             config.workflows.collect.schedule or "none", "; worker" if worker else "")  # fmt: skip
     server = _Server(uvicorn.Config(create_app(service, token), log_level="warning", lifespan="on"))
     # uvicorn shuts down gracefully on SIGTERM/SIGINT, then raises the signal again for the handler it
     # found: make that one quiet, so the cleanup below runs and the exit is clean.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cloudsift.alerts.outbox import RetryPolicy
 from cloudsift.commands.alerts import deliver_pending
@@ -13,16 +14,25 @@ from cloudsift.context import Context
 from cloudsift.jobs.scheduler import Scheduler
 from cloudsift.store.open import open_store
 
+if TYPE_CHECKING:
+    from cloudsift.workers.worker import Worker
+
 log = logging.getLogger("cloudsift.server")
 
 
 class Service:
     """The store, the scheduler thread and the delivery thread of one server process."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, worker: bool = False) -> None:
         self.config = config
         self.ctx = Context(config=config, open_store=lambda: open_store(config), served=True)
-        self.ctx.store  # noqa: B018  (open it now: a locked or broken store stops the start)
+        self.worker: Worker | None = None
+        if worker:  # PostgreSQL may be down now: the worker retries and says so, the API answers meanwhile
+            from cloudsift.workers.worker import Worker
+
+            self.worker = Worker(config)
+        else:
+            self.ctx.store  # noqa: B018  (open it now: a locked or broken store stops the start)
         self.stop_event = threading.Event()
         self.scheduler = Scheduler(self.ctx)
         self._threads: list[threading.Thread] = []
@@ -36,11 +46,15 @@ class Service:
         ]
         for thread in self._threads:
             thread.start()
+        if self.worker is not None:
+            self.worker.start()
 
     def stop(self) -> None:
         """Let the running step finish (a collection, a job, a delivery), then close the store."""
         self.stop_event.set()
         self.ctx.runner.changed.set()
+        if self.worker is not None:
+            self.worker.stop()
         for thread in self._threads:
             thread.join()
         self.ctx.close()

@@ -94,6 +94,8 @@ class PostgresStore(Store):
 
     def _migrate(self) -> None:
         with self.conn.transaction():
+            # processes starting together (workers) migrate one after the other
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(f"migrate:{self.schema}")])
             self.conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
             self.conn.execute(
                 f'CREATE TABLE IF NOT EXISTS "{self.schema}".meta (key text PRIMARY KEY, value text)'

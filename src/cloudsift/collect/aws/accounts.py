@@ -137,17 +137,30 @@ def config_problems(cfg: AwsConfig) -> list[str]:
             for a in cfg.accounts if not ACCOUNT_ID.fullmatch(a)]  # fmt: skip
 
 
-def discover_accounts(cfg: AwsConfig) -> tuple[list[Account], list[tuple[str, str]]]:
-    """The accounts to collect, and (account, error) for those that could not be reached."""
-    bases = [new_session(p) for p in cfg.profiles] or [new_session()]
-    found: dict[str, Account] = {}
+@dataclass(frozen=True)
+class AccountRef:
+    """An account to collect, before its session is opened: which base credentials reach it, and how."""
+
+    id: str
+    profile: str | None  # the base session's profile (None: the standard credential chain)
+    assume: bool  # through [aws] role; else the base session is the account's own
+    partition: str
+    home: str
+
+
+def list_accounts(cfg: AwsConfig) -> tuple[list[AccountRef], list[tuple[str, str]]]:
+    """The accounts to collect (one call per base session, and the organization's list when asked),
+    and (account, error) for those that cannot be reached at all. Opening each is `open_account`."""
+    found: dict[str, AccountRef] = {}
     errors: list[tuple[str, str]] = []
-    for base in bases:
+    profiles: list[str | None] = [*cfg.profiles] or [None]
+    for profile in profiles:
+        base = new_session(profile)
         home = home_region(base, cfg)
         identity = base.client("sts", region_name=home, config=RETRIES).get_caller_identity()
         caller, partition = identity["Account"], identity["Arn"].split(":")[1]
         if cfg.collect_caller_account and caller not in found:
-            found[caller] = Account(caller, _alias(base, home), base, partition, home)
+            found[caller] = AccountRef(caller, profile, False, partition, home)
         targets = [a for a in cfg.accounts if ACCOUNT_ID.fullmatch(a)]
         if cfg.scrape_org:
             org = base.client("organizations", region_name=home, config=RETRIES)
@@ -157,15 +170,39 @@ def discover_accounts(cfg: AwsConfig) -> tuple[list[Account], list[tuple[str, st
             if account_id in found or (account_id == caller and cfg.collect_caller_account):
                 continue
             if not cfg.role:
-                errors.append((account_id, "no [aws] role to assume in it"))
+                if account_id not in {a for a, _ in errors}:
+                    errors.append((account_id, "no [aws] role to assume in it"))
                 continue
-            try:
-                session = _assume(base, account_id, cfg, home)
-            except Exception as e:  # recorded per account; the other accounts go on
-                errors.append((account_id, f"cannot assume role {cfg.role}: {_first_line(e)}"))
-                continue
-            found[account_id] = Account(account_id, _alias(session, home), session, partition, home)
-    return list(found.values()), errors
+            found[account_id] = AccountRef(account_id, profile, True, partition, home)
+    return list(found.values()), [(a, e) for a, e in errors if a not in found]
+
+
+def open_account(ref: AccountRef, cfg: AwsConfig, bases: dict[str | None, boto3.Session]) -> Account:
+    """The account's session (the role assumed through STS when it must be) and alias; `bases` keeps one
+    base session per profile. Raises what AWS answered when the role cannot be assumed."""
+    base = bases.get(ref.profile)
+    if base is None:
+        base = bases[ref.profile] = new_session(ref.profile)
+    session = _assume(base, ref.id, cfg, ref.home) if ref.assume else base
+    return Account(ref.id, _alias(session, ref.home), session, ref.partition, ref.home)
+
+
+def assume_error(cfg: AwsConfig, error: Exception) -> str:
+    """How an account whose role could not be assumed is reported."""
+    return f"cannot assume role {cfg.role}: {_first_line(error)}"
+
+
+def discover_accounts(cfg: AwsConfig) -> tuple[list[Account], list[tuple[str, str]]]:
+    """The accounts to collect, opened, and (account, error) for those that could not be reached."""
+    refs, errors = list_accounts(cfg)
+    bases: dict[str | None, boto3.Session] = {}
+    found = []
+    for ref in refs:
+        try:
+            found.append(open_account(ref, cfg, bases))
+        except Exception as e:  # recorded per account; the other accounts go on
+            errors.append((ref.id, assume_error(cfg, e)))
+    return found, errors
 
 
 def _first_line(error: Exception) -> str:

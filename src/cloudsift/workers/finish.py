@@ -1,0 +1,139 @@
+"""A run's finish, on one worker once every task ended: the partitions' lines in one import (the same
+write as an in-process collection), the statuses, then merge_outer_edges and post_collect with their
+jobs, each job once per run (a finish run again after a crash skips the jobs that already ran)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+from typing import Any
+
+import orjson
+
+from cloudsift.collect.aws.service import services_for
+from cloudsift.collect.runner import (
+    GLOBAL,
+    Gathered,
+    Partition,
+    head_lines,
+    partition_lines,
+    write_collection,
+)
+from cloudsift.config import Config
+from cloudsift.context import Context
+from cloudsift.jobs.model import EVENTS, Job
+from cloudsift.store.postgres import PostgresStore
+
+
+def _partitions(rows: list[tuple[Any, ...]], kinds: list[str] | None) -> dict[tuple[str, str], Partition]:
+    """The partitions of the part tasks' rows; collecting some kinds only, every region of a reached
+    account is one too (a partition none of the services touch keeps all it had)."""
+    known = {s.name: s for s in services_for(kinds)}
+    partitions: dict[tuple[str, str], Partition] = {}
+    for account, region, services, errors, lines, found, seconds in rows:
+        partition = partitions.setdefault((account, region), Partition(account, region))
+        for name in services:
+            partition.kinds.update(known[name].kinds)
+        data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
+        partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
+                               data["own"], seconds or 0.0))  # fmt: skip
+        partition.errors += errors or []
+    return partitions
+
+
+def finish(store: PostgresStore, config: Config, run_id: str) -> None:
+    run = store.execute("SELECT started_at, kinds, problems, account_errors, finished_at FROM collect_runs "
+                        "WHERE id = ?", [run_id])  # fmt: skip
+    if not run or run[0][4] is not None:
+        return  # done already (a twin of this task)
+    started_at, kinds, problems, account_errors = run[0][:4]
+    accounts = store.execute(
+        "SELECT account, errors, opened, alias, problems FROM collect_tasks WHERE run_id = ? AND starts_with(key, 'account:') "
+        "ORDER BY account",
+        [run_id],
+    )
+    account_errors = [tuple(e) for e in account_errors]
+    account_errors += [(a, e) for a, errors, *_ in accounts for e in errors or []]
+    for *_, unknown in accounts:
+        problems += [p for p in unknown or [] if p not in problems]
+    parts = store.execute(
+        "SELECT account, region, services, errors, lines, found, seconds FROM collect_tasks "
+        "WHERE run_id = ? AND starts_with(key, 'part:') ORDER BY key",
+        [run_id],
+    )
+    partitions = _partitions(parts, kinds)
+    if kinds:
+        for account, _, _, _, _, regions in store.execute(
+            "SELECT account, errors, opened, alias, problems, regions FROM collect_tasks "
+            "WHERE run_id = ? AND starts_with(key, 'account:') AND regions IS NOT NULL",
+            [run_id],
+        ):
+            for region in [*regions, GLOBAL]:
+                partitions.setdefault((account, region), Partition(account, region))
+    ctx = Context(config=config, open_store=lambda: store.session(), served=True)
+    job_output: list[str] = []
+    events: list[str] = ["pre_collect", "collect"]  # the collecting process emitted those
+
+    def event(name: str) -> None:
+        events.append(name)
+        job_output.extend(_event_jobs(ctx, store, run_id, name))
+
+    outer: list[tuple[str, str, str]] = []
+    started = time.perf_counter() - (dt.datetime.now(dt.UTC) - started_at).total_seconds()
+    try:
+        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
+            spool.writelines(head_lines([(a, alias) for a, _, opened, alias, _ in accounts if opened]))
+            for partition in partitions.values():
+                spool.writelines(partition_lines(partition, outer))
+            summary = write_collection(
+                store, spool, list(partitions.values()), [a for a, *_ in accounts], account_errors,
+                kinds, outer, event, started, events, problems,
+            )  # fmt: skip
+    finally:
+        ctx.close()
+    lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
+    with store.transaction():
+        store.execute(
+            "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
+            [started_at, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
+        )
+        store.execute(
+            "UPDATE collect_runs SET finished_at = now(), outcome = ?, failed = ?, summary = ? WHERE id = ?",
+            ["ok" if summary.ok else "partial", summary.failed, "\n".join(lines), run_id],
+        )
+    # what the run's tasks found is in the store now: their rows keep only what they say about it
+    store.execute("UPDATE collect_tasks SET lines = NULL, found = NULL WHERE run_id = ?", [run_id])
+
+
+def claim_trigger(store: PostgresStore, trigger: str, job: Job) -> bool:
+    """Whether this process runs the job for this trigger: the first to claim it, or the one after a
+    claimer that died before the job was done (only one finish of a run runs at a time)."""
+    rows = store.execute(
+        "INSERT INTO job_triggers (trigger, job, claimed_at) VALUES (?, ?, now()) "
+        "ON CONFLICT (trigger, job) DO UPDATE SET claimed_at = excluded.claimed_at "
+        "WHERE job_triggers.done_at IS NULL RETURNING job",
+        [trigger, job.id],
+    )
+    return bool(rows)
+
+
+def _event_jobs(ctx: Context, store: PostgresStore, run_id: str, event: str) -> list[str]:
+    from cloudsift.jobs.runs import run_event_jobs
+
+    trigger = f"collect:{run_id}:{event}"
+    ran: list[Job] = []
+
+    def claim(job: Job) -> bool:
+        if claim_trigger(store, trigger, job):
+            ran.append(job)
+            return True
+        return False
+
+    try:
+        return run_event_jobs(ctx, event, claim=claim)
+    finally:
+        for job in ran:
+            store.execute(
+                "UPDATE job_triggers SET done_at = now() WHERE trigger = ? AND job = ?", [trigger, job.id]
+            )

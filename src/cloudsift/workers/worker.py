@@ -1,0 +1,164 @@
+"""The worker of `cloudsift serve --worker`: procrastinate's worker in a thread of its own, taking the
+collection tasks of the store's queue; it runs again the tasks of workers that stopped sending
+heartbeats (killed, or cut off), and when PostgreSQL cannot be reached it retries, says so in the log
+and in /health, and goes on when it answers again."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from cloudsift.config import Config
+from cloudsift.store.postgres import PostgresStore
+from cloudsift.workers import tasks
+from cloudsift.workers.queue import (
+    COLLECT_ACCOUNT,
+    COLLECT_PART,
+    FINISH_COLLECTION,
+    QUEUE,
+    connection_options,
+    ensure_tables,
+    postgres_url,
+)
+
+log = logging.getLogger("cloudsift.worker")
+RECONNECT_MAX_SECONDS = 30.0
+TASKS: dict[str, Callable[..., None]] = {
+    COLLECT_ACCOUNT: tasks.collect_account,
+    COLLECT_PART: tasks.collect_part,
+    FINISH_COLLECTION: tasks.finish_collection,
+}
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
+
+
+class Worker:
+    """One process's worker: its state for /health and /metrics, and the thread that runs it."""
+
+    def __init__(self, config: Config) -> None:
+        postgres_url(config, "serve --worker")
+        self.config = config
+        self.stop_event = threading.Event()
+        self.state = "starting"
+        self.error: str | None = None
+        self.since = dt.datetime.now(dt.UTC)
+        self.counts: dict[str, int] = {"done": 0, "failed": 0, "retried_stalled": 0}
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def status(self) -> dict[str, Any]:
+        with self._guard:
+            return {"state": self.state, "error": self.error, "since": self.since.isoformat(timespec="seconds"),
+                    "name": tasks.WORKER, **self.counts}  # fmt: skip
+
+    @property
+    def healthy(self) -> bool:
+        return self.state != "cannot reach PostgreSQL"
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="worker", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Let the running tasks end (a killed or stopped worker's tasks are run again elsewhere)."""
+        self.stop_event.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _set(self, state: str, error: str | None = None) -> None:
+        with self._guard:
+            if state != self.state:
+                self.since = dt.datetime.now(dt.UTC)
+            self.state, self.error = state, error
+
+    def _count(self, outcome: str) -> None:
+        with self._guard:
+            self.counts[outcome] += 1
+
+    def _run(self) -> None:
+        tasks.STATE = tasks.TaskState(self.config)
+        wait = 1.0
+        while not self.stop_event.is_set():
+            try:
+                store = PostgresStore(self.config.store.url, self.config.store.schema_name)
+                try:
+                    ensure_tables(store)
+                finally:
+                    store.close()
+                asyncio.run(self._work())
+                wait = 1.0
+            except Exception as e:  # PostgreSQL went away or never came: say so, retry with backoff
+                self._set("cannot reach PostgreSQL", _first_line(e))
+                log.error("worker: cannot reach PostgreSQL (%s); retrying in %.0fs", _first_line(e), wait)
+                self.stop_event.wait(wait)
+                wait = min(wait * 2, RECONNECT_MAX_SECONDS)
+        self._set("stopped")
+
+    def _task(self, function: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(function)
+        def run(**kwargs: Any) -> None:
+            try:
+                function(**kwargs)
+            except Exception as e:  # procrastinate retries it (RetryStrategy below)
+                self._count("failed")
+                log.error("worker: task %s failed: %s", function.__name__, _first_line(e), exc_info=True)
+                raise
+            self._count("done")
+
+        return run
+
+    async def _work(self) -> None:
+        import procrastinate
+
+        workers = self.config.workers
+        # procrastinate runs each synchronous task in the loop's executor: room for all of them at once
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers.concurrency + 2, "task"))
+        app = procrastinate.App(connector=procrastinate.PsycopgConnector(
+            conninfo=self.config.store.url, kwargs={"options": connection_options(self.config)},
+            min_size=1, max_size=workers.concurrency + 4,
+        ))  # fmt: skip
+        retry = procrastinate.RetryStrategy(max_attempts=5, wait=2, exponential_wait=2)
+        for name, function in TASKS.items():
+            app.task(name=name, queue=QUEUE, retry=retry)(self._task(function))
+        async with app.open_async():
+            worker = asyncio.create_task(app.run_worker_async(
+                queues=[QUEUE], name=tasks.WORKER, concurrency=workers.concurrency, install_signal_handlers=False,
+                update_heartbeat_interval=workers.heartbeat_seconds, stalled_worker_timeout=workers.stalled_after_seconds,
+                fetch_job_polling_interval=1.0, wait=True,
+            ))  # fmt: skip
+            self._set("running")
+            log.info("worker %s: taking collection tasks (%d at a time)", tasks.WORKER, workers.concurrency)
+            try:
+                while not worker.done() and not self.stop_event.is_set():
+                    await self._retry_stalled(app)
+                    await asyncio.sleep(min(1.0, workers.heartbeat_seconds))
+            finally:
+                if not worker.done():
+                    worker.cancel()  # procrastinate stops taking jobs and lets the running ones end
+                await asyncio.gather(worker, return_exceptions=True)
+            if not self.stop_event.is_set():
+                worker.result()  # its error (PostgreSQL went away) goes to the retry above
+
+    async def _retry_stalled(self, app: Any) -> None:
+        """The tasks of workers silent for longer than [workers] stalled_after_seconds: run them again
+        (procrastinate's retry of a job still 'doing' is one update: of several workers, one wins)."""
+        stalled = await app.job_manager.get_stalled_jobs(
+            seconds_since_heartbeat=self.config.workers.stalled_after_seconds
+        )
+        for job in stalled:
+            try:
+                await app.job_manager.retry_job(job)
+            except Exception as e:  # another worker retried it first
+                log.debug("worker: stalled task %s not retried here: %s", job.id, e)
+                continue
+            self._count("retried_stalled")
+            log.warning("worker: task %s (%s) of a stalled worker runs again", job.id, job.task_name)
