@@ -29,12 +29,17 @@ def postgres_available() -> str | None:
     return _postgres_error or None
 
 
-def _postgres_store() -> Store:
+def require_postgres() -> None:
+    """Skip the test when PostgreSQL does not answer (fail it in CI)."""
     reason = postgres_available()
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs PostgreSQL: {reason}")
         pytest.skip(reason)
+
+
+def _postgres_store() -> Store:
+    require_postgres()
     from cloudsift.store.postgres import PostgresStore
 
     return PostgresStore(POSTGRES_URL, schema=f"test_{uuid.uuid4().hex[:12]}")

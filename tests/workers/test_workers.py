@@ -3,6 +3,7 @@ mid-collection, schedules fired once over several servers (issue 17)."""
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import socket
@@ -16,8 +17,8 @@ import boto3
 import pytest
 
 from tests.collect.aws_fixture import AwsEmulator
-from tests.collect.test_aws import _estate, aws  # noqa: F401  (the moto fixture)
-from tests.workers.workers_fixture import ACCOUNTS, REGIONS, Setup, setups, snapshot  # noqa: F401
+from tests.collect.test_aws import _estate
+from tests.workers.workers_fixture import ACCOUNTS, REGIONS, Setup, snapshot
 
 CALLER = "123456789012"
 PLACES = (1 + len(ACCOUNTS)) * (len(REGIONS) + 1)  # every account's regions and its "global" partition
@@ -34,7 +35,7 @@ def _session(account: str) -> boto3.Session:
 
 
 @pytest.fixture
-def estate(aws: AwsEmulator) -> AwsEmulator:  # noqa: F811
+def estate(aws: AwsEmulator) -> AwsEmulator:
     for account in [CALLER, *ACCOUNTS]:
         for region in REGIONS:
             _estate(_session(account), region, open_to_world=region == "eu-central-1")
@@ -69,3 +70,142 @@ def test_two_workers_share_one_collection_and_store_what_one_worker_stores(
     # both took tasks of it
     assert len(two.sql("SELECT DISTINCT worker FROM collect_tasks")) == 2
     assert len(two.sql("SELECT * FROM partitions WHERE error IS NULL")) == PLACES
+
+
+class _Receiver:
+    """An HTTP endpoint on 127.0.0.1 that keeps every request body it is sent."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        bodies = self.bodies = []
+
+        class Keep(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Keep)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def slow_aws(estate: AwsEmulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsEmulator]:
+    """Every AWS call of the workers takes 0.15 s more (a proxy process in front of moto)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proxy = subprocess.Popen([sys.executable, "bench/latency_proxy.py", "--target", estate.url, "--port", str(port),
+                              "--latency-ms", "150"])  # fmt: skip
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
+    yield estate
+    proxy.kill()
+    proxy.wait()
+
+
+def _group_ids() -> set[str]:
+    """The security groups moto holds, in every account and region: what a collection must find."""
+    return {g["GroupId"] for account in [CALLER, *ACCOUNTS] for region in REGIONS
+            for g in _session(account).client("ec2", region_name=region).describe_security_groups()["SecurityGroups"]}  # fmt: skip
+
+
+def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing_doubled(
+    slow_aws: AwsEmulator, setups: list[Setup], tmp_path: Path
+) -> None:
+    expected = _group_ids()
+    receiver = _Receiver()
+    setup = Setup(tmp_path)
+    setups.append(setup)
+    setup.config("delivery_interval_seconds = 1\n")
+    added = setup.cli(
+        f"jobs add --id groups --wait-for-event post_collect 'search is(aws_ec2_security_group) | http {receiver.url}'"
+    )
+    assert added.returncode == 0, added.stderr
+    first = setup.start_worker("a")
+    collect = setup.popen_cli("collect")
+    deadline = time.monotonic() + 120
+    pid = f":{first.pid}"
+    while time.monotonic() < deadline:  # kill it once it ended some tasks and runs others
+        ended = setup.sql(
+            "SELECT count(*) FROM collect_tasks WHERE ended_at IS NOT NULL AND worker LIKE %s", (f"%{pid}",)
+        )
+        doing = (
+            setup.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
+            if ended[0][0]
+            else [(0,)]
+        )
+        if ended[0][0] >= 4 and doing[0][0] >= 2:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the first worker never ran tasks: " + setup.log("a"))
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    killed = time.monotonic()
+    in_flight = setup.sql("SELECT id FROM procrastinate_jobs WHERE status = 'doing'")
+    assert in_flight
+    assert setup.sql("SELECT count(*) FROM nodes")[0][0] == 0  # nothing of the collection is written yet
+    setup.start_worker("b")
+    out, err = collect.communicate(timeout=180)
+    assert collect.returncode == 0, out + err + setup.log("b")
+    assert re.search(rf"in {PLACES} partitions in [\d.]+s, 0 failed", out), out
+    # the killed worker's tasks ran again, on the other worker, within a bounded time
+    ids = [row[0] for row in in_flight]
+    retried = setup.sql("SELECT id, attempts FROM procrastinate_jobs WHERE id = ANY(%s)", (ids,))
+    assert all(attempts >= 1 for _, attempts in retried), retried
+    assert time.monotonic() - killed < 90
+    health = setup.wait_health("b", lambda h: h["worker"]["retried_stalled"] >= 1)
+    assert health["status"] == "ok"
+    # the store has every group, once; the post_collect job ran once and its request was sent once
+    nodes = setup.sql("SELECT reported->>'id' FROM nodes WHERE kind = 'aws_ec2_security_group'")
+    assert sorted(r[0] for r in nodes) == sorted(expected)
+    assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'groups'")[0][0] == 1
+    deadline = time.monotonic() + 30
+    while not receiver.bodies and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)  # a doubled request would come within the delivery loop's interval
+    assert len(receiver.bodies) == 1
+    assert len(json.loads(receiver.bodies[0])) == len(expected)
+
+
+def test_two_servers_run_each_scheduled_job_once_per_fire_and_a_waiting_job_once_per_event(
+    estate: AwsEmulator, setups: list[Setup], tmp_path: Path
+) -> None:
+    setup = Setup(tmp_path)
+    setups.append(setup)
+    setup.config()
+    for line in ("jobs add --id every_minute --schedule '* * * * *' 'search is(aws_region) | count'",
+                 "jobs add --id after_collect --schedule '* * * * *' --wait-for-event post_collect 'search is(aws_account) | count'"):  # fmt: skip
+        added = setup.cli(line)
+        assert added.returncode == 0, added.stderr
+    # both were due two minutes ago: a missed schedule fires once, on one of the servers
+    setup.sql("UPDATE jobs SET created_at = now() - interval '150 seconds' RETURNING id")
+    setup.start_worker("a", wait=False)
+    setup.start_worker("b", wait=False)
+    for name in ("a", "b"):
+        setup.wait_health(name, lambda h: h.get("worker", {}).get("state") == "running")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not setup.sql(
+        "SELECT * FROM schedule_state WHERE starts_with(name, 'waiting:')"
+    ):
+        time.sleep(0.2)
+    time.sleep(2)
+    assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'every_minute'")[0][0] == 1
+    # the fire of the waiting one is kept in the store: the worker that finishes the collection runs it, once
+    assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'after_collect'")[0][0] == 0
+    out = _collected(setup)
+    assert "job after_collect:" in out
+    assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'after_collect'")[0][0] == 1

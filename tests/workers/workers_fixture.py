@@ -21,19 +21,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, postgres_available
+from tests.conftest import POSTGRES_URL, require_postgres
 
 ACCOUNTS = ["222222222222", "333333333333"]
 REGIONS = ["us-east-1", "eu-central-1"]
 CLI = [sys.executable, "-m", "cloudsift.cli"]
-
-
-def require_postgres() -> None:
-    reason = postgres_available()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs PostgreSQL: {reason}")
-        pytest.skip(reason)
 
 
 def drop_schema(schema: str) -> None:
@@ -56,7 +48,7 @@ class Setup:
         path = self.root / "config.toml"
         path.write_text(
             f'[store]\nurl = "{url}"\nschema = "{self.schema}"\n'
-            f"[aws]\nregions = {json.dumps(REGIONS)}\nrole = \"cloudsift\"\naccounts = {json.dumps(ACCOUNTS)}\n"
+            f'[aws]\nregions = {json.dumps(REGIONS)}\nrole = "cloudsift"\naccounts = {json.dumps(ACCOUNTS)}\n'
             f"[workers]\nenabled = {str(workers).lower()}\nheartbeat_seconds = 1\nstalled_after_seconds = 4\n"
             'collect_timeout_seconds = 60\n[workflows.collect]\nschedule = ""\n[server]\nport = 0\n' + extra
         )
@@ -76,7 +68,9 @@ class Setup:
 
     def health(self, name: str) -> tuple[int, dict[str, Any]]:
         info = json.loads((self.root / name / "server.json").read_text())
-        request = urllib.request.Request(info["url"] + "/health", headers={"Authorization": f"Bearer {info['token']}"})
+        request = urllib.request.Request(
+            info["url"] + "/health", headers={"Authorization": f"Bearer {info['token']}"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=5) as answer:
                 return answer.status, json.loads(answer.read())
@@ -102,7 +96,9 @@ class Setup:
         return (self.root / f"{name}.log").read_text(errors="replace")[-3000:]
 
     def cli(self, line: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*CLI, "-c", line], env=self.env("cli"), capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            [*CLI, "-c", line], env=self.env("cli"), capture_output=True, text=True, timeout=timeout
+        )
 
     def popen_cli(self, line: str) -> subprocess.Popen[str]:
         return subprocess.Popen([*CLI, "-c", line], env=self.env("cli"), stdout=subprocess.PIPE,

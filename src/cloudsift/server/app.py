@@ -77,8 +77,9 @@ def create_app(service: Service, token: str) -> FastAPI:
 
     @app.get("/health")
     def health(
-        response: Response, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
-    ) -> dict[str, Any]:  # noqa: B008
+        response: Response,
+        credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+    ) -> dict[str, Any]:
         worker = service.worker
         # a worker cut off from PostgreSQL says so (503) to the load balancer too, without the details
         status = "ok" if worker is None or worker.healthy else "degraded"
