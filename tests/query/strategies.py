@@ -355,7 +355,8 @@ def merge_parts(draw: st.DrawFn, depth: int = 0) -> ast.Part:
     nested = ast.Query(
         tuple(draw(inner) for _ in range(count)), tuple(draw(navigations) for _ in range(count - 1))
     )
-    prefix = "m[*]" if many else "m"
+    name = draw(st.sampled_from(["m", "a.m", "/m"]))  # a merge's name may be a path
+    prefix = f"{name}[*]" if many else name
     post_paths = [(f"{prefix}.{p}", v) for p, v in MERGE_PATHS]
     post = draw(st.one_of(predicates(post_paths), predicates(post_paths).map(ast.NotTerm)))
     return ast.Part(
@@ -363,7 +364,7 @@ def merge_parts(draw: st.DrawFn, depth: int = 0) -> ast.Part:
         None,
         draw(sorts),
         draw(limits),
-        (ast.MergeQuery("m", many, nested),),
+        (ast.MergeQuery(Path.of(name), many, nested),),
         post,
     )
 

@@ -197,6 +197,12 @@ CASES = [
     ("is(instance) {vols[]: -default,delete-> is(volume)} vols[*].reported.volume_size all > 50", []),
     ("is(security_group) {i[]: --> is(instance) --> is(volume)} i[*].id == vol-1", ["sg-open"]),
     ("is(instance) {s[]: <-- all} s[*].reported.age < 3d", ["i-big"]),
+    # merge names that are paths: in reported (a.b) or beside it (/sg)
+    ("is(instance) {/sg: <-- is(security_group)} /sg.reported.tags.owner == alice", ["i-big"]),
+    ("is(instance) {a.vols[]: --> is(volume)} a.vols[*].reported.volume_size > 50", ["i-big"]),
+    ("is(instance) {/reported.sg: <-- is(security_group)} sg.reported.tags.owner == alice", ["i-big"]),
+    ("is(instance) {/s[]: <-- all} /s[*].reported.age < 3d", ["i-big"]),
+    ("is(instance) {/sg: <-- is(security_group)} /sg == null", ["i-small"]),
     # ancestors.<kind>: the stored levels, and any other kind through an implied merge
     ("ancestors.account.reported.name == prod and is(volume)", ["vol-1", "vol-2"]),
     ("is(volume) and ancestors.aws_ec2_security_group.reported.tags.owner == alice", ["vol-1"]),

@@ -294,7 +294,7 @@ class Limit:
 class MergeQuery:
     """`name: query` attaches the first node the query reaches from each node; `name[]: query` all of them."""
 
-    name: str
+    name: Path  # a path without indexes: `vpc`, `a.b` (in reported), `/vpc` (beside reported)
     many: bool
     query: Query
 

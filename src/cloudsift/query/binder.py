@@ -248,6 +248,9 @@ class Binder:
             head = segments[0]
             if head.name == "reported" and head.index is None and len(segments) > 1:
                 return self.resolve(Path(tuple(segments[1:]), False, path.pos))
+            merged = self._merged_path(path)
+            if merged is not None:
+                return merged
             if head.name == "id" and len(segments) == 1 and head.index is None:
                 return Resolved("id")
             if head.name == "kinds" and len(segments) == 1:
@@ -259,15 +262,12 @@ class Binder:
                     )
                 return self._ancestor_path(path)
             raise self.error(f"unknown section in {path}; use /reported, /ancestors, /id or /kinds", path.pos)
+        merged = self._merged_path(path)
+        if merged is not None:
+            return merged
         first = segments[0]
         if first.name == "ancestors" and "ancestors" not in self.extra and len(segments) >= 3:
             return self._ancestor_path(path)
-        if first.name in self.merge_scope:
-            many = self.merge_scope[first.name]
-            merged = Struct(
-                "merged", (Prop(first.name, ListOf(self.node_struct) if many else self.node_struct),)
-            )
-            return Resolved("merge", self._steps(segments, merged, path, in_element=True), merge=first.name)
         if first.name in ANCESTOR_LEVELS and first.index is None and first.name not in self.extra:
             # Shortcuts: `account` is /ancestors.account.reported.name, `account.id` its id.
             if len(segments) == 1:
@@ -276,6 +276,28 @@ class Binder:
                 return Resolved("ancestor", ancestor=(first.name, segments[1].name))
             raise self.error(f"{path}: after {first.name} only .id or .name can follow", path.pos)
         return Resolved("reported", self._steps(segments, None, path, in_element=False))
+
+    def _merge_match(self, path: Path) -> tuple[str, int] | None:
+        """The merge a path starts with (its name may be a path: `{a.b: ...}`, `{/vpc: ...}`): the
+        merge's key and how many segments name it; the longest name wins."""
+        segments = path.segments
+        for count in range(len(segments), 0, -1):
+            if any(s.index is not None for s in segments[: count - 1]):
+                continue
+            key = str(Path(tuple(ast.Segment(s.name) for s in segments[:count]), path.absolute))
+            if key in self.merge_scope:
+                return key, count
+        return None
+
+    def _merged_path(self, path: Path) -> Resolved | None:
+        match = self._merge_match(path)
+        if match is None:
+            return None
+        key, count = match
+        node = self.node_struct
+        merged = Struct("merged", (Prop(key, ListOf(node) if self.merge_scope[key] else node),))
+        segments = [ast.Segment(key, path.segments[count - 1].index), *path.segments[count:]]
+        return Resolved("merge", self._steps(segments, merged, path, in_element=True), merge=key)
 
     def _ancestor_path(self, path: Path) -> Resolved:
         """`ancestors.account.reported.name` is the stored ancestor; `ancestors.aws_vpc.reported.x` the
@@ -296,7 +318,7 @@ class Binder:
         ):
             return Resolved("ancestor", ancestor=(kind, segments[3].name))
         self.implied.add(kind)
-        name = f"ancestors.{kind}"
+        name = f"/ancestors.{kind}"
         rest = self._steps(list(segments[2:]), self.node_struct, path, in_element=True)
         return Resolved("merge", (Step(name, None, self.node_struct), *rest), merge=name)
 
@@ -490,7 +512,7 @@ class Binder:
         if (
             element is False
             and len(segments) >= 3
-            and segments[0].name in self.merge_scope
+            and self._merge_match(path) is not None
             and segments[-2].name == "reported"
             and segments[-1].name in SYNTHETIC
             and segments[-1].index is None
@@ -501,7 +523,7 @@ class Binder:
                 raise self.error(
                     f"{segments[-1].name} compares with == != < <= > >= and a duration", term.pos
                 )
-            real = Path((*segments[:-1], ast.Segment(SYNTHETIC[segments[-1].name])), False, path.pos)
+            real = Path((*segments[:-1], ast.Segment(SYNTHETIC[segments[-1].name])), path.absolute, path.pos)
             since = None if value is None else self.shifted(value, -1, term.pos)
             return BPredicate(self.resolve(real), _FLIP[op], since, term.modifier or "any")
         resolved = self.resolve(path, element)
@@ -621,9 +643,16 @@ class Binder:
         upwards = ast.Query(
             (ast.Part(), ast.Part(ast.IsTerm((kind,)))), (ast.Navigation(1, None, ("default",), "in"),)
         )
-        return BMerge(f"ancestors.{kind}", False, self.query(upwards))
+        return BMerge(f"/ancestors.{kind}", False, self.query(upwards))
 
     def merge(self, merge: ast.MergeQuery) -> BMerge:
+        name = merge.name
+        if name.absolute and (
+            len(name.segments) == 1 and name.segments[0].name in ("id", "kinds", "reported")
+        ):
+            raise self.error(
+                f"a merge cannot replace {name}: name it otherwise, such as {name.segments[0].name}_of"
+            )
         if merge.query.aggregate:
             raise self.error(f"inside a merge ({merge.name}) aggregate is not supported")
         outer, self.merge_scope = self.merge_scope, {}
@@ -631,7 +660,7 @@ class Binder:
             query = self.query(merge.query)
         finally:
             self.merge_scope = outer
-        return BMerge(merge.name, merge.many, query)
+        return BMerge(str(name), merge.many, query)
 
     def aggregate(self, aggregate: ast.Aggregate) -> BAggregate:
         group = []

@@ -184,8 +184,14 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def merge(self, *items: MergeQuery) -> tuple[MergeQuery, ...]:
         return items
 
-    def merge_item(self, name: Token, many: Token | None, query: Query) -> MergeQuery:
-        return MergeQuery(str(name), many is not None, query)
+    def merge_item(self, name: Path, many: Token | None, query: Query) -> MergeQuery:
+        return MergeQuery(name, many is not None, query)
+
+    def merge_name(self, slash: Token | None, *names: Token) -> Path:
+        segments = tuple(Segment(str(n)[1:-1] if n.type == "BQNAME" else str(n)) for n in names)
+        if slash is not None and len(segments) > 1 and segments[0].name == "reported":
+            return Path(segments[1:])  # /reported.a is a
+        return Path(segments, slash is not None)
 
     def and_term(self, left: Term, _op: Token, right: Term) -> Term:
         return CombinedTerm(left, "and", right)
