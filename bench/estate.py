@@ -10,6 +10,7 @@ from cloudsift.sample import EstateSize, estate_lines
 DATA = Path(__file__).parent / "data"
 SIZES = {
     "1m": EstateSize(accounts=10, regions=10, vpcs=10, security_groups=100, instances=450, volumes=448),
+    "200k": EstateSize(accounts=10, regions=10, vpcs=2, security_groups=100, instances=450, volumes=448),
     "100k": EstateSize(accounts=10, regions=10, vpcs=1, security_groups=100, instances=450, volumes=448),
 }
 
