@@ -126,3 +126,12 @@ def test_a_sink_command_is_imported_when_named(home: Path) -> None:
     assert "usage: pagerduty" in result.stdout
     assert "cloudsift.alerts.pagerduty" in modules
     assert "cloudsift.alerts.slack" not in modules
+
+
+def test_ocsf_models_are_imported_only_for_an_ocsf_report(home: Path) -> None:
+    line = "report checks run aws_ec2_sg_allow_ingress_from_internet_to_any_port"
+    result, modules = _modules_after(home, f"{line} --json")
+    assert "cloudsift.commands.report" in modules and "py_ocsf_models" not in modules
+    result, modules = _modules_after(home, f"{line} --ocsf")
+    assert "py_ocsf_models" in modules
+    assert '"event_code": "aws_ec2_sg_allow_ingress_from_internet_to_any_port"' in result.stdout

@@ -1,6 +1,5 @@
 """Security checks and benchmarks: checks as data (Fix Inventory's format), run over the inventory."""
 
-from cloudsift.report import ocsf as _ocsf  # noqa: F401  (registers the format)
 from cloudsift.report import sarif as _sarif  # noqa: F401  (registers the format)
 from cloudsift.report.formats import FORMATS
 from cloudsift.report.library import Library, LoadProblem, load_library
