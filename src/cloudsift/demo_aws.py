@@ -328,3 +328,25 @@ def _elasticache(session: Any, account: str, region: str) -> None:
                                          SnapshotRetentionLimit=7)  # fmt: skip
     else:
         elasticache.create_cache_cluster(**cache)
+
+
+@demo_resources
+def _edge(session: Any, account: str, region: str) -> None:
+    """prod: a distribution behind a web ACL, its access logged; dev: a distribution with neither."""
+    if region != REGIONS[0]:
+        return
+    config: dict[str, Any] = {
+        "CallerReference": f"{account}-site", "Comment": f"{account} site", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": f"{account}-site.s3.amazonaws.com",
+                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "redirect-to-https",
+                                 "MinTTL": 0, "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}}},
+    }  # fmt: skip
+    if account == "prod":
+        acl = session.client("wafv2", region_name=region).create_web_acl(
+            Name=f"{account}-edge", Scope="CLOUDFRONT", DefaultAction={"Allow": {}}, Rules=[],
+            VisibilityConfig={"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": "edge"},
+        )["Summary"]  # fmt: skip
+        config.update(WebACLId=acl["ARN"], Logging={"Enabled": True, "IncludeCookies": False, "Prefix": "cf/",
+                                                    "Bucket": f"{account}-trail-logs.s3.amazonaws.com"})  # fmt: skip
+    session.client("cloudfront", region_name=region).create_distribution(DistributionConfig=config)

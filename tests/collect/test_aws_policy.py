@@ -20,6 +20,10 @@ from tests.collect.aws_fixture import AwsEmulator
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_apigateway import _make_apigateway_estate
 from tests.collect.test_aws_baseline import _make_baseline_estate
+from tests.collect.test_aws_cloudfront import (
+    _cloudfront_direct,  # noqa: F401  (autouse: CloudFront straight to moto)
+    _make_cloudfront_estate,
+)
 from tests.collect.test_aws_ecs import _make_ecs_estate
 from tests.collect.test_aws_elasticache import _make_elasticache_estate
 from tests.collect.test_aws_logging import _make_logging_estate
@@ -66,6 +70,7 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_apigateway_estate()
     _make_opensearch_estate()
     _make_elasticache_estate()
+    _make_cloudfront_estate()
     calls = _record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))

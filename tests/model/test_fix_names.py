@@ -455,6 +455,30 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_cloudfront_logging_config": "enabled include_cookies bucket prefix",
+    "aws_cloudfront_viewer_certificate": (
+        "cloudfront_default_certificate iam_certificate_id acm_certificate_arn ssl_support_method "
+        "minimum_protocol_version certificate certificate_source"
+    ),
+    "aws_cloudfront_origin": (
+        "id domain_name origin_path custom_header custom_origin_config connection_attempts connection_timeout "
+        "origin_shield origin_access_control_id"
+    ),
+    "aws_cloudfront_default_cache_behavior": (
+        "target_origin_id trusted_signers trusted_key_groups viewer_protocol_policy allowed_methods "
+        "smooth_streaming compress lambda_function_associations function_associations field_level_encryption_id "
+        "realtime_log_config_arn cache_policy_id origin_request_policy_id response_headers_policy_id "
+        "forwarded_values min_ttl default_ttl max_ttl"
+    ),
+    "aws_cloudfront_distribution_config": (
+        "caller_reference aliases default_root_object origins origin_groups default_cache_behavior "
+        "cache_behaviors custom_error_responses comment logging price_class enabled viewer_certificate "
+        "restrictions web_acl_id http_version is_ipv6_enabled continuous_deployment_policy_id staging"
+    ),
+    "aws_waf_visibility_config": "sampled_requests_enabled cloud_watch_metrics_enabled metric_name",
+    "aws_waf_logging_configuration": (
+        "log_destination_configs redacted_fields managed_by_firewall_manager logging_filter"
+    ),
     "aws_apigateway_endpoint_configuration": "types vpc_endpoint_ids",
     "aws_apigateway_canary_setting": "percent_traffic deployment_id stage_variable_overrides use_stage_cache",
     "aws_sagemaker_image_config": "repository_access_mode repository_auth_config",

@@ -6,6 +6,7 @@ from cloudsift.model import aws as _aws  # noqa: F401  (registers the AWS kinds)
 from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_apigateway,
     aws_autoscaling,
+    aws_cloudfront,
     aws_cloudtrail,
     aws_cloudwatch,
     aws_config,

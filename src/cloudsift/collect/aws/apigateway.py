@@ -62,6 +62,7 @@ STAGE = AwsKind(
     },
     untyped=("stage_method_settings",),
     parent=(Edge("aws_apigateway_rest_api", "api.id"),),
+    edges=(Edge("aws_waf_web_acl", "webAclArn", last_arn_part, reverse=True),),
 )  # fmt: skip
 
 AUTHORIZER = AwsKind(

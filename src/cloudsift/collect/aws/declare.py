@@ -141,7 +141,9 @@ class Listing:
                 yield page
             else:
                 # a list of names or URLs (EKS clusters, SQS queues): each is {"item": "<the string>"}
-                yield from (i if isinstance(i, dict) else {"item": i} for i in page.get(self.key) or [])
+                yield from (
+                    i if isinstance(i, dict) else {"item": i} for i in path_value(page, self.key) or []
+                )
 
 
 @dataclass(frozen=True)
