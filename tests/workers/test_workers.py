@@ -136,7 +136,7 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
     assert added.returncode == 0, added.stderr
     first = setup.start_worker("a")
     collect = setup.popen_cli("collect")
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300  # a loaded machine starts processes slowly
     pid = f":{first.pid}"
     while time.monotonic() < deadline:  # kill it once it ended some tasks and runs others
         ended = setup.sql(
@@ -147,8 +147,9 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
             if ended[0][0]
             else [(0,)]
         )
-        if ended[0][0] >= 4 and doing[0][0] >= 2:
+        if ended[0][0] >= 2 and doing[0][0] >= 1:
             break
+        assert collect.poll() is None, "the collection ended before a worker could be killed in it"
         time.sleep(0.1)
     else:
         raise AssertionError("the first worker never ran tasks: " + setup.log("a"))
