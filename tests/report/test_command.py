@@ -241,3 +241,13 @@ def test_max_resources_lists_some_and_counts_all(estate: Store) -> None:
     assert f"  {SEED}: and 2 more (--max-resources 0 lists all)" in text
     with pytest.raises(UsageError, match="--max-resources needs 0"):
         run(f"report checks run {SEED} --max-resources -1", estate)
+
+
+def test_a_brief_row_becomes_a_resource_by_column_name() -> None:
+    from cloudsift.report.result import Resource
+    from cloudsift.store.sql.compiler import BRIEF_COLUMNS
+
+    found = Resource.of_brief(tuple(BRIEF_COLUMNS))  # each value is its column's name
+    assert (found.node_id, found.id, found.name, found.kind) == ("node_id", "id", "name", "kind")
+    assert (found.cloud, found.account, found.account_name, found.region) == (
+        "cloud_name", "account_id", "account_name", "region_name")  # fmt: skip

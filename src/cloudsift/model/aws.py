@@ -23,7 +23,6 @@ from cloudsift.model.core import (
     SecurityGroup,
     Snapshot,
     Subnet,
-    User,
     Volume,
     Zone,
     kind_class,
@@ -285,16 +284,6 @@ class AwsS3Bucket(Bucket, AwsResource):
     bucket_logging: AwsS3Logging  # where its server access logs go; null when it logs nothing
 
 
-@kind_class
-class AwsIamUser(User, AwsResource):
-    """An IAM user; its access keys hang below it."""
-
-    kind: ClassVar[str] = "aws_iam_user"
-    path: str
-    mfa_active: bool
-    password_last_used: dt.datetime
-
-
 @struct
 class AwsIamAccessKeyLastUsed:
     last_used: dt.datetime
@@ -323,13 +312,18 @@ class AwsIamRole(Role, AwsResource):
 
 @kind_class
 class AwsIamPolicy(Policy, AwsResource):
-    """A customer managed IAM policy."""
+    """A managed IAM policy: the customer's own, and AWS's (`managed`) where something is attached to one.
+    Its default version is kept as `policy_document` ({document, version_id, is_default_version,
+    create_date}, the document as AWS wrote it)."""
 
     kind: ClassVar[str] = "aws_iam_policy"
     path: str
     policy_attachment_count: int
+    policy_permissions_boundary_usage_count: int
     policy_default_version_id: str
     policy_is_attachable: bool
+    policy_description: str
+    managed: bool
 
 
 @kind_class

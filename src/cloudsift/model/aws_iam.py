@@ -1,4 +1,4 @@
-"""IAM kinds beyond users, roles and policies: the root user, groups, server certificates (Fix's names)."""
+"""IAM kinds beyond roles and policies: users, the root user, groups, server certificates (Fix's names)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,22 @@ from cloudsift.model.core import User, kind_class
 class AwsIamVirtualMfaDevice:
     serial_number: str
     enable_date: dt.datetime
+
+
+@kind_class
+class AwsIamUser(User, AwsResource):
+    """An IAM user; its access keys hang below it, it leads to its attached managed policies. Password and
+    MFA state come from the credential report; inline policies are kept as `user_policies`
+    ([{policy_name, policy_document}], the documents as AWS wrote them)."""
+
+    kind: ClassVar[str] = "aws_iam_user"
+    path: str
+    mfa_active: bool
+    password_enabled: bool
+    password_last_used: dt.datetime
+    password_last_changed: dt.datetime
+    password_next_rotation: dt.datetime
+    user_virtual_mfa_devices: list[AwsIamVirtualMfaDevice]
 
 
 @kind_class

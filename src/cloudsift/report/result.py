@@ -27,6 +27,16 @@ class Resource:
     suppressed_by: str = ""  # the suppression's reason and owner, when one covers this finding
 
     @staticmethod
+    def of_brief(row: tuple[Any, ...]) -> Resource:
+        """From a row of BRIEF_COLUMNS (store.brief)."""
+        node_id, kind, rid, name, cloud_id, cloud_name, account_id, account_name, _, region_name, *_ = (
+            "" if v is None else str(v) for v in row
+        )
+        return Resource(
+            node_id, rid, name, kind, cloud_name or cloud_id, account_id, account_name, region_name
+        )
+
+    @staticmethod
     def of(doc: dict[str, Any]) -> Resource:
         reported = doc.get("reported") or {}
         ancestors = doc.get("ancestors") or {}

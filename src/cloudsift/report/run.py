@@ -108,6 +108,8 @@ class CheckRunner:
         self, check: Check, found: list[Resource]
     ) -> tuple[tuple[Resource, ...], tuple[Resource, ...]]:
         """The findings no suppression covers, and those one does (marked with its reason and owner)."""
+        if not self._active_suppressions():
+            return tuple(found), ()
         failed, suppressed = [], []
         for resource in found:
             cover = next((s for s in self._active_suppressions() if s.covers(check.id, resource)), None)
@@ -139,7 +141,7 @@ class CheckRunner:
                 limited = binder.query(dataclasses.replace(query, parts=(*query.parts[:-1], last)))
                 listed = _unique(Resource.of(doc) for doc in store.search(limited))
                 return listed, total - len(listed)
-        return _unique(Resource.of(doc) for doc in store.search(bound)), 0
+        return _unique(Resource.of_brief(row) for row in store.brief(bound)), 0
 
     def _command(self, line: str) -> list[Resource]:
         from cloudsift.commands.pipeline import parse_line

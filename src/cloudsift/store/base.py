@@ -203,6 +203,10 @@ class Store(ABC):
             raise ValueError("an aggregate query returns rows: use Store.aggregate")
         return self._documents(QueryCompiler(self.dialect).search(query))
 
+    def brief(self, query: BoundQuery) -> Iterator[tuple[Any, ...]]:
+        """What a query finds as short rows, in no order: BRIEF_COLUMNS (no document to parse, no sort)."""
+        return self._rows(QueryCompiler(self.dialect).brief(query))
+
     def count(self, query: BoundQuery) -> int:
         rows = list(self._rows(QueryCompiler(self.dialect).count(query)))
         return int(rows[0][0])

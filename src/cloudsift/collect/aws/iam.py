@@ -1,59 +1,171 @@
-"""IAM (global, once per account): users with MFA and access keys, roles, customer managed policies."""
+"""IAM (global, once per account): users, their access keys, roles and managed policies, as declarations.
+
+One GetAccountAuthorizationDetails answer (all its pages, asked once per task) gives the users' and roles'
+inline policies and attachments and the managed policies with their default document; the credential
+report (shared with the root user, see iam_account.py) gives each user's password and MFA state.
+Managed policies are the customer's own and the AWS managed ones attached to something, as Fix has them
+(listed by ListPolicies: the details may lack their names).
+"""
 
 from __future__ import annotations
 
-from cloudsift.collect.aws.accounts import Account
-from cloudsift.collect.aws.service import Region, service
-from cloudsift.collect.aws.values import pages, tags_of
-from cloudsift.collect.graph import GraphBuilder
+from collections.abc import Iterator
+from typing import Any
 
-
-@service(
-    "iam",
-    api_calls=(
-        "iam:ListUsers",
-        "iam:ListMFADevices",
-        "iam:ListAccessKeys",
-        "iam:GetAccessKeyLastUsed",
-        "iam:ListRoles",
-        "iam:ListPolicies",
-    ),
-    global_=True,
-    kinds=("aws_iam_user", "aws_iam_access_key", "aws_iam_role", "aws_iam_policy"),
+from cloudsift.collect.aws.convert import Field, as_bool, as_datetime, each, json_document, tag_list
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
+from cloudsift.collect.aws.iam_account import (
+    GROUP,
+    ROOT_KEY,
+    ROOT_USER,
+    SERVER_CERTIFICATE,
+    authorization,
+    report_lines,
 )
-def collect_iam(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("iam")
-    for user in pages(client, "list_users", "Users"):
-        name = user["UserName"]
-        mfa = client.list_mfa_devices(UserName=name).get("MFADevices", [])
-        user_node = graph.add(region.node(f"user/{name}"), "aws_iam_user", {
-            "id": user.get("UserId"), "name": name, "arn": user.get("Arn"), "tags": tags_of(user),
-            "ctime": user.get("CreateDate"), "path": user.get("Path"), "mfa_active": bool(mfa),
-            "password_last_used": user.get("PasswordLastUsed"),
-        }, parent=region.id)  # fmt: skip
-        for key in client.list_access_keys(UserName=name).get("AccessKeyMetadata", []):
-            key_id = key["AccessKeyId"]
-            used = client.get_access_key_last_used(AccessKeyId=key_id).get("AccessKeyLastUsed", {})
-            graph.add(region.node(f"access-key/{key_id}"), "aws_iam_access_key", {
-                "id": key_id, "name": key_id, "ctime": key.get("CreateDate"), "access_key_status": key.get("Status"),
-                "arn": f"arn:aws:iam::{account.id}:access-key/{key_id}",
-                "access_key_last_used": {
-                    "last_used": used.get("LastUsedDate"), "service_name": used.get("ServiceName"),
-                    "region": used.get("Region"),
-                },
-            }, parent=user_node)  # fmt: skip
+from cloudsift.collect.aws.values import pages
+
+AWS_MANAGED = "arn:aws:iam::aws:policy/"
+
+
+def _virtual_devices(client: Any, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    """Assigned virtual MFA devices by the ARN of their user."""
+
+    def fetch() -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for device in pages(
+            client, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned"
+        ):
+            found.setdefault((device.get("User") or {}).get("Arn", ""), []).append(device)
+        return found
+
+    devices: dict[str, list[dict[str, Any]]] = scope.once("virtual-mfa-devices", fetch)
+    return devices
+
+
+def _users(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    report = report_lines(client, scope)
+    devices = _virtual_devices(client, scope)
+    for user in authorization(client, scope).get("UserDetailList", []):
+        yield {
+            **user,
+            "report": report.get(user["UserName"], {}),
+            "devices": devices.get(user.get("Arn", ""), []),
+        }
+
+
+def _access_keys(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    for user in authorization(client, scope).get("UserDetailList", []):
+        yield from pages(client, "list_access_keys", "AccessKeyMetadata", UserName=user["UserName"])
+
+
+def _roles(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """ListRoles has the session duration and description; the details add the policies."""
+    details = {r["RoleName"]: r for r in authorization(client, scope).get("RoleDetailList", [])}
     for role in pages(client, "list_roles", "Roles"):
-        graph.add(region.node(f"role/{role['RoleName']}"), "aws_iam_role", {
-            "id": role.get("RoleId"), "name": role["RoleName"], "arn": role.get("Arn"), "tags": tags_of(role),
-            "ctime": role.get("CreateDate"), "path": role.get("Path"),
-            "description": role.get("Description"),
-            "role_max_session_duration": role.get("MaxSessionDuration"),
-            "role_assume_role_policy_document": role.get("AssumeRolePolicyDocument"),
-        }, parent=region.id)  # fmt: skip
-    for policy in pages(client, "list_policies", "Policies", Scope="Local"):
-        graph.add(region.node(f"policy/{policy['PolicyName']}"), "aws_iam_policy", {
-            "id": policy.get("PolicyId"), "name": policy["PolicyName"], "arn": policy.get("Arn"),
-            "ctime": policy.get("CreateDate"), "mtime": policy.get("UpdateDate"), "path": policy.get("Path"),
-            "policy_attachment_count": policy.get("AttachmentCount"),
-            "policy_default_version_id": policy.get("DefaultVersionId"), "policy_is_attachable": policy.get("IsAttachable"),
-        }, parent=region.id)  # fmt: skip
+        yield {**details.get(role["RoleName"], {}), **role}
+
+
+def _policies(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The customer's policies and the attached AWS ones; the details add each one's versions."""
+    details = {p.get("Arn"): p for p in authorization(client, scope).get("Policies", [])}
+    for owner, attached in (("Local", False), ("AWS", True)):
+        for policy in pages(client, "list_policies", "Policies", Scope=owner, OnlyAttached=attached):
+            yield {**details.get(policy.get("Arn"), {}), **policy}
+
+
+def _default_version(versions: Any) -> dict[str, Any] | None:
+    for version in versions or []:
+        if version.get("IsDefaultVersion"):
+            return {"document": json_document(version.get("Document")), "version_id": version.get("VersionId"),
+                    "is_default_version": True, "create_date": version.get("CreateDate")}  # fmt: skip
+    return None
+
+
+def _inline(policies: Any) -> list[dict[str, Any]]:
+    return [{"policy_name": p.get("PolicyName"), "policy_document": json_document(p.get("PolicyDocument"))}
+            for p in policies or []]  # fmt: skip
+
+
+def _names(attached: Any) -> list[str]:
+    return [p.get("PolicyName") for p in attached or []]
+
+
+_DETAILS = ("GetAccountAuthorizationDetails",)
+
+USER = AwsKind(
+    "aws_iam_user",
+    Listing("iam", "GetAccountAuthorizationDetails", None, read=_users,
+            also=("ListVirtualMFADevices", "GenerateCredentialReport", "GetCredentialReport")),
+    id="UserId", name="UserName", arn="Arn", ctime="CreateDate", tags=Field("Tags", tag_list), node="user/",
+    key="UserName",
+    # without a credential report line (AWS had none ready), the user's MFA devices say it
+    details=(Detail("ListMFADevices", "mfa", {"UserName": "UserName"}, key="MFADevices", when=lambda u: not u["report"]),),
+    atime=Field("report.password_last_used", as_datetime),
+    untyped=("user_policies",),
+    props={
+        "path": "Path",
+        "user_policies": Field("UserPolicyList", _inline),
+        "password_enabled": Field("report.password_enabled", as_bool),
+        "password_last_used": Field("report.password_last_used", as_datetime),
+        "password_last_changed": Field("report.password_last_changed", as_datetime),
+        "password_next_rotation": Field("report.password_next_rotation", as_datetime),
+        "mfa_active": Field("", lambda u: as_bool(u["report"]["mfa_active"]) if u["report"] else bool(u.get("mfa"))),
+        "user_virtual_mfa_devices": Field("devices", each({"serial_number": "SerialNumber", "enable_date": "EnableDate"})),
+    },
+    edges=(
+        Edge("aws_iam_policy", "AttachedManagedPolicies", _names),
+        Edge("aws_iam_group", "GroupList", reverse=True),
+    ),
+)  # fmt: skip
+
+ACCESS_KEY = AwsKind(
+    "aws_iam_access_key",
+    Listing("iam", "ListAccessKeys", None, read=_access_keys, also=_DETAILS),
+    id="AccessKeyId", ctime="CreateDate", node="access-key/",
+    arn_format="arn:aws:iam::{account}:access-key/{id}",
+    details=(Detail("GetAccessKeyLastUsed", "used", {"AccessKeyId": "AccessKeyId"}, key="AccessKeyLastUsed"),),
+    atime=Field("used.LastUsedDate", as_datetime),
+    props={
+        "access_key_status": "Status",
+        "access_key_last_used": Field("used", lambda used: {
+            "last_used": (used or {}).get("LastUsedDate"), "service_name": (used or {}).get("ServiceName"),
+            "region": (used or {}).get("Region"),
+        }),
+    },
+    parent=(Edge("aws_iam_user", "UserName"),),
+)  # fmt: skip
+
+ROLE = AwsKind(
+    "aws_iam_role",
+    Listing("iam", "ListRoles", "Roles", read=_roles, also=_DETAILS),
+    id="RoleId", name="RoleName", arn="Arn", ctime="CreateDate", tags=Field("Tags", tag_list), node="role/",
+    key="RoleName",
+    untyped=("role_assume_role_policy_document", "role_policies"),
+    props={
+        "path": "Path", "description": "Description", "role_max_session_duration": "MaxSessionDuration",
+        "role_assume_role_policy_document": Field("AssumeRolePolicyDocument", json_document),
+        "role_policies": Field("RolePolicyList", _inline),
+    },
+    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", _names),),
+)  # fmt: skip
+
+POLICY = AwsKind(
+    "aws_iam_policy",
+    Listing("iam", "ListPolicies", None, read=_policies, also=_DETAILS),
+    id="PolicyId", name="PolicyName", arn="Arn", ctime="CreateDate", mtime="UpdateDate", node="policy/",
+    key="PolicyName",
+    untyped=("policy_document",),
+    props={
+        "path": "Path", "policy_attachment_count": "AttachmentCount",
+        "policy_permissions_boundary_usage_count": "PermissionsBoundaryUsageCount",
+        "policy_default_version_id": "DefaultVersionId", "policy_is_attachable": "IsAttachable",
+        "policy_description": "Description",
+        "policy_document": Field("PolicyVersionList", _default_version),
+        "managed": Field("Arn", lambda arn: str(arn or "").startswith(AWS_MANAGED)),
+    },
+)  # fmt: skip
+
+# policies first (the others point at them), then the root user before its keys, groups before users
+aws_service(
+    "iam", POLICY, ROOT_USER, ROOT_KEY, GROUP, USER, ACCESS_KEY, ROLE, SERVER_CERTIFICATE, global_=True
+)

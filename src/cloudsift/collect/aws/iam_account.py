@@ -1,4 +1,6 @@
-"""IAM of the account itself (global): the root user and its keys, groups, server certificates.
+"""IAM of the account itself: the root user and its keys, groups, server certificates (collected by the
+"iam" service, iam.py, with the users and roles: they share the credential report and the account's
+authorization details).
 
 The root user comes from the credential report (generated on demand, then read) and the account summary;
 a report without a root line (moto's) still gives a root user, from the summary alone.
@@ -14,7 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from cloudsift.collect.aws.convert import Field, as_bool, as_datetime, each, json_document
-from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
+from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope
 from cloudsift.collect.aws.values import pages
 
 REPORT_WAIT_SECONDS = 60  # AWS makes a report in seconds; after this the root user comes without it
@@ -40,9 +42,32 @@ def credential_report(client: Any) -> dict[str, dict[str, str]]:
     return {line["user"]: line for line in csv.DictReader(text.splitlines())}
 
 
-def _root_line(client: Any, scope: Scope) -> dict[str, str]:
+def report_lines(client: Any, scope: Scope) -> dict[str, dict[str, str]]:
+    """The credential report's lines by user, asked once per task."""
     report: dict[str, dict[str, str]] = scope.once("credential-report", lambda: credential_report(client))
-    return report.get(ROOT, {})
+    return report
+
+
+def _root_line(client: Any, scope: Scope) -> dict[str, str]:
+    return report_lines(client, scope).get(ROOT, {})
+
+
+def authorization(client: Any, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    """The account's authorization details, every page merged (one call chain per task)."""
+
+    def fetch() -> dict[str, list[dict[str, Any]]]:
+        merged: dict[str, list[dict[str, Any]]] = {}
+        for page in client.get_paginator("get_account_authorization_details").paginate():
+            for key in ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"):
+                merged.setdefault(key, []).extend(page.get(key) or [])
+        return merged
+
+    details: dict[str, list[dict[str, Any]]] = scope.once("authorization-details", fetch)
+    return details
+
+
+def _groups(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    yield from authorization(client, scope).get("GroupDetailList", [])
 
 
 def _root_users(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
@@ -104,9 +129,8 @@ ROOT_KEY = AwsKind(
 
 GROUP = AwsKind(
     "aws_iam_group",
-    Listing("iam", "GetAccountAuthorizationDetails", "GroupDetailList", {"Filter": ["Group"]}),
+    Listing("iam", "GetAccountAuthorizationDetails", None, read=_groups),
     id="GroupId", name="GroupName", arn="Arn", ctime="CreateDate", node="group/", key="GroupName",
-    details=(Detail("GetGroup", "members", {"GroupName": "GroupName"}, key="Users"),),
     untyped=("group_policies",),
     props={
         "path": "Path",
@@ -114,10 +138,8 @@ GROUP = AwsKind(
             {"policy_name": p.get("PolicyName"), "policy_document": json_document(p.get("PolicyDocument"))}
             for p in policies or []]),
     },
-    edges=(
-        Edge("aws_iam_policy", "AttachedManagedPolicies", lambda ps: [p.get("PolicyName") for p in ps or []]),
-        Edge("aws_iam_user", "members", lambda users: [u.get("UserName") for u in users or []]),
-    ),
+    # its members: the users' side draws the edges (each user names its groups)
+    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", lambda ps: [p.get("PolicyName") for p in ps or []]),),
 )  # fmt: skip
 
 SERVER_CERTIFICATE = AwsKind(
@@ -126,5 +148,3 @@ SERVER_CERTIFICATE = AwsKind(
     id="ServerCertificateId", name="ServerCertificateName", arn="Arn", ctime="UploadDate", node="server-certificate/",
     props={"path": "Path", "expires": "Expiration"},
 )  # fmt: skip
-
-aws_service("iam_account", ROOT_USER, ROOT_KEY, GROUP, SERVER_CERTIFICATE, global_=True)

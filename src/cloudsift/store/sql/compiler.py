@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cloudsift.model.types import STRING
 from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort, BWith
 from cloudsift.query.limits import MAX_DEPTH
 from cloudsift.query.navigation import BNavigation
@@ -12,6 +13,8 @@ from cloudsift.store.sql.dialect import Dialect, Expr, Params
 from cloudsift.store.sql.terms import TermCompiler, name_column
 
 NODE_COLUMNS = ("id", "kinds", "reported", *ANCESTOR_COLUMNS)
+# a brief row: the node id, its kind, its reported id and name, then the ancestors' ids and names
+BRIEF_COLUMNS = ("node_id", "kind", "id", "name", *ANCESTOR_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,31 @@ class QueryCompiler:
         )
         return name
 
+    def _step(self, source: str, navigation: BNavigation) -> str:
+        """A CTE of origin, id, depth one edge away from the ids in `source`: one join, no recursion."""
+        name = self._name("w")
+        self.ctes.append(
+            f"{name}(origin, id, depth) AS (SELECT s.id, e.b, 1 FROM {source} s "
+            f"JOIN ({self._edges(navigation)}) e ON e.a = s.id)"
+        )
+        return name
+
     def _with(self, clause: BWith, candidates: str) -> str:
         """A condition on n.id keeping the candidates whose navigation reaches the right number of nodes."""
-        walk = self._walk(candidates, clause.navigation, per_origin=True)
+        one_edge = clause.navigation.start == 1 and clause.navigation.until == 1
+        walk = (
+            self._step(candidates, clause.navigation)
+            if one_edge
+            else self._walk(candidates, clause.navigation, per_origin=True)
+        )
         condition = self.terms.term(clause.term)
         if clause.with_clause is not None:
+            # the inner clause only matters for the nodes the term keeps: its walk starts from them alone
+            # (from everything reached, a with() below a wide navigation walks the whole graph)
             reached = self._name("r")
             self.ctes.append(
-                f"{reached}(id) AS (SELECT DISTINCT id FROM {walk} WHERE depth >= {clause.navigation.start})"
+                f"{reached}(id) AS (SELECT DISTINCT w.id FROM {walk} w JOIN nodes n ON n.id = w.id "
+                f"WHERE w.depth >= {clause.navigation.start} AND {condition})"
             )
             condition = f"({condition} AND {self._with(clause.with_clause, reached)})"
         counts = self._name("c")
@@ -222,6 +242,16 @@ class QueryCompiler:
     def search(self, query: BoundQuery) -> Statement:
         body = self._selection(query)
         columns = ", ".join(f"n.{c}" for c in NODE_COLUMNS)
+        return Statement.of(self._with_ctes(f"SELECT {columns} {body}"), self.params)
+
+    def brief(self, query: BoundQuery) -> Statement:
+        """BRIEF_COLUMNS of the nodes, in no order (a report's findings: no document to parse, no sort)."""
+        body = self._selection(query, ordered=False)
+        texts = [
+            self.d.typed_value(self.d.top_property(name, STRING, self.params), STRING)
+            for name in ("id", "name")
+        ]
+        columns = ", ".join(["n.id", "n.kind", *texts, *(f"n.{c}" for c in ANCESTOR_COLUMNS)])
         return Statement.of(self._with_ctes(f"SELECT {columns} {body}"), self.params)
 
     def count(self, query: BoundQuery) -> Statement:
