@@ -201,6 +201,12 @@ def make_iam() -> dict[str, str]:
                                                                 "Action": "sts:AssumeRole"}]})  # fmt: skip
     made["role"] = iam.create_role(RoleName="runner", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
     iam.create_role(RoleName="marathon", AssumeRolePolicyDocument=trust, MaxSessionDuration=43200)
+    iam.put_user_policy(UserName="carol", PolicyName="own", PolicyDocument=document)
+    everything = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}
+    )
+    admin = iam.create_policy(PolicyName="everything", PolicyDocument=everything)["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="marathon", PolicyArn=admin)
     return made
 
 

@@ -2,13 +2,14 @@
 alarms, its Config recorders): moto has one root user per account and cannot age or sign one in, so these
 accounts are written as a graph in Fix's export format and imported.
 
-  good   (111111111111): root with a hardware MFA, unused; a valid server certificate; a recorder in
-                         every region in use; a logging multi-region trail whose log group has CIS's 15
-                         metric filters, each with an alarm that notifies a topic.
+  good   (111111111111): root with a hardware MFA, unused; a valid server certificate; a role holding
+                         AWSSupportAccess; a recorder in every region in use; a logging multi-region trail
+                         whose log group has CIS's 15 metric filters, each with an alarm that notifies a topic.
   bad    (222222222222): root with an active key, no MFA, signed in yesterday; a certificate that expired
-                         an hour ago; no recorder in one region in use and a stopped one in the other; a
-                         root-usage filter whose alarm notifies nobody, and an unauthorized-calls filter on a
-                         trail that does not log.
+                         an hour ago; AWSCloudShellFullAccess attached, AWSSupportAccess held by nobody; no
+                         recorder in one region in use and a stopped one in the other; a root-usage filter
+                         whose alarm notifies nobody, and an unauthorized-calls filter on a trail that does
+                         not log.
   single (333333333333): only the IAM policy change filter (with an alarm that notifies): it passes that
                          check alone.
 """
@@ -131,6 +132,9 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
                    recorder_group=everything)  # fmt: skip
     graph.node(f"{world}/cert/current", "aws_iam_server_certificate", "current", world,
                expires=_iso(now + dt.timedelta(days=300)))  # fmt: skip
+    support = graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world,
+                         managed=True, policy_attachment_count=1)  # fmt: skip
+    graph.edge(graph.node(f"{world}/role/responders", "aws_iam_role", "responders", world), support)
     group = _trail(graph, west, "audit", logging=True)
     for number, pattern in CIS_PATTERNS.items():
         _watch(graph, group, f"cis-{number}", pattern, topic)
@@ -141,6 +145,10 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     graph.node(f"{root}/root_key_1", "aws_iam_access_key", "root_key_1", root, access_key_status="Active")
     graph.node(f"{world}/cert/lapsed", "aws_iam_server_certificate", "lapsed", world,
                expires=_iso(now - dt.timedelta(hours=1)))  # fmt: skip
+    graph.node(f"{world}/policy/AWSCloudShellFullAccess", "aws_iam_policy", "AWSCloudShellFullAccess", world,
+               managed=True, policy_attachment_count=2)  # fmt: skip
+    graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world, managed=True,
+               policy_attachment_count=0)  # fmt: skip
     graph.node(f"{east}/recorder", "aws_config_recorder", "default", east, recorder_status={"recording": False},
                recorder_group=everything)  # fmt: skip
     _watch(graph, _trail(graph, west, "audit", logging=True), "root", CIS_PATTERNS["4_3"], [])

@@ -45,6 +45,11 @@ GRAPH_CASES: dict[str, tuple[list[str], list[str]]] = {
         [f"aws/{GOOD}/global/cert/current"],
     ),
     "aws_config_recorder_missing_in_region": (_regions(BAD), _regions(GOOD)),
+    "aws_iam_no_support_role": ([f"aws/{BAD}"], [f"aws/{GOOD}"]),
+    "aws_iam_cloudshell_full_access_attached": (
+        [f"aws/{BAD}/global/policy/AWSCloudShellFullAccess"],
+        [f"aws/{GOOD}/global/policy/AWSSupportAccess"],
+    ),
     **{
         f"aws_cloudwatch_no_alarm_on_{name}": (
             [f"aws/{BAD}"] + ([] if number == "4_4" else [f"aws/{SINGLE}"]),
