@@ -38,7 +38,14 @@ def query_problem(check: Check, overrides: dict[str, object] | None = None) -> s
 
 
 def _bind(text: str) -> None:
-    Binder(MODEL, (), None, text).query(parse_query(text))
+    Binder(MODEL, _untyped(), None, text).query(parse_query(text))
+
+
+def _untyped() -> set[str]:
+    """The properties the collector keeps as AWS wrote them (policy documents): known though not typed."""
+    from cloudsift.collect.aws.declare import declared_kinds
+
+    return {name for declared, _ in declared_kinds().values() for name in declared.untyped}
 
 
 def syntax_problems(checks: Iterable[Check], ctx: Context) -> list[str]:
