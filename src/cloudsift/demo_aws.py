@@ -350,3 +350,20 @@ def _edge(session: Any, account: str, region: str) -> None:
         config.update(WebACLId=acl["ARN"], Logging={"Enabled": True, "IncludeCookies": False, "Prefix": "cf/",
                                                     "Bucket": f"{account}-trail-logs.s3.amazonaws.com"})  # fmt: skip
     session.client("cloudfront", region_name=region).create_distribution(DistributionConfig=config)
+
+
+@demo_resources
+def _ssm(session: Any, account: str, region: str) -> None:
+    """prod: a private runbook; dev: a runbook shared with every AWS account."""
+    if region != REGIONS[0]:
+        return
+    content = json.dumps({"schemaVersion": "2.2", "description": "restart the app", "mainSteps": [
+        {"action": "aws:runShellScript", "name": "restart", "inputs": {"runCommand": ["systemctl restart app"]}}]})  # fmt: skip
+    ssm = session.client("ssm", region_name=region)
+    ssm.create_document(
+        Name=f"{account}-restart", Content=content, DocumentType="Command", DocumentFormat="JSON"
+    )
+    if account != "prod":
+        ssm.modify_document_permission(
+            Name=f"{account}-restart", PermissionType="Share", AccountIdsToAdd=["all"]
+        )

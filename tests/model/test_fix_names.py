@@ -455,6 +455,8 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_ssm_document_parameter": "name type description default_value",
+    "aws_ssm_account_sharing_info": "account_id shared_document_version",
     "aws_cloudfront_logging_config": "enabled include_cookies bucket prefix",
     "aws_cloudfront_viewer_certificate": (
         "cloudfront_default_certificate iam_certificate_id acm_certificate_arn ssl_support_method "

@@ -20,6 +20,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_s3,
     aws_sagemaker,
     aws_services,
+    aws_ssm,
     aws_storage,
 )
 from cloudsift.model.base import Kind, Model, model_from_classes

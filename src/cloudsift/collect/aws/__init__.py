@@ -25,6 +25,7 @@ from cloudsift.collect.aws import (
     s3_account,
     sagemaker,
     secrets,
+    ssm,
     storage,
 )
 
@@ -53,5 +54,6 @@ __all__ = [
     "s3_account",
     "sagemaker",
     "secrets",
+    "ssm",
     "storage",
 ]
