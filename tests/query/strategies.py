@@ -324,6 +324,14 @@ aggregates = st.builds(
                 ("avg", "volume_size"),
                 ("sum", "volume_size"),
                 ("min", "name"),
+                # arithmetic (a missing operand is 0, / 0 is null), untyped numbers, outside the model
+                ("sum", ast.Arithmetic(Path.of("volume_size"), "*", 1024)),
+                ("avg", ast.Arithmetic(Path.of("volume_size"), "+", Path.of("instance_cores"))),
+                ("sum", ast.Arithmetic(ast.Arithmetic(Path.of("volume_size"), "%", 7), "-", 2.5)),
+                ("max", ast.Arithmetic(Path.of("instance_cores"), "/", Path.of("volume_size"))),
+                ("sum", "x_extra"),
+                ("sum", "not_in_the_model"),
+                ("avg", "not_in_the_model"),
             ]
         ),
         min_size=1,
@@ -331,7 +339,7 @@ aggregates = st.builds(
         unique=True,
     ).map(
         lambda fs: tuple(
-            ast.AggregateFunction(f, a if isinstance(a, int) else Path.of(a), f"f{i}")
+            ast.AggregateFunction(f, a if isinstance(a, int | ast.Arithmetic) else Path.of(a), f"f{i}")
             for i, (f, a) in enumerate(fs)
         )
     ),

@@ -342,9 +342,27 @@ class AggregateVariable:
 
 
 @dataclass(frozen=True)
+class Arithmetic:
+    """`left op right` in an aggregate function: sum(volume_size * 1024)."""
+
+    left: Operand
+    op: Literal["+", "-", "*", "/", "%"]
+    right: Operand
+
+    def __str__(self) -> str:
+        def side(operand: Operand) -> str:
+            return f"({operand})" if isinstance(operand, Arithmetic) else str(operand)
+
+        return f"{side(self.left)} {self.op} {side(self.right)}"
+
+
+Operand = Path | int | float | Arithmetic
+
+
+@dataclass(frozen=True)
 class AggregateFunction:
     function: Literal["sum", "count", "min", "max", "avg"]
-    argument: Path | int | float
+    argument: Operand
     alias: str | None = None
 
     @property

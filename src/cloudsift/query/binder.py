@@ -179,9 +179,21 @@ class BAggregateVariable:
 
 
 @dataclass(frozen=True)
+class BArithmetic:
+    """An aggregate function's arithmetic; a missing operand counts as 0, as in Fix (AQL)."""
+
+    left: BOperand
+    op: Literal["+", "-", "*", "/", "%"]
+    right: BOperand
+
+
+BOperand = Resolved | int | float | BArithmetic | None  # None: a property outside the model, always missing
+
+
+@dataclass(frozen=True)
 class BAggregateFunction:
     function: Literal["sum", "count", "min", "max", "avg"]
-    argument: Resolved | int | float
+    argument: BOperand
     name: str
 
 
@@ -667,21 +679,39 @@ class Binder:
         for var in aggregate.group:
             resolved = self.sort_path(var.path)
             group.append(BAggregateVariable(resolved, var.name))
-        functions = []
-        for fn in aggregate.functions:
-            if isinstance(fn.argument, Path):
-                resolved = self.sort_path(fn.argument)
-                typ = resolved.leaf_type
-                if fn.function in ("sum", "avg") and not (
-                    isinstance(typ, Scalar) and typ.name in ("int", "float")
-                ):
-                    raise self.error(
-                        f"{fn.function}() needs a number property; {fn.argument} is {typ or 'untyped'}"
-                    )
-                functions.append(BAggregateFunction(fn.function, resolved, fn.name))
-            else:
-                functions.append(BAggregateFunction(fn.function, fn.argument, fn.name))
+        functions = [
+            BAggregateFunction(fn.function, self.operand(fn.argument, fn.function), fn.name)
+            for fn in aggregate.functions
+        ]
         return BAggregate(tuple(group), tuple(functions))
+
+    def operand(self, operand: ast.Operand, function: str) -> BOperand:
+        """What an aggregate function reads: a number, arithmetic, or one value per node; a property
+        outside the model (and not stored beside it) is always missing, as in Fix: sum() gives 0."""
+        if isinstance(operand, ast.Arithmetic):
+            return BArithmetic(
+                self.operand(operand.left, "sum"), operand.op, self.operand(operand.right, "sum")
+            )
+        if not isinstance(operand, Path):
+            return operand
+        first = operand.segments[0]
+        if (
+            not operand.absolute
+            and self.model.property_type(first.name) is None
+            and first.name not in self.extra
+            and first.name not in ("kind", "ancestors", *ANCESTOR_LEVELS)
+            and self._merge_match(operand) is None
+        ):
+            return None
+        resolved = self.sort_path(operand)
+        typ = resolved.leaf_type
+        if (
+            function in ("sum", "avg")
+            and typ is not None
+            and not (isinstance(typ, Scalar) and typ.name in ("int", "float"))
+        ):
+            raise self.error(f"{function}() and arithmetic need a number property; {operand} is {typ}")
+        return resolved
 
     def query(self, query: ast.Query) -> BoundQuery:
         return BoundQuery(

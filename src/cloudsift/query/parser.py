@@ -28,6 +28,7 @@ from cloudsift.query.ast import (
     AggregateFunction,
     AggregateVariable,
     AllTerm,
+    Arithmetic,
     CombinedTerm,
     ContextTerm,
     Duration,
@@ -39,6 +40,7 @@ from cloudsift.query.ast import (
     MergeQuery,
     Navigation,
     NotTerm,
+    Operand,
     Part,
     Path,
     Predicate,
@@ -110,6 +112,9 @@ _TOKEN_NAMES = {
     "LIMIT": "'limit'",
     "AS": "'as'",
     "MODIFIER": "any/all/none",
+    "AGG_NUMBER": "a number",
+    "ADD_OP": "+ or -",
+    "MUL_OP": "* / or %",
     "ORDER": "asc/desc",
     "TRUE": "true",
     "FALSE": "false",
@@ -349,8 +354,14 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
             raise QueryError(
                 f"unknown aggregate function {fn!r}; known: sum, count, min, max, avg", "", name.start_pos
             )
-        arg = int(argument) if isinstance(argument, Token) else argument
-        return AggregateFunction(fn, arg, str(alias) if alias else None)  # type: ignore[arg-type]
+        return AggregateFunction(fn, argument, str(alias) if alias else None)  # type: ignore[arg-type]
+
+    def arithmetic(self, left: Operand, op: Token, right: Operand) -> Arithmetic:
+        return Arithmetic(left, str(op), right)  # type: ignore[arg-type]
+
+    def agg_number(self, token: Token) -> int | float:
+        text = str(token)
+        return float(text) if "." in text else _count(token)
 
 
 MAX_COUNT = 2**63 - 1  # what a SQL BIGINT holds

@@ -10,6 +10,7 @@ edges are (from, to, edge_type) triples.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from cloudsift.query.binder import (
     BId,
     BIs,
     BNot,
+    BOperand,
     BoundQuery,
     BPart,
     BPredicate,
@@ -376,20 +378,46 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime) else value
 
 
-def _aggregate_one(function: str, argument: Resolved | int | float, members: list[Doc]) -> Any:
-    if isinstance(argument, Resolved):
-        values = [sort_value(argument, m) for m in members]
-        values = [v for v in values if v is not None]
-    else:
+def _aggregate_one(function: str, argument: BOperand, members: list[Doc]) -> Any:
+    if isinstance(argument, Resolved) and function in ("count", "min", "max"):
+        values = [v for v in (sort_value(argument, m) for m in members) if v is not None]
+    elif isinstance(argument, int | float):
         values = [argument] * len(members)
+    else:
+        values = [v for v in (number_of(argument, m) for m in members) if v is not None]
     if function == "count":
         return len(values)
-    if function == "sum" and not isinstance(argument, Resolved):
-        return argument * len(members)
+    if function == "sum":
+        return sum(values)  # of nothing: 0, as in Fix
     if not values:
         return None
-    if function == "sum":
-        return sum(values)
     if function == "avg":
         return sum(values) / len(values)
     return _plain(min(values) if function == "min" else max(values))
+
+
+def number_of(operand: BOperand, node: Doc) -> int | float | None:
+    """An operand's number for one node: a missing operand counts as 0 inside arithmetic (AQL's rule),
+    and dividing by 0 gives none."""
+    if operand is None:
+        return None
+    if isinstance(operand, int | float):
+        return operand
+    if isinstance(operand, Resolved):
+        value = path_values(operand, node)[0]
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    left, right = number_of(operand.left, node) or 0, number_of(operand.right, node) or 0
+    if operand.op == "+":
+        return left + right
+    if operand.op == "-":
+        return left - right
+    if operand.op == "*":
+        return left * right
+    if right == 0:
+        return None
+    if operand.op == "/":
+        return left / right
+    if isinstance(left, int) and isinstance(right, int):  # the remainder takes the dividend's sign
+        remainder = abs(left) % abs(right)
+        return -remainder if left < 0 else remainder
+    return math.fmod(left, right)

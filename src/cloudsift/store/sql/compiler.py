@@ -9,6 +9,7 @@ from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort,
 from cloudsift.query.limits import MAX_DEPTH
 from cloudsift.query.navigation import BNavigation
 from cloudsift.store.schema import ANCESTOR_COLUMNS
+from cloudsift.store.sql.aggregates import function_sql
 from cloudsift.store.sql.dialect import Dialect, Expr, Params
 from cloudsift.store.sql.terms import TermCompiler, name_column
 
@@ -266,19 +267,7 @@ class QueryCompiler:
         self.ctes.append(f"{selected}(id) AS (SELECT n.id {body})")
         groups = [self.terms.sort_key(v.path) for v in spec.group]
         columns = [f"{g} AS g{i}" for i, g in enumerate(groups)]
-        for i, fn in enumerate(spec.functions):
-            if isinstance(fn.argument, int | float) and not isinstance(fn.argument, bool):
-                argument = self.params.add(fn.argument)
-                if fn.function == "count":
-                    columns.append(f"count(*) AS f{i}")
-                    continue
-                if fn.function == "sum":
-                    columns.append(f"count(*) * {argument} AS f{i}")
-                    continue
-                columns.append(f"{fn.function}({argument}) AS f{i}")
-                continue
-            assert not isinstance(fn.argument, int | float)
-            columns.append(f"{fn.function}({self.terms.sort_key(fn.argument)}) AS f{i}")
+        columns += [f"{function_sql(self.terms, fn)} AS f{i}" for i, fn in enumerate(spec.functions)]
         group_by = f" GROUP BY {', '.join(groups)}" if groups else ""
         order_by = f" ORDER BY {', '.join(f'{g} ASC NULLS FIRST' for g in groups)}" if groups else ""
         sql = f"SELECT {', '.join(columns)} FROM nodes n WHERE n.id IN (SELECT id FROM {selected}){group_by}{order_by}"

@@ -59,6 +59,7 @@ def category_of(value: object) -> Category:
 
 class Dialect:
     name: str = ""
+    modulo: str = "%"  # the remainder operator as the driver wants it written
 
     def placeholder(self, name: str) -> str:
         raise NotImplementedError
@@ -124,6 +125,14 @@ class Dialect:
         raise NotImplementedError
 
     def first_of(self, json_list: str) -> str:
+        raise NotImplementedError
+
+    def number_param(self, placeholder: str, integer: bool) -> str:
+        """A bound number with its SQL type (an engine cannot guess it inside arithmetic)."""
+        raise NotImplementedError
+
+    def fraction(self, sql: str) -> str:
+        """A number that divides as a fraction (5 / 2 is 2.5, as in Fix)."""
         raise NotImplementedError
 
     def empty_object(self) -> str:

@@ -73,6 +73,12 @@ class DuckDBDialect(Dialect):
     def first_of(self, json_list: str) -> str:
         return f"json_extract({json_list}, '$[0]')"
 
+    def number_param(self, placeholder: str, integer: bool) -> str:
+        return f"CAST({placeholder} AS {'BIGINT' if integer else 'DOUBLE'})"
+
+    def fraction(self, sql: str) -> str:
+        return f"CAST({sql} AS DOUBLE)"
+
     def empty_object(self) -> str:
         return "CAST('{}' AS JSON)"
 

@@ -17,6 +17,7 @@ _JSON_TYPES = {"string": "string", "number": "number", "bool": "boolean"}
 
 class PostgresDialect(Dialect):
     name = "postgres"
+    modulo = "%%"  # psycopg reads a lone % as a placeholder
 
     def placeholder(self, name: str) -> str:
         return f"%({name})s"
@@ -73,6 +74,12 @@ class PostgresDialect(Dialect):
 
     def first_of(self, json_list: str) -> str:
         return f"({json_list} -> 0)"
+
+    def number_param(self, placeholder: str, integer: bool) -> str:
+        return f"CAST({placeholder} AS numeric)"
+
+    def fraction(self, sql: str) -> str:
+        return f"CAST({sql} AS numeric)"
 
     def empty_object(self) -> str:
         return "CAST('{}' AS jsonb)"
