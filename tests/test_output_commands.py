@@ -101,3 +101,20 @@ def test_kinds_name_shows_that_kind(ctx: Context) -> None:
         cli(ctx, "kinds aws_ec2_volum")
     with pytest.raises(UsageError, match="kinds takes at most one kind name"):
         cli(ctx, "kinds aws_ec2_volume aws_ec2_instance")
+
+
+def test_kinds_lists_each_service_s_kinds_below_it(ctx: Context) -> None:
+    lines = cli(ctx, "kinds")
+    rds = lines.index("collected by the AWS service rds:")
+    below = [line.strip().split(":")[0] for line in lines[rds + 1 : rds + 5]]
+    assert below == ["aws_rds_cluster", "aws_rds_cluster_snapshot", "aws_rds_instance", "aws_rds_snapshot"]
+    assert lines[rds + 5].startswith("collected by the AWS service ")
+    ecs = lines.index("collected by the AWS service ecs:")
+    assert lines[ecs + 1] == "  aws_ecs_cluster: aws_resource, resource"
+    # the kinds no service collects come first, once: base kinds, the account and its regions
+    first = lines[: next(i for i, line in enumerate(lines) if line.startswith("collected by"))]
+    assert {"aws_account: account, aws_resource, resource", "database (abstract): resource"} <= set(first)
+    assert not any(line.startswith("aws_rds_") for line in first)
+    assert len(first) == len(set(first))
+    # a kind two services collect (IAM access keys: the users' and the root user's) is below both
+    assert sum(line == "  aws_iam_access_key: access_key, aws_resource, resource" for line in lines) == 2

@@ -69,8 +69,9 @@ def _structs(typ: PropType, found: dict[str, Struct]) -> None:
 
 @command
 class KindsCommand(Command):
-    """List the kinds of the data model with their base kinds; `--markdown` writes the reference.
-    `kinds NAME` shows one kind, as `kind NAME` does.
+    """List the kinds of the data model with their base kinds, each AWS service's kinds below its name.
+    The kinds no service collects (base kinds, the account and its regions) come first; a kind two services
+    collect is below both. `--markdown` writes the reference. `kinds NAME` shows one kind, as `kind NAME` does.
 
     Example: `kinds`
     """
@@ -96,12 +97,27 @@ class KindsCommand(Command):
             for name in sorted(model.kinds):
                 yield from _kind_markdown(name)
             return
+        by_service = _kinds_by_service()
+        collected = {kind for kinds in by_service.values() for kind in kinds}
         for name in sorted(model.kinds):
-            kind = model.kinds[name]
-            if name == "graph_root":
-                continue
-            bases = ", ".join(model.kinds_of(name)[1:])
-            yield f"{name}{' (abstract)' if kind.abstract else ''}{': ' + bases if bases else ''}"
+            if name != "graph_root" and name not in collected:
+                yield _kind_line(model, name)
+        for service, kinds in sorted(by_service.items()):
+            yield f"collected by the AWS service {service}:"
+            yield from (f"  {_kind_line(model, name)}" for name in sorted(kinds) if name in model.kinds)
+
+
+def _kind_line(model: Any, name: str) -> str:
+    bases = ", ".join(model.kinds_of(name)[1:])
+    return f"{name}{' (abstract)' if model.kinds[name].abstract else ''}{': ' + bases if bases else ''}"
+
+
+def _kinds_by_service() -> dict[str, tuple[str, ...]]:
+    """Each AWS service's name and the kinds it collects."""
+    import cloudsift.collect.aws  # noqa: F401  (registers the services)
+    from cloudsift.collect.aws.service import SERVICES
+
+    return {name: service.kinds for name, service in SERVICES.items() if service.kinds}
 
 
 def _model() -> Any:

@@ -87,7 +87,7 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
     ),
     "kinds": (
         "cloudsift.commands.inventory",
-        "List the kinds of the data model with their base kinds; `--markdown` writes the reference.",
+        "List the kinds of the data model with their base kinds, each AWS service's kinds below its name.",
     ),
     "limit": (
         "cloudsift.commands.search",
