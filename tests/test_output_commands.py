@@ -116,5 +116,3 @@ def test_kinds_lists_each_service_s_kinds_below_it(ctx: Context) -> None:
     assert {"aws_account: account, aws_resource, resource", "database (abstract): resource"} <= set(first)
     assert not any(line.startswith("aws_rds_") for line in first)
     assert len(first) == len(set(first))
-    # a kind two services collect (IAM access keys: the users' and the root user's) is below both
-    assert sum(line == "  aws_iam_access_key: access_key, aws_resource, resource" for line in lines) == 2

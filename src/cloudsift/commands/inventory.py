@@ -71,7 +71,7 @@ def _structs(typ: PropType, found: dict[str, Struct]) -> None:
 class KindsCommand(Command):
     """List the kinds of the data model with their base kinds, each AWS service's kinds below its name.
     The kinds no service collects (base kinds, the account and its regions) come first; a kind two services
-    collect is below both. `--markdown` writes the reference. `kinds NAME` shows one kind, as `kind NAME` does.
+    collect is below each. `--markdown` writes the reference. `kinds NAME` shows one kind, as `kind NAME` does.
 
     Example: `kinds`
     """
