@@ -117,7 +117,7 @@ def test_an_event_another_delivery_sent_first_is_still_reported(
 ) -> None:
     from cloudsift.alerts.outbox import Outbox
     from cloudsift.alerts.sink import Request
-    from cloudsift.commands.sinks import deliver_own
+    from cloudsift.commands.sinks import deliver_own, describe
 
     store = DuckDBStore()
     config = load_config(None, tmp_path, {"CLOUDSIFT_CONFIG": os.devnull})
@@ -126,7 +126,9 @@ def test_an_event_another_delivery_sent_first_is_still_reported(
     request = Request(pagerduty.url, {"routing_key": KEY, "event_action": "resolve", "dedup_key": "k"})
     own = outbox.put("pagerduty", "resolve", request, "k", ctx.now)
     assert [d.outcome for d in Outbox(store).deliver()] == ["delivered"]  # e.g. the server's loop, first
-    assert deliver_own(ctx, "pagerduty", "k", own) == ["pagerduty: resolve k sent."]
+    assert [describe(d, False) for d in deliver_own(ctx, "pagerduty", ["k"], [own])] == [
+        "pagerduty: resolve k sent."
+    ]
     assert len(pagerduty.events) == 1
 
 

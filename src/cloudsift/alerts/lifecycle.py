@@ -71,20 +71,38 @@ def decide(store: Store, sink: Sink, wording: Wording, nodes: list[dict[str, Any
 
 def _held_back(store: Store, states: AlertStates, sink: str, identity: str, wording: Wording,
                current: AlertState | None, dry_run: bool) -> str | None:  # fmt: skip
-    """Why nothing found does not resolve (yet): not open, --no-resolve, a partition of the alert not
-    collected cleanly (no false clear), or fewer clean runs in a row than --resolve-after asks."""
+    """Why nothing found does not resolve (yet): not open, --no-resolve, or `held_open`."""
     if current is None or current.state != "triggered" or wording.no_resolve:
         return "nothing matches, nothing to send."
-    problems = unclean(store, current.partitions)
+    hold = held_open(current, wording, unclean(store, current.partitions))
+    if hold is None:
+        return None
+    if hold.clean_runs is not None and not dry_run:
+        states.count_clean(sink, identity, {wording.dedup_key: hold.clean_runs})
+    if hold.unclean:
+        return f"nothing matches, but the alert stays open: {hold.why}"
+    return f"nothing matches ({hold.why}); the alert stays open."
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why an open alert whose resources are no longer found stays open, and its clean-run count to keep."""
+
+    why: str
+    unclean: bool  # a place of it was not collected cleanly (else: fewer clean runs than --resolve-after)
+    clean_runs: int | None  # the count to store, None: unchanged
+
+
+def held_open(current: AlertState, wording: Wording, problems: list[str]) -> Hold | None:
+    """None when the open alert resolves now; else why not: a place of its resources that the last
+    collection did not cover cleanly (no false clear), or fewer clean runs in a row than --resolve-after."""
     if problems:
-        if current.clean_runs and not dry_run:
-            states.count_clean(sink, identity, wording.dedup_key, 0)  # "in a row" starts again
-        return f"nothing matches, but the alert stays open: the last collection did not cover cleanly {'; '.join(problems)}"
+        # "in a row" starts again
+        return Hold(f"the last collection did not cover cleanly {'; '.join(problems)}", True,
+                    0 if current.clean_runs else None)  # fmt: skip
     runs = current.clean_runs + 1
     if runs < wording.resolve_after:
-        if not dry_run:
-            states.count_clean(sink, identity, wording.dedup_key, runs)
-        return f"nothing matches ({runs} of {wording.resolve_after} clean runs in a row before it resolves); the alert stays open."
+        return Hold(f"{runs} of {wording.resolve_after} clean runs in a row before it resolves", False, runs)
     return None
 
 

@@ -25,6 +25,7 @@ import orjson
 
 from cloudsift.alerts.sink import SINKS, Answer, Request
 from cloudsift.store.base import Store
+from cloudsift.store.batch import insert_rows, select_in
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class OutboxItem:
     @property
     def key(self) -> tuple[str, str | None]:
         return (self.sink, self.dedup_key)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event to queue (`Outbox.put_many`)."""
+
+    action: str
+    request: Request
+    dedup_key: str
+    resources: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,17 +104,33 @@ class Outbox:
         )  # fmt: skip
         return item_id
 
+    def put_many(self, sink: str, events: list[Event], now: dt.datetime) -> list[str]:
+        """Queue many events of distinct dedup keys in a few statements (as `put`, under the locks that
+        decided them); their ids, in order."""
+        keys = [e.dedup_key for e in events]
+        if len(set(keys)) != len(keys):
+            raise ValueError("put_many takes one event per dedup key")
+        last = dict(select_in(self.store, "SELECT dedup_key, max(seq) FROM outbox WHERE sink = ? AND dedup_key IN "
+                              "{marks} GROUP BY dedup_key", [sink], keys))  # fmt: skip
+        ids = [uuid.uuid4().hex for _ in events]
+        rows = [[item_id, sink, now, e.request.url, e.dedup_key, orjson.dumps(e.request.body).decode(), "pending", 0,
+                 None, int(last.get(e.dedup_key) or 0) + 1, orjson.dumps(e.request.headers).decode(), None, e.action,
+                 e.resources] for item_id, e in zip(ids, events, strict=True)]  # fmt: skip
+        insert_rows(self.store, f"INSERT INTO outbox ({_COLUMNS})", rows)
+        return ids
+
     def items(self, state: str | None = None, ids: Iterable[str] | None = None) -> list[OutboxItem]:
-        rows = self.store.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE (CAST(? AS VARCHAR) IS NULL OR state = ?) "
-            "ORDER BY created_at, sink, dedup_key, seq, id",
-            [state, state],
-        )
-        found = [_item(r) for r in rows]
         if ids is not None:
-            wanted = set(ids)
-            found = [i for i in found if i.id in wanted]
-        return found
+            rows = select_in(
+                self.store, f"SELECT {_COLUMNS} FROM outbox WHERE id IN {{marks}}", [], sorted(set(ids))
+            )
+        else:
+            rows = self.store.execute(
+                f"SELECT {_COLUMNS} FROM outbox WHERE (CAST(? AS VARCHAR) IS NULL OR state = ?)",
+                [state, state],
+            )
+        found = [_item(r) for r in rows if state is None or r[6] == state]
+        return sorted(found, key=_order)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Per sink: events sent, failed, pending, superseded, and the retries they took."""
@@ -120,9 +147,23 @@ class Outbox:
         return found
 
     def pending(self, keys: Iterable[tuple[str, str | None]] | None = None) -> list[OutboxItem]:
-        """Pending events in the order they leave: per (sink, dedup key) by decision."""
-        wanted = None if keys is None else set(keys)
-        found = [i for i in self.items("pending") if wanted is None or i.key in wanted]
+        """Pending events in the order they leave: per (sink, dedup key) by decision. Only the rows of
+        `keys` are read (a run that delivers a thousand keys reads each key's own)."""
+        if keys is None:
+            found = self.items("pending")
+        else:
+            rows: list[tuple[Any, ...]] = []
+            by_sink: dict[str, set[str | None]] = {}
+            for sink, dedup_key in keys:
+                by_sink.setdefault(sink, set()).add(dedup_key)
+            for sink, dedup_keys in sorted(by_sink.items()):
+                named = sorted(k for k in dedup_keys if k is not None)
+                rows += select_in(self.store, f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending' AND sink = ? "
+                                  "AND dedup_key IN {marks}", [sink], named)  # fmt: skip
+                if None in dedup_keys:
+                    rows += self.store.execute(f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending' AND sink = ? "
+                                               "AND dedup_key IS NULL", [sink])  # fmt: skip
+            found = sorted((_item(r) for r in rows), key=_order)
         first: dict[tuple[str, str | None], int] = {}
         for index, item in enumerate(found):
             first.setdefault(item.key, index)
@@ -266,6 +307,11 @@ class _Sender:
         if "error" in outcome:
             return Answer("retry", f"network error: {type(outcome['error']).__name__}"), False
         return SINKS.get(item.sink).answer(outcome["response"]), False
+
+
+def _order(item: OutboxItem) -> tuple[Any, ...]:
+    """Oldest first, then by sink, dedup key (none last) and decision."""
+    return (item.created_at, item.sink, item.dedup_key is None, item.dedup_key or "", item.seq, item.id)
 
 
 def _item(r: tuple[Any, ...]) -> OutboxItem:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cloudsift.alerts.outbox import Delivery, Outbox, RetryPolicy
-from cloudsift.alerts.state import AlertStates, unclean
+from cloudsift.alerts.state import AlertState, AlertStates, unclean
 from cloudsift.commands.base import Command, Context, command
 from cloudsift.commands.sinks import describe, retry_policy
 from cloudsift.errors import UsageError
+from cloudsift.store.base import PartitionStatus
 
 
 def deliver_pending(ctx: Context, sleep: Callable[[float], None] = time.sleep, stop: threading.Event | None = None,
@@ -56,12 +57,31 @@ class AlertsCommand(Command):
 
 
 def _list(ctx: Context) -> Iterator[str]:
+    """One line per alert; the alerts of one resource each (--per-resource) under a line for their key:
+    how many are open and resolved, then each open one."""
     states = AlertStates(ctx.store).all()
     if not states:
         yield "No alerts yet."
+    statuses = ctx.store.partitions()
+    groups: dict[tuple[str, str], list[AlertState]] = {}
     for s in states:
-        why = ""
-        if s.state == "triggered":
-            problems = unclean(ctx.store, s.partitions)
-            why = f"; will not resolve until collected cleanly: {'; '.join(problems)}" if problems else ""
-        yield f"{s.sink} {s.dedup_key}: {s.state}, {s.resources} resources, since {s.updated_at.isoformat()}{why}"
+        if s.per_resource_of is not None:
+            groups.setdefault((s.sink, s.per_resource_of), []).append(s)
+    for s in states:
+        if s.per_resource_of is None:
+            yield _line(ctx, s, statuses)
+    for (sink, parent), members in groups.items():
+        opened = [m for m in members if m.state == "triggered"]
+        yield (f"{sink} {parent} (per resource): {len(opened)} triggered, {len(members) - len(opened)} resolved, "
+               f"since {max(m.updated_at for m in members).isoformat()}")  # fmt: skip
+        yield from ["  " + _line(ctx, m, statuses) for m in opened]
+
+
+def _line(ctx: Context, s: AlertState, statuses: list[PartitionStatus]) -> str:
+    why = ""
+    if s.state == "triggered":
+        problems = unclean(ctx.store, s.partitions, statuses)
+        why = f"; will not resolve until collected cleanly: {'; '.join(problems)}" if problems else ""
+    return (
+        f"{s.sink} {s.dedup_key}: {s.state}, {s.resources} resources, since {s.updated_at.isoformat()}{why}"
+    )

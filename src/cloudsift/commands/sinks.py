@@ -11,6 +11,7 @@ import orjson
 
 from cloudsift.alerts.lifecycle import Decision, Wording, decide
 from cloudsift.alerts.outbox import Delivery, Outbox, RetryPolicy
+from cloudsift.alerts.per_resource import MAX_PARENT_KEY, PerResource, decide_each
 from cloudsift.alerts.sink import SEVERITIES, SINKS, Sink, mask
 from cloudsift.commands.base import RESOURCES, Command, Context, Option
 from cloudsift.commands.output import is_node
@@ -30,6 +31,12 @@ SHARED_OPTIONS = (
         1,
         minimum=1,
         maximum=1000,
+    ),
+    Option(
+        "--per-resource",
+        "One alert per resource found (dedup key KEY:<node id>), each resolving on its own.",
+        bool,
+        False,
     ),
     Option("--dry-run", "Print the event instead of sending it.", bool, False),
 )
@@ -74,6 +81,15 @@ class SinkCommand(Command):
         super().parse(raw)
         if self.args["dedup_key"] and len(self.args["dedup_key"]) > 255:
             raise UsageError(f"{self.name}: --dedup-key is longer than 255 characters")
+        if (
+            self.args["per_resource"]
+            and self.args["dedup_key"]
+            and len(self.args["dedup_key"]) > MAX_PARENT_KEY
+        ):
+            raise UsageError(
+                f"{self.name}: with --per-resource, --dedup-key may have at most {MAX_PARENT_KEY} characters "
+                "(each resource's key adds its id)"
+            )
         self.sink.check_args(self.args)
 
     def check_required(self) -> None:
@@ -100,13 +116,18 @@ class SinkCommand(Command):
                           int(self.args["resolve_after"]))  # fmt: skip
         if wording.severity not in SEVERITIES:
             raise UsageError(f"{self.name}: severity must be one of {', '.join(SEVERITIES)}")
+        if self.args["per_resource"]:
+            yield from per_resource_lines(ctx, sink, wording, decide_each(ctx.store, sink, wording, nodes,
+                                                                          lambda: ctx.now, dry_run))  # fmt: skip
+            return
         decision = decide(ctx.store, sink, wording, nodes, lambda: ctx.now, dry_run)
         if decision.action is None:
             yield f"{self.name} {wording.dedup_key}: {decision.reason}"
         elif dry_run:
             yield _shown(sink, decision)
         else:
-            yield from deliver_own(ctx, self.name, wording.dedup_key, decision.event_id)
+            deliveries = deliver_own(ctx, self.name, [wording.dedup_key], [decision.event_id])
+            yield from [describe(d, ctx.served) for d in deliveries]
 
 
 def _shown(sink: Sink, decision: Decision) -> str:
@@ -117,16 +138,50 @@ def _shown(sink: Sink, decision: Decision) -> str:
     return text
 
 
-def deliver_own(ctx: Context, sink: str, dedup_key: str, event_id: str | None) -> list[str]:
-    """Deliver this line's dedup key (its event, after any older one of the same key) within the
+def deliver_own(
+    ctx: Context, sink: str, dedup_keys: list[str], event_ids: list[str | None]
+) -> list[Delivery]:
+    """Deliver this line's dedup keys (their events, after any older one of the same key) within the
     budget; other keys are left to the server's loop and `alerts deliver`."""
-    results = Outbox(ctx.store).deliver(keys=[(sink, dedup_key)], policy=retry_policy(ctx.config))
-    if event_id is not None and all(r.item.id != event_id for r in results):
-        # Another delivery (the server's loop, another process) took it first: report how it went.
-        [item] = Outbox(ctx.store).items(ids=[event_id])
+    outbox = Outbox(ctx.store)
+    results = outbox.deliver(keys=[(sink, key) for key in dedup_keys], policy=retry_policy(ctx.config))
+    seen = {r.item.id for r in results}
+    missing = [i for i in event_ids if i is not None and i not in seen]
+    # Another delivery (the server's loop, another process) took them first: report how it went.
+    for item in outbox.items(ids=missing) if missing else []:
         outcome = "delivered" if item.state == "delivered" else item.state
         results.append(Delivery(item, outcome, item.last_error or ""))
-    return [describe(result, ctx.served) for result in results]
+    return results
+
+
+def per_resource_lines(ctx: Context, sink: Sink, wording: Wording, decided: PerResource) -> Iterator[str]:
+    """A line per outcome, not per alert (a run may decide a thousand): how many were sent of each
+    action, and each one refused or left pending by itself; then the alerts held open, and why."""
+    name, key = sink.name, wording.dedup_key
+    if decided.decisions and sink.dry_run:
+        yield from [_shown(sink, d) for d in decided.decisions]
+    elif decided.decisions:
+        deliveries = deliver_own(ctx, name, decided.dedup_keys, [d.event_id for d in decided.decisions])
+        sent: dict[str, list[str]] = {}
+        for d in deliveries:
+            if d.outcome == "delivered":
+                sent.setdefault(d.item.action, []).append(str(d.item.dedup_key))
+        for action, keys in sorted(sent.items(), key=lambda pair: pair[0] != "trigger"):
+            yield f"{name} {key}: {action} sent for {_count(keys)} ({_named(key, keys)})."
+        yield from [describe(d, ctx.served) for d in deliveries if d.outcome != "delivered"]
+    for why, keys in decided.held.items():
+        yield f"{name} {key}: {_count(keys)} no longer found, still open ({_named(key, keys)}): {why}."
+    if not decided.decisions and not decided.held:
+        yield f"{name} {key}: nothing matches, no alert of it is open, nothing to send."
+
+
+def _count(keys: list[str]) -> str:
+    return f"{len(keys)} resource" + ("" if len(keys) == 1 else "s")
+
+
+def _named(parent: str, keys: list[str], shown: int = 3) -> str:
+    ids = [k.removeprefix(f"{parent}:") for k in sorted(keys)]
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def describe(result: Delivery, served: bool) -> str:

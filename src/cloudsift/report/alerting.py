@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from cloudsift.alerts.lifecycle import Wording, decide
+from cloudsift.errors import UsageError
 from cloudsift.report.result import CheckResult, Report, Resource
 
 if TYPE_CHECKING:
@@ -43,8 +44,12 @@ def _alerts(
 
 
 def alert_per_check(cmd: SinkCommand, ctx: Context, report: Report) -> Iterator[str]:
-    from cloudsift.commands.sinks import _shown, deliver_own
+    from cloudsift.commands.sinks import _shown, deliver_own, describe
 
+    if cmd.args.get("per_resource"):
+        raise UsageError(
+            f"report … | {cmd.name} opens one alert per failing check; --per-resource is for a search"
+        )
     dry_run = bool(cmd.args["dry_run"])
     sink = cmd.sink(cmd.args, ctx.config, dry_run)
     by_account = report.dedup_by == "account"
@@ -65,4 +70,5 @@ def alert_per_check(cmd: SinkCommand, ctx: Context, report: Report) -> Iterator[
             elif dry_run:
                 yield _shown(sink, decision)
             else:
-                yield from deliver_own(ctx, cmd.name, dedup_key, decision.event_id)
+                deliveries = deliver_own(ctx, cmd.name, [dedup_key], [decision.event_id])
+                yield from [describe(d, ctx.served) for d in deliveries]

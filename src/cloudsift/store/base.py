@@ -21,7 +21,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
 
 
@@ -136,6 +136,9 @@ ALERT_COLUMNS_8 = (
     "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS resources INTEGER",
     "ALTER TABLE alerts ADD COLUMN IF NOT EXISTS clean_runs INTEGER",
 )
+# Schema 10: a per-resource alert (`--per-resource`) names the dedup key it was opened under, so that a
+# run finds every open alert of that key at once.
+ALERT_COLUMNS_10 = ("ALTER TABLE alerts ADD COLUMN IF NOT EXISTS per_resource_of VARCHAR",)
 JOB_TABLES = (
     "CREATE TABLE IF NOT EXISTS jobs (id VARCHAR PRIMARY KEY, line VARCHAR NOT NULL, schedule VARCHAR, "
     "wait_for_event VARCHAR, timeout INTEGER, active BOOLEAN NOT NULL, created_at TIMESTAMPTZ NOT NULL)",

@@ -20,6 +20,7 @@ from cloudsift.errors import ConfigError, StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
     ALERT_COLUMNS_8,
+    ALERT_COLUMNS_10,
     ALERT_TABLES,
     JOB_TABLES,
     PARTITION_UNCONFIGURED_COLUMN,
@@ -163,6 +164,9 @@ class DuckDBStore(Store):
                 )
             if version < 9:
                 self.con.execute(PARTITION_UNCONFIGURED_COLUMN.format(table="partitions"))
+            if version < 10:
+                for statement in ALERT_COLUMNS_10:
+                    self.con.execute(statement)
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )

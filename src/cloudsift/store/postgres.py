@@ -12,6 +12,7 @@ from cloudsift.errors import StoreError
 from cloudsift.model import MODEL, Model
 from cloudsift.store.base import (
     ALERT_COLUMNS_8,
+    ALERT_COLUMNS_10,
     ALERT_TABLES,
     GENERIC_KINDS_KEY,
     JOB_TABLES,
@@ -65,6 +66,12 @@ _MIGRATIONS = {
     7: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in SCHEDULE_TABLES],
     8: [statement.replace("TABLE ", "TABLE {s}.", 1) for statement in ALERT_COLUMNS_8],
     9: [PARTITION_UNCONFIGURED_COLUMN.format(table="{s}.partitions")],
+    # DuckDB gets no index: it cannot ALTER a table with one, and scans these small tables quickly.
+    10: [
+        *(statement.replace("TABLE ", "TABLE {s}.", 1) for statement in ALERT_COLUMNS_10),
+        "CREATE INDEX IF NOT EXISTS alerts_per_resource_of ON {s}.alerts (sink, routing_hash, per_resource_of)",
+        "CREATE INDEX IF NOT EXISTS outbox_key ON {s}.outbox (sink, dedup_key)",
+    ],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
