@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -148,6 +149,9 @@ PATHS: list[tuple[str, Values]] = [
         "/ancestors.aws_s3_bucket.reported.bucket_public_access_block_configuration.block_public_acls",
         st.booleans(),
     ),
+    # Fix's sections that nothing fills: null everywhere
+    ("/metadata.cleaned", st.booleans()),
+    ("/usage.cpu[*].avg", number_values),
 ]
 ELEMENT_PATHS: list[tuple[str, Values]] = [
     ("ip_protocol", string_values),
@@ -188,6 +192,42 @@ def predicates(draw: st.DrawFn, paths: list[tuple[str, Values]] = PATHS) -> ast.
     return ast.Predicate(path, op, value, modifier)  # type: ignore[arg-type]
 
 
+# the whole value compared with [] or {}: lists, maps and untyped JSON, at the node and in elements
+EMPTY_PATHS = [
+    ("group_ip_permissions", [()]), ("group_ip_permissions[*].ip_ranges", [()]), ("tags", [{}]),
+    ("x_extra", [(), {}]), ("x_extra.a", [(), {}]), ("x_extra[*]", [(), {}]), ("/kinds", [()]),
+    ("bucket_public_access_block_configuration.block_public_acls", [()]),  # refused: a bool is never []
+]  # fmt: skip
+
+
+@st.composite
+def empty_predicates(draw: st.DrawFn) -> ast.Term:
+    text, empties = draw(st.sampled_from(EMPTY_PATHS))
+    op = draw(st.sampled_from(["==", "!=", "in", "not in"]))
+    modifier = draw(st.sampled_from([None, None, "all", "none"]))
+    if op in ("in", "not in"):
+        value: Any = tuple(draw(st.lists(st.sampled_from([None, *empties]), min_size=1, max_size=3)))
+        if all(v is None for v in value):
+            value = (*value, empties[0])
+    else:
+        value = draw(st.sampled_from(empties))
+    return ast.Predicate(Path.of(text), op, value, modifier)  # type: ignore[arg-type]
+
+
+# unquoted patterns: the word as written, numbers included (db_version =~ 11)
+UNQUOTED_PATTERNS = ["11", "2.5", "0/0", "tcp", "a-b", "-1", "1d"]
+
+
+@st.composite
+def unquoted_regexes(draw: st.DrawFn) -> ast.Term:
+    from cloudsift.query.parser import word_value
+
+    text = draw(st.sampled_from(["name", "instance_type", "group_ip_permissions[*].ip_protocol", "x_extra"]))
+    word = draw(st.sampled_from(UNQUOTED_PATTERNS))
+    op = draw(st.sampled_from(["=~", "!~"]))
+    return ast.Predicate(Path.of(text), op, word_value(word), None, word)  # type: ignore[arg-type]
+
+
 def _combine(children: st.SearchStrategy[ast.Term]) -> st.SearchStrategy[ast.Term]:
     return st.one_of(
         children.map(ast.NotTerm),
@@ -211,6 +251,8 @@ element_terms = st.recursive(
 simple_terms = st.one_of(
     predicates(),
     predicates(),
+    empty_predicates(),
+    unquoted_regexes(),
     element_terms.map(lambda t: ast.ContextTerm(Path.of("group_ip_permissions[*]"), t)),
     predicates([("a", json_scalars)]).map(lambda p: ast.ContextTerm(Path.of("x_extra[*]"), p)),
     # object contexts: a struct of the model, untyped JSON, an indexed element
@@ -295,8 +337,18 @@ sorts = st.lists(
     max_size=2,
 ).map(tuple)
 limits = st.one_of(st.none(), st.builds(ast.Limit, st.integers(0, 4), st.integers(0, 2)))
+usages = st.one_of(
+    st.none(),
+    st.sampled_from([ast.WithUsage("3d", None, ("cpu",)), ast.WithUsage("2w", "1w", ("cpu", "mem-x"))]),
+)
 parts = st.builds(
-    ast.Part, st.one_of(st.none(), terms), st.one_of(st.none(), st.none(), with_clauses), sorts, limits
+    ast.Part,
+    st.one_of(st.none(), terms),
+    st.one_of(st.none(), st.none(), with_clauses),
+    sorts,
+    limits,
+    reverse=st.booleans(),
+    with_usage=usages,
 )
 
 
@@ -304,6 +356,8 @@ parts = st.builds(
 def queries(draw: st.DrawFn) -> ast.Query:
     count = draw(st.integers(1, 2))
     chosen = [draw(parts) for _ in range(count)]
+    # a tag only marks the last part (on an earlier one Fix adds its nodes to the result: refused)
+    chosen[-1] = dataclasses.replace(chosen[-1], tag=draw(st.sampled_from([None, None, "red", "4_x"])))
     return ast.Query(tuple(chosen), tuple(draw(navigations) for _ in range(count - 1)))
 
 
@@ -374,6 +428,7 @@ def merge_parts(draw: st.DrawFn, depth: int = 0) -> ast.Part:
         draw(limits),
         (ast.MergeQuery(Path.of(name), many, nested),),
         post,
+        reverse=draw(st.booleans()),
     )
 
 

@@ -52,6 +52,7 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             "sg-split",
             "aws_ec2_security_group",
             group_ip_permissions=[perm("-1", cidr="10.0.0.0/8"), perm("tcp", cidr="0.0.0.0/0", port=443)],
+            tags={},
             ctime="2020-01-01T00:00:00Z",
         ),
         node("sg-empty", "aws_ec2_security_group", group_ip_permissions=[], description="no rules"),
@@ -207,6 +208,43 @@ CASES = [
     ("ancestors.account.reported.name == prod and is(volume)", ["vol-1", "vol-2"]),
     ("is(volume) and ancestors.aws_ec2_security_group.reported.tags.owner == alice", ["vol-1"]),
     ("ancestors.aws_ec2_instance.reported.instance_cores < 4", ["vol-2"]),
+    # the empty list and object compare with the whole value; missing is neither
+    ("is(security_group) and group_ip_permissions == []", ["sg-empty"]),
+    ("is(security_group) and group_ip_permissions != []", ["sg-missing", "sg-open", "sg-split", "sg-v6"]),
+    ("is(security_group) and group_ip_permissions in [null, []]", ["sg-empty", "sg-missing"]),
+    ("is(security_group) and group_ip_permissions not in [[]]", ["sg-open", "sg-split", "sg-v6"]),
+    ("is(security_group) and group_ip_permissions[*].ip_ranges == []", ["sg-v6"]),
+    (
+        "is(security_group) and group_ip_permissions[*].ip_ranges all != []",
+        ["sg-empty", "sg-missing", "sg-open", "sg-split"],
+    ),
+    ("is(security_group) and tags == {}", ["sg-split"]),
+    ("is(security_group) and tags != {}", ["sg-empty", "sg-missing", "sg-open", "sg-v6"]),
+    ("is(instance) and labels == []", ["i-small"]),
+    ("is(instance) and labels in [{}, []]", ["i-small"]),
+    # an unquoted pattern is the text as written, numbers included
+    ("instance_type ~ 5.4", ["i-big"]),
+    ("is(instance) and instance_type !~ micro", ["i-big"]),
+    # reversed: the part's nodes after sort and limit, backwards
+    ("is(security_group) sort name desc limit 2 reversed", ["sg-split", "sg-v6"]),
+    (
+        "is(security_group) sort ctime asc reversed",
+        ["sg-open", "sg-v6", "sg-split", "sg-empty", "sg-missing"],
+    ),
+    ("is(security_group) sort ctime desc limit 1, 3 reversed", ["sg-missing", "sg-split", "sg-v6"]),
+    ("is(instance) sort instance_cores desc limit 1 reversed --> all", ["vol-1"]),
+    (
+        "is(instance) {v: --> is(volume) sort volume_size limit 2 reversed} v.reported.volume_size > 50",
+        ["i-big"],
+    ),
+    # a tag on the last part only marks it; a preamble names the edge types of every navigation
+    ("is(volume) #red", ["vol-1", "vol-2"]),
+    ('(edge_type=delete): id("i-big") --> all', ["vol-2"]),
+    ("(edge_type=delete): is(instance) with(any, --> is(volume))", ["i-big"]),
+    # sections nothing fills: every path into them is null
+    ("/metadata.cleaned == true", []),
+    ("is(volume) and /desired.clean == null and /usage.cpu.avg != 1", ["vol-1", "vol-2"]),
+    ("with_usage(3d, [cpu]) is(volume)", ["vol-1", "vol-2"]),
 ]
 
 
@@ -263,3 +301,20 @@ def test_fix_spellings_mean_the_same(store: Store, text: str, same_as: str) -> N
     got = [d["id"] for d in store.search(bind(parse_query(text), now=NOW))]
     want = reference_ids(bind(parse_query(same_as), now=NOW), graph)
     assert got == want and got == reference_ids(bind(parse_query(text), now=NOW), graph)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("is(security_group) sort ctime asc reversed | head 2", ["sg-open", "sg-v6"]),
+        ("is(security_group) sort ctime asc reversed | tail 2", ["sg-empty", "sg-missing"]),
+        ("is(security_group) sort ctime desc limit 1, 3 reversed | head 2", ["sg-missing", "sg-split"]),
+        ("is(security_group) sort ctime desc limit 1, 3 reversed | tail 2", ["sg-split", "sg-v6"]),
+    ],
+)
+def test_head_and_tail_of_a_reversed_part(store: Store, line: str, expected: list[str]) -> None:
+    from cloudsift import run
+
+    nodes, edges = golden_estate()
+    store.import_lines(lines(nodes, edges), replace=True)
+    assert run(f"search {line} | format {{id}}", store) == expected

@@ -151,6 +151,19 @@ def test_two_way_navigations_name_each_side() -> None:
     assert str(parse_query("all <-delete[1]default-> all")) == "all <-delete[1]default-> all"
 
 
+def test_fix_part_options_are_read() -> None:
+    query = parse_query("with_usage(2w::1w, [cpu, mem]) is(volume) #red sort name limit 2 reversed")
+    part = query.parts[0]
+    assert part.with_usage == ast.WithUsage("2w", "1w", ("cpu", "mem")) and part.tag == "red"
+    assert part.reverse and part.limit == ast.Limit(2)
+    assert parse_query("id(4_0)").parts[0].term == ast.IdTerm(("4_0",))
+    preamble = parse_query('(edge_type=delete): id("root") -[0:1]-> all with(any, <-- all)')
+    assert preamble == parse_query('id("root") -delete[0:1]-> all with(any, <-delete- all)')
+    assert parse_query("aggregate(kind: sum(1))(edge_type=delete): all -->").navigations[0].edge_types == (
+        "delete",
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
@@ -166,3 +179,30 @@ def test_bad_navigations_are_clear_errors(text: str, message: str) -> None:
     with pytest.raises(QueryError) as caught:
         bind(parse_query(text), text=text)
     assert message in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("(merge_with_ancestors=account): all", "merge_with_ancestors is not supported in a query preamble"),
+        ("(edge_type=cloud): all", "unknown edge type 'cloud'"),
+        ("with_usage(3x, cpu) all", "with_usage() takes a duration"),
+        ("name =~ foo.*", 'in quotes: name =~ "^web.*"'),
+        ("is(volume) #red --> all", "a tag (#red) on a part before a navigation is not supported"),
+        ("tags == []", "never a list"),
+        ("x == [1]", "needs `in` or `not in`"),
+        ("x in [null, [], a]", "cannot mix [] or {}"),
+        ("bucket_public_access_block_configuration == {}", "fixed properties"),
+        ("x < []", "compare only with ==, !=, in and not in"),
+    ],
+)
+def test_fix_constructs_refused_name_the_reason(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        bind(parse_query(text), extra={"x"}, text=text)
+    assert message in caught.value.message
+
+
+def test_an_unquoted_pattern_is_the_text_as_written() -> None:
+    bound = bind(parse_query("db_version~11")).parts[0].term
+    assert bound.op == "=~" and bound.value == "11"  # type: ignore[union-attr]
+    assert bind(parse_query("name =~ 1.10")).parts[0].term.value == "1.10"  # type: ignore[union-attr]

@@ -32,7 +32,7 @@ class NodeStream:
         if self.query.parts[-1].limit is not None:
             kept: deque[dict[str, Any]] = deque(self, maxlen=count)
             return iter(kept)
-        backwards = dataclasses.replace(self.query, reverse=True)
+        backwards = dataclasses.replace(self.query, reverse=not self.query.reverse)
         found: list[dict[str, Any]] = list(NodeStream(self.store, backwards).limited(count))
         return iter(found[::-1])
 
@@ -43,8 +43,15 @@ class NodeStream:
     def limited(self, count: int) -> NodeStream:
         last = self.query.parts[-1]
         limit = last.limit
+        if limit is None and last.reverse:  # all of it backwards: the query's order turned round, then cut
+            parts = (*self.query.parts[:-1], dataclasses.replace(last, reverse=False, limit=ast.Limit(count)))
+            turned = dataclasses.replace(self.query, parts=parts, reverse=not self.query.reverse)
+            return NodeStream(self.store, turned)
         if limit is None:
             new = ast.Limit(count)
+        elif last.reverse:  # the window is returned from its end: its first `count` are its last ones
+            kept = min(count, limit.count)
+            new = ast.Limit(kept, limit.offset + limit.count - kept)
         else:
             new = ast.Limit(min(count, limit.count), limit.offset)
         parts = (*self.query.parts[:-1], dataclasses.replace(last, limit=new))

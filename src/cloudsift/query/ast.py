@@ -35,6 +35,7 @@ KEYWORDS = frozenset(
         "true",
         "false",
         "null",
+        "reversed",
     ]
 )
 
@@ -290,6 +291,25 @@ class Limit:
         return f"limit {self.offset}, {self.count}" if self.offset else f"limit {self.count}"
 
 
+_LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
+
+
+@dataclass(frozen=True)
+class WithUsage:
+    """`with_usage(3d::1d, [cpu, mem])`: the usage of the last 3 days up to 1 day ago (Fix's metrics).
+
+    The times are kept as written: a duration back from now or an ISO date-time."""
+
+    start: str
+    end: str | None
+    metrics: tuple[str, ...]
+
+    def __str__(self) -> str:
+        span = self.start if self.end is None else f"{self.start}::{self.end}"
+        metrics = ", ".join(m if _LITERAL.match(m) else quote(m) for m in self.metrics)
+        return f"with_usage({span}, [{metrics}])"
+
+
 @dataclass(frozen=True)
 class MergeQuery:
     """`name: query` attaches the first node the query reaches from each node; `name[]: query` all of them."""
@@ -310,9 +330,14 @@ class Part:
     limit: Limit | None = None
     merge: tuple[MergeQuery, ...] = ()
     post: Term | None = None  # the term after the merge, which can use the merged nodes
+    tag: str | None = None  # `#red`: Fix marks the part's nodes with it
+    reverse: bool = False  # `reversed`: the part's nodes (after sort and limit) in the opposite order
+    with_usage: WithUsage | None = None
 
     def __str__(self) -> str:
         pieces = []
+        if self.with_usage is not None:
+            pieces.append(str(self.with_usage))
         if self.term is not None:
             pieces.append(str(self.term))
         if self.merge:
@@ -321,10 +346,14 @@ class Part:
             pieces.append(str(self.post))
         if self.with_clause is not None:
             pieces.append(str(self.with_clause))
+        if self.tag is not None:
+            pieces.append(f"#{self.tag}")
         if self.sort:
             pieces.append("sort " + ", ".join(str(s) for s in self.sort))
         if self.limit is not None:
             pieces.append(str(self.limit))
+        if self.reverse:
+            pieces.append("reversed")
         return " ".join(pieces)
 
 

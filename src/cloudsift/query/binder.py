@@ -21,11 +21,13 @@ from cloudsift.model import MODEL, ListOf, Model, Prop, PropType, Scalar, String
 from cloudsift.model.types import DATETIME, STRING
 from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
+from cloudsift.query.empties import bind_whole, compares_whole
 from cloudsift.query.literals import RegexError, check_regex, shifted
 from cloudsift.query.literals import parse_datetime as parse_datetime  # the stores read dates alike
 from cloudsift.query.navigation import BNavigation, bind_navigation, edge_filter_paths
 
 ANCESTOR_LEVELS = ("cloud", "account", "region", "zone")
+UNFILLED_SECTIONS = ("metadata", "desired", "usage")  # Fix's; cloudsift keeps nothing in them
 SYNTHETIC = {"age": "ctime", "last_update": "mtime", "last_access": "atime"}
 _FLIP: dict[str, Op] = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
@@ -43,7 +45,7 @@ class Step:
 class Resolved:
     """Where a path's values live: a node column or inside `reported` (steps)."""
 
-    root: Literal["reported", "element", "id", "kinds", "ancestor", "merge"]
+    root: Literal["reported", "element", "id", "kinds", "ancestor", "merge", "unfilled"]
     steps: tuple[Step, ...] = ()
     ancestor: tuple[str, str] | None = None  # (level, id|name)
     merge: str | None = None  # the merge name the path starts with (its first step)
@@ -55,6 +57,8 @@ class Resolved:
             return STRING
         if self.root == "kinds":
             return ListOf(STRING)
+        if self.root == "unfilled":
+            return None
         last = self.steps[-1]
         if last.index is None:
             return last.type
@@ -68,6 +72,8 @@ class Resolved:
 
     @property
     def typed(self) -> bool:
+        if self.root == "unfilled":
+            return False
         return self.root not in ("reported", "element") or self.steps[0].type is not None
 
 
@@ -77,6 +83,7 @@ class BPredicate:
     op: Op
     value: object  # coerced: str/int/float/bool/datetime/None, or a tuple of them for in/not in
     modifier: Modifier
+    whole: bool = False  # compares the whole value with [] or {} (an Empty), lists not opened up
 
 
 @dataclass(frozen=True)
@@ -170,6 +177,7 @@ class BPart:
     limit: ast.Limit | None
     merges: tuple[BMerge, ...] = ()
     post: BTerm = BAll()
+    reverse: bool = False  # after sort and limit, the nodes in the opposite order
 
 
 @dataclass(frozen=True)
@@ -267,13 +275,21 @@ class Binder:
                 return Resolved("id")
             if head.name == "kinds" and len(segments) == 1:
                 return Resolved("kinds") if head.index is None else self._index_error(path)
+            if head.name in UNFILLED_SECTIONS and head.index is None:
+                # Fix's sections that nothing fills here: every path into them is null
+                rest = tuple(Step(s.name, s.index, None) for s in segments[1:])
+                return Resolved("unfilled", rest)
             if head.name == "ancestors":
                 if len(segments) < 4 or head.index is not None:
                     raise self.error(
                         f"unknown ancestor path {path}; use /ancestors.<kind>.reported.<property>", path.pos
                     )
                 return self._ancestor_path(path)
-            raise self.error(f"unknown section in {path}; use /reported, /ancestors, /id or /kinds", path.pos)
+            raise self.error(
+                f"unknown section in {path}; use /reported, /ancestors, /id, /kinds "
+                f"(or {', '.join('/' + s for s in UNFILLED_SECTIONS)}, which nothing fills here)",
+                path.pos,
+            )
         merged = self._merged_path(path)
         if merged is not None:
             return merged
@@ -540,6 +556,11 @@ class Binder:
             return BPredicate(self.resolve(real), _FLIP[op], since, term.modifier or "any")
         resolved = self.resolve(path, element)
         typ = resolved.compare_type
+        if compares_whole(op, value):
+            whole = bind_whole(op, value, resolved.leaf_type, str(path), lambda m: self.error(m, term.pos))
+            return BPredicate(resolved, op, whole, term.modifier or "any", whole=True)
+        if op in ("=~", "!~") and raw is not None:
+            value = raw  # an unquoted pattern is the text as written: db_version =~ 11
         if op in ("in", "not in"):
             if not isinstance(value, tuple):
                 raise self.error(f"{op} needs a list: {path} {op} [a, b]", term.pos)
@@ -632,7 +653,7 @@ class Binder:
             self.implied = outer_implied
         if implied:  # the implied merges must be known before the term: all of it moves after them
             pre, post, merges = BAll(), BCombined(pre, "and", post), merges + implied
-        return BPart(pre, with_clause, sort, part.limit, merges, post)
+        return BPart(pre, with_clause, sort, part.limit, merges, post, part.reverse)
 
     def _without_implied(self, clause: ast.WithClause | None) -> BWith | None:
         """with() filters the nodes it reaches, which carry no merges: ancestors.<kind> paths are refused."""
@@ -714,6 +735,13 @@ class Binder:
         return resolved
 
     def query(self, query: ast.Query) -> BoundQuery:
+        for part in query.parts[:-1]:
+            if part.tag is not None:
+                # Fix adds a tagged part's nodes to the result; a tag on the last part only marks them
+                raise self.error(
+                    f"a tag (#{part.tag}) on a part before a navigation is not supported: Fix adds that "
+                    "part's nodes to the result; tag the last part or remove the tag"
+                )
         return BoundQuery(
             tuple(self.part(p) for p in query.parts),
             tuple(self.navigation(n) for n in query.navigations),

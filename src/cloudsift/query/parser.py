@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pathlib
 import re
@@ -50,8 +51,10 @@ from cloudsift.query.ast import (
     Term,
     Value,
     WithClause,
+    WithUsage,
 )
 from cloudsift.query.navigation import read_navigation
+from cloudsift.query.options import split_preamble, usage_clause
 
 _INT = re.compile(r"-?\d+\Z")
 _FLOAT = re.compile(r"-?\d+\.\d+([eE][+-]?\d+)?\Z")
@@ -174,20 +177,44 @@ def _plain(value: Any) -> Value:
 
 @v_args(inline=True)
 class _ToAst(Transformer_NonRecursive[Token, Any]):
+    def __init__(self, edge_types: tuple[str, ...] = ("default",)) -> None:
+        super().__init__()
+        self.edge_types = edge_types  # what a navigation without edge types walks: the preamble's
+
     def query(self, *items: Any) -> Query:
         parts = [p for p in items if isinstance(p, Part)]
         navigations = [n for n in items if isinstance(n, Navigation)]
         return Query(tuple(parts), tuple(navigations))
 
     def navigation(self, token: Token) -> Navigation:
-        return read_navigation(str(token), token.start_pos or 0)
+        return self._preamble_edges(read_navigation(str(token), token.start_pos or 0), str(token))
 
     def filtered_navigation(self, opening: Token, edge_filter: Term, closing: Token) -> Navigation:
-        return read_navigation(str(opening), opening.start_pos or 0, edge_filter, str(closing))
+        read = read_navigation(str(opening), opening.start_pos or 0, edge_filter, str(closing))
+        return self._preamble_edges(read, str(opening) + str(closing))
 
-    def part(self, term: Term | None, merge: Any, post: Term | None, with_clause: WithClause | None, sort: Any,
-             limit: Any) -> Part:  # fmt: skip
-        return Part(term, with_clause, tuple(sort or ()), limit, tuple(merge or ()), post)
+    def _preamble_edges(self, navigation: Navigation, text: str) -> Navigation:
+        """A navigation that names no edge types walks the preamble's (edge_type=...)."""
+        if self.edge_types == ("default",) or re.search("[a-z]", text):
+            return navigation
+        return dataclasses.replace(navigation, edge_types=self.edge_types)
+
+    def part(self, usage: WithUsage | None, term: Term | None, merge: Any, post: Term | None,
+             with_clause: WithClause | None, tag: Token | None, sort: Any, limit: Any,
+             reverse: Token | None) -> Part:  # fmt: skip
+        return Part(
+            term, with_clause, tuple(sort or ()), limit, tuple(merge or ()), post,
+            None if tag is None else str(tag)[1:], reverse is not None, usage,
+        )  # fmt: skip
+
+    def with_usage(self, _w: Token, span: Token, metrics: tuple[str, ...]) -> WithUsage:
+        return usage_clause(span, metrics)
+
+    def usage_metrics(self, *items: Token) -> tuple[str, ...]:
+        return tuple(_literal(t) if t.type == "STRING" else str(t) for t in items)
+
+    def word_arg(self, token: Token) -> str:
+        return str(token)
 
     def merge(self, *items: MergeQuery) -> tuple[MergeQuery, ...]:
         return items
@@ -474,11 +501,13 @@ def _placed(err: QueryError, full_text: str, offset: int) -> QueryError:
     return QueryError(err.message, full_text, pos)
 
 
-def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
+def _parse(
+    text: str, start: str, offset: int, full_text: str, edge_types: tuple[str, ...] = ("default",)
+) -> Any:
     try:
         tree = _lark().parse(text, start=start)
         _check_nesting(tree)
-        return _ToAst().transform(tree)
+        return _ToAst(edge_types).transform(tree)
     except QueryError as err:
         raise _placed(err, full_text, offset) from None
     except VisitError as e:
@@ -491,6 +520,7 @@ def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
         ) from None
     except UnexpectedCharacters as e:
         at = e.pos_in_stream or 0
+        _refuse_unquoted_regex(text, at, full_text, offset)
         raise QueryError(
             f"unexpected character {text[at]!r}; expected {_expected(set(e.allowed or ()))}",
             full_text,
@@ -499,6 +529,7 @@ def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
     except UnexpectedToken as e:
         found = "end of the query" if e.token.type == "$END" else repr(str(e.token))
         pos = len(text) if e.token.type == "$END" else (e.token.start_pos or 0)
+        _refuse_unquoted_regex(text, pos, full_text, offset)
         raise QueryError(
             f"unexpected {found}; expected {_expected(set(e.expected))}", full_text, pos + offset
         ) from None
@@ -508,8 +539,23 @@ def _parse(text: str, start: str, offset: int, full_text: str) -> Any:
         ) from None
 
 
+# a regular expression operator and the start of an unquoted value, right before an unexpected character
+_UNQUOTED_REGEX = re.compile(r"(=~|!~|(?<![=!])~)\s*[A-Za-z0-9_\-:/.]+\Z")
+
+
+def _refuse_unquoted_regex(text: str, at: int, full_text: str, offset: int) -> None:
+    if at < len(text) and _UNQUOTED_REGEX.search(text[:at]):
+        raise QueryError(
+            f"unexpected {text[at]!r}: an unquoted value holds only letters, digits and _ - : / . "
+            '(write a regular expression with other characters in quotes: name =~ "^web.*")',
+            full_text,
+            at + offset,
+        ) from None
+
+
 def _split_aggregate(text: str) -> tuple[str, int, int] | None:
-    """For 'aggregate(...): rest' return (spec, spec offset, rest offset)."""
+    """For 'aggregate(...): rest' return (spec, spec offset, rest offset); the colon may follow a
+    preamble: 'aggregate(...)(edge_type=delete): rest' (the rest offset is then the preamble's)."""
     match = re.match(r"\s*aggregate\s*\(", text)
     if not match:
         return None
@@ -530,6 +576,8 @@ def _split_aggregate(text: str) -> tuple[str, int, int] | None:
         i += 1
     if depth:
         raise QueryError("aggregate( is not closed", text, match.start())
+    if split_preamble(text, i)[0] is not None:
+        return text[match.end() : i - 1], match.end(), i
     colon = re.match(r"\s*:", text[i:])
     if not colon:
         raise QueryError("expected ':' after aggregate(...)", text, i)
@@ -556,10 +604,14 @@ def parse_query(text: str) -> Query:
         aggregate = _parse(spec, "aggregate_spec", offset + spec_offset, text)
         offset += rest_offset
         body = text[offset:]
+    edge_types, start = split_preamble(text, offset)
+    if edge_types is not None:
+        offset = start
+        body = text[offset:]
     if not body.strip():
         query = Query((Part(),))
     else:
-        query = _parse(body, "query", offset, text)
+        query = _parse(body, "query", offset, text, edge_types or ("default",))
     if aggregate is not None:
         query = Query(query.parts, query.navigations, aggregate)
     return query

@@ -37,6 +37,7 @@ from cloudsift.query.binder import (
     Resolved,
     bound_chain,
 )
+from cloudsift.query.empties import whole_test
 from cloudsift.query.limits import MAX_DEPTH as MAX_DEPTH
 from cloudsift.query.literals import parse_datetime
 from cloudsift.query.navigation import BNavigation, Walk
@@ -55,6 +56,8 @@ def path_values(path: Resolved, node: Doc, element: Any = None) -> list[Any]:
         assert path.ancestor is not None
         level, key = path.ancestor
         return [((node.get("ancestors") or {}).get(level) or {}).get("reported", {}).get(key)]
+    if path.root == "unfilled":  # nothing fills the section: null, or no values under a [*]
+        return [] if any(s.index == "*" for s in path.steps) else [None]
     if path.root == "merge":
         current = [node.get("merged") or {}]
     else:
@@ -186,6 +189,9 @@ def matches(term: BTerm, node: Doc, element: Any = None) -> bool:
         return result
     if isinstance(term, BNot):
         return not matches(term.term, node, element)
+    if isinstance(term, BPredicate) and term.whole:
+        whole = path_values(term.path, node, element)
+        return _quantify(term.modifier, whole, lambda x: whole_test(x, term.op, term.value))
     if isinstance(term, BPredicate):
         values = _leaf_values(term.path, node, element)
         return _quantify(term.modifier, values, lambda x: leaf_test(x, term))
@@ -337,6 +343,8 @@ def run_part(part: BPart, candidates: Iterable[str], graph: Graph) -> list[Doc]:
     ordered = _order(selected, part.sort)
     if part.limit is not None:
         ordered = ordered[part.limit.offset : part.limit.offset + part.limit.count]
+    if part.reverse:
+        ordered.reverse()
     return [graph.nodes[d["id"]] for d in ordered]
 
 

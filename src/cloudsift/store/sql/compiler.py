@@ -158,14 +158,30 @@ class QueryCompiler:
         outer = dict(self.terms.merge_columns)
         where = [] if source is None else [f"n.id IN (SELECT id FROM {source})"]
         joins, conditions = self._filter(part, "nodes n", where)
+        if final and part.reverse and part.limit is not None:
+            body = self._reversed_window(part, joins, conditions, reverse)
+            self.terms.merge_columns = outer
+            return body
         order = ""
         if final or part.limit is not None:
-            order = f" ORDER BY {self._order_by(part.sort, reverse)}"
+            order = f" ORDER BY {self._order_by(part.sort, reverse != (final and part.reverse))}"
         limit = ""
         if part.limit is not None:
             limit = f" LIMIT {int(part.limit.count)} OFFSET {int(part.limit.offset)}"
         self.terms.merge_columns = outer
         return f"FROM nodes n{joins} WHERE {' AND '.join(conditions)}{order}{limit}"
+
+    def _reversed_window(self, part: BPart, joins: str, conditions: list[str], reverse: bool) -> str:
+        """`sort … limit o, c reversed`: the window of the sorted nodes, returned from its end."""
+        assert part.limit is not None
+        ranked = self._name("rv")
+        low, high = self.params.add(part.limit.offset), self.params.add(part.limit.offset + part.limit.count)
+        self.ctes.append(
+            f"{ranked}(id, rank) AS (SELECT id, rank FROM (SELECT n.id, row_number() OVER "
+            f"(ORDER BY {self._order_by(part.sort)}) AS rank FROM nodes n{joins} WHERE "
+            f"{' AND '.join(conditions)}) AS r WHERE rank > {low} AND rank <= {high})"
+        )
+        return f"FROM nodes n JOIN {ranked} ON {ranked}.id = n.id ORDER BY {ranked}.rank {'ASC' if reverse else 'DESC'}"
 
     def _origin_part(self, part: BPart, source: str) -> str:
         """A CTE of (origin, id, rank): the part's nodes among `source`'s (origin, id) pairs, ranked and
@@ -178,15 +194,16 @@ class QueryCompiler:
         )
         self.terms.merge_columns = outer
         name = self._name("m")
+        rank = "-rank" if part.reverse else "rank"  # reversed: the same nodes, the last first
         if part.limit is None:
-            self.ctes.append(f"{name}(origin, id, rank) AS ({ranked})")
+            self.ctes.append(f"{name}(origin, id, rank) AS (SELECT origin, id, {rank} FROM ({ranked}) AS r)")
         else:
             low, high = (
                 self.params.add(part.limit.offset),
                 self.params.add(part.limit.offset + part.limit.count),
             )
             self.ctes.append(
-                f"{name}(origin, id, rank) AS (SELECT origin, id, rank FROM ({ranked}) AS r "
+                f"{name}(origin, id, rank) AS (SELECT origin, id, {rank} FROM ({ranked}) AS r "
                 f"WHERE rank > {low} AND rank <= {high})"
             )
         return name

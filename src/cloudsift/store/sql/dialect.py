@@ -60,6 +60,7 @@ def category_of(value: object) -> Category:
 class Dialect:
     name: str = ""
     modulo: str = "%"  # the remainder operator as the driver wants it written
+    null_json: str = "NULL"  # a JSON null of the engine's JSON type (a path into a section nothing fills)
 
     def placeholder(self, name: str) -> str:
         raise NotImplementedError
@@ -82,6 +83,10 @@ class Dialect:
         raise NotImplementedError
 
     def is_array(self, expr: Expr) -> str:
+        raise NotImplementedError
+
+    def is_empty(self, expr: Expr, kind: Literal["list", "object"]) -> str:
+        """SQL true when the value is an empty list (or object); false when missing, null or else."""
         raise NotImplementedError
 
     # --- values

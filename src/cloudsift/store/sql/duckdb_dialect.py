@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cloudsift.model import PropType, Scalar, StringMap
+from typing import Literal
+
+from cloudsift.model import ListOf, PropType, Scalar, StringMap
 from cloudsift.store.schema import duckdb_type, property_column
 from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
 
@@ -19,6 +21,7 @@ def json_pointer(key: str) -> str:
 
 class DuckDBDialect(Dialect):
     name = "duckdb"
+    null_json = "CAST(NULL AS JSON)"
 
     def placeholder(self, name: str) -> str:
         return f"${name}"
@@ -55,6 +58,21 @@ class DuckDBDialect(Dialect):
 
     def is_array(self, expr: Expr) -> str:
         return f"coalesce(json_type({expr.sql}) = 'ARRAY', false)"
+
+    def is_empty(self, expr: Expr, kind: Literal["list", "object"]) -> str:
+        if expr.mode == "json":
+            json_kind, size = (
+                ("ARRAY", "json_array_length") if kind == "list" else ("OBJECT", "len(json_keys")
+            )
+            closing = ")" if kind == "object" else ""
+            return (
+                f"coalesce(json_type({expr.sql}) = '{json_kind}' AND {size}({expr.sql}){closing} = 0, false)"
+            )
+        if kind == "list" and isinstance(expr.type, ListOf):
+            return f"coalesce(len({expr.sql}) = 0, false)"
+        if kind == "object" and isinstance(expr.type, StringMap):
+            return f"coalesce(cardinality({expr.sql}) = 0, false)"
+        return "false"
 
     def is_null(self, expr: Expr) -> str:
         if expr.mode == "json":

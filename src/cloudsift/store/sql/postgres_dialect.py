@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from cloudsift.model import PropType, Scalar
 from cloudsift.store.sql.dialect import Category, Dialect, Expr, Params
 
@@ -18,6 +20,7 @@ _JSON_TYPES = {"string": "string", "number": "number", "bool": "boolean"}
 class PostgresDialect(Dialect):
     name = "postgres"
     modulo = "%%"  # psycopg reads a lone % as a placeholder
+    null_json = "CAST(NULL AS jsonb)"
 
     def placeholder(self, name: str) -> str:
         return f"%({name})s"
@@ -45,6 +48,11 @@ class PostgresDialect(Dialect):
 
     def is_array(self, expr: Expr) -> str:
         return f"coalesce(jsonb_typeof({expr.sql}) = 'array', false)"
+
+    def is_empty(self, expr: Expr, kind: Literal["list", "object"]) -> str:
+        if expr.mode == "typed":  # a native array column (kinds)
+            return f"coalesce(cardinality({expr.sql}) = 0, false)" if kind == "list" else "false"
+        return f"coalesce({expr.sql} = '{'[]' if kind == 'list' else '{}'}'::jsonb, false)"
 
     def is_null(self, expr: Expr) -> str:
         if expr.mode == "json":

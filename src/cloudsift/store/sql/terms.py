@@ -22,6 +22,7 @@ from cloudsift.query.binder import (
     Step,
     bound_chain,
 )
+from cloudsift.query.empties import Empty
 from cloudsift.store.schema import property_column
 from cloudsift.store.sql.dialect import IPV4_RE, Dialect, Expr, Params, category_of
 
@@ -53,6 +54,8 @@ class TermCompiler:
             return Expr(f"n.{level}_{key}", "typed", STRING), 0
         if path.root == "element":
             return element, 0
+        if path.root == "unfilled":
+            return Expr(self.d.null_json, "json", None), 0
         if path.root == "merge":
             assert path.merge is not None
             return Expr(self.merge_columns[path.merge], "json", path.steps[0].type), 1
@@ -157,6 +160,24 @@ class TermCompiler:
 
         return test
 
+    def whole_test(self, p: BPredicate) -> Test:
+        """The whole value compared with [] or {} (see cloudsift.query.empties)."""
+        op, value = p.op, p.value
+
+        def test(x: Expr) -> str:
+            if op in ("==", "!="):
+                assert isinstance(value, Empty)
+                empty = self.d.is_empty(x, value.kind)
+                return empty if op == "==" else f"(NOT {empty})"
+            assert isinstance(value, tuple)
+            found = [self.d.is_empty(x, v.kind) for v in value if isinstance(v, Empty)]
+            if None in value:
+                found.append(self.d.is_null(x))
+            either = "(" + " OR ".join(found) + ")"
+            return either if op == "in" else f"(NOT {self.d.is_null(x)} AND NOT {either})"
+
+        return test
+
     def in_subnet_test(self, f: BFunction) -> Test:
         low, high = f.network
         typ = f.path.compare_type
@@ -185,6 +206,9 @@ class TermCompiler:
             return f"(NOT {self.term(term.term, element)})"
         if isinstance(term, BPredicate):
             quantifier: Literal["any", "all"] = "all" if term.modifier == "all" else "any"
+            if term.whole:
+                sql = self.over_values(term.path, element, quantifier, self.whole_test(term))
+                return f"(NOT {sql})" if term.modifier == "none" else sql
             test = self.predicate_test(term)
             sql = self.over_values(term.path, element, quantifier, lambda x: self.leaf(x, quantifier, test))
             return f"(NOT {sql})" if term.modifier == "none" else sql
