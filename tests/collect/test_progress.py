@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -26,6 +27,10 @@ def test_collect_in_the_shell_shows_a_progress_bar(aws: AwsEmulator, tmp_path: P
         child.send("collect\r")
         child.expect(r"collecting.*\d+/\d+")  # the bar: done/total of (account, region, service) steps
         child.expect(r"Collected \d+ resources in 3 partitions")
+        # Ctrl-D only once the next prompt reads keys (bracketed paste on): sent earlier, the terminal
+        # itself would take it as an end of input that nobody reads
+        child.expect(re.escape("\x1b[?2004h"))
+        time.sleep(0.3)
         child.send("\x04")
         child.expect(pexpect.EOF)
     finally:
