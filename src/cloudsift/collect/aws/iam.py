@@ -19,32 +19,20 @@ from cloudsift.collect.aws.iam_account import (
     ROOT_KEY,
     ROOT_USER,
     SERVER_CERTIFICATE,
+    attached_names,
     authorization,
+    inline_policies,
     report_lines,
+    virtual_devices,
 )
 from cloudsift.collect.aws.values import pages
 
 AWS_MANAGED = "arn:aws:iam::aws:policy/"
 
 
-def _virtual_devices(client: Any, scope: Scope) -> dict[str, list[dict[str, Any]]]:
-    """Assigned virtual MFA devices by the ARN of their user."""
-
-    def fetch() -> dict[str, list[dict[str, Any]]]:
-        found: dict[str, list[dict[str, Any]]] = {}
-        for device in pages(
-            client, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned"
-        ):
-            found.setdefault((device.get("User") or {}).get("Arn", ""), []).append(device)
-        return found
-
-    devices: dict[str, list[dict[str, Any]]] = scope.once("virtual-mfa-devices", fetch)
-    return devices
-
-
 def _users(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
     report = report_lines(client, scope)
-    devices = _virtual_devices(client, scope)
+    devices = virtual_devices(client, scope)
     for user in authorization(client, scope).get("UserDetailList", []):
         yield {
             **user,
@@ -81,15 +69,6 @@ def _default_version(versions: Any) -> dict[str, Any] | None:
     return None
 
 
-def _inline(policies: Any) -> list[dict[str, Any]]:
-    return [{"policy_name": p.get("PolicyName"), "policy_document": json_document(p.get("PolicyDocument"))}
-            for p in policies or []]  # fmt: skip
-
-
-def _names(attached: Any) -> list[str]:
-    return [p.get("PolicyName") for p in attached or []]
-
-
 _DETAILS = ("GetAccountAuthorizationDetails",)
 
 USER = AwsKind(
@@ -104,7 +83,7 @@ USER = AwsKind(
     untyped=("user_policies",),
     props={
         "path": "Path",
-        "user_policies": Field("UserPolicyList", _inline),
+        "user_policies": Field("UserPolicyList", inline_policies),
         "password_enabled": Field("report.password_enabled", as_bool),
         "password_last_used": Field("report.password_last_used", as_datetime),
         "password_last_changed": Field("report.password_last_changed", as_datetime),
@@ -113,7 +92,7 @@ USER = AwsKind(
         "user_virtual_mfa_devices": Field("devices", each({"serial_number": "SerialNumber", "enable_date": "EnableDate"})),
     },
     edges=(
-        Edge("aws_iam_policy", "AttachedManagedPolicies", _names),
+        Edge("aws_iam_policy", "AttachedManagedPolicies", attached_names),
         Edge("aws_iam_group", "GroupList", reverse=True),
     ),
 )  # fmt: skip
@@ -144,9 +123,9 @@ ROLE = AwsKind(
     props={
         "path": "Path", "description": "Description", "role_max_session_duration": "MaxSessionDuration",
         "role_assume_role_policy_document": Field("AssumeRolePolicyDocument", json_document),
-        "role_policies": Field("RolePolicyList", _inline),
+        "role_policies": Field("RolePolicyList", inline_policies),
     },
-    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", _names),),
+    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", attached_names),),
 )  # fmt: skip
 
 POLICY = AwsKind(

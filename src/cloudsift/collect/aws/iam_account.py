@@ -66,6 +66,30 @@ def authorization(client: Any, scope: Scope) -> dict[str, list[dict[str, Any]]]:
     return details
 
 
+def virtual_devices(client: Any, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    """Assigned virtual MFA devices by the ARN of their user."""
+
+    def fetch() -> dict[str, list[dict[str, Any]]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for device in pages(
+            client, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned"
+        ):
+            found.setdefault((device.get("User") or {}).get("Arn", ""), []).append(device)
+        return found
+
+    devices: dict[str, list[dict[str, Any]]] = scope.once("virtual-mfa-devices", fetch)
+    return devices
+
+
+def inline_policies(policies: Any) -> list[dict[str, Any]]:
+    return [{"policy_name": p.get("PolicyName"), "policy_document": json_document(p.get("PolicyDocument"))}
+            for p in policies or []]  # fmt: skip
+
+
+def attached_names(attached: Any) -> list[str]:
+    return [p.get("PolicyName") for p in attached or []]
+
+
 def _groups(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
     yield from authorization(client, scope).get("GroupDetailList", [])
 
@@ -73,8 +97,7 @@ def _groups(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
 def _root_users(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
     summary = client.get_account_summary().get("SummaryMap", {})
     root_arn = f"arn:aws:iam::{scope.account.id}:root"
-    devices = [d for d in pages(client, "list_virtual_mfa_devices", "VirtualMFADevices", AssignmentStatus="Assigned")
-               if (d.get("User") or {}).get("Arn") == root_arn]  # fmt: skip
+    devices = virtual_devices(client, scope).get(root_arn, [])
     line = _root_line(client, scope)
     yield {
         "id": "root", "arn": line.get("arn") or root_arn, "account": scope.account.id, "report": line,
@@ -134,12 +157,10 @@ GROUP = AwsKind(
     untyped=("group_policies",),
     props={
         "path": "Path",
-        "group_policies": Field("GroupPolicyList", lambda policies: [
-            {"policy_name": p.get("PolicyName"), "policy_document": json_document(p.get("PolicyDocument"))}
-            for p in policies or []]),
+        "group_policies": Field("GroupPolicyList", inline_policies),
     },
     # its members: the users' side draws the edges (each user names its groups)
-    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", lambda ps: [p.get("PolicyName") for p in ps or []]),),
+    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", attached_names),),
 )  # fmt: skip
 
 SERVER_CERTIFICATE = AwsKind(
