@@ -171,10 +171,18 @@ def make_s3() -> None:
     s3.put_bucket_versioning(Bucket="locked-bucket", VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"},
                              MFA="arn:aws:iam::123456789012:mfa/root 123456")  # fmt: skip
     s3.put_bucket_tagging(Bucket="locked-bucket", Tagging={"TagSet": [{"Key": "owner", "Value": "alice"}]})
+    s3.put_bucket_policy(Bucket="locked-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "tls-only", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": ["arn:aws:s3:::locked-bucket", "arn:aws:s3:::locked-bucket/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))  # fmt: skip
     s3.put_bucket_encryption(Bucket="open-bucket", ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})  # fmt: skip
     s3.create_bucket(Bucket="bare-bucket")
     s3.delete_bucket_encryption(Bucket="bare-bucket")
+    # a policy, but one that denies HTTP only to writes: reads may still go in the clear
+    s3.put_bucket_policy(Bucket="bare-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::bare-bucket/*",
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))  # fmt: skip
 
 
 def make_iam() -> dict[str, str]:
@@ -243,6 +251,9 @@ def make_others(role: str, subnets: list[str]) -> None:
                        KmsKeyId=rotating, CloudWatchLogsLogGroupArn=f"arn:aws:logs:{REGION}:123456789012:log-group:trail:*",
                        CloudWatchLogsRoleArn=role)  # fmt: skip
     trail.start_logging(Name="audit")
+    trail.put_event_selectors(TrailName="audit", EventSelectors=[{  # object writes of every bucket, no reads
+        "ReadWriteType": "WriteOnly", "IncludeManagementEvents": True,
+        "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])  # fmt: skip
     efs = boto3.client("efs", region_name=REGION)
     for name, encrypted in (("plain-share", False), ("sealed-share", True)):
         efs.create_file_system(CreationToken=name, Encrypted=encrypted, Tags=[{"Key": "Name", "Value": name}])

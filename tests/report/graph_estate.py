@@ -4,14 +4,15 @@ accounts are written as a graph in Fix's export format and imported.
 
   good   (111111111111): root with a hardware MFA, unused; a valid server certificate; a role holding
                          AWSSupportAccess; a recorder in every region in use; a logging multi-region trail
-                         whose log group has CIS's 15 metric filters, each with an alarm that notifies a topic.
+                         whose log group has CIS's 15 metric filters, each with an alarm that notifies a topic,
+                         and which records the S3 object events of every bucket.
   bad    (222222222222): root with an active key, no MFA, signed in yesterday; a certificate that expired
                          an hour ago; AWSCloudShellFullAccess attached, AWSSupportAccess held by nobody; no
                          recorder in one region in use and a stopped one in the other; a root-usage filter
                          whose alarm notifies nobody, and an unauthorized-calls filter on a trail that does
-                         not log.
+                         not log (though it would record every S3 object event).
   single (333333333333): only the IAM policy change filter (with an alarm that notifies): it passes that
-                         check alone.
+                         check alone; its trail records S3 object reads of every bucket, writes of one only.
 """
 
 from __future__ import annotations
@@ -103,10 +104,25 @@ def _watch(graph: _Graph, group: str, name: str, pattern: str, actions: list[str
     graph.node(f"{group}/alarm/{name}", "aws_cloudwatch_alarm", name, flt, cloudwatch_alarm_actions=actions)
 
 
-def _trail(graph: _Graph, region: str, name: str, logging: bool) -> str:
+def _trail(graph: _Graph, region: str, name: str, logging: bool, selectors: Any = None) -> str:
     trail = graph.node(f"{region}/trail/{name}", "aws_cloud_trail", name, region, trail_is_multi_region_trail=True,
-                       trail_status={"is_logging": logging})  # fmt: skip
+                       trail_status={"is_logging": logging}, trail_event_selectors=selectors)  # fmt: skip
     return graph.node(f"{trail}/log-group", "aws_cloudwatch_log_group", f"{name}-events", trail)
+
+
+def _field(name: str, *values: str) -> dict[str, Any]:
+    return {"selector_field": name, "equals": list(values)}
+
+
+# S3 object data events of every bucket: all of them (classic), reads only (advanced), one bucket's writes
+EVERY_OBJECT = {"event_selectors": [{"read_write_type": "All", "include_management_events": True,
+                                     "data_resources": [{"type": "AWS::S3::Object", "values": ["arn:aws:s3"]}]}]}  # fmt: skip
+OBJECT_READS = {"advanced_event_selectors": [
+    {"name": "reads", "field_selectors": [_field("eventCategory", "Data"), _field("resources.type", "AWS::S3::Object"),
+                                          _field("readOnly", "true")]},
+    {"name": "one bucket", "field_selectors": [_field("eventCategory", "Data"), _field("resources.type", "AWS::S3::Object"),
+                                               _field("resources.ARN", "arn:aws:s3:::ledger/")]},
+]}  # fmt: skip
 
 
 def _account(graph: _Graph, account: str) -> tuple[str, str, str, str]:
@@ -135,7 +151,7 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     support = graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world,
                          managed=True, policy_attachment_count=1)  # fmt: skip
     graph.edge(graph.node(f"{world}/role/responders", "aws_iam_role", "responders", world), support)
-    group = _trail(graph, west, "audit", logging=True)
+    group = _trail(graph, west, "audit", logging=True, selectors=EVERY_OBJECT)
     for number, pattern in CIS_PATTERNS.items():
         _watch(graph, group, f"cis-{number}", pattern, topic)
 
@@ -152,11 +168,18 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     graph.node(f"{east}/recorder", "aws_config_recorder", "default", east, recorder_status={"recording": False},
                recorder_group=everything)  # fmt: skip
     _watch(graph, _trail(graph, west, "audit", logging=True), "root", CIS_PATTERNS["4_3"], [])
-    _watch(graph, _trail(graph, east, "old", logging=False), "denied", CIS_PATTERNS["4_1"], topic)
+    _watch(graph, _trail(graph, east, "old", logging=False, selectors=EVERY_OBJECT), "denied", CIS_PATTERNS["4_1"],
+           topic)  # fmt: skip
 
     _, west, _, world = _account(graph, SINGLE)
     root = graph.node(f"{world}/root", "aws_root_user", "root", world, mfa_active=True, user_virtual_mfa_devices=[
         {"serial_number": f"arn:aws:iam::{SINGLE}:mfa/root-account-mfa-device"}])  # fmt: skip
     graph.node(f"{root}/root_key_2", "aws_iam_access_key", "root_key_2", root, access_key_status="Inactive")
-    _watch(graph, _trail(graph, west, "audit", logging=True), "iam", CIS_PATTERNS["4_4"], topic)
+    _watch(
+        graph,
+        _trail(graph, west, "audit", logging=True, selectors=OBJECT_READS),
+        "iam",
+        CIS_PATTERNS["4_4"],
+        topic,
+    )
     yield from graph.lines

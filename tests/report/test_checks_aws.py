@@ -48,6 +48,7 @@ CASES: dict[str, tuple[str, str, dict[str, ParameterValue]]] = {
     "aws_s3_bucket_not_encrypted_with_kms": ("open-bucket", "locked-bucket", {}),
     "aws_s3_bucket_versioning_disabled": ("open-bucket", "locked-bucket", {}),
     "aws_s3_bucket_without_owner_tag": ("open-bucket", "locked-bucket", {}),
+    "aws_s3_bucket_policy_allows_http": ("bare-bucket", "locked-bucket", {}),
     "aws_iam_user_mfa_disabled": ("alice", "bob", {}),
     "aws_iam_user_two_active_access_keys": ("carol", "alice", {}),
     "aws_iam_access_key_not_rotated": ("@alice_key", "@dave_key", {"max_age": "0s"}),
@@ -91,7 +92,9 @@ FAILING_ONLY = {"aws_s3_bucket_mfa_delete_disabled": "open-bucket",
                 # every server certificate moto keeps expired in 2012; a valid one: the graph test
                 "aws_iam_server_certificate_expired": "legacy-tls",
                 # the collected region has no Config recorder (one that records: the graph test)
-                "aws_config_recorder_missing_in_region": REGION}  # fmt: skip
+                "aws_config_recorder_missing_in_region": REGION,
+                # the trail records object writes only (reads and writes, a second account: the graph test)
+                "aws_cloudtrail_s3_object_read_events_not_logged": "123456789012"}  # fmt: skip
 
 
 def _run(store: DuckDBStore, check_id: str, values: dict[str, ParameterValue]) -> CheckResult:
@@ -146,6 +149,14 @@ def test_check_finds_the_failing_resource(
 ) -> None:
     store, made = collected
     assert _resolve(FAILING_ONLY[check_id], made) in _names(_run(store, check_id, {}))
+
+
+def test_a_trail_recording_object_writes_of_every_bucket_passes_the_write_check(
+    collected: tuple[DuckDBStore, dict[str, str]],  # noqa: F811
+) -> None:
+    store, _ = collected
+    result = _run(store, "aws_cloudtrail_s3_object_write_events_not_logged", {})
+    assert (result.status, result.passed) == ("passed", 1), (result.status, result.reason)
 
 
 def test_manual_checks_are_reported_as_manual(collected: tuple[DuckDBStore, dict[str, str]]) -> None:  # noqa: F811

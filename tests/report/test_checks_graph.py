@@ -50,6 +50,8 @@ GRAPH_CASES: dict[str, tuple[list[str], list[str]]] = {
         [f"aws/{BAD}/global/policy/AWSCloudShellFullAccess"],
         [f"aws/{GOOD}/global/policy/AWSSupportAccess"],
     ),
+    "aws_cloudtrail_s3_object_write_events_not_logged": ([f"aws/{BAD}", f"aws/{SINGLE}"], [f"aws/{GOOD}"]),
+    "aws_cloudtrail_s3_object_read_events_not_logged": ([f"aws/{BAD}"], [f"aws/{GOOD}", f"aws/{SINGLE}"]),
     **{
         f"aws_cloudwatch_no_alarm_on_{name}": (
             [f"aws/{BAD}"] + ([] if number == "4_4" else [f"aws/{SINGLE}"]),

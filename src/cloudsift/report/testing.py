@@ -43,9 +43,10 @@ def _bind(text: str) -> None:
 
 def _untyped() -> set[str]:
     """The properties the collector keeps as AWS wrote them (policy documents): known though not typed."""
-    from cloudsift.collect.aws.declare import declared_kinds
+    import cloudsift.collect.aws  # noqa: F401  (the services register themselves)
+    from cloudsift.collect.aws.service import SERVICES
 
-    return {name for declared, _ in declared_kinds().values() for name in declared.untyped}
+    return {name for _, service in SERVICES.items() for name in service.untyped}
 
 
 def syntax_problems(checks: Iterable[Check], ctx: Context) -> list[str]:

@@ -391,7 +391,8 @@ def aws_service(name: str, *kinds: AwsKind, global_: bool = False) -> Service:
         _resolve(matches, graph)
 
     actions = tuple(dict.fromkeys(c.action for k in kinds for c in k.calls))
-    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)))
+    untyped = tuple(dict.fromkeys(n for k in kinds for n in k.untyped))
+    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)), untyped)
     SERVICES.add(name, service)
     return service
 
