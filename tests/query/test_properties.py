@@ -97,3 +97,13 @@ def test_untyped_properties_stay_searchable(engines: dict[str, Store], text: str
     bound = bind(parse_query(text), extra=EXTRA, now=NOW)
     for store in engines.values():
         assert [d["id"] for d in store.search(bound)] == reference_ids(bound, graph)
+
+
+def test_model_untyped_properties_bind_on_a_store_that_never_saw_them(engines: dict[str, Store]) -> None:
+    # a policy document is kept as AWS wrote it: a job or a check may name it before the first collection
+    text = 'is(aws_iam_policy) and policy_document.Statement[*].{Effect == Allow and Action == "*"}'
+    for store in engines.values():
+        assert "policy_document" not in store.extra_properties()
+        assert list(store.search(store.bind(text))) == []
+    with pytest.raises(QueryError, match="unknown property"):
+        bind(parse_query("is(aws_iam_policy) and policy_documents.Statement == null"))

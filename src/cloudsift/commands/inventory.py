@@ -141,6 +141,8 @@ def _kind_markdown(name: str) -> Iterator[str]:
         yield "|---|---|---|"
         for prop in props:
             yield f"| `{prop.name}` | {_type_name(prop.type)} | {prop.doc} |"
+        for untyped in kind.untyped:
+            yield f"| `{untyped}` | JSON | Kept as AWS wrote it: searchable, not typed. |"
         yield ""
     structs: dict[str, Struct] = {}
     for prop in props:
@@ -194,6 +196,9 @@ class KindCommand(Command):
             source = f"  <- {sources[prop.name]}" if prop.name in sources else ""
             yield f"  {prop.name}: {_type_name(prop.type)}" + (f"  # {prop.doc}" if prop.doc else "") + source
             _structs(prop.type, structs)
+        for untyped in kind.untyped:
+            source = f"  <- {sources[untyped]}" if untyped in sources else ""
+            yield f"  {untyped}: JSON  # kept as AWS wrote it: searchable, not typed" + source
         if sources:
             yield f"  collected by the AWS service {sources['']!r}; <- names the API call and the answer's field"
         for struct in structs.values():

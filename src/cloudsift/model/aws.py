@@ -277,6 +277,7 @@ class AwsS3Bucket(Bucket, AwsResource):
     """An S3 bucket: public access block, encryption, versioning; its policy is kept as `bucket_policy`."""
 
     kind: ClassVar[str] = "aws_s3_bucket"
+    untyped: ClassVar[tuple[str, ...]] = ("bucket_policy",)  # kept as AWS wrote it
     bucket_public_access_block_configuration: AwsS3PublicAccessBlockConfiguration
     bucket_encryption_rules: list[AwsS3ServerSideEncryptionRule]
     bucket_versioning: bool
@@ -305,6 +306,10 @@ class AwsIamRole(Role, AwsResource):
     """An IAM role (its trust policy is kept as role_assume_role_policy_document)."""
 
     kind: ClassVar[str] = "aws_iam_role"
+    untyped: ClassVar[tuple[str, ...]] = (
+        "role_assume_role_policy_document",
+        "role_policies",
+    )  # kept as AWS wrote them
     path: str
     description: str
     role_max_session_duration: int
@@ -317,6 +322,7 @@ class AwsIamPolicy(Policy, AwsResource):
     create_date}, the document as AWS wrote it)."""
 
     kind: ClassVar[str] = "aws_iam_policy"
+    untyped: ClassVar[tuple[str, ...]] = ("policy_document",)  # kept as AWS wrote them
     path: str
     policy_attachment_count: int
     policy_permissions_boundary_usage_count: int

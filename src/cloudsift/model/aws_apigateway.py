@@ -25,6 +25,7 @@ class AwsApiGatewayRestApi(AwsResource):
     """A REST API; `api_endpoint_configuration.types` says whether it is EDGE, REGIONAL or PRIVATE."""
 
     kind: ClassVar[str] = "aws_apigateway_rest_api"
+    untyped: ClassVar[tuple[str, ...]] = ("api_policy",)  # kept as AWS wrote them
     description: str
     api_version: str
     api_warnings: list[str]
@@ -49,6 +50,7 @@ class AwsApiGatewayStage(AwsResource):
     `stage_access_log_settings` null: no access logs; `stage_web_acl_arn` null: no WAF in front."""
 
     kind: ClassVar[str] = "aws_apigateway_stage"
+    untyped: ClassVar[tuple[str, ...]] = ("stage_method_settings",)  # kept as AWS wrote them
     description: str
     stage_client_certificate_id: str
     stage_cache_cluster_enabled: bool

@@ -111,6 +111,7 @@ class AwsWafWebAcl(AwsResource):
     requests are not logged."""
 
     kind: ClassVar[str] = "aws_waf_web_acl"
+    untyped: ClassVar[tuple[str, ...]] = ("rules",)  # kept as AWS wrote them
     description: str
     visibility_config: AwsWafVisibilityConfig
     capacity: int

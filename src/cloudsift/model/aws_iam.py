@@ -23,6 +23,7 @@ class AwsIamUser(User, AwsResource):
     ([{policy_name, policy_document}], the documents as AWS wrote them)."""
 
     kind: ClassVar[str] = "aws_iam_user"
+    untyped: ClassVar[tuple[str, ...]] = ("user_policies",)  # kept as AWS wrote them
     path: str
     mfa_active: bool
     password_enabled: bool
@@ -52,6 +53,7 @@ class AwsIamGroup(AwsResource):
     `group_policies` ([{policy_name, policy_document}], the documents as AWS wrote them)."""
 
     kind: ClassVar[str] = "aws_iam_group"
+    untyped: ClassVar[tuple[str, ...]] = ("group_policies",)  # kept as AWS wrote them
     path: str
 
 

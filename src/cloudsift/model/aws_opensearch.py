@@ -91,6 +91,10 @@ class AwsOpensearchDomain(AwsResource):
     a VPC or a public endpoint, audit and slow logs."""
 
     kind: ClassVar[str] = "aws_opensearch_domain"
+    untyped: ClassVar[tuple[str, ...]] = (
+        "access_policies",
+        "log_publishing_options",
+    )  # kept as AWS wrote them
     created: bool
     deleted: bool
     endpoint: str

@@ -161,6 +161,7 @@ class AwsRdsSnapshot(Snapshot, AwsResource):
     Fix, the generic `encrypted` stays empty); `rds_attributes.restore` holding "all": restorable by anyone."""
 
     kind: ClassVar[str] = "aws_rds_snapshot"
+    untyped: ClassVar[tuple[str, ...]] = ("rds_attributes",)  # kept as AWS wrote them
     rds_db_instance_identifier: str
     rds_engine: str
     rds_allocated_storage: int
@@ -194,6 +195,7 @@ class AwsRdsClusterSnapshot(AwsResource):
     """A snapshot of a DB cluster, below it while it exists: `rds_storage_encrypted`, `rds_attributes`."""
 
     kind: ClassVar[str] = "aws_rds_cluster_snapshot"
+    untyped: ClassVar[tuple[str, ...]] = ("rds_attributes",)  # kept as AWS wrote them
     rds_availability_zones: list[str]
     rds_db_cluster_identifier: str
     rds_engine: str

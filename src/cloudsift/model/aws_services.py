@@ -20,6 +20,7 @@ class AwsSnsTopic(AwsResource):
     """An SNS topic; `id` is its ARN. `topic_kms_master_key_id` null: not encrypted at rest."""
 
     kind: ClassVar[str] = "aws_sns_topic"
+    untyped: ClassVar[tuple[str, ...]] = ("topic_policy",)  # kept as AWS wrote them
     topic_subscriptions_confirmed: int
     topic_subscriptions_deleted: int
     topic_subscriptions_pending: int
@@ -48,6 +49,7 @@ class AwsSqsQueue(Queue, AwsResource):
     """An SQS queue: encrypted with a KMS key (`sqs_kms_master_key_id`) or SQS's own (`sqs_managed_sse_enabled`)."""
 
     kind: ClassVar[str] = "aws_sqs_queue"
+    untyped: ClassVar[tuple[str, ...]] = ("sqs_policy",)  # kept as AWS wrote them
     sqs_queue_url: str
     sqs_approximate_number_of_messages: int
     sqs_redrive_policy: AwsSqsRedrivePolicy
@@ -74,6 +76,7 @@ class AwsSecretsmanagerSecret(AwsResource):
     """A Secrets Manager secret (never its value): rotation, its schedule and last use."""
 
     kind: ClassVar[str] = "aws_secretsmanager_secret"
+    untyped: ClassVar[tuple[str, ...]] = ("policy",)  # kept as AWS wrote them
     description: str
     rotation_enabled: bool
     rotation_lambda_arn: str
@@ -135,6 +138,7 @@ class AwsEcrRepository(AwsResource):
     """An ECR repository: scanning on push, tag mutability, encryption; its policy as `repository_policy`."""
 
     kind: ClassVar[str] = "aws_ecr_repository"
+    untyped: ClassVar[tuple[str, ...]] = ("repository_policy", "lifecycle_policy")  # kept as AWS wrote them
     repository_arn: str
     registry_id: str
     repository_uri: str
@@ -148,6 +152,7 @@ class AwsGlacierVault(AwsResource):
     """A Glacier vault; its access policy as `glacier_access_policy`."""
 
     kind: ClassVar[str] = "aws_glacier_vault"
+    untyped: ClassVar[tuple[str, ...]] = ("glacier_access_policy",)  # kept as AWS wrote them
     glacier_last_inventory_date: str
     glacier_number_of_archives: int
     glacier_size_in_bytes: int

@@ -30,6 +30,7 @@ class AwsSsmDocument(AwsResource):
     """An SSM document of one's own; `document_shared_with_accounts` holds `all` when anyone may run it."""
 
     kind: ClassVar[str] = "aws_ssm_document"
+    untyped: ClassVar[tuple[str, ...]] = ("content",)  # kept as AWS wrote them
     sha1: str
     hash: str
     hash_type: str

@@ -86,6 +86,7 @@ class AwsEfsFileSystem(NetworkShare, AwsResource):
     """An EFS file system: `share_encrypted`, its KMS key, its policy as `file_system_policy`."""
 
     kind: ClassVar[str] = "aws_efs_file_system"
+    untyped: ClassVar[tuple[str, ...]] = ("file_system_policy",)  # kept as AWS wrote them
     owner_id: str
     creation_token: str
     number_of_mount_targets: int

@@ -85,6 +85,7 @@ class Kind:
     props: tuple[Prop, ...]
     doc: str
     abstract: bool
+    untyped: tuple[str, ...] = ()  # properties kept as the provider wrote them (policy documents)
 
 
 class Model:
@@ -93,6 +94,8 @@ class Model:
     def __init__(self, kinds: Iterable[Kind]) -> None:
         self.kinds: dict[str, Kind] = {k.name: k for k in kinds}
         self.properties: dict[str, PropType] = {}
+        # searchable though not typed: a query may name them before any resource carries them
+        self.untyped: frozenset[str] = frozenset(n for k in self.kinds.values() for n in k.untyped)
         for kind in self.kinds.values():
             for base in kind.bases:
                 if base not in self.kinds:
@@ -150,6 +153,7 @@ def kind_from_class(cls: type) -> Kind:
         props=tuple(_props_of(cls)),
         doc=inspect.cleandoc(cls.__doc__ or ""),
         abstract=bool(cls.__dict__.get("abstract", False)),
+        untyped=tuple(cls.__dict__.get("untyped", ())),
     )
 
 

@@ -233,7 +233,7 @@ class Binder:
         kinds: Iterable[str] = (),
     ) -> None:
         self.model = model
-        self.extra = frozenset(extra)
+        self.extra = frozenset(extra) | model.untyped
         self.generic_kinds = frozenset(kinds) - set(model.kinds)
         self.now = now or dt.datetime.now(dt.UTC)
         self.text = text

@@ -139,7 +139,7 @@ class CheckRunner:
             if total > self.max_resources:
                 last = dataclasses.replace(query.parts[-1], limit=ast.Limit(self.max_resources))
                 limited = binder.query(dataclasses.replace(query, parts=(*query.parts[:-1], last)))
-                listed = _unique(Resource.of(doc) for doc in store.search(limited))
+                listed = _unique(Resource.of_brief(row) for row in store.brief(limited))
                 return listed, total - len(listed)
         return _unique(Resource.of_brief(row) for row in store.brief(bound)), 0
 

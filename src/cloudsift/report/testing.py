@@ -38,15 +38,7 @@ def query_problem(check: Check, overrides: dict[str, object] | None = None) -> s
 
 
 def _bind(text: str) -> None:
-    Binder(MODEL, _untyped(), None, text).query(parse_query(text))
-
-
-def _untyped() -> set[str]:
-    """The properties the collector keeps as AWS wrote them (policy documents): known though not typed."""
-    import cloudsift.collect.aws  # noqa: F401  (the services register themselves)
-    from cloudsift.collect.aws.service import SERVICES
-
-    return {name for _, service in SERVICES.items() for name in service.untyped}
+    Binder(MODEL, (), None, text).query(parse_query(text))
 
 
 def syntax_problems(checks: Iterable[Check], ctx: Context) -> list[str]:

@@ -40,7 +40,6 @@ REST_API = AwsKind(
         "api_policy": Field("policy", json_document),
         "api_disable_execute_api_endpoint": "disableExecuteApiEndpoint",
     },
-    untyped=("api_policy",),
 )  # fmt: skip
 
 STAGE = AwsKind(
@@ -60,7 +59,6 @@ STAGE = AwsKind(
         })),
         "stage_tracing_enabled": "tracingEnabled", "stage_web_acl_arn": "webAclArn", "api_link": "api.id",
     },
-    untyped=("stage_method_settings",),
     parent=(Edge("aws_apigateway_rest_api", "api.id"),),
     edges=(Edge("aws_waf_web_acl", "webAclArn", last_arn_part, reverse=True),),
 )  # fmt: skip

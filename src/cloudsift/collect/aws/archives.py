@@ -25,7 +25,6 @@ REPOSITORY = AwsKind(
         "repository_policy": Field("policy", json_document),
         "lifecycle_policy": Field("lifecycle", json_document),
     },
-    untyped=("repository_policy", "lifecycle_policy",),
     edges=(Edge("aws_kms_key", "encryptionConfiguration.kmsKey", last_arn_part),),
 )  # fmt: skip
 
@@ -45,7 +44,6 @@ VAULT = AwsKind(
         "glacier_size_in_bytes": "SizeInBytes",
         "glacier_access_policy": Field("access.Policy", json_document),
     },
-    untyped=("glacier_access_policy",),
 )  # fmt: skip
 
 aws_service("ecr", REPOSITORY)

@@ -114,7 +114,6 @@ WEB_ACL = AwsKind(
             "log_destination_configs": "LogDestinationConfigs", "managed_by_firewall_manager": "ManagedByFirewallManager",
         })),
     },
-    untyped=("rules",),
 )  # fmt: skip
 
 aws_service("wafv2", WEB_ACL)

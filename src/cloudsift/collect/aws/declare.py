@@ -23,6 +23,7 @@ from cloudsift.collect.aws.accounts import Account
 from cloudsift.collect.aws.convert import Convert, Field, Source, map_item, path_value, value_of
 from cloudsift.collect.aws.service import SERVICES, Region, Service
 from cloudsift.collect.graph import GraphBuilder
+from cloudsift.model import MODEL
 
 # Per-resource calls of one service task run side by side: AWS answers each in 50-200 ms, so a region with
 # 300 buckets or trails is bound by latency, not CPU. Bounded so one service cannot flood an API's rate limit.
@@ -246,8 +247,11 @@ class AwsKind:
     node: str = ""  # the node id's prefix below its region: "trail/" gives aws/<account>/<region>/trail/<id>
     key: Source | None = None  # what names the node when the id is unique only within a parent
     where: Callable[[Scope, dict[str, Any]], bool] | None = None  # keep only these items
-    # properties kept as AWS wrote them (policy documents): not typed in the model, searchable all the same
-    untyped: tuple[str, ...] = ()
+
+    @property
+    def untyped(self) -> tuple[str, ...]:
+        """Properties kept as AWS wrote them (policy documents): named, not typed, in the model."""
+        return MODEL.kinds[self.kind].untyped
 
     @property
     def calls(self) -> tuple[Call, ...]:
@@ -391,8 +395,7 @@ def aws_service(name: str, *kinds: AwsKind, global_: bool = False) -> Service:
         _resolve(matches, graph)
 
     actions = tuple(dict.fromkeys(c.action for k in kinds for c in k.calls))
-    untyped = tuple(dict.fromkeys(n for k in kinds for n in k.untyped))
-    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)), untyped)
+    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)))
     SERVICES.add(name, service)
     return service
 

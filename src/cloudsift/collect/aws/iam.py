@@ -80,7 +80,6 @@ USER = AwsKind(
     # without a credential report line (AWS had none ready), the user's MFA devices say it
     details=(Detail("ListMFADevices", "mfa", {"UserName": "UserName"}, key="MFADevices", when=lambda u: not u["report"]),),
     atime=Field("report.password_last_used", as_datetime),
-    untyped=("user_policies",),
     props={
         "path": "Path",
         "user_policies": Field("UserPolicyList", inline_policies),
@@ -119,7 +118,6 @@ ROLE = AwsKind(
     Listing("iam", "ListRoles", "Roles", read=_roles, also=_DETAILS),
     id="RoleId", name="RoleName", arn="Arn", ctime="CreateDate", tags=Field("Tags", tag_list), node="role/",
     key="RoleName",
-    untyped=("role_assume_role_policy_document", "role_policies"),
     props={
         "path": "Path", "description": "Description", "role_max_session_duration": "MaxSessionDuration",
         "role_assume_role_policy_document": Field("AssumeRolePolicyDocument", json_document),
@@ -133,7 +131,6 @@ POLICY = AwsKind(
     Listing("iam", "ListPolicies", None, read=_policies, also=_DETAILS),
     id="PolicyId", name="PolicyName", arn="Arn", ctime="CreateDate", mtime="UpdateDate", node="policy/",
     key="PolicyName",
-    untyped=("policy_document",),
     props={
         "path": "Path", "policy_attachment_count": "AttachmentCount",
         "policy_permissions_boundary_usage_count": "PermissionsBoundaryUsageCount",

@@ -154,7 +154,6 @@ GROUP = AwsKind(
     "aws_iam_group",
     Listing("iam", "GetAccountAuthorizationDetails", None, read=_groups),
     id="GroupId", name="GroupName", arn="Arn", ctime="CreateDate", node="group/", key="GroupName",
-    untyped=("group_policies",),
     props={
         "path": "Path",
         "group_policies": Field("GroupPolicyList", inline_policies),

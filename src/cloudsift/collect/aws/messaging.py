@@ -54,7 +54,6 @@ TOPIC = AwsKind(
         "topic_content_based_deduplication": Field("attrs.ContentBasedDeduplication", as_bool),
         "topic_policy": Field("attrs.Policy", json_document),
     },
-    untyped=("topic_policy",),
     edges=(Edge("aws_kms_key", "attrs.KmsMasterKeyId", last_arn_part),),
 )  # fmt: skip
 
@@ -84,7 +83,6 @@ QUEUE = AwsKind(
         "sqs_managed_sse_enabled": Field("attrs.SqsManagedSseEnabled", as_bool),
         "sqs_policy": Field("attrs.Policy", json_document),
     },
-    untyped=("sqs_policy",),
     edges=(Edge("aws_kms_key", "attrs.KmsMasterKeyId", last_arn_part),),
 )  # fmt: skip
 

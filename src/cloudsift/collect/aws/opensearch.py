@@ -67,7 +67,6 @@ DOMAIN = AwsKind(
             "state": "State", "error_message": "ErrorMessage", "use_off_peak_window": "UseOffPeakWindow"})),
         "software_update_options": "SoftwareUpdateOptions.AutoSoftwareUpdateEnabled",
     },
-    untyped=("access_policies", "log_publishing_options"),
     parent=(Edge("aws_vpc", "VPCOptions.VPCId"),),
     edges=(Edge("aws_ec2_security_group", "VPCOptions.SecurityGroupIds", reverse=True),
            Edge("aws_ec2_subnet", "VPCOptions.SubnetIds", reverse=True),

@@ -148,7 +148,6 @@ SNAPSHOT = AwsKind(
         "rds_snapshot_database_time": "SnapshotDatabaseTime", "rds_snapshot_target": "SnapshotTarget",
         "rds_storage_throughput": "StorageThroughput",
     },
-    untyped=("rds_attributes",),
     parent=(Edge("aws_rds_instance", "DBInstanceIdentifier"),),
     edges=(Edge("aws_vpc", "VpcId", reverse=True), Edge("aws_kms_key", "KmsKeyId", last_arn_part)),
 )  # fmt: skip
@@ -170,7 +169,6 @@ CLUSTER_SNAPSHOT = AwsKind(
         "rds_source_db_cluster_snapshot_arn": "SourceDBClusterSnapshotArn", "rds_db_system_id": "DBSystemId",
         "rds_db_cluster_resource_id": "DbClusterResourceId",
     },
-    untyped=("rds_attributes",),
     parent=(Edge("aws_rds_cluster", "DBClusterIdentifier"),),
     edges=(Edge("aws_vpc", "VpcId", reverse=True), Edge("aws_kms_key", "KmsKeyId", last_arn_part)),
 )  # fmt: skip

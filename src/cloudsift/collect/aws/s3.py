@@ -25,7 +25,6 @@ from cloudsift.collect.graph import GraphBuilder
     ),
     global_=True,
     kinds=("aws_s3_bucket",),
-    untyped=("bucket_policy",),
 )
 def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
     client = account.client("s3")

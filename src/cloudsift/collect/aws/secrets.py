@@ -31,7 +31,6 @@ SECRET = AwsKind(
         "owning_service": "OwningService", "created_date": "CreatedDate", "primary_region": "PrimaryRegion",
         "policy": Field("policy", json_document),
     },
-    untyped=("policy",),
     edges=(Edge("aws_kms_key", "KmsKeyId", last_arn_part), Edge("aws_lambda_function", "RotationLambdaARN", last_arn_part)),
 )  # fmt: skip
 

@@ -36,22 +36,16 @@ class Service:
     api_calls: tuple[str, ...]
     global_: bool = False  # collected once per account (IAM, S3), under the pseudo-region "global"
     kinds: tuple[str, ...] = ()  # the kinds it collects (`collect --kinds` runs only the services of those)
-    # properties kept as AWS wrote them (policy documents): not typed in the model, known to check queries
-    untyped: tuple[str, ...] = ()
 
 
 SERVICES: Registry[Service] = Registry("AWS service")
 
 
 def service(
-    name: str,
-    api_calls: tuple[str, ...],
-    global_: bool = False,
-    kinds: tuple[str, ...] = (),
-    untyped: tuple[str, ...] = (),
+    name: str, api_calls: tuple[str, ...], global_: bool = False, kinds: tuple[str, ...] = ()
 ) -> Callable[[Collect], Collect]:
     def add(collect: Collect) -> Collect:
-        SERVICES.add(name, Service(name, collect, api_calls, global_, kinds, untyped))
+        SERVICES.add(name, Service(name, collect, api_calls, global_, kinds))
         return collect
 
     return add

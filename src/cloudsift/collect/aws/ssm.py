@@ -52,7 +52,6 @@ DOCUMENT = AwsKind(
             "account_id": "AccountId", "shared_document_version": "SharedDocumentVersion",
         })),
     },
-    untyped=("content",),
 )  # fmt: skip
 
 aws_service("ssm", DOCUMENT)

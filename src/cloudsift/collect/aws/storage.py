@@ -97,7 +97,6 @@ FILE_SYSTEM = AwsKind(
         "availability_zone_name": "AvailabilityZoneName",
         "file_system_policy": Field("policy", json_document),
     },
-    untyped=("file_system_policy",),
     edges=(Edge("aws_kms_key", "KmsKeyId", last_arn_part),),
 )  # fmt: skip
 
