@@ -185,11 +185,17 @@ def _managed_services(session: Any, account: str, region: str) -> None:
 @demo_resources
 def _ecs(session: Any, account: str, region: str) -> None:
     """prod: a cluster with Container Insights running a non-root, read-only, logged task; dev: a cluster
-    without insights running a privileged container with no logs."""
+    without insights running a privileged container with no logs. Each cluster has one of the account's
+    instances registered as its container instance."""
     ecs = session.client("ecs", region_name=region)
     insights = "enabled" if account == "prod" else "disabled"
     ecs.create_cluster(
         clusterName=f"{account}-apps", settings=[{"name": "containerInsights", "value": insights}]
+    )
+    reservations = session.client("ec2", region_name=region).describe_instances()["Reservations"]
+    host = reservations[0]["Instances"][0]["InstanceId"]
+    ecs.register_container_instance(
+        cluster=f"{account}-apps", instanceIdentityDocument=json.dumps({"instanceId": host})
     )
     container: dict[str, Any] = {"name": "app", "image": "nginx:1.25", "memory": 256}
     if account == "prod":

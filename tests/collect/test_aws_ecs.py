@@ -1,5 +1,6 @@
 """ECS against moto: a cluster with Container Insights and encrypted exec logs running a service in private
-subnets from a hardened task definition, and a cluster with neither running a privileged, public one."""
+subnets from a hardened task definition on a registered EC2 instance, and a cluster with neither running a
+privileged, public one."""
 
 from __future__ import annotations
 
@@ -57,7 +58,13 @@ def _make_ecs_estate() -> dict[str, Any]:
     ecs.create_service(cluster="scratch", serviceName="web", taskDefinition="debug:1", desiredCount=1,
                        launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {
                            "subnets": [subnet], "securityGroups": [debug], "assignPublicIp": "ENABLED"}})  # fmt: skip
-    return {"subnet": subnet, "group": group, "key": key}
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    host = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="m5.large",
+                             SubnetId=subnet)["Instances"][0]["InstanceId"]  # fmt: skip
+    registered = ecs.register_container_instance(
+        cluster="prod", instanceIdentityDocument=json.dumps({"instanceId": host})
+    )["containerInstance"]["containerInstanceArn"]
+    return {"subnet": subnet, "group": group, "key": key, "host": host, "container_instance": registered}
 
 
 @pytest.fixture
@@ -135,6 +142,29 @@ def test_services_below_their_cluster(collected: tuple[DuckDBStore, dict[str, An
     assert store.count(store.bind("is(aws_ec2_subnet) --> is(aws_ecs_service)")) == 2
 
 
+def test_container_instances_below_their_cluster_lead_to_their_ec2_instance(
+    collected: tuple[DuckDBStore, dict[str, Any]],
+) -> None:
+    store, made = collected
+    node = _one(store, "is(aws_ecs_container_instance)")
+    arn = made["container_instance"]
+    assert (node["id"], node["name"], node["arn"]) == (arn.rsplit("/", 1)[-1], arn, arn)
+    assert (node["ec2_instance_id"], node["status"], node["agent_connected"]) == (
+        made["host"],
+        "ACTIVE",
+        True,
+    )
+    assert node["version_info"]["agent_version"] and node["ctime"]
+    assert {"name": "ecs.instance-type", "value": "m5.large", "target_type": None, "target_id": None} in node[
+        "attributes"]  # fmt: skip
+    cpu = next(r for r in node["registered_resources"] if r["name"] == "CPU")
+    assert cpu["type"] == "INTEGER" and cpu["integer_value"] > 0
+    assert _names(store, "is(aws_ecs_cluster) --> is(aws_ecs_container_instance)") == {arn}
+    assert _names(store, "is(aws_ecs_cluster) and name == prod --> is(aws_ecs_container_instance)") == {arn}
+    assert {d["reported"]["id"] for d in store.search(store.bind(
+        "is(aws_ecs_container_instance) --> is(aws_ec2_instance)"))} == {made["host"]}  # fmt: skip
+
+
 def test_a_refused_ecs_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
     _make_ecs_estate()
     store = DuckDBStore()
@@ -146,4 +176,5 @@ def test_a_refused_ecs_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path
     assert list(failed) == [REGION] and [e.split(":")[0] for e in failed[REGION]] == ["ecs"]
     assert store.count(store.bind("is(aws_ecs_service)")) == 2  # the last good data
     assert _names(store, "is(aws_ecs_cluster)") == {"prod", "scratch"}
+    assert store.count(store.bind("is(aws_ecs_cluster) --> is(aws_ecs_container_instance)")) == 1
     assert _names(store, "is(aws_iam_role) and name == web-task") == {"web-task"}  # the rest was collected

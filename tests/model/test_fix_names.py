@@ -197,6 +197,11 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
         "service_deployment_controller service_created_by service_enable_ecs_managed_tags "
         "service_propagate_tags service_enable_execute_command"
     ),
+    "aws_ecs_container_instance": (
+        "id tags name ctime mtime atime arn ec2_instance_id capacity_provider_name version version_info "
+        "remaining_resources registered_resources status status_reason agent_connected running_tasks_count "
+        "pending_tasks_count agent_update_status attributes attachments health_status"
+    ),
     "aws_ecs_task_definition": (
         "id tags name ctime mtime atime arn container_definitions family task_role_arn execution_role_arn "
         "network_mode revision volumes status requires_attributes placement_constraints compatibilities "
@@ -601,6 +606,12 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     "aws_ecs_execute_command_configuration": "kms_key_id logging log_configuration",
     "aws_ecs_execute_command_log_configuration": "cloud_watch_log_group_name cloud_watch_encryption_enabled s3_bucket_name s3_encryption_enabled s3_key_prefix",
     "aws_ecs_cluster_setting": "name value",
+    "aws_ecs_version_info": "agent_version agent_hash docker_version",
+    "aws_ecs_resource": "name type double_value long_value integer_value string_set_value",
+    "aws_ecs_attribute": "name value target_type target_id",
+    "aws_ecs_attachment": "id type status details",
+    "aws_ecs_container_instance_health_status": "overall_status details",
+    "aws_ecs_instance_health_check_result": "type status last_updated last_status_change",
     "aws_ecs_key_value_pair": "name value",
     "aws_ecs_capacity_provider_strategy_item": "capacity_provider weight base",
     "aws_ecs_network_configuration": "awsvpc_configuration",
@@ -668,9 +679,11 @@ FIX_DATETIME_PROPERTIES = set(
         "last_failure_time",
         "last_ping",
         "last_rotated",
+        "last_status_change",
         "last_rotated_date",
         "last_successful_association_execution_date",
         "last_successful_delivery_time",
+        "last_updated",
         "last_used",
         "latest_cloud_watch_logs_delivery_time",
         "latest_delivery_attempt_succeeded",

@@ -1,8 +1,9 @@
-"""ECS: clusters, their services and the task definitions those run (Fix Inventory's kind and property
-names; tests/model/test_fix_names.py holds them)."""
+"""ECS: clusters, their services and container instances, and the task definitions those run (Fix Inventory's
+kind and property names; tests/model/test_fix_names.py holds them)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from cloudsift.model.aws import AwsResource
@@ -211,3 +212,75 @@ class AwsEcsService(AwsResource):
     service_enable_ecs_managed_tags: bool
     service_propagate_tags: str
     service_enable_execute_command: bool
+
+
+@struct
+class AwsEcsVersionInfo:
+    agent_version: str
+    agent_hash: str
+    docker_version: str
+
+
+@struct
+class AwsEcsResource:
+    """A resource a container instance registered or has left: CPU, MEMORY, PORTS, ..."""
+
+    name: str
+    type: str
+    double_value: float
+    long_value: int
+    integer_value: int
+    string_set_value: list[str]
+
+
+@struct
+class AwsEcsAttribute:
+    name: str
+    value: str
+    target_type: str
+    target_id: str
+
+
+@struct
+class AwsEcsAttachment:
+    id: str
+    type: str
+    status: str
+    details: list[AwsEcsKeyValuePair]
+
+
+@struct
+class AwsEcsInstanceHealthCheckResult:
+    type: str
+    status: str
+    last_updated: dt.datetime
+    last_status_change: dt.datetime
+
+
+@struct
+class AwsEcsContainerInstanceHealthStatus:
+    overall_status: str
+    details: list[AwsEcsInstanceHealthCheckResult]
+
+
+@kind_class
+class AwsEcsContainerInstance(AwsResource):
+    """An EC2 instance registered in an ECS cluster (below it); it leads to that EC2 instance.
+    `agent_connected` false: the cluster cannot place tasks on it."""
+
+    kind: ClassVar[str] = "aws_ecs_container_instance"
+    ec2_instance_id: str
+    capacity_provider_name: str
+    version: str
+    version_info: AwsEcsVersionInfo
+    remaining_resources: list[AwsEcsResource]
+    registered_resources: list[AwsEcsResource]
+    status: str
+    status_reason: str
+    agent_connected: bool
+    running_tasks_count: int
+    pending_tasks_count: int
+    agent_update_status: str
+    attributes: list[AwsEcsAttribute]
+    attachments: list[AwsEcsAttachment]
+    health_status: AwsEcsContainerInstanceHealthStatus

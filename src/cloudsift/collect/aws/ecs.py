@@ -1,4 +1,5 @@
-"""ECS clusters, the services of each cluster and the latest revision of each task definition family."""
+"""ECS clusters, the services and container instances of each cluster and the latest revision of each task
+definition family."""
 
 from __future__ import annotations
 
@@ -6,27 +7,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from cloudsift.collect.aws.convert import Field, each, last_arn_part, struct, tag_list
-from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
-
-DESCRIBE_SERVICES_AT_ONCE = 10  # DescribeServices takes at most 10 services per call
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Per, Scope, aws_service
 
 
 def _arns(client: Any, method: str, key: str, **params: Any) -> list[str]:
     return [arn for page in client.get_paginator(method).paginate(**params) for arn in page[key]]
 
 
-def cluster_arns(client: Any, scope: Scope) -> list[str]:
-    """The region's cluster ARNs, listed once for the clusters and their services."""
-    return list(scope.once("ecs clusters", lambda: _arns(client, "list_clusters", "clusterArns")))
-
-
-def clusters(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    yield from ({"item": arn} for arn in cluster_arns(client, scope))
+# The region's clusters, listed once for the clusters, their services and their container instances
+CLUSTERS = Listing("ecs", "ListClusters", "clusterArns")
+DESCRIBE_SERVICES_AT_ONCE = 10  # DescribeServices takes at most 10 services per call
 
 
 def services(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    """Every cluster's services, described ten at a time with their tags."""
-    for cluster in cluster_arns(client, scope):
+    """Every cluster's services, described ten at a time with their tags (a `Per` listing with a detail
+    call per service would make ten times the calls)."""
+    for cluster in (c["item"] for c in CLUSTERS.listed(client, scope)):
         arns = _arns(client, "list_services", "serviceArns", cluster=cluster)
         for start in range(0, len(arns), DESCRIBE_SERVICES_AT_ONCE):
             chunk = arns[start : start + DESCRIBE_SERVICES_AT_ONCE]
@@ -53,6 +49,11 @@ def cluster_and_name(service: dict[str, Any]) -> str:
     return f"{last_arn_part(service.get('clusterArn'))}/{service.get('serviceName')}"
 
 
+def version_text(value: Any) -> str | None:
+    """A container instance's version counter, as the text Fix keeps it as."""
+    return None if value is None else str(value)
+
+
 KEY_VALUES = each({"name": "name", "value": "value"})
 STRATEGY = each({"capacity_provider": "capacityProvider", "weight": "weight", "base": "base"})
 SECRETS = each({"name": "name", "value_from": "valueFrom"})
@@ -60,7 +61,7 @@ EXECUTE_COMMAND = "c.configuration.executeCommandConfiguration"
 
 CLUSTER = AwsKind(
     "aws_ecs_cluster",
-    Listing("ecs", "ListClusters", "clusterArns", read=clusters),
+    CLUSTERS,
     id="c.clusterName", arn="item", tags=Field("c.tags", tag_list), node="ecs-cluster/",
     details=(Detail("DescribeClusters", "c", {
         "clusters": lambda item: [item["item"]],
@@ -165,4 +166,43 @@ SERVICE = AwsKind(
            Edge("aws_ec2_security_group", f"{AWSVPC}.securityGroups", reverse=True)),
 )  # fmt: skip
 
-aws_service("ecs", CLUSTER, TASK_DEFINITION, SERVICE)
+RESOURCES = each({
+    "name": "name", "type": "type", "double_value": "doubleValue", "long_value": "longValue",
+    "integer_value": "integerValue", "string_set_value": "stringSetValue",
+})  # fmt: skip
+
+CONTAINER_INSTANCE = AwsKind(
+    "aws_ecs_container_instance",
+    Listing("ecs", "ListContainerInstances", "containerInstanceArns", per=Per(CLUSTERS, {"cluster": "item"})),
+    id=Field("item", last_arn_part), name="item", arn="item", ctime="ci.registeredAt",
+    tags=Field("ci.tags", tag_list), node="ecs-container-instance/",
+    details=(Detail("DescribeContainerInstances", "ci", {
+        "cluster": "parent.item", "containerInstances": lambda item: [item["item"]],
+        "include": lambda _: ["TAGS", "CONTAINER_INSTANCE_HEALTH"],
+    }, key="containerInstances.0"),),
+    props={
+        "ec2_instance_id": "ci.ec2InstanceId", "capacity_provider_name": "ci.capacityProviderName",
+        "version": Field("ci.version", version_text),
+        "version_info": Field("ci.versionInfo", struct({
+            "agent_version": "agentVersion", "agent_hash": "agentHash", "docker_version": "dockerVersion"})),
+        "remaining_resources": Field("ci.remainingResources", RESOURCES),
+        "registered_resources": Field("ci.registeredResources", RESOURCES),
+        "status": "ci.status", "status_reason": "ci.statusReason", "agent_connected": "ci.agentConnected",
+        "running_tasks_count": "ci.runningTasksCount", "pending_tasks_count": "ci.pendingTasksCount",
+        "agent_update_status": "ci.agentUpdateStatus",
+        "attributes": Field("ci.attributes", each({
+            "name": "name", "value": "value", "target_type": "targetType", "target_id": "targetId"})),
+        "attachments": Field("ci.attachments", each({
+            "id": "id", "type": "type", "status": "status", "details": Field("details", KEY_VALUES)})),
+        "health_status": Field("ci.healthStatus", struct({
+            "overall_status": "overallStatus",
+            "details": Field("details", each({
+                "type": "type", "status": "status", "last_updated": "lastUpdated",
+                "last_status_change": "lastStatusChange"})),
+        })),
+    },
+    parent=(Edge("aws_ecs_cluster", "parent.item", last_arn_part),),
+    edges=(Edge("aws_ec2_instance", "ci.ec2InstanceId"),),
+)  # fmt: skip
+
+aws_service("ecs", CLUSTER, TASK_DEFINITION, SERVICE, CONTAINER_INSTANCE)
