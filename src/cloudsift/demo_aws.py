@@ -373,3 +373,10 @@ def _ssm(session: Any, account: str, region: str) -> None:
         ssm.modify_document_permission(
             Name=f"{account}-restart", PermissionType="Share", AccountIdsToAdd=["all"]
         )
+
+
+@demo_resources
+def _security_hub(session: Any, account: str, region: str) -> None:
+    """Security Hub on in the first region only: CIS 4.16 fails the other region where it is in use."""
+    if region == REGIONS[0]:
+        session.client("securityhub", region_name=region).enable_security_hub(EnableDefaultStandards=False)

@@ -33,6 +33,7 @@ from tests.collect.test_aws_opensearch import _make_opensearch_estate
 from tests.collect.test_aws_rds import _make_rds_estate
 from tests.collect.test_aws_redshift import _make_redshift_estate
 from tests.collect.test_aws_sagemaker import _make_sagemaker_estate
+from tests.collect.test_aws_securityhub import _make_securityhub_estate
 from tests.collect.test_aws_services import REGION, _make_everything
 from tests.collect.test_aws_ssm import _make_ssm_estate
 
@@ -73,6 +74,7 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_elasticache_estate()
     _make_cloudfront_estate()
     _make_ssm_estate()
+    _make_securityhub_estate()
     calls = _record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))

@@ -724,7 +724,10 @@ FIX_DATETIME_PROPERTIES = set(
 )
 
 # cloudsift kinds Fix Inventory does not have, and why they exist.
-ONLY_CLOUDSIFT = {"aws_zone": "availability zones as nodes: Fix keeps the zone as a property"}
+ONLY_CLOUDSIFT = {
+    "aws_zone": "availability zones as nodes: Fix keeps the zone as a property",
+    "aws_securityhub_hub": "Fix collects nothing of Security Hub; CIS 4.16 asks whether each region has it",
+}
 
 
 def _aws_kinds(model: Model) -> list[str]:

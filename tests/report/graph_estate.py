@@ -3,14 +3,15 @@ alarms, its Config recorders): moto has one root user per account and cannot age
 accounts are written as a graph in Fix's export format and imported.
 
   good   (111111111111): root with a hardware MFA, unused; a valid server certificate; a role holding
-                         AWSSupportAccess; a recorder in every region in use; a logging multi-region trail
-                         whose log group has CIS's 15 metric filters, each with an alarm that notifies a topic,
-                         and which records the S3 object events of every bucket.
+                         AWSSupportAccess; a recorder and Security Hub in every region in use; a logging
+                         multi-region trail whose log group has CIS's 15 metric filters, each with an alarm
+                         that notifies a topic, and which records the S3 object events of every bucket.
   bad    (222222222222): root with an active key, no MFA, signed in yesterday; a certificate that expired
                          an hour ago; AWSCloudShellFullAccess attached, AWSSupportAccess held by nobody; no
-                         recorder in one region in use and a stopped one in the other; a root-usage filter
-                         whose alarm notifies nobody, and an unauthorized-calls filter on a trail that does
-                         not log (though it would record every S3 object event).
+                         recorder in one region in use and a stopped one in the other; Security Hub in one
+                         region only; a root-usage filter whose alarm notifies nobody, and an
+                         unauthorized-calls filter on a trail that does not log (though it would record
+                         every S3 object event).
   single (333333333333): only the IAM policy change filter (with an alarm that notifies): it passes that
                          check alone; its trail records S3 object reads of every bucket, writes of one only.
 """
@@ -146,6 +147,7 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     for region in (west, east):
         graph.node(f"{region}/recorder", "aws_config_recorder", "default", region, recorder_status=recording,
                    recorder_group=everything)  # fmt: skip
+        graph.node(f"{region}/securityhub/default", "aws_securityhub_hub", "default", region)
     graph.node(f"{world}/cert/current", "aws_iam_server_certificate", "current", world,
                expires=_iso(now + dt.timedelta(days=300)))  # fmt: skip
     support = graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world,
@@ -165,6 +167,7 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
                managed=True, policy_attachment_count=2)  # fmt: skip
     graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world, managed=True,
                policy_attachment_count=0)  # fmt: skip
+    graph.node(f"{west}/securityhub/default", "aws_securityhub_hub", "default", west)
     graph.node(f"{east}/recorder", "aws_config_recorder", "default", east, recorder_status={"recording": False},
                recorder_group=everything)  # fmt: skip
     _watch(graph, _trail(graph, west, "audit", logging=True), "root", CIS_PATTERNS["4_3"], [])

@@ -45,6 +45,10 @@ GRAPH_CASES: dict[str, tuple[list[str], list[str]]] = {
         [f"aws/{GOOD}/global/cert/current"],
     ),
     "aws_config_recorder_missing_in_region": (_regions(BAD), _regions(GOOD)),
+    "aws_securityhub_disabled_in_region": (
+        [f"aws/{BAD}/us-east-1"],
+        [*_regions(GOOD), f"aws/{BAD}/eu-west-1"],
+    ),
     "aws_iam_no_support_role": ([f"aws/{BAD}"], [f"aws/{GOOD}"]),
     "aws_iam_cloudshell_full_access_attached": (
         [f"aws/{BAD}/global/policy/AWSCloudShellFullAccess"],

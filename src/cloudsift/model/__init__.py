@@ -19,6 +19,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_redshift,
     aws_s3,
     aws_sagemaker,
+    aws_securityhub,
     aws_services,
     aws_ssm,
     aws_storage,

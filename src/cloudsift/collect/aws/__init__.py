@@ -25,6 +25,7 @@ from cloudsift.collect.aws import (
     s3_account,
     sagemaker,
     secrets,
+    securityhub,
     ssm,
     storage,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "s3_account",
     "sagemaker",
     "secrets",
+    "securityhub",
     "ssm",
     "storage",
 ]
