@@ -54,6 +54,19 @@ class AwsConfig(BaseModel):
     )
     collect_caller_account: bool = Field(True, description="Collect the account the credentials belong to.")
     max_workers: int = Field(8, ge=1, le=128, description="Parallel (account, region, service) collections.")
+    connect_timeout: float = Field(
+        10, gt=0, le=600, description="Seconds to wait for an AWS endpoint to accept a connection."
+    )
+    read_timeout: float = Field(
+        30, gt=0, le=3600, description="Seconds to wait for an AWS endpoint to answer a request once sent."
+    )
+    max_attempts: int = Field(
+        5,
+        ge=1,
+        le=20,
+        description="Tries of one AWS call, the first included (botocore's total_max_attempts, adaptive "
+        "retries): a hung endpoint fails the call after about this many read timeouts.",
+    )
 
 
 class PagerDutyConfig(BaseModel):

@@ -11,7 +11,7 @@ import datetime as dt
 import tempfile
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -23,11 +23,13 @@ from cloudsift.collect.aws.accounts import Account, config_problems, discover_ac
 from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, Region, own_resources, services_for
 from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines, outer_edge_lines
 from cloudsift.collect.partitions import ACCOUNT_WIDE, forget_hint, kept_lines, marked, place_query, uncovered
+from cloudsift.collect.steps import Progress, StepFailed, Steps, not_run, short_error, step_name
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
 
 GLOBAL = "global"
 IMPORT_MEMORY_MB = 400
+PROGRESS_SECONDS = 1.0  # how often the progress callback hears of the step waited on, when none ends
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Partition:
     ids: dict[str, None] = field(default_factory=dict)
     own_resources: int = 0  # for the region's region_in_use
     kinds: set[str] = field(default_factory=set)  # of the services run for it
+    timed_out: bool = False  # one of its steps did: the steps not started are cancelled
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     # closed by partition_lines when the partition is done; an aborted collection leaves it to the GC
     spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="collect-"))  # noqa: SIM115
@@ -68,11 +71,15 @@ class Gathered:
     seconds: float
 
 
-def gather(account: Account, region: str, service: Any) -> Gathered:
-    """Call AWS for one service in one (account, region); nothing is written anywhere."""
-    started = time.perf_counter()
+def gather(account: Account, region: str, service: Any, steps: Steps | None = None) -> Gathered:
+    """Call AWS for one service in one (account, region), a step of `steps` while it runs; nothing is
+    written anywhere. Its error comes as StepFailed, with how long it waited."""
     graph = GraphBuilder()
-    service.collect(account, Region(account.id, region), graph)
+    with (steps or Steps()).running(step_name(service.name, account.id, region)) as started:
+        try:
+            service.collect(account, Region(account.id, region), graph)
+        except Exception as e:  # recorded for its partition by the caller, with how long it waited
+            raise StepFailed(e, time.perf_counter() - started) from e
     return Gathered(b"".join(node_lines(graph.nodes)), list(graph.nodes), list(graph.edges),
                     own_resources(graph.nodes), time.perf_counter() - started)  # fmt: skip
 
@@ -118,11 +125,12 @@ def collect_aws(
     store: Store,
     config: Config,
     emit: Callable[[str], None] = lambda _: None,
-    progress: Callable[[int, int], None] = lambda done, total: None,
+    progress: Progress = lambda done, total, waiting: None,
     kinds: Collection[str] | None = None,
 ) -> CollectSummary:
     """Collect every configured account and region; with `kinds` (or `[workflows.collect] kinds`), only the
-    services of those kinds, keeping every other kind's stored data as it was."""
+    services of those kinds, keeping every other kind's stored data as it was. `progress` is told, at each
+    step done and every second, the steps done, their total and the step waited on longest."""
     started = time.perf_counter()
     kinds = kinds or config.workflows.collect.kinds or None
     services = services_for(kinds)
@@ -142,7 +150,8 @@ def collect_aws(
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
         spool.writelines(head_lines([(a.id, a.alias) for a in accounts]))
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
-            futures = {}
+            futures: dict[Future[Gathered], tuple[Partition, str]] = {}
+            steps = Steps()
             pending: dict[tuple[str, str], int] = {}
             outer: list[tuple[str, str, str]] = []
             for account in accounts:
@@ -161,22 +170,24 @@ def collect_aws(
                         partition = partitions.setdefault(key, Partition(account.id, region))
                         partition.kinds.update(service.kinds)
                         pending[key] = pending.get(key, 0) + 1
-                        futures[pool.submit(gather, account, region, service)] = (
+                        futures[pool.submit(gather, account, region, service, steps)] = (
                             partition,
                             service.name,
                         )
-            total = len(futures)
-            for done, future in enumerate(as_completed(futures), start=1):
-                progress(done, total)
-                partition, name = futures.pop(future)  # its result is freed once used
-                try:
-                    partition.add(future.result())
-                except Exception as e:  # recorded for its partition; the others go on
-                    partition.errors.append(f"{name}: {short_error(e)}")
-                key = (partition.account, partition.region)
-                pending[key] -= 1
-                if not pending[key]:
-                    spool.writelines(partition_lines(partition, outer))
+            total, done, waiting = len(futures), 0, set(futures)
+            progress(0, total, steps.longest())
+            while waiting:
+                finished, waiting = wait(waiting, timeout=PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    done += 1
+                    partition, name = futures.pop(future)  # its result is freed once used
+                    if not future.cancelled():
+                        _record(future, partition, name, futures)
+                    key = (partition.account, partition.region)
+                    pending[key] -= 1
+                    if not pending[key]:
+                        spool.writelines(partition_lines(partition, outer))
+                progress(done, total, steps.longest())
             for key, partition in partitions.items():
                 if key not in pending:
                     spool.writelines(partition_lines(partition, outer))
@@ -241,8 +252,27 @@ def write_collection(
     )
 
 
-def short_error(error: Exception) -> str:
-    return str(error).splitlines()[0][:300] if str(error) else type(error).__name__
+def _record(
+    future: Future[Gathered],
+    partition: Partition,
+    name: str,
+    futures: dict[Future[Gathered], tuple[Partition, str]],
+) -> None:
+    """A finished step's findings into its partition, or its error (the other partitions go on). A step
+    that timed out fails its partition now: the partition's steps not yet started are cancelled."""
+    try:
+        partition.add(future.result())
+    except StepFailed as failed:
+        if failed.timed_out and partition.timed_out:  # a step that had started with the first: said short
+            partition.errors.append(f"{name}: timed out too")
+            return
+        partition.errors.append(failed.describe(name, partition.account, partition.region))
+        if failed.timed_out:
+            partition.timed_out = True
+            cancelled = [other for f, (p, other) in futures.items()
+                         if p is partition and not f.cancelled() and f.cancel()]  # fmt: skip
+            if cancelled:
+                partition.errors.append(not_run(cancelled))
 
 
 def _node(node_id: str, reported: dict[str, Any]) -> bytes:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.errors import CloudsiftError, PartialFailure, UsageError
 from cloudsift.jobs.model import EVENTS
+
+if TYPE_CHECKING:
+    from cloudsift.collect.steps import Progress
 
 WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
 
@@ -64,9 +68,11 @@ def _collect_by_workers(ctx: Context, kinds: list[str] | None) -> CollectRun:
     postgres_url(ctx.config, "[workers] enabled")
     job_output: list[str] = []
     try:
-        lines, failed = collect_with_workers(
-            ctx.store, ctx.config, kinds, lambda event: job_output.extend(run_event_jobs(ctx, event))
-        )
+        with _progress(ctx, "tasks (account, region, service group)") as progress:
+            lines, failed = collect_with_workers(
+                ctx.store, ctx.config, kinds, lambda event: job_output.extend(run_event_jobs(ctx, event)),
+                progress,
+            )  # fmt: skip
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
     return CollectRun([*lines, *job_output], failed)
@@ -85,22 +91,8 @@ def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
         job_output.extend(run_event_jobs(ctx, event))
 
     try:
-        if ctx.terminal and not ctx.served:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                       TextColumn("steps (account, region, service)"), TimeElapsedColumn())  # fmt: skip
-            with Progress(*columns, transient=True) as bar:
-                task = bar.add_task("collecting", total=None)
-                summary = collect_aws(
-                    ctx.store,
-                    ctx.config,
-                    emit,
-                    progress=lambda done, total: bar.update(task, completed=done, total=total),
-                    kinds=kinds,
-                )
-        else:
-            summary = collect_aws(ctx.store, ctx.config, emit, kinds=kinds)
+        with _progress(ctx, "steps (account, region, service)") as progress:
+            summary = collect_aws(ctx.store, ctx.config, emit, progress, kinds)
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
@@ -109,6 +101,28 @@ def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
         [started, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
     )
     return CollectRun(lines, summary.failed)
+
+
+@contextlib.contextmanager
+def _progress(ctx: Context, unit: str) -> Iterator[Progress]:
+    """In the shell's terminal, a bar: `unit` done of how many, and what the collection waits on longest,
+    so a hung endpoint is named, not silent. Elsewhere (-c to a pipe, the server) nothing."""
+    if not ctx.terminal or ctx.served:
+        yield lambda done, total, waiting: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress as Bar
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+               TimeElapsedColumn())  # fmt: skip
+    with Bar(*columns, transient=True) as bar:
+        task = bar.add_task("collecting", total=None)
+
+        def update(done: int, total: int, waiting: str) -> None:
+            description = f"collecting, waiting on {waiting}" if waiting else "collecting"
+            bar.update(task, completed=done, total=total, description=description)
+
+        yield update
 
 
 @command

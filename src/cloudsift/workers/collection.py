@@ -10,6 +10,7 @@ from dataclasses import asdict
 import orjson
 
 from cloudsift.collect.aws.accounts import config_problems, list_accounts
+from cloudsift.collect.steps import Progress, step_name, waited_on
 from cloudsift.config import Config
 from cloudsift.errors import CloudsiftError
 from cloudsift.store.base import Store
@@ -27,7 +28,7 @@ class WorkersTimeout(CloudsiftError):
 
 def collect_with_workers(
     store: Store, config: Config, kinds: list[str] | None, event: Callable[[str], None],
-    progress: Callable[[int, int], None] = lambda done, total: None,
+    progress: Progress = lambda done, total, waiting: None,
 ) -> tuple[list[str], int]:  # fmt: skip
     """One collection by the workers: its summary lines and how many parts failed. The events
     pre_collect and collect (and their jobs) happen here; the rest on the worker that finishes."""
@@ -63,9 +64,7 @@ def collect_with_workers(
     return _wait(store, config, run_id, progress)
 
 
-def _wait(
-    store: Store, config: Config, run_id: str, progress: Callable[[int, int], None]
-) -> tuple[list[str], int]:
+def _wait(store: Store, config: Config, run_id: str, progress: Progress) -> tuple[list[str], int]:
     deadline = time.monotonic() + config.workers.collect_timeout_seconds
     all_ended: float | None = None
     while True:
@@ -75,7 +74,7 @@ def _wait(
         done, total = store.execute(
             "SELECT count(ended_at), count(*) FROM collect_tasks WHERE run_id = ?", [run_id]
         )[0]
-        progress(int(done), int(total))
+        progress(int(done), int(total), _waited_on(store, run_id))
         now = time.monotonic()
         if done == total:
             all_ended = all_ended or now
@@ -88,3 +87,13 @@ def _wait(
                 f"({done} of {total} tasks ended); is a `cloudsift serve --worker` running on this store?"
             )
         time.sleep(POLL_SECONDS)
+
+
+def _waited_on(store: Store, run_id: str) -> str:
+    """The service a part task of the run has waited on longest, as the in-process bar names it."""
+    rows = store.execute(
+        "SELECT waiting, account, region, extract(epoch FROM now() - waiting_since) FROM collect_tasks "
+        "WHERE run_id = ? AND ended_at IS NULL AND waiting IS NOT NULL ORDER BY waiting_since LIMIT 1",
+        [run_id],
+    )
+    return waited_on(step_name(*rows[0][:3]), float(rows[0][3])) if rows else ""

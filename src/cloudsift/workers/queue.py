@@ -26,6 +26,10 @@ RUN_TABLES = (
     "region text, services jsonb, ended_at timestamptz, errors jsonb, opened boolean, alias text, "
     "regions jsonb, problems jsonb, lines bytea, found bytea, seconds double precision, worker text, "
     "PRIMARY KEY (run_id, key))",
+    # The service a part task waits on now, since when: `collect` names it while it waits (the one row a
+    # task writes before its end; a task run again overwrites it).
+    "ALTER TABLE collect_tasks ADD COLUMN IF NOT EXISTS waiting text, "
+    "ADD COLUMN IF NOT EXISTS waiting_since timestamptz",
     # Which job a trigger (a schedule's fire, a run's event) ran: each runs once for it, whichever process.
     "CREATE TABLE IF NOT EXISTS job_triggers (trigger text NOT NULL, job text NOT NULL, "
     "claimed_at timestamptz NOT NULL, done_at timestamptz, PRIMARY KEY (trigger, job))",

@@ -2,7 +2,8 @@
 (call AWS for one account x region x service group) and a run's finish (one import, post_collect).
 
 Every task ends by writing its row in one transaction, once: a task killed before that wrote nothing
-and runs again; a twin of an ended task does nothing. No stored node changes before the finish.
+(but the service it was waiting on, for `collect`'s progress bar) and runs again; a twin of an ended
+task does nothing. No stored node changes before the finish.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import orjson
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, AccountRef, assume_error, open_account, regions_of
 from cloudsift.collect.aws.service import SERVICES, Service, services_for
-from cloudsift.collect.runner import GLOBAL, gather, short_error
+from cloudsift.collect.runner import GLOBAL, Gathered, gather
+from cloudsift.collect.steps import StepFailed, not_run, short_error
 from cloudsift.config import Config
 from cloudsift.store.postgres import PostgresStore
 from cloudsift.workers.queue import COLLECT_PART, FINISH_COLLECTION, defer
@@ -164,29 +166,40 @@ def collect_part(run_id: str, ref: dict[str, Any], region: str, group: int, serv
     with state().store() as store:
         if ended(store, run_id, key):
             return
-        errors: list[str] = []
-        lines: list[bytes] = []
-        ids: list[str] = []
-        edges: list[tuple[str, str, str]] = []
-        own, seconds = 0, 0.0
+        found: list[Gathered] = []
         try:
             account = state().account(account_ref)
         except Exception as e:
-            errors.append(f"session: {short_error(e)}")
+            errors = [f"session: {short_error(e)}"]
         else:
-            for name in services:
-                try:
-                    found = gather(account, region, SERVICES.get(name))
-                except Exception as e:  # recorded for its partition; the other services go on
-                    errors.append(f"{name}: {short_error(e)}")
-                    continue
-                lines.append(found.lines)
-                ids += found.ids
-                edges += found.edges
-                own += found.own_resources
-                seconds += found.seconds
-        end_task(store, run_id, key, errors=orjson.dumps(errors).decode(), lines=b"".join(lines),
-                 found=orjson.dumps({"ids": ids, "edges": edges, "own": own}), seconds=seconds)  # fmt: skip
+            found, errors = _gather_services(store, run_id, key, account, region, services)
+        ids = [i for f in found for i in f.ids]
+        edges = [e for f in found for e in f.edges]
+        own = sum(f.own_resources for f in found)
+        end_task(store, run_id, key, errors=orjson.dumps(errors).decode(), lines=b"".join(f.lines for f in found),
+                 found=orjson.dumps({"ids": ids, "edges": edges, "own": own}),
+                 seconds=sum(f.seconds for f in found))  # fmt: skip
+
+
+def _gather_services(
+    store: PostgresStore, run_id: str, key: str, account: Account, region: str, services: list[str]
+) -> tuple[list[Gathered], list[str]]:
+    """What each service found, and the errors (the other services go on); the task's row names the
+    service waited on. After a timeout the services left are not called: they would wait as long."""
+    found: list[Gathered] = []
+    errors: list[str] = []
+    for at, name in enumerate(services):
+        store.execute("UPDATE collect_tasks SET waiting = ?, waiting_since = now() WHERE run_id = ? AND key = ?",
+                      [name, run_id, key])  # fmt: skip
+        try:
+            found.append(gather(account, region, SERVICES.get(name)))
+        except StepFailed as failed:
+            errors.append(failed.describe(name, account.id, region))
+            if failed.timed_out:
+                if services[at + 1 :]:
+                    errors.append(not_run(services[at + 1 :]))
+                break
+    return found, errors
 
 
 def finish_collection(run_id: str) -> None:

@@ -19,7 +19,14 @@ from cloudsift.collect.aws.values import timestamp
 from cloudsift.config import AwsConfig
 from cloudsift.errors import did_you_mean
 
-RETRIES = BotoConfig(retries={"mode": "adaptive", "max_attempts": 8}, connect_timeout=10, read_timeout=60)
+
+def boto_config(cfg: AwsConfig) -> BotoConfig:
+    """Every client's timeouts and retries, from [aws]: a hung endpoint fails a call after about
+    max_attempts x read_timeout (plus backoff), not botocore's default of 8 x 60 s."""
+    return BotoConfig(retries={"mode": "adaptive", "total_max_attempts": cfg.max_attempts},
+                      connect_timeout=cfg.connect_timeout, read_timeout=cfg.read_timeout)  # fmt: skip
+
+
 # One loader for every session: each service's model (EC2's is megabytes of JSON) is read once per process.
 # Made by the first session, from its data_path (AWS_DATA_PATH or the profile's), as botocore would.
 _LOADER: botocore.loaders.Loader | None = None
@@ -60,6 +67,9 @@ class Account:
     session: boto3.Session
     partition: str = "aws"  # aws, aws-cn, aws-us-gov: which regions exist for it
     home: str = "us-east-1"  # the region its account-wide calls (regions, STS) go to
+    boto: BotoConfig = field(
+        default_factory=lambda: boto_config(AwsConfig.model_validate({})), repr=False, compare=False
+    )
     # one client per (service, region), shared by the collecting threads (botocore clients are thread safe)
     _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -71,7 +81,7 @@ class Account:
             found = self._clients.get((service, region))
             if found is None:
                 found = self._clients[(service, region)] = self.session.client(
-                    service, region_name=region, config=RETRIES
+                    service, region_name=region, config=self.boto
                 )
         return found
 
@@ -86,9 +96,9 @@ def home_region(session: boto3.Session, cfg: AwsConfig) -> str:
     return next((r for r in cfg.regions if r in known), "us-east-1")
 
 
-def _alias(session: boto3.Session, home: str) -> str | None:
+def _alias(session: boto3.Session, home: str, boto: BotoConfig) -> str | None:
     try:
-        iam = session.client("iam", region_name=home, config=RETRIES)
+        iam = session.client("iam", region_name=home, config=boto)
         aliases = iam.list_account_aliases().get("AccountAliases", [])
     except Exception:  # an alias is a nicety: missing permission or API means no alias
         return None
@@ -102,7 +112,7 @@ def _assume(base: boto3.Session, account_id: str, cfg: AwsConfig, home: str) -> 
     }
     if cfg.external_id:
         params["ExternalId"] = cfg.external_id
-    sts = base.client("sts", region_name=home, config=RETRIES)
+    sts = base.client("sts", region_name=home, config=boto_config(cfg))
 
     def fetch() -> dict[str, str]:
         creds = sts.assume_role(**params)["Credentials"]
@@ -151,19 +161,20 @@ class AccountRef:
 def list_accounts(cfg: AwsConfig) -> tuple[list[AccountRef], list[tuple[str, str]]]:
     """The accounts to collect (one call per base session, and the organization's list when asked),
     and (account, error) for those that cannot be reached at all. Opening each is `open_account`."""
+    boto = boto_config(cfg)
     found: dict[str, AccountRef] = {}
     errors: list[tuple[str, str]] = []
     profiles: list[str | None] = [*cfg.profiles] or [None]
     for profile in profiles:
         base = new_session(profile)
         home = home_region(base, cfg)
-        identity = base.client("sts", region_name=home, config=RETRIES).get_caller_identity()
+        identity = base.client("sts", region_name=home, config=boto).get_caller_identity()
         caller, partition = identity["Account"], identity["Arn"].split(":")[1]
         if cfg.collect_caller_account and caller not in found:
             found[caller] = AccountRef(caller, profile, False, partition, home)
         targets = [a for a in cfg.accounts if ACCOUNT_ID.fullmatch(a)]
         if cfg.scrape_org:
-            org = base.client("organizations", region_name=home, config=RETRIES)
+            org = base.client("organizations", region_name=home, config=boto)
             pages = org.get_paginator("list_accounts").paginate()
             targets += [a["Id"] for page in pages for a in page["Accounts"] if a.get("Status") == "ACTIVE"]
         for account_id in targets:
@@ -184,7 +195,8 @@ def open_account(ref: AccountRef, cfg: AwsConfig, bases: dict[str | None, boto3.
     if base is None:
         base = bases[ref.profile] = new_session(ref.profile)
     session = _assume(base, ref.id, cfg, ref.home) if ref.assume else base
-    return Account(ref.id, _alias(session, ref.home), session, ref.partition, ref.home)
+    boto = boto_config(cfg)
+    return Account(ref.id, _alias(session, ref.home, boto), session, ref.partition, ref.home, boto)
 
 
 def assume_error(cfg: AwsConfig, error: Exception) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from cloudsift.collect.aws.accounts import Account
 from cloudsift.collect.aws.convert import Field, Source, map_item, struct
 from cloudsift.collect.aws.service import Region, service
@@ -178,6 +180,7 @@ def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:
         return {}
     try:
         found = client.describe_instance_types(InstanceTypes=sorted(types))["InstanceTypes"]
-    except Exception:  # memory is informative; a region without the API still collects its instances
+    except ClientError:  # memory is informative: a region without the API (or the right) still collects
+        # its instances; a timeout or a connection error is no answer and fails the service
         return {}
     return {t["InstanceType"]: t.get("MemoryInfo", {}).get("SizeInMiB", 0) / 1024 for t in found}

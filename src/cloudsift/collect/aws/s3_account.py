@@ -7,7 +7,6 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cloudsift.collect.aws.accounts import RETRIES
 from cloudsift.collect.aws.convert import Field, struct
 from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope, aws_service
 
@@ -29,7 +28,7 @@ def _settings(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
     """The account's block; none set means nothing is blocked (all false), as Fix shows it."""
     if "amazonaws.com" not in client.meta.endpoint_url:
         client = single_host(scope.account.session.client("s3control", region_name=client.meta.region_name,
-                                                          config=RETRIES), scope.account.id)  # fmt: skip
+                                                          config=scope.account.boto), scope.account.id)  # fmt: skip
     try:
         block = client.get_public_access_block(AccountId=scope.account.id)["PublicAccessBlockConfiguration"]
     except ClientError as e:
