@@ -156,25 +156,30 @@ class PostgresStore(Store):
         with self.conn.transaction():  # within another: a savepoint of the outer one
             yield
 
+    def _lock_id(self, name: str) -> int:
+        # advisory locks are the database's: a store's own are named within its schema, so stores on
+        # other schemas of one database (teams, tests) do not hold each other's
+        return _lock_id(f"{self.schema}:{name}")
+
     def lock(self, name: str) -> None:
         from psycopg.pq import TransactionStatus
 
         if self.conn.info.transaction_status != TransactionStatus.INTRANS:
             raise RuntimeError("Store.lock needs a transaction")
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [_lock_id(name)])
+        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", [self._lock_id(name)])
 
     @contextlib.contextmanager
     def hold(self, name: str) -> Iterator[bool]:
         # A session lock: it outlives transactions, and dies with the connection if the process does.
         with self.conn.transaction():
-            row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", [_lock_id(name)]).fetchone()
+            row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", [self._lock_id(name)]).fetchone()
         taken = bool(row and row[0])
         try:
             yield taken
         finally:
             if taken and not self.conn.closed:
                 with self.conn.transaction():
-                    self.conn.execute("SELECT pg_advisory_unlock(%s)", [_lock_id(name)])
+                    self.conn.execute("SELECT pg_advisory_unlock(%s)", [self._lock_id(name)])
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
         with self.conn.transaction():
