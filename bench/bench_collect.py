@@ -6,7 +6,7 @@
 every request by N ms, as the network to an AWS region does (50: the order of AWS's own answers);
 populating goes to moto directly.
 
-The baseline is plain boto3 making the same calls one after another: the first collection records every
+The baseline is plain boto3 making the same calls one after another: a first collection records every
 call it makes (botocore's event hooks: lists, their pages, the calls per resource, by account and region),
 and the sequential runs make exactly those again, with default boto3 sessions and one client per account,
 service and region (the time spent making clients is printed on its own).
@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--per-region", type=int, default=2000)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument(
-        "--rounds", type=int, default=1, help="each round: collector, sequential twice, collector"
+        "--rounds", type=int, default=1, help="each round: sequential, collector twice, sequential"
     )
     parser.add_argument("--default-amis", action="store_true", help="let moto load its ~1,300 Amazon images")
     args = parser.parse_args()
@@ -245,12 +245,13 @@ def main() -> None:
             _wait(f"http://127.0.0.1:{proxy_port}/moto-api/")
             os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{proxy_port}")
             print(f"every request now waits {args.latency_ms:.0f} ms in a proxy")
-        # collector, seq, seq, collector: moto's speed drifts during a run, and this order evens it out;
-        # the first collection records the calls that the sequential runs make again
+        # A first collection, not counted, records the calls the sequential runs make again; it also pays
+        # moto's first answers in each region (its backends are made on first use: twice the CPU).
+        # Then seq, collector, collector, seq: moto's speed drifts during a run, and this order evens it out.
         seq: list[float] = []
         cols: list[tuple[float, float, int, float, float, float]] = []
         calls: list[Recorded] = []
-        for step in ["col", "seq", "seq", "col"] * args.rounds:
+        for step in ["record", *["seq", "col", "col", "seq"] * args.rounds]:
             moto_cpu, own_cpu = _cpu_seconds(server.pid), time.process_time()
             if step == "seq":
                 took, making, refused = _sequential(calls)
@@ -262,9 +263,14 @@ def main() -> None:
             # The collection runs in a process of its own, so its peak memory is its own.
             with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as child:
                 duration, store_seconds, total, col_own, peak, made = child.submit(
-                    _collect, config, not calls
+                    _collect, config, step == "record"
                 ).result()
-            calls = calls or made
+            if step == "record":
+                calls = made
+                print(
+                    f"  recording collection (not counted): {duration:.1f}s, {len(calls):,} calls ({_load()})"
+                )
+                continue
             cols.append((duration, store_seconds, total, col_own, peak, _cpu_seconds(server.pid) - moto_cpu))
             print(f"  collector: {duration:.1f}s, storing {store_seconds:.1f}s ({total:,} nodes; CPU: moto "
                   f"{cols[-1][5]:.1f}s, collector {col_own:.1f}s; {_load()})")  # fmt: skip
