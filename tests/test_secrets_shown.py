@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 
-from cloudsift.redact import mask_secrets
+from cloudsift.redact import mask_secrets, mask_url_password
 from cloudsift.sample import EstateSize, estate_lines
 from tests.test_cli import cloudsift
 
@@ -65,6 +65,18 @@ def test_masking_keeps_the_shape_of_the_line() -> None:
     )
     assert mask_secrets("opsgenie --api-key 0123456789abcdef") == "opsgenie --api-key ****cdef"
     assert mask_secrets("search is(token) | list --dedup-key") == "search is(token) | list --dedup-key"
+
+
+def test_a_store_urls_password_is_masked_in_a_message() -> None:
+    url = "postgresql://cloudsift:s%40cret-Pw@db.internal:5432/cloudsift"
+    said = f"cannot use {url}: password s@cret-Pw refused (s%40cret-Pw); also https://u:other@x.example/y"
+    assert mask_url_password(said, url) == (
+        "cannot use postgresql://cloudsift:****@db.internal:5432/cloudsift: password **** refused (****); "
+        "also https://u:****@x.example/y"
+    )
+    assert mask_url_password("connection to server at 127.0.0.1 refused", url) == (
+        "connection to server at 127.0.0.1 refused"
+    )
 
 
 def test_the_home_and_its_files_are_private(tmp_path: Path) -> None:

@@ -42,5 +42,19 @@ def mask_secrets(text: str) -> str:
     return _secret_option().sub(_masked, text)
 
 
+_URL_PASSWORD = re.compile(r"(?P<user>[a-z][a-z0-9+.-]*://[^\s:/@]*:)[^\s@/]+@", re.IGNORECASE)
+
+
+def mask_url_password(text: str, url: str = "") -> str:
+    """The text without a URL's password: every `scheme://user:password@` masked, and the password
+    of `url` (a store URL) wherever it shows on its own, as written or decoded."""
+    from urllib.parse import unquote, urlsplit
+
+    password = urlsplit(url).password if url else None
+    for secret in {password, unquote(password or "")} - {None, ""}:
+        text = text.replace(str(secret), "****")
+    return _URL_PASSWORD.sub(r"\g<user>****@", text)
+
+
 def has_secret(text: str) -> bool:
     return _secret_option().search(text) is not None

@@ -12,12 +12,15 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 
 from tests.collect.aws_fixture import AwsEmulator
 from tests.collect.test_aws import _estate
+from tests.conftest import POSTGRES_URL
+from tests.workers.tcp_proxy import TcpProxy
 from tests.workers.workers_fixture import ACCOUNTS, REGIONS, Setup, snapshot
 
 CALLER = "123456789012"
@@ -70,6 +73,25 @@ def test_two_workers_share_one_collection_and_store_what_one_worker_stores(
     # both took tasks of it
     assert len(two.sql("SELECT DISTINCT worker FROM collect_tasks")) == 2
     assert len(two.sql("SELECT * FROM partitions WHERE error IS NULL")) == PLACES
+    # /metrics of either worker: the queue's figures (the same on both), each one's own task durations
+    jobs = two.sql("SELECT count(*) FROM procrastinate_jobs")[0][0]
+    parts = two.sql("SELECT count(*) FROM collect_tasks WHERE starts_with(key, 'part:')")[0][0]
+    w1, w2 = two.metrics("w1"), two.metrics("w2")
+    assert w1['cloudsift_tasks{queue="collect",state="succeeded"}'] == jobs
+    assert (
+        w1['cloudsift_tasks{queue="collect",state="queued"}']
+        == w1['cloudsift_tasks{queue="collect",state="running"}']
+        == 0
+    )
+    # as many retries as procrastinate's events tell (none unless a loaded machine delayed a heartbeat)
+    retried = two.sql(
+        "SELECT count(*) FROM procrastinate_events WHERE type IN ('deferred_for_retry', 'retried')"
+    )
+    assert w1['cloudsift_task_retries_total{queue="collect"}'] == retried[0][0]
+    assert w2['cloudsift_workers{state="alive"}'] == 2
+    part = 'cloudsift_task_duration_seconds_count{outcome="succeeded",queue="collect",task="collect_part"}'
+    assert w1.get(part, 0) + w2.get(part, 0) == parts
+    assert 0 <= w1["cloudsift_collect_age_seconds"] < 60
 
 
 class _Receiver:
@@ -170,6 +192,7 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
     assert time.monotonic() - killed < 90
     health = setup.wait_health("b", lambda h: h["worker"]["retried_stalled"] >= 1)
     assert health["status"] == "ok"
+    assert setup.metrics("b")['cloudsift_task_retries_total{queue="collect"}'] >= len(in_flight)
     # the store has every group, once; the post_collect job ran once and its request was sent once
     nodes = setup.sql("SELECT reported->>'id' FROM nodes WHERE kind = 'aws_ec2_security_group'")
     assert sorted(r[0] for r in nodes) == sorted(expected)
@@ -210,3 +233,59 @@ def test_two_servers_run_each_scheduled_job_once_per_fire_and_a_waiting_job_once
     out = _collected(setup)
     assert "job after_collect:" in out
     assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'after_collect'")[0][0] == 1
+
+
+def test_a_worker_cut_off_from_postgresql_says_so_without_the_password_and_goes_on_when_it_answers(
+    setups: list[Setup], tmp_path: Path
+) -> None:
+    from urllib.parse import urlsplit
+
+    real = urlsplit(POSTGRES_URL)
+    proxy = TcpProxy((real.hostname or "127.0.0.1", real.port or 5432))  # the worker's way to PostgreSQL
+    password = "pg-Secret-4711"  # the machine's PostgreSQL trusts local users: any password gets in
+    setup = Setup(tmp_path)
+    setups.append(setup)
+    setup.config(url=f"postgresql://{real.username}:{password}@127.0.0.1:{proxy.port}{real.path}")
+
+    def cut_off() -> dict[str, Any]:
+        down = setup.wait_health("w", lambda h: h["status"] == "degraded")
+        assert down["worker"]["state"] == "cannot reach PostgreSQL"
+        assert "Connection refused" in down["worker"]["error"], down
+        assert setup.health("w", token=False) == (
+            503,
+            {"status": "degraded"},
+        )  # nothing more without the token
+        return down
+
+    def back() -> None:
+        up = setup.wait_health("w", lambda h: h["status"] == "ok" and h["worker"]["state"] == "running")
+        assert up["worker"]["error"] is None
+        assert setup.health("w", token=False) == (200, {"status": "ok"})
+
+    try:
+        setup.start_worker("w", wait=False)  # PostgreSQL is not there when it starts
+        seen = [cut_off()]
+        proxy.start()
+        back()
+        proxy.stop()  # and it goes away while the worker runs (its open connections cut)
+        seen.append(cut_off())
+        proxy.start()
+        back()
+        # it is a worker again: its heartbeat is in the queue's table
+        deadline = time.monotonic() + 20
+        while not setup.sql(
+            "SELECT id FROM procrastinate_workers WHERE last_heartbeat > now() - interval '5 seconds'"
+        ):
+            assert time.monotonic() < deadline, "no heartbeat of the worker after PostgreSQL came back"
+            time.sleep(0.2)
+    finally:
+        setup.stop()
+        proxy.stop()
+    log = (tmp_path / "w.log").read_text()
+    said = [line for line in log.splitlines() if "cannot reach PostgreSQL" in line]
+    assert len(said) >= 2, log
+    for line in said:  # what is wrong and what it does about it
+        assert re.search(
+            r"worker: cannot reach PostgreSQL \(.*Connection refused\); retrying in \d+s$", line
+        ), line
+    assert password not in log + json.dumps(seen)

@@ -50,7 +50,7 @@ class Setup:
             f'[store]\nurl = "{url}"\nschema = "{self.schema}"\n'
             f'[aws]\nregions = {json.dumps(REGIONS)}\nrole = "cloudsift"\naccounts = {json.dumps(ACCOUNTS)}\n'
             f"[workers]\nenabled = {str(workers).lower()}\nheartbeat_seconds = 1\nstalled_after_seconds = 4\n"
-            'collect_timeout_seconds = 60\n[workflows.collect]\nschedule = ""\n[server]\nport = 0\n' + extra
+            'collect_timeout_seconds = 170\n[workflows.collect]\nschedule = ""\n[server]\nport = 0\n' + extra
         )
         return path
 
@@ -66,16 +66,26 @@ class Setup:
             self.wait_health(name, lambda h: h.get("worker", {}).get("state") == "running")
         return process
 
-    def health(self, name: str) -> tuple[int, dict[str, Any]]:
+    def health(self, name: str, token: bool = True) -> tuple[int, dict[str, Any]]:
         info = json.loads((self.root / name / "server.json").read_text())
-        request = urllib.request.Request(
-            info["url"] + "/health", headers={"Authorization": f"Bearer {info['token']}"}
-        )
+        headers = {"Authorization": f"Bearer {info['token']}"} if token else {}
+        request = urllib.request.Request(info["url"] + "/health", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=5) as answer:
                 return answer.status, json.loads(answer.read())
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read())
+
+    def metrics(self, name: str) -> dict[str, float]:
+        """The worker's /metrics, each sample (its name and labels as written) to its value."""
+        info = json.loads((self.root / name / "server.json").read_text())
+        request = urllib.request.Request(
+            info["url"] + "/metrics", headers={"Authorization": f"Bearer {info['token']}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            text = answer.read().decode()
+        samples = (line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#"))
+        return {sample: float(value) for sample, value in samples}
 
     def wait_health(self, name: str, ok: Any, seconds: float = 60) -> dict[str, Any]:
         deadline = time.monotonic() + seconds

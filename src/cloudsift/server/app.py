@@ -100,7 +100,8 @@ def create_app(service: Service, token: str) -> FastAPI:
     @app.get("/metrics", dependencies=[Depends(authorized)])
     def metrics() -> Response:
         return Response(
-            render_metrics(service.context), media_type="text/plain; version=0.0.4; charset=utf-8"
+            render_metrics(service.context, service.worker),
+            media_type="text/plain; version=0.0.4; charset=utf-8",
         )
 
     @app.post("/cli/execute", dependencies=[Depends(authorized)])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -10,13 +12,19 @@ from prometheus_client.registry import Collector
 
 from cloudsift.context import Context
 from cloudsift.store.base import Store
+from cloudsift.workers.metrics import queue_metrics
+from cloudsift.workers.queue import QUEUE
+
+if TYPE_CHECKING:
+    from cloudsift.workers.worker import Worker
 
 
 class StoreCollector(Collector):
     """Every scrape reads the store: the figures are the inventory's, not a cache's."""
 
-    def __init__(self, open_context: Callable[[], Context]) -> None:
+    def __init__(self, open_context: Callable[[], Context], worker: Worker | None = None) -> None:
         self.open_context = open_context
+        self.worker = worker
 
     def collect(self) -> Iterator[Metric]:
         ctx = self.open_context()
@@ -28,15 +36,7 @@ class StoreCollector(Collector):
             for kind, count in store.execute("SELECT kind, count(*) FROM nodes GROUP BY kind ORDER BY kind"):
                 resources.add_metric([kind], count)
             yield resources
-            duration = GaugeMetricFamily(
-                "cloudsift_collect_duration_seconds", "How long the last collection took."
-            )
-            last = store.execute(
-                "SELECT seconds FROM workflow_runs WHERE workflow = 'collect' ORDER BY started_at DESC LIMIT 1"
-            )
-            if last:
-                duration.add_metric([], float(last[0][0]))
-            yield duration
+            yield from _last_collection(store)
             runs = CounterMetricFamily(
                 "cloudsift_collect_runs", "Collections, by outcome.", labels=["outcome"]
             )
@@ -63,15 +63,48 @@ class StoreCollector(Collector):
             for state in ("pending", "delivered", "failed"):
                 outbox.add_metric([state], states.get(state, 0))
             yield outbox
+            yield from _oldest_pending(store)
             yield from _sink_metrics(store)
+            yield from queue_metrics(store, [QUEUE], ctx.config.workers.stalled_after_seconds)
+            if self.worker is not None:
+                yield from self.worker.durations.collect()
         finally:
             ctx.close()
 
 
-def render_metrics(open_context: Callable[[], Context]) -> bytes:
+def render_metrics(open_context: Callable[[], Context], worker: Worker | None = None) -> bytes:
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(StoreCollector(open_context))
+    registry.register(StoreCollector(open_context, worker))
     return generate_latest(registry)
+
+
+def _age(at: dt.datetime) -> float:
+    return (dt.datetime.now(dt.UTC) - (at if at.tzinfo else at.replace(tzinfo=dt.UTC))).total_seconds()
+
+
+def _last_collection(store: Store) -> Iterator[Metric]:
+    """How long the last collection took, and how long ago it ended (a schedule that stopped firing
+    shows as a growing age)."""
+    duration = GaugeMetricFamily("cloudsift_collect_duration_seconds", "How long the last collection took.")
+    age = GaugeMetricFamily("cloudsift_collect_age_seconds", "Seconds since the last collection ended.")
+    last = store.execute(
+        "SELECT started_at, seconds FROM workflow_runs WHERE workflow = 'collect' ORDER BY started_at DESC LIMIT 1"
+    )
+    if last:
+        started_at, seconds = last[0]
+        duration.add_metric([], float(seconds or 0))
+        age.add_metric([], max(0.0, _age(started_at) - float(seconds or 0)))
+    yield duration
+    yield age
+
+
+def _oldest_pending(store: Store) -> Iterator[Metric]:
+    oldest = GaugeMetricFamily(
+        "cloudsift_outbox_oldest_pending_seconds", "Age of the oldest alert event still to deliver (0: none)."
+    )
+    first = store.execute("SELECT min(created_at) FROM outbox WHERE state = 'pending'")
+    oldest.add_metric([], _age(first[0][0]) if first and first[0][0] is not None else 0.0)
+    yield oldest
 
 
 def _sink_metrics(store: Store) -> Iterator[Metric]:

@@ -11,7 +11,9 @@ from cloudsift.alerts.outbox import RetryPolicy
 from cloudsift.commands.alerts import deliver_pending
 from cloudsift.config import Config
 from cloudsift.context import Context
+from cloudsift.errors import CloudsiftError
 from cloudsift.jobs.scheduler import Scheduler
+from cloudsift.redact import mask_url_password
 from cloudsift.store.open import open_store
 
 if TYPE_CHECKING:
@@ -88,6 +90,8 @@ class Service:
         while True:
             try:
                 self.deliver_pending()
+            except CloudsiftError as e:  # the store cannot be reached (a worker's PostgreSQL went away)
+                log.error("outbox delivery: %s", mask_url_password(e.render(), self.config.store.url))
             except Exception:  # the loop lives on; the event stays in the outbox
                 log.exception("outbox delivery failed")
             if self.stop_event.wait(self.config.server.delivery_interval_seconds):

@@ -10,13 +10,16 @@ import datetime as dt
 import functools
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from cloudsift.config import Config
+from cloudsift.redact import mask_url_password
 from cloudsift.store.postgres import PostgresStore
 from cloudsift.workers import tasks
+from cloudsift.workers.metrics import TaskDurations
 from cloudsift.workers.queue import (
     COLLECT_ACCOUNT,
     COLLECT_PART,
@@ -36,7 +39,15 @@ TASKS: dict[str, Callable[..., None]] = {
 }
 
 
+UNREACHABLE = "cannot reach PostgreSQL"
+FAILING = "stopped by an error"  # PostgreSQL answers, but the worker's loop failed
+PROBE_SECONDS = 5  # connecting to PostgreSQL (the wait for a pooled connection: twice that)
+
+
 def _first_line(error: BaseException) -> str:
+    """The first line of the error at the root of the chain ("Database error." says less than its cause)."""
+    while error.__cause__ is not None:
+        error = error.__cause__
     text = str(error).strip()
     return text.splitlines()[0][:300] if text else type(error).__name__
 
@@ -52,8 +63,11 @@ class Worker:
         self.error: str | None = None
         self.since = dt.datetime.now(dt.UTC)
         self.counts: dict[str, int] = {"done": 0, "failed": 0, "retried_stalled": 0}
+        self.durations = TaskDurations()
         self._guard = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._wait = 1.0  # before the next try; doubled up to RECONNECT_MAX_SECONDS, 1 s again once it runs
+        self._said = False  # this try's failure is in the log already
 
     def status(self) -> dict[str, Any]:
         with self._guard:
@@ -62,7 +76,7 @@ class Worker:
 
     @property
     def healthy(self) -> bool:
-        return self.state != "cannot reach PostgreSQL"
+        return self.state not in (UNREACHABLE, FAILING)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="worker", daemon=True)
@@ -84,10 +98,14 @@ class Worker:
         with self._guard:
             self.counts[outcome] += 1
 
+    def _ended(self, task: str, outcome: str, started: float) -> None:
+        self._count("done" if outcome == "succeeded" else outcome)
+        self.durations.observe(QUEUE, task, outcome, time.perf_counter() - started)
+
     def _run(self) -> None:
         tasks.STATE = tasks.TaskState(self.config)
-        wait = 1.0
         while not self.stop_event.is_set():
+            self._said = False
             try:
                 store = PostgresStore(self.config.store.url, self.config.store.schema_name)
                 try:
@@ -95,24 +113,44 @@ class Worker:
                 finally:
                     store.close()
                 asyncio.run(self._work())
-                wait = 1.0
             except Exception as e:  # PostgreSQL went away or never came: say so, retry with backoff
-                self._set("cannot reach PostgreSQL", _first_line(e))
-                log.error("worker: cannot reach PostgreSQL (%s); retrying in %.0fs", _first_line(e), wait)
-                self.stop_event.wait(wait)
-                wait = min(wait * 2, RECONNECT_MAX_SECONDS)
+                if not self._said:
+                    self._say(e)
+                self.stop_event.wait(self._wait)
+                self._wait = min(self._wait * 2, RECONNECT_MAX_SECONDS)
         self._set("stopped")
+
+    def _say(self, error: Exception) -> None:
+        """In /health and the log: why the worker takes no tasks, and when it tries again."""
+        unreachable = self._unreachable()
+        state = UNREACHABLE if unreachable else FAILING
+        reason = mask_url_password(unreachable or _first_line(error), self.config.store.url)
+        self._set(state, reason)
+        log.error("worker: %s (%s); retrying in %.0fs", state, reason, self._wait)
+        self._said = True
+
+    def _unreachable(self) -> str | None:
+        """Why PostgreSQL cannot be reached now, from a connection of its own (the pool's error only
+        says it timed out), or None when it answers."""
+        import psycopg
+
+        try:
+            psycopg.connect(self.config.store.url, connect_timeout=PROBE_SECONDS).close()
+        except psycopg.Error as e:
+            return _first_line(e)
+        return None
 
     def _task(self, function: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(function)
         def run(**kwargs: Any) -> None:
+            started = time.perf_counter()
             try:
                 function(**kwargs)
             except Exception as e:  # procrastinate retries it (RetryStrategy below)
-                self._count("failed")
+                self._ended(function.__name__, "failed", started)
                 log.error("worker: task %s failed: %s", function.__name__, _first_line(e), exc_info=True)
                 raise
-            self._count("done")
+            self._ended(function.__name__, "succeeded", started)
 
         return run
 
@@ -122,9 +160,12 @@ class Worker:
         workers = self.config.workers
         # procrastinate runs each synchronous task in the loop's executor: room for all of them at once
         asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers.concurrency + 2, "task"))
+        # Bounded waits: a PostgreSQL that went away shows within seconds (the loop below queries
+        # every second), not after the pool's default 30 s per attempt.
         app = procrastinate.App(connector=procrastinate.PsycopgConnector(
-            conninfo=self.config.store.url, kwargs={"options": connection_options(self.config)},
-            min_size=1, max_size=workers.concurrency + 4,
+            conninfo=self.config.store.url,
+            kwargs={"options": connection_options(self.config), "connect_timeout": PROBE_SECONDS},
+            min_size=1, max_size=workers.concurrency + 4, timeout=2 * PROBE_SECONDS,
         ))  # fmt: skip
         retry = procrastinate.RetryStrategy(max_attempts=5, wait=2, exponential_wait=2)
         for name, function in TASKS.items():
@@ -136,11 +177,15 @@ class Worker:
                 fetch_job_polling_interval=1.0, wait=True,
             ))  # fmt: skip
             self._set("running")
+            self._wait = 1.0
             log.info("worker %s: taking collection tasks (%d at a time)", tasks.WORKER, workers.concurrency)
             try:
                 while not worker.done() and not self.stop_event.is_set():
                     await self._retry_stalled(app)
                     await asyncio.sleep(min(1.0, workers.heartbeat_seconds))
+            except Exception as e:  # said now: stopping procrastinate's worker waits for the pool again
+                await asyncio.to_thread(self._say, e)
+                raise
             finally:
                 if not worker.done():
                     worker.cancel()  # procrastinate stops taking jobs and lets the running ones end
