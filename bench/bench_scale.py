@@ -130,6 +130,35 @@ class Run:
             raise SystemExit(f"collect failed ({process.returncode}):\n{out[-3000:]}")
         return ended - started, out, None if killed is None else ended - killed
 
+    def breakdown(self, wall: float) -> list[str]:
+        """Where the tasks' time went: per task name, their count and mean time (procrastinate's
+        started -> succeeded events); for the parts, the share spent in AWS calls (the row's `seconds`)
+        and the rest (the task's reads and the write of its row); the finish (the one import) against
+        the wall time."""
+        import psycopg
+
+        with psycopg.connect(POSTGRES, options=f"-c search_path={self.schema}") as conn:
+            spans = conn.execute(
+                "SELECT j.task_name, count(*), sum(extract(epoch FROM e.at - s.at)) FROM procrastinate_jobs j "
+                "JOIN procrastinate_events e ON e.job_id = j.id AND e.type = 'succeeded' "
+                "JOIN LATERAL (SELECT max(at) AS at FROM procrastinate_events WHERE job_id = j.id "
+                "AND type = 'started' AND at <= e.at) s ON true GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+            aws = conn.execute(
+                "SELECT coalesce(sum(seconds), 0) FROM collect_tasks WHERE key LIKE 'part:%'"
+            ).fetchone()
+        lines = []
+        for task, count, seconds in spans:
+            line = f"    {task.removeprefix('cloudsift.')}: {count} task{'s' * (count != 1)}, {float(seconds) / count:.3f}s each"
+            if task.endswith("collect_part") and seconds:
+                calls = float(aws[0] if aws else 0)
+                line += (f" ({calls / float(seconds):.0%} in AWS calls, {1 - calls / float(seconds):.0%} the rest: "
+                         "the task's reads and its row's write)")  # fmt: skip
+            if task.endswith("finish_collection"):
+                line += f", {float(seconds) / wall:.0%} of the wall time"
+            lines.append(line)
+        return lines
+
     def stop(self) -> list[float]:
         """Stop the workers; the peak memory (MiB) of each that was still alive."""
         peaks = []
@@ -186,6 +215,7 @@ def main() -> None:
                 try:
                     run.start(count)
                     wall, out, after_kill = run.collect(kill)
+                    spent = run.breakdown(wall)
                 finally:
                     peaks = run.stop()
                 found = SUMMARY.search(out)
@@ -196,6 +226,7 @@ def main() -> None:
                 print(f"  {name}: {wall:.1f}s wall, {args.accounts / wall:.1f} accounts/s, {partitions} partitions, "
                       f"{resources} resources, {failed} failed; peak memory per worker {max(peaks, default=0):.0f} MiB; "
                       f"load {os.getloadavg()[0]:.1f}{extra}")  # fmt: skip
+                print("\n".join(spent))
         one = results.get("1 worker")
         if one:
             for name, (wall, _) in results.items():
