@@ -361,13 +361,28 @@ def queries(draw: st.DrawFn) -> ast.Query:
     return ast.Query(tuple(chosen), tuple(draw(navigations) for _ in range(count - 1)))
 
 
+def _group(text: str) -> Path | ast.Template:
+    """A group path, or a template ("…{path}…") with its text around the paths."""
+    if not text.startswith('"'):
+        return Path.of(text)
+    pieces = text[1:-1].replace("}", "{").split("{")
+    return ast.Template(tuple(Path.of(p) if i % 2 else p for i, p in enumerate(pieces) if p))
+
+
+GROUPS = [
+    "kind", "account.name", "instance_type", "volume_encrypted", "x_extra", "not_in_the_model",
+    # one group per element; paths through the same list share its element
+    "group_ip_permissions[*].ip_protocol", "group_ip_permissions[*].from_port",
+    "group_ip_permissions[*].ip_ranges[*].cidr_ip", "x_extra[*].a", "group_ip_permissions[0].ip_protocol",
+    # templates: text, typed and untyped values, numbers, dates, missing ones
+    '"{kind}_{volume_size}"', '"x-{instance_cores}/{volume_encrypted}"', '"{ctime}"', '"é{x_extra}{nope}"',
+    '"{group_ip_permissions[*].ip_protocol}:{group_ip_permissions[*].from_port}"',
+]  # fmt: skip
 aggregates = st.builds(
     ast.Aggregate,
-    st.lists(
-        st.sampled_from(["kind", "account.name", "instance_type", "volume_encrypted", "x_extra"]),
-        max_size=2,
-        unique=True,
-    ).map(lambda ps: tuple(ast.AggregateVariable(Path.of(p), f"g{i}") for i, p in enumerate(ps))),
+    st.lists(st.sampled_from(GROUPS), max_size=2, unique=True).map(
+        lambda ps: tuple(ast.AggregateVariable(_group(p), f"g{i}") for i, p in enumerate(ps))
+    ),
     st.lists(
         st.sampled_from(
             [
@@ -420,6 +435,12 @@ def merge_parts(draw: st.DrawFn, depth: int = 0) -> ast.Part:
     name = draw(st.sampled_from(["m", "a.m", "/m"]))  # a merge's name may be a path
     prefix = f"{name}[*]" if many else name
     post_paths = [(f"{prefix}.{p}", v) for p, v in MERGE_PATHS]
+    if draw(st.integers(0, 3)) == 0:  # the merge aggregates what it reaches: its rows are a list
+        nested = ast.Query(nested.parts, nested.navigations, draw(aggregates))
+        post_paths = [
+            (f"{name}[*].f0", number_values), (f"{name}[0].f1", number_values), (f"{name}[*].f0", date_values),
+            (f"{name}[0].group.g0", string_values), (f"{name}[*].group.g0", number_values), (f"{name}[1].group.g1", st.booleans()),
+        ]  # fmt: skip
     post = draw(st.one_of(predicates(post_paths), predicates(post_paths).map(ast.NotTerm)))
     return ast.Part(
         draw(st.one_of(st.none(), simple_terms)),

@@ -318,3 +318,90 @@ def test_head_and_tail_of_a_reversed_part(store: Store, line: str, expected: lis
     nodes, edges = golden_estate()
     store.import_lines(lines(nodes, edges), replace=True)
     assert run(f"search {line} | format {{id}}", store) == expected
+
+
+GROUPED = [
+    # a group name template: text and values, a missing value empty, whole numbers without a fraction
+    'aggregate("{kind}/{account.name}-{volume_size}{not_there}" as k: sum(1) as n): is(volume) or is(instance)',
+    # a template named by its text, as Fix names it
+    'aggregate("x_{volume_encrypted}": sum(1) as n): is(volume)',
+    # one group per element of a list (a missing or empty list: no row), its element's properties shared
+    "aggregate(group_ip_permissions[*].ip_protocol as p, group_ip_permissions[*].from_port as port: "
+    "sum(1) as n): is(security_group)",
+    "aggregate(labels[*] as label: sum(1) as n, max(instance_cores) as cores): is(instance)",
+    'aggregate("{group_ip_permissions[*].ip_protocol}:{group_ip_permissions[*].ip_ranges[*].cidr_ip}" as r: '
+    "sum(1) as n): is(security_group)",
+]
+
+
+@pytest.mark.parametrize("text", GROUPED)
+def test_grouped_aggregates_agree_with_the_reference(store: Store, text: str) -> None:
+    from cloudsift.query import reference
+
+    nodes, edges = golden_estate()
+    store.import_lines(lines(nodes, edges), replace=True)
+    graph = reference_graph(nodes, edges)
+    bound = store.bind(text, now=NOW)
+    assert bound.aggregate is not None
+    expected = reference.aggregate(bound.aggregate, reference.search(bound, graph))
+    assert store.aggregate(bound) == expected
+
+
+def test_group_templates_and_lists(store: Store) -> None:
+    nodes, edges = golden_estate()
+    store.import_lines(lines(nodes, edges), replace=True)
+
+    def rows(text: str) -> list[dict[str, Any]]:
+        return store.aggregate(store.bind(text, now=NOW))
+
+    assert rows(GROUPED[0]) == [
+        {"group": {"k": "aws_ec2_instance/prod-"}, "n": 2},
+        {"group": {"k": "aws_ec2_volume/prod-100"}, "n": 1},
+        {"group": {"k": "aws_ec2_volume/prod-8"}, "n": 1},
+    ]
+    assert rows(GROUPED[1]) == [
+        {"group": {'"x_{volume_encrypted}"': "x_false"}, "n": 1},
+        {"group": {'"x_{volume_encrypted}"': "x_true"}, "n": 1},
+    ]
+    # sg-open and sg-split have one "-1" rule each, sg-v6 one; sg-empty and sg-missing give no row
+    assert rows(GROUPED[2]) == [
+        {"group": {"p": "-1", "port": None}, "n": 3},
+        {"group": {"p": "tcp", "port": 22}, "n": 1},
+        {"group": {"p": "tcp", "port": 443}, "n": 1},
+    ]
+    assert rows('aggregate("{instance_cores}" as c: sum(1) as n): is(instance)') == [
+        {"group": {"c": "16"}, "n": 1},
+        {"group": {"c": "2"}, "n": 1},
+    ]
+
+
+MERGED = [
+    ("is(instance) {n: aggregate(sum(1) as c): --> is(volume)} n[*].c == 1", ["i-big", "i-small"]),
+    # without groups a node that reaches nothing has the row of an aggregate over nothing
+    ("is(security_group) {n[]: aggregate(sum(1) as c): --> is(volume)} n[0].c == 0", None),
+    (
+        "is(instance) {n: aggregate(kind: sum(1) as c, min(volume_size) as v): -[0:]-> all} "
+        "n[*].group.kind == aws_ec2_volume and n[*].v >= 8",
+        ["i-big", "i-small"],
+    ),
+    (
+        'is(region) {n: aggregate(max(ctime) as t): --> is(security_group)} n[*].t == "2026-11-27T00:00:00Z"',
+        ["reg"],
+    ),
+    (
+        'is(region) {n: aggregate("{kind}" as k: sum(1) as c): --> all} n[1].group.k = aws_ec2_security_group',
+        ["reg"],
+    ),
+    ("is(region) {n: aggregate(kind: sum(1) as c): --> all} n[*].c == 5 sort n[0].c", ["reg"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MERGED)
+def test_aggregates_inside_a_merge(store: Store, text: str, expected: list[str] | None) -> None:
+    nodes, edges = golden_estate()
+    store.import_lines(lines(nodes, edges), replace=True)
+    bound = store.bind(text, now=NOW)
+    want = reference_ids(bound, reference_graph(nodes, edges))
+    assert [d["id"] for d in store.search(bound)] == want
+    if expected is not None:
+        assert sorted(want) == sorted(expected)

@@ -358,13 +358,31 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Template:
+    """A group name built from text and values, as Fix writes it: `"x_{kind}_{account.name}"`."""
+
+    parts: tuple[str | Path, ...]
+
+    def __str__(self) -> str:
+        return quote("".join(p if isinstance(p, str) else f"{{{p}}}" for p in self.parts))
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Path))
+
+
+@dataclass(frozen=True)
 class AggregateVariable:
-    path: Path
+    path: Path | Template
     alias: str | None = None
 
     @property
     def name(self) -> str:
-        return self.alias or str(self.path.segments[-1].name)
+        """The key of the group's value: the alias, else the path's last name (a template's text, quotes
+        and all, as Fix names it)."""
+        if self.alias:
+            return self.alias
+        return str(self.path) if isinstance(self.path, Template) else self.path.segments[-1].name
 
     def __str__(self) -> str:
         return f"{self.path} as {self.alias}" if self.alias else str(self.path)

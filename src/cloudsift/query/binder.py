@@ -182,8 +182,18 @@ class BPart:
 
 @dataclass(frozen=True)
 class BAggregateVariable:
-    path: Resolved
+    """A group's value: one path's (a path through [*] gives one group per element, as in Fix), or a
+    template's text with the values of its paths filled in."""
+
+    path: Resolved | None  # None: a template
     name: str
+    template: tuple[str | Resolved, ...] = ()
+
+    @property
+    def paths(self) -> tuple[Resolved, ...]:
+        if self.path is not None:
+            return (self.path,)
+        return tuple(p for p in self.template if isinstance(p, Resolved))
 
 
 @dataclass(frozen=True)
@@ -238,6 +248,7 @@ class Binder:
         self.now = now or dt.datetime.now(dt.UTC)
         self.text = text
         self.merge_scope: dict[str, bool] = {}  # merge names usable in the term after a merge
+        self.merge_rows: set[str] = set()  # those of them that hold aggregate rows (untyped)
         self.implied: set[str] = set()  # kinds of ancestors.<kind> paths seen in the current part
 
     @cached_property
@@ -322,6 +333,10 @@ class Binder:
         if match is None:
             return None
         key, count = match
+        if key in self.merge_rows:  # aggregate rows: {"group": {...}, name: value}, read as untyped JSON
+            first = path.segments[count - 1]
+            rest = [Step(s.name, s.index, None) for s in path.segments[count:]]
+            return Resolved("merge", (Step(key, first.index, None), *rest), merge=key)
         node = self.node_struct
         merged = Struct("merged", (Prop(key, ListOf(node) if self.merge_scope[key] else node),))
         segments = [ast.Segment(key, path.segments[count - 1].index), *path.segments[count:]]
@@ -633,6 +648,35 @@ class Binder:
             raise self.error(f"cannot sort or group by {path}: it holds {typ or 'many'} values", path.pos)
         return resolved
 
+    def _outside_model(self, path: Path) -> bool:
+        """A relative path whose property no kind has (nor the stored ones beside the model)."""
+        first = path.segments[0]
+        return (
+            not path.absolute
+            and self.model.property_type(first.name) is None
+            and first.name not in self.extra
+            and first.name not in ("kind", "ancestors", *ANCESTOR_LEVELS)
+            and self._merge_match(path) is None
+        )
+
+    def group_path(self, path: Path) -> Resolved:
+        """A path to group by: one value per node, or through [*] one value per element (Fix unfolds
+        the list: each element is a row of its own; a missing or empty list gives no row). A property
+        outside the model is missing everywhere, as in Fix: its group is null."""
+        if self._outside_model(path):
+            return Resolved("unfilled", tuple(Step(s.name, None, None) for s in path.segments))
+        if not path.is_multi:
+            return self.sort_path(path)
+        resolved = self.resolve(path)
+        typ = resolved.leaf_type
+        if resolved.root != "reported" or isinstance(typ, ListOf | Struct | StringMap):
+            raise self.error(
+                f"cannot group by {path}: it holds {typ or 'many'} values; group by one value per node or per "
+                "element of a list (labels[*], group_ip_permissions[*].ip_protocol)",
+                path.pos,
+            )
+        return resolved
+
     def part(self, part: ast.Part) -> BPart:
         merges = tuple(self.merge(m) for m in part.merge)
         names = [m.name for m in merges]
@@ -643,11 +687,12 @@ class Binder:
         try:
             pre = self.term(part.term)
             self.merge_scope = {m.name: m.many for m in merges}
+            self.merge_rows = {m.name for m in merges if m.query.aggregate is not None}
             try:
                 post = self.term(part.post) if part.post is not None else BAll()
                 sort = tuple(BSort(self.sort_path(s.path), s.order) for s in part.sort)
             finally:
-                self.merge_scope = {}
+                self.merge_scope, self.merge_rows = {}, set()
             implied = tuple(self._implied_merge(kind) for kind in sorted(self.implied))
         finally:
             self.implied = outer_implied
@@ -686,20 +731,23 @@ class Binder:
             raise self.error(
                 f"a merge cannot replace {name}: name it otherwise, such as {name.segments[0].name}_of"
             )
-        if merge.query.aggregate:
-            raise self.error(f"inside a merge ({merge.name}) aggregate is not supported")
         outer, self.merge_scope = self.merge_scope, {}
+        outer_rows, self.merge_rows = self.merge_rows, set()
         try:
             query = self.query(merge.query)
         finally:
-            self.merge_scope = outer
-        return BMerge(str(name), merge.many, query)
+            self.merge_scope, self.merge_rows = outer, outer_rows
+        # an aggregate's rows are always a list, as in Fix
+        return BMerge(str(name), merge.many or query.aggregate is not None, query)
 
     def aggregate(self, aggregate: ast.Aggregate) -> BAggregate:
         group = []
         for var in aggregate.group:
-            resolved = self.sort_path(var.path)
-            group.append(BAggregateVariable(resolved, var.name))
+            if isinstance(var.path, ast.Template):
+                parts = tuple(p if isinstance(p, str) else self.group_path(p) for p in var.path.parts)
+                group.append(BAggregateVariable(None, var.name, parts))
+            else:
+                group.append(BAggregateVariable(self.group_path(var.path), var.name))
         functions = [
             BAggregateFunction(fn.function, self.operand(fn.argument, fn.function), fn.name)
             for fn in aggregate.functions
@@ -715,14 +763,7 @@ class Binder:
             )
         if not isinstance(operand, Path):
             return operand
-        first = operand.segments[0]
-        if (
-            not operand.absolute
-            and self.model.property_type(first.name) is None
-            and first.name not in self.extra
-            and first.name not in ("kind", "ancestors", *ANCESTOR_LEVELS)
-            and self._merge_match(operand) is None
-        ):
+        if self._outside_model(operand):
             return None
         resolved = self.sort_path(operand)
         typ = resolved.leaf_type

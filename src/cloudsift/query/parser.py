@@ -48,10 +48,12 @@ from cloudsift.query.ast import (
     Query,
     Segment,
     SortItem,
+    Template,
     Term,
     Value,
     WithClause,
     WithUsage,
+    quote,
 )
 from cloudsift.query.navigation import read_navigation
 from cloudsift.query.options import split_preamble, usage_clause
@@ -219,8 +221,11 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def merge(self, *items: MergeQuery) -> tuple[MergeQuery, ...]:
         return items
 
-    def merge_item(self, name: Path, many: Token | None, query: Query) -> MergeQuery:
-        return MergeQuery(name, many is not None, query)
+    def merge_item(self, name: Path, many: Token | None, spec: Aggregate | None, query: Query) -> MergeQuery:
+        return MergeQuery(name, many is not None, Query(query.parts, query.navigations, spec))
+
+    def merge_aggregate(self, _a: Token, spec: Aggregate) -> Aggregate:
+        return spec
 
     def merge_name(self, slash: Token | None, *names: Token) -> Path:
         segments = tuple(Segment(str(n)[1:-1] if n.type == "BQNAME" else str(n)) for n in names)
@@ -372,6 +377,11 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def agg_var(self, path: Path, _as: Token | None, alias: Token | None) -> AggregateVariable:
         return AggregateVariable(path, str(alias) if alias else None)
 
+    def template_var(self, token: Token, _as: Token | None, alias: Token | None) -> AggregateVariable:
+        return AggregateVariable(
+            read_template(_literal(token), token.start_pos or 0), str(alias) if alias else None
+        )
+
     def agg_fns(self, *items: AggregateFunction) -> tuple[AggregateFunction, ...]:
         return items
 
@@ -389,6 +399,45 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def agg_number(self, token: Token) -> int | float:
         text = str(token)
         return float(text) if "." in text else _count(token)
+
+
+_TEMPLATE_PART = re.compile(
+    r"\{\s*(/?(?:[A-Za-z_][A-Za-z0-9_-]*|`[^`]+`)(?:\[(?:\*|\d+)?\])?"
+    r"(?:\.(?:[A-Za-z_][A-Za-z0-9_-]*|`[^`]+`)(?:\[(?:\*|\d+)?\])?)*)\s*\}|[^{]+"
+)
+
+
+def read_template(text: str, pos: int) -> Template:
+    """`"x_{kind}_{tags[*]}"`: text, and between braces the paths whose values fill it in."""
+    parts: list[str | Path] = []
+    at = 0
+    while at < len(text):
+        match = _TEMPLATE_PART.match(text, at)
+        if match is None:
+            raise QueryError(
+                'a group name template holds text and {path}s: "x_{kind}", not ' + quote(text), "", pos
+            )
+        if match.group(1) is None:
+            parts.append(match.group(0))
+        else:
+            parts.append(_template_path(match.group(1)))
+        at = match.end()
+    if not any(isinstance(p, Path) for p in parts):
+        raise QueryError(
+            f"a group name template names a {{path}}: {quote(text)}; or group by a path", "", pos
+        )
+    return Template(tuple(parts))
+
+
+def _template_path(text: str) -> Path:
+    absolute = text.startswith("/")
+    segments = []
+    for name, index in re.findall(r"(`[^`]+`|[^.`\[]+)(\[[^\]]*\])?", text.lstrip("/")):
+        mark = index[1:-1]
+        segments.append(
+            Segment(name.strip("`"), None if not index else ("*" if mark in ("", "*") else int(mark)))
+        )
+    return Path(tuple(segments), absolute)
 
 
 MAX_COUNT = 2**63 - 1  # what a SQL BIGINT holds

@@ -297,7 +297,11 @@ class _Key:
 
 
 def sort_value(path: Resolved, node: Doc) -> Any:
-    value = path_values(path, node)[0]
+    return _sortable(path, path_values(path, node)[0])
+
+
+def _sortable(path: Resolved, value: Any) -> Any:
+    """A value as sorting and grouping see it: typed, or the text of an untyped string or boolean."""
     if not path.typed and value is not None:
         if isinstance(value, bool):
             return "true" if value else "false"
@@ -324,7 +328,10 @@ def _merged(part: BPart, node: Doc, graph: Graph) -> Doc:
     merged: dict[str, Any] = {}
     for merge in part.merges:
         found = search(merge.query, graph, start=[node["id"]])
-        merged[merge.name] = found if merge.many else (found[0] if found else None)
+        if merge.query.aggregate is not None:  # the aggregate's rows, dates as text (Fix's JSON)
+            merged[merge.name] = aggregate(merge.query.aggregate, found, plain=_json_plain)
+        else:
+            merged[merge.name] = found if merge.many else (found[0] if found else None)
     return {**node, "merged": merged}
 
 
@@ -362,12 +369,90 @@ def search(query: BoundQuery, graph: Graph, start: Iterable[str] | None = None) 
     return current
 
 
-def aggregate(spec: BAggregate, nodes: Iterable[Doc]) -> list[dict[str, Any]]:
-    """Aggregate rows: {"group": {name: value}, fn name: value}; groups ordered by their values."""
+Binding = dict[tuple[Any, ...], Any]  # per [*] prefix of the group paths: the element of this row
+
+
+def _prefixes(spec: BAggregate) -> list[tuple[Any, ...]]:
+    """The [*] steps of the group paths, as their prefixes (shared by the paths that share them)."""
+    found = {
+        path.steps[: i + 1]
+        for v in spec.group
+        for path in v.paths
+        for i, step in enumerate(path.steps)
+        if step.index == "*"
+    }
+    return sorted(found, key=len)
+
+
+def _descend(value: Any, steps: Sequence[Any]) -> Any:
+    for step in steps:
+        value = value.get(step.name) if isinstance(value, dict) else None
+        if isinstance(step.index, int):
+            value = value[step.index] if isinstance(value, list) and step.index < len(value) else None
+    return value
+
+
+def _bindings(prefixes: list[tuple[Any, ...]], node: Doc) -> list[Binding]:
+    """The rows a node gives: one per combination of the elements at each [*] (none for an empty list)."""
+    rows: list[Binding] = [{}]
+    for prefix in prefixes:
+        parent = max(
+            (p for p in prefixes if len(p) < len(prefix) and prefix[: len(p)] == p), key=len, default=()
+        )
+        following: list[Binding] = []
+        for row in rows:
+            base = row[parent] if parent else node.get("reported")
+            last = prefix[-1]
+            holder = _descend(base, prefix[len(parent) : -1])
+            elements = holder.get(last.name) if isinstance(holder, dict) else None
+            for element in elements if isinstance(elements, list) else []:
+                following.append({**row, prefix: element})
+        rows = following
+    return rows
+
+
+def _group_value(path: Resolved, node: Doc, row: Binding) -> Any:
+    stars = [i for i, step in enumerate(path.steps) if step.index == "*"]
+    if not stars:
+        return sort_value(path, node)
+    at = stars[-1] + 1
+    return _sortable(path, _descend(row[path.steps[:at]], path.steps[at:]))
+
+
+def template_text(value: Any) -> str:
+    """A value inside a group name template, as Fix's text has it: missing is empty, whole numbers have
+    no fraction, a date is UTC like 2024-01-31T12:00:00Z."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return str(value)
+
+
+def _key(variable: Any, node: Doc, row: Binding) -> Any:
+    if variable.path is not None:
+        return _group_value(variable.path, node, row)
+    return "".join(
+        p if isinstance(p, str) else template_text(_group_value(p, node, row)) for p in variable.template
+    )
+
+
+def aggregate(
+    spec: BAggregate, nodes: Iterable[Doc], plain: Callable[[Any], Any] | None = None
+) -> list[dict[str, Any]]:
+    """Aggregate rows: {"group": {name: value}, fn name: value}; groups ordered by their values.
+    `plain` writes a value out (a date: ISO text; in a merge's JSON: Fix's text)."""
+    plain = plain or _plain
     groups: dict[tuple[Any, ...], list[Doc]] = {}
+    prefixes = _prefixes(spec)
     for node in nodes:
-        key = tuple(sort_value(v.path, node) for v in spec.group)
-        groups.setdefault(key, []).append(node)
+        for binding in _bindings(prefixes, node):
+            key = tuple(_key(v, node, binding) for v in spec.group)
+            groups.setdefault(key, []).append(node)
     if not spec.group and not groups:
         groups[()] = []
     rows = []
@@ -375,15 +460,19 @@ def aggregate(spec: BAggregate, nodes: Iterable[Doc]) -> list[dict[str, Any]]:
         members = groups[key]
         row: dict[str, Any] = {}
         if spec.group:
-            row["group"] = {v.name: _plain(value) for v, value in zip(spec.group, key, strict=True)}
+            row["group"] = {v.name: plain(value) for v, value in zip(spec.group, key, strict=True)}
         for fn in spec.functions:
-            row[fn.name] = _aggregate_one(fn.function, fn.argument, members)
+            row[fn.name] = plain(_aggregate_one(fn.function, fn.argument, members))
         rows.append(row)
     return rows
 
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.datetime) else value
+
+
+def _json_plain(value: Any) -> Any:
+    return template_text(value) if isinstance(value, dt.datetime) else value
 
 
 def _aggregate_one(function: str, argument: BOperand, members: list[Doc]) -> Any:
@@ -401,7 +490,7 @@ def _aggregate_one(function: str, argument: BOperand, members: list[Doc]) -> Any
         return None
     if function == "avg":
         return sum(values) / len(values)
-    return _plain(min(values) if function == "min" else max(values))
+    return min(values) if function == "min" else max(values)
 
 
 def number_of(operand: BOperand, node: Doc) -> int | float | None:

@@ -5,10 +5,81 @@ by 0 gives null (which the function then skips)."""
 
 from __future__ import annotations
 
-from cloudsift.model import Scalar
-from cloudsift.query.binder import BAggregateFunction, BOperand, Resolved
+from cloudsift.model import ListOf, Scalar
+from cloudsift.query.binder import (
+    BAggregate,
+    BAggregateFunction,
+    BAggregateVariable,
+    BOperand,
+    Resolved,
+    Step,
+)
 from cloudsift.store.sql.dialect import Expr
 from cloudsift.store.sql.terms import TermCompiler
+
+
+class Groups:
+    """The SQL of an aggregate's groups: the joins that unfold the lists its paths go through ([*]: one
+    row per element, the paths sharing a list sharing its element, as in Fix) and one expression per group."""
+
+    def __init__(self, terms: TermCompiler, spec: BAggregate, prefix: str) -> None:
+        self.terms = terms
+        self.d = terms.d
+        self.prefix = prefix
+        self.joins = ""
+        self._elements: dict[tuple[Step, ...], Expr] = {}
+        self.columns = [self._variable(v) for v in spec.group]
+
+    def _variable(self, variable: BAggregateVariable) -> str:
+        if variable.path is not None:
+            return self._value(variable.path, text=False)
+        pieces = [
+            f"CAST({self.terms.params.add(p)} AS VARCHAR)"
+            if isinstance(p, str)
+            else f"coalesce({self._value(p, text=True)}, '')"
+            for p in variable.template
+        ]
+        return self.d.string_compare("(" + " || ".join(pieces) + ")")
+
+    def _value(self, path: Resolved, text: bool) -> str:
+        if not any(step.index == "*" for step in path.steps):
+            found: list[Expr] = []
+
+            def capture(x: Expr) -> str:
+                found.append(x)
+                return "true"
+
+            self.terms.over_values(path, None, "any", capture)
+            return self._leaf(path, found[0], text)
+        expr: Expr | None = None
+        for i, step in enumerate(path.steps):
+            expr = (
+                self.d.top_property(step.name, step.type, self.terms.params)
+                if expr is None
+                else self.d.field(expr, step.name, step.type, self.terms.params)
+            )
+            item = step.type.item if isinstance(step.type, ListOf) else None
+            if isinstance(step.index, int):
+                expr = self.d.index(expr, step.index, item)
+            elif step.index == "*":
+                key = path.steps[: i + 1]
+                if key not in self._elements:
+                    alias = f"{self.prefix}{len(self._elements)}"
+                    join, self._elements[key] = self.d.unnest_join(expr, alias, item)
+                    self.joins += join
+                expr = self._elements[key]
+        assert expr is not None
+        return self._leaf(path, expr, text)
+
+    def _leaf(self, path: Resolved, x: Expr, text: bool) -> str:
+        """The group's value as sorting has it (typed, untyped by text), or as a template's text."""
+        typ = path.leaf_type
+        if not isinstance(typ, Scalar):
+            return self.d.sort_text(x)
+        value = self.d.typed_value(x, typ)
+        if text:
+            return self.d.text_of(value, typ)
+        return self.d.string_compare(value) if typ.name == "string" else value
 
 
 def function_sql(terms: TermCompiler, fn: BAggregateFunction) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cloudsift.model.types import STRING
-from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort, BWith
+from cloudsift.model.types import DATETIME, STRING
+from cloudsift.query.binder import BAggregate, BMerge, BoundQuery, BPart, BSort, BWith, Resolved
 from cloudsift.query.limits import MAX_DEPTH
 from cloudsift.query.navigation import BNavigation
 from cloudsift.store.schema import ANCESTOR_COLUMNS
-from cloudsift.store.sql.aggregates import function_sql
+from cloudsift.store.sql.aggregates import Groups, function_sql
 from cloudsift.store.sql.dialect import Dialect, Expr, Params
 from cloudsift.store.sql.terms import TermCompiler, name_column
 
@@ -221,6 +221,8 @@ class QueryCompiler:
                 f"{reached}(origin, id) AS (SELECT DISTINCT origin, id FROM {walk} WHERE depth >= {navigation.start})"
             )
             current = self._origin_part(part, reached)
+        if query.aggregate is not None:
+            return self._merge_aggregate(query.aggregate, current, origins)
         value = self._name("mv")
         aggregated = self.d.node_list("m.rank")
         if not merge.many:
@@ -230,6 +232,59 @@ class QueryCompiler:
             "GROUP BY m.origin)"
         )
         return value
+
+    def _merge_aggregate(self, spec: BAggregate, current: str, origins: str) -> str:
+        """A CTE of (origin, value): per origin node, the aggregate's rows over what the merge reaches,
+        as a JSON list ({"group": {...}, name: value}, as Fix has them). Without groups an origin that
+        reaches nothing has the one row of an aggregate over nothing (sum 0), as in Fix."""
+        groups = Groups(self.terms, spec, self._name("u"))
+        functions = [function_sql(self.terms, fn) for fn in spec.functions]
+        names = [f"g{i}" for i in range(len(groups.columns))] + [f"f{i}" for i in range(len(functions))]
+        select = ", ".join(
+            f"{sql} AS {name}" for sql, name in zip([*groups.columns, *functions], names, strict=True)
+        )
+        rows = self._name("ma")
+        group_by = "".join(f", {g}" for g in groups.columns)
+        self.ctes.append(
+            f"{rows}(origin, {', '.join(names)}) AS (SELECT m.origin, {select} FROM {current} m "
+            f"JOIN nodes n ON n.id = m.id{groups.joins} GROUP BY m.origin{group_by})"
+        )
+        pairs = [
+            (
+                self.params.add(fn.name),
+                self._json_date(f"r.f{i}", fn.argument if fn.function in ("min", "max") else None),
+            )
+            for i, fn in enumerate(spec.functions)
+        ]
+        if spec.group:
+            keys = [
+                (self.params.add(v.name), self._json_date(f"r.g{i}", v.path))
+                for i, v in enumerate(spec.group)
+            ]
+            pairs.insert(0, (self.params.add("group"), self.d.json_object(keys)))
+        order = ", ".join(f"r.g{i} ASC NULLS FIRST" for i in range(len(spec.group))) or "1"
+        listed = self.d.json_rows(self.d.json_object(pairs), order)
+        value = self._name("mv")
+        if spec.group:
+            self.ctes.append(
+                f"{value}(origin, value) AS (SELECT r.origin, {listed} FROM {rows} r GROUP BY r.origin)"
+            )
+            return value
+        empty = self._name("me")
+        self.ctes.append(
+            f"{empty}({', '.join(names)}) AS (SELECT {', '.join(functions)} FROM nodes n WHERE false)"
+        )
+        self.ctes.append(
+            f"{value}(origin, value) AS (SELECT o.id, coalesce((SELECT {listed} FROM {rows} r WHERE "
+            f"r.origin = o.id), (SELECT {listed} FROM {empty} r)) FROM {origins} o)"
+        )
+        return value
+
+    def _json_date(self, sql: str, source: object) -> str:
+        """A date in a merge's JSON rows as Fix's text (2024-01-31T12:00:00Z); other values as they are."""
+        if isinstance(source, Resolved) and source.leaf_type == DATETIME:
+            return self.d.text_of(sql, DATETIME)
+        return sql
 
     def _selection(self, query: BoundQuery, ordered: bool = True) -> str:
         """CTEs for all parts but the last; returns the FROM/WHERE/ORDER of the last part."""
@@ -282,10 +337,14 @@ class QueryCompiler:
         body = self._selection(query, ordered=False)
         selected = self._name("sel")
         self.ctes.append(f"{selected}(id) AS (SELECT n.id {body})")
-        groups = [self.terms.sort_key(v.path) for v in spec.group]
+        unfolded = Groups(self.terms, spec, self._name("u"))
+        groups = unfolded.columns
         columns = [f"{g} AS g{i}" for i, g in enumerate(groups)]
         columns += [f"{function_sql(self.terms, fn)} AS f{i}" for i, fn in enumerate(spec.functions)]
         group_by = f" GROUP BY {', '.join(groups)}" if groups else ""
         order_by = f" ORDER BY {', '.join(f'{g} ASC NULLS FIRST' for g in groups)}" if groups else ""
-        sql = f"SELECT {', '.join(columns)} FROM nodes n WHERE n.id IN (SELECT id FROM {selected}){group_by}{order_by}"
+        sql = (
+            f"SELECT {', '.join(columns)} FROM nodes n{unfolded.joins} WHERE n.id IN (SELECT id FROM {selected})"
+            f"{group_by}{order_by}"
+        )
         return Statement.of(self._with_ctes(sql), self.params)

@@ -60,7 +60,8 @@ def category_of(value: object) -> Category:
 class Dialect:
     name: str = ""
     modulo: str = "%"  # the remainder operator as the driver wants it written
-    null_json: str = "NULL"  # a JSON null of the engine's JSON type (a path into a section nothing fills)
+    null_json: str = "NULL"
+    json_builder: str = ""  # the function building a JSON object of keys and values  # a JSON null of the engine's JSON type (a path into a section nothing fills)
 
     def placeholder(self, name: str) -> str:
         raise NotImplementedError
@@ -146,6 +147,40 @@ class Dialect:
 
     def datetime_param(self, value: dt.datetime) -> object:
         return value
+
+    # --- aggregates
+    def unnest_join(self, list_expr: Expr, alias: str, item_type: PropType | None) -> tuple[str, Expr]:
+        """A join giving one row per element of the list (none for a missing or empty one), and the element."""
+        raise NotImplementedError
+
+    def text_of(self, sql: str, typ: Scalar) -> str:
+        """A typed value as the text a group name template shows (reference.template_text)."""
+        if typ.name == "string":
+            return sql
+        if typ.name == "datetime":
+            return self.utc_text(sql)
+        if typ.name in ("int", "float"):  # a whole number without a fraction, as Fix prints it
+            return (
+                f"(CASE WHEN {sql} = trunc({sql}) AND abs({sql}) < 1e15 THEN CAST(CAST({sql} AS BIGINT) AS VARCHAR) "
+                f"ELSE CAST(CAST({sql} AS DOUBLE PRECISION) AS VARCHAR) END)"
+            )
+        return f"CAST({sql} AS VARCHAR)"
+
+    def utc_text(self, sql: str) -> str:
+        """A timestamp as UTC text: 2024-01-31T12:00:00Z."""
+        raise NotImplementedError
+
+    def json_object(self, pairs: list[tuple[str, str]]) -> str:
+        """A JSON object of (bound key, SQL value) pairs."""
+        return (
+            f"{self.json_builder}("
+            + ", ".join(f"CAST({key} AS VARCHAR), {value}" for key, value in pairs)
+            + ")"
+        )
+
+    def json_rows(self, value: str, order_by: str) -> str:
+        """An aggregate: the values as a JSON list in `order_by` order."""
+        raise NotImplementedError
 
 
 def is_scalar(typ: PropType | None) -> bool:

@@ -21,6 +21,7 @@ def json_pointer(key: str) -> str:
 
 class DuckDBDialect(Dialect):
     name = "duckdb"
+    json_builder = "json_object"
     null_json = "CAST(NULL AS JSON)"
 
     def placeholder(self, name: str) -> str:
@@ -127,3 +128,14 @@ class DuckDBDialect(Dialect):
 
     def sort_text(self, expr: Expr) -> str:
         return f"(CASE WHEN json_type({expr.sql}) IN ('VARCHAR', 'BOOLEAN') THEN {expr.sql} ->> '$' END)"
+
+    def unnest_join(self, list_expr: Expr, alias: str, item_type: PropType | None) -> tuple[str, Expr]:
+        return f", LATERAL (SELECT unnest({self._list(list_expr)}) AS v) AS {alias}", Expr(
+            f"{alias}.v", list_expr.mode, item_type
+        )
+
+    def utc_text(self, sql: str) -> str:
+        return f"strftime({sql} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%SZ')"
+
+    def json_rows(self, value: str, order_by: str) -> str:
+        return f"to_json(list({value} ORDER BY {order_by}))"

@@ -20,6 +20,7 @@ _JSON_TYPES = {"string": "string", "number": "number", "bool": "boolean"}
 class PostgresDialect(Dialect):
     name = "postgres"
     modulo = "%%"  # psycopg reads a lone % as a placeholder
+    json_builder = "jsonb_build_object"
     null_json = "CAST(NULL AS jsonb)"
 
     def placeholder(self, name: str) -> str:
@@ -112,3 +113,15 @@ class PostgresDialect(Dialect):
             f"(CASE WHEN jsonb_typeof({expr.sql}) IN ('string', 'boolean') THEN "
             f"({expr.sql} #>> '{{}}') END) COLLATE \"C\""
         )
+
+    def unnest_join(self, list_expr: Expr, alias: str, item_type: PropType | None) -> tuple[str, Expr]:
+        source = f"CASE WHEN jsonb_typeof({list_expr.sql}) = 'array' THEN {list_expr.sql} END"
+        return f" CROSS JOIN LATERAL jsonb_array_elements({source}) AS {alias}(v)", Expr(
+            f"{alias}.v", "json", item_type
+        )
+
+    def utc_text(self, sql: str) -> str:
+        return f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+    def json_rows(self, value: str, order_by: str) -> str:
+        return f"jsonb_agg({value} ORDER BY {order_by})"
