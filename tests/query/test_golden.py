@@ -241,6 +241,12 @@ CASES = [
     ("is(volume) #red", ["vol-1", "vol-2"]),
     ('(edge_type=delete): id("i-big") --> all', ["vol-2"]),
     ("(edge_type=delete): is(instance) with(any, --> is(volume))", ["i-big"]),
+    # a two-way navigation's unnamed inward side walks the preamble's edges; its unnamed outward side the
+    # inward side's, as in Fix
+    ("is(volume) <-[1]default-> all", ["i-big", "i-small"]),
+    ("(edge_type=delete): is(volume) <-[1]default-> all", ["i-big"]),
+    ("(edge_type=delete): is(instance) <-default[1]-> all", ["reg", "sg-open", "vol-1", "vol-2"]),
+    ("(edge_type=delete): is(instance) <--> all", ["vol-2"]),
     # sections nothing fills: every path into them is null
     ("/metadata.cleaned == true", []),
     ("is(volume) and /desired.clean == null and /usage.cpu.avg != 1", ["vol-1", "vol-2"]),

@@ -165,6 +165,25 @@ def test_fix_part_options_are_read() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        # the inward side names nothing: the preamble's; the outward side names nothing: the inward side's
+        ("(edge_type=iam): all <-[1]delete-> all", "all <-iam[1]delete-> all"),
+        ("(edge_type=iam): all <-[1:]default-> all", "all <-iam[1:]default-> all"),
+        ("(edge_type=iam): all <-{a == null}delete-> all", "all <-iam[1]{a == null}delete-> all"),
+        ("(edge_type=iam): all <-delete[1:]-> all", "all <-delete[1:]delete-> all"),
+        ("(edge_type=iam): all <-default[1]delete-> all", "all <-default[1]delete-> all"),
+        ("(edge_type=iam): all <--> all", "all <-iam[1]iam-> all"),
+        ("(edge_type=delete): all <-[1]delete-> all", "all <-delete-> all"),
+        ("(edge_type=delete): all with(any, <-[2]default-> all)", "all with(any, <-delete[2]default-> all)"),
+    ],
+)
+def test_the_preamble_fills_the_unnamed_side_of_a_two_way_navigation(text: str, same_as: str) -> None:
+    assert parse_query(text) == parse_query(same_as)
+    assert parse_query(str(parse_query(text))) == parse_query(text)
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("all -cloud-> all", "unknown edge type 'cloud'; known: default, delete, iam"),

@@ -196,10 +196,27 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return self._preamble_edges(read, str(opening) + str(closing))
 
     def _preamble_edges(self, navigation: Navigation, text: str) -> Navigation:
-        """A navigation that names no edge types walks the preamble's (edge_type=...)."""
-        if self.edge_types == ("default",) or re.search("[a-z]", text):
+        """A navigation that names no edge types walks the preamble's (edge_type=...). As in Fix, a two-way
+        navigation's inward side takes them when it names none (`<--delete->`), and its outward side
+        walks the inward side's when it names none (`<-delete-->`: delete both ways, whatever the preamble)."""
+        if self.edge_types == ("default",):
             return navigation
-        return dataclasses.replace(navigation, edge_types=self.edge_types)
+        if navigation.direction != "inout":
+            return (
+                navigation
+                if re.search("[a-z]", text)
+                else dataclasses.replace(navigation, edge_types=self.edge_types)
+            )
+        if re.match("<-[a-z]", text):  # the inward side names its edge types
+            return navigation
+        outwards = navigation.out_edge_types
+        if outwards is None and re.search(
+            "[a-z]", text
+        ):  # named outwards as the default inwards: <-[1]default->
+            outwards = navigation.edge_types
+        if outwards == self.edge_types:
+            outwards = None
+        return dataclasses.replace(navigation, edge_types=self.edge_types, out_edge_types=outwards)
 
     def part(self, usage: WithUsage | None, term: Term | None, merge: Any, post: Term | None,
              with_clause: WithClause | None, tag: Token | None, sort: Any, limit: Any,
