@@ -134,6 +134,16 @@ def equals(expected: Any) -> Convert:
     return equal
 
 
+def constant(value: Any) -> Convert:
+    """Always `value`, whatever AWS sent (the kind of load balancer a listing holds)."""
+
+    def always(_: Any) -> Any:
+        return value
+
+    always.__name__ = f"constant({value!r})"
+    return always
+
+
 class Nested:
     """A nested object (or, `many`, a list of them) mapped by its own {property: path or Field} table;
     `kind NAME` and the model's tests read `mapping`."""

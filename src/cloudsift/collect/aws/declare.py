@@ -173,7 +173,8 @@ class Detail:
     item as `into`.
 
     `params` maps the call's parameters to paths into the item (or to functions of the item). An error code
-    in `missing` means "there is none" (the item gets null); any other error fails the service's task."""
+    in `missing` means "there is none" (the item gets null); any other error fails the service's task.
+    With `after`, the call is made once the item's other details are in (its `when` reads them)."""
 
     operation: str
     into: str
@@ -182,6 +183,7 @@ class Detail:
     missing: tuple[str, ...] = ()
     when: Callable[[dict[str, Any]], bool] | None = None
     service: str | None = None  # another boto3 service than the listing's
+    after: bool = False
 
     def call(self, listing: Listing) -> Call:
         return Call(self.service or listing.service, self.operation)
@@ -287,14 +289,15 @@ class AwsKind:
             else listing.per.items(listing, client, scope, pool)
         )
         items = [i for i in listed if self.where is None or self.where(scope, i)]
-        pending: list[tuple[dict[str, Any], str, Future[Any]]] = []
-        for item in items:
-            for detail in self.details:
-                if detail.when is None or detail.when(item):
-                    own = client if detail.service is None else scope.client(detail.service)
-                    pending.append((item, detail.into, pool.submit(detail.fetch, own, item)))
-        for item, into, future in pending:
-            item[into] = future.result()
+        for after in (False, True):
+            pending: list[tuple[dict[str, Any], str, Future[Any]]] = []
+            for item in items:
+                for detail in self.details:
+                    if detail.after == after and (detail.when is None or detail.when(item)):
+                        own = client if detail.service is None else scope.client(detail.service)
+                        pending.append((item, detail.into, pool.submit(detail.fetch, own, item)))
+            for item, into, future in pending:
+                item[into] = future.result()
         return items
 
     def add(self, scope: Scope, item: dict[str, Any], graph: GraphBuilder, matches: list[Match]) -> None:
@@ -350,8 +353,7 @@ NODES: dict[str, tuple[str, bool]] = {
     # kinds still collected by hand-written functions (ec2.py, s3.py, ...), until they are declared
     "aws_vpc": ("", False), "aws_ec2_subnet": ("", False), "aws_ec2_instance": ("", False),
     "aws_ec2_security_group": ("", False), "aws_ec2_volume": ("", False), "aws_s3_bucket": ("bucket/", True),
-    "aws_kms_key": ("kms/", False), "aws_iam_role": ("role/", True), "aws_iam_user": ("user/", True),
-    "aws_iam_policy": ("policy/", True), "aws_lambda_function": ("lambda/", False),
+    "aws_iam_role": ("role/", True), "aws_iam_user": ("user/", True), "aws_iam_policy": ("policy/", True),
 }  # fmt: skip
 DECLARED: dict[str, tuple[AwsKind, str]] = {}  # kind -> (declaration, its service's name)
 

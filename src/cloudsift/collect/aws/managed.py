@@ -2,85 +2,99 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from cloudsift.collect.aws.accounts import Account
-from cloudsift.collect.aws.service import Region, service
-from cloudsift.collect.aws.values import optional, pages, timestamp
-from cloudsift.collect.graph import GraphBuilder
+from cloudsift.collect.aws.convert import Field, constant, ids_at, tag_map
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
+from cloudsift.collect.aws.values import timestamp
 
 
-@service("lambda", api_calls=("lambda:ListFunctions",), kinds=("aws_lambda_function",))
-def collect_lambda(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("lambda", region.name)
-    for fn in pages(client, "list_functions", "Functions"):
-        name = fn["FunctionName"]
-        graph.add(region.node(f"lambda/{name}"), "aws_lambda_function", {
-            "id": name, "name": name, "arn": fn.get("FunctionArn"), "mtime": timestamp(fn.get("LastModified")),
-            "function_runtime": fn.get("Runtime"), "function_handler": fn.get("Handler"),
-            "function_memory_size": fn.get("MemorySize"), "function_timeout": fn.get("Timeout"),
-            "function_role": fn.get("Role"),
-        })  # fmt: skip
+def description_or_id(key: dict[str, Any]) -> Any:
+    """A key's name: its description, else its id."""
+    return (key.get("meta") or {}).get("Description") or key.get("KeyId")
 
 
-@service(
-    "kms", api_calls=("kms:ListKeys", "kms:DescribeKey", "kms:GetKeyRotationStatus"), kinds=("aws_kms_key",)
-)
-def collect_kms(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("kms", region.name)
-    for key in pages(client, "list_keys", "Keys"):
-        meta = client.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
-        rotation: Any = None
-        if (
-            meta.get("KeyManager") == "CUSTOMER"
-            and meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
-        ):
-            rotation = optional(
-                partial(client.get_key_rotation_status, KeyId=key["KeyId"]), "AccessDeniedException"
-            )
-        graph.add(region.node(f"kms/{key['KeyId']}"), "aws_kms_key", {
-            "id": key["KeyId"], "name": meta.get("Description") or key["KeyId"], "arn": meta.get("Arn"),
-            "ctime": meta.get("CreationDate"), "kms_key_manager": meta.get("KeyManager"),
-            "access_key_status": meta.get("KeyState"), "kms_enabled": meta.get("Enabled"),
-            "kms_description": meta.get("Description"), "kms_key_usage": meta.get("KeyUsage"),
-            "kms_key_spec": meta.get("KeySpec"),
-            "kms_key_rotation_enabled": None if rotation is None else rotation.get("KeyRotationEnabled"),
-        })  # fmt: skip
+def rotates(key: dict[str, Any]) -> bool:
+    """Only a customer's symmetric key has a rotation status to ask for."""
+    meta = key.get("meta") or {}
+    return bool(
+        meta.get("KeyManager") == "CUSTOMER"
+        and meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+    )
 
 
-@service("elb", api_calls=("elasticloadbalancing:DescribeLoadBalancers",), kinds=("aws_elb", "aws_alb"))
-def collect_elb(account: Account, region: Region, graph: GraphBuilder) -> None:
-    classic = account.client("elb", region.name)
-    for lb in pages(classic, "describe_load_balancers", "LoadBalancerDescriptions"):
-        name = lb["LoadBalancerName"]
-        backends = [i["InstanceId"] for i in lb.get("Instances", []) if i.get("InstanceId")]
-        node = graph.add(region.node(f"elb/{name}"), "aws_elb", {
-            "id": lb.get("DNSName") or name, "name": name,  # Fix's id of a classic load balancer is its DNS name
-            "arn": f"arn:aws:elasticloadbalancing:{region.name}:{account.id}:loadbalancer/{name}",
-            "ctime": lb.get("CreatedTime"), "lb_type": "elb", "scheme": lb.get("Scheme"), "backends": backends,
-        }, parent=region.node(lb["VPCId"]) if lb.get("VPCId") else None)  # fmt: skip
-        for instance_id in backends:
-            graph.edge(node, region.node(instance_id))
-    modern = account.client("elbv2", region.name)
-    for lb in pages(modern, "describe_load_balancers", "LoadBalancers"):
-        graph.add(region.node(f"alb/{lb['LoadBalancerName']}"), "aws_alb", {
-            "id": lb["LoadBalancerName"], "name": lb["LoadBalancerName"], "arn": lb.get("LoadBalancerArn"),
-            "ctime": lb.get("CreatedTime"), "lb_type": "alb", "alb_type": lb.get("Type"),
-            "alb_dns_name": lb.get("DNSName"), "alb_scheme": lb.get("Scheme"),
-            "alb_ip_address_type": lb.get("IpAddressType"), "alb_security_groups": lb.get("SecurityGroups") or [],
-        }, parent=region.node(lb["VpcId"]) if lb.get("VpcId") else None)  # fmt: skip
+def dns_name_or_name(lb: dict[str, Any]) -> Any:
+    """Fix's id of a classic load balancer is its DNS name."""
+    return lb.get("DNSName") or lb.get("LoadBalancerName")
 
 
-@service("eks", api_calls=("eks:ListClusters", "eks:DescribeCluster"), kinds=("aws_eks_cluster",))
-def collect_eks(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("eks", region.name)
-    for name in pages(client, "list_clusters", "clusters"):
-        cluster = client.describe_cluster(name=name)["cluster"]
-        vpc = (cluster.get("resourcesVpcConfig") or {}).get("vpcId")
-        graph.add(region.node(f"eks/{name}"), "aws_eks_cluster", {
-            "id": name, "name": name, "arn": cluster.get("arn"), "tags": cluster.get("tags") or {},
-            "ctime": cluster.get("createdAt"), "cluster_status": cluster.get("status"),
-            "version": cluster.get("version"), "endpoint": cluster.get("endpoint"),
-            "cluster_role_arn": cluster.get("roleArn"),
-        }, parent=region.node(vpc) if vpc else None)  # fmt: skip
+def listed(value: Any) -> list[Any]:
+    """A list AWS may leave out, as an empty one."""
+    return list(value or [])
+
+
+FUNCTION = AwsKind(
+    "aws_lambda_function",
+    Listing("lambda", "ListFunctions", "Functions"),
+    id="FunctionName", arn="FunctionArn", mtime=Field("LastModified", timestamp), node="lambda/",
+    props={
+        "function_runtime": "Runtime", "function_handler": "Handler", "function_memory_size": "MemorySize",
+        "function_timeout": "Timeout", "function_role": "Role",
+    },
+)  # fmt: skip
+
+KEY = AwsKind(
+    "aws_kms_key",
+    Listing("kms", "ListKeys", "Keys"),
+    id="KeyId", name=Field("", description_or_id), arn="meta.Arn", ctime="meta.CreationDate", node="kms/",
+    details=(
+        Detail("DescribeKey", "meta", {"KeyId": "KeyId"}, key="KeyMetadata"),
+        Detail("GetKeyRotationStatus", "rotation", {"KeyId": "KeyId"}, when=rotates, after=True,
+               missing=("AccessDeniedException",)),
+    ),
+    props={
+        "kms_key_manager": "meta.KeyManager", "access_key_status": "meta.KeyState", "kms_enabled": "meta.Enabled",
+        "kms_description": "meta.Description", "kms_key_usage": "meta.KeyUsage", "kms_key_spec": "meta.KeySpec",
+        "kms_key_rotation_enabled": "rotation.KeyRotationEnabled",
+    },
+)  # fmt: skip
+
+CLASSIC = AwsKind(
+    "aws_elb",
+    Listing("elb", "DescribeLoadBalancers", "LoadBalancerDescriptions"),
+    id=Field("", dns_name_or_name), name="LoadBalancerName", key="LoadBalancerName", node="elb/",
+    arn_format="arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/{item[LoadBalancerName]}",
+    ctime="CreatedTime",
+    props={"lb_type": Field("", constant("elb")), "scheme": "Scheme", "backends": Field("Instances", ids_at("InstanceId"))},
+    parent=(Edge("aws_vpc", "VPCId"),),
+    edges=(Edge("aws_ec2_instance", "Instances", ids_at("InstanceId")),),
+)  # fmt: skip
+
+MODERN = AwsKind(
+    "aws_alb",
+    Listing("elbv2", "DescribeLoadBalancers", "LoadBalancers"),
+    id="LoadBalancerName", arn="LoadBalancerArn", ctime="CreatedTime", node="alb/",
+    props={
+        "lb_type": Field("", constant("alb")), "alb_type": "Type", "alb_dns_name": "DNSName",
+        "alb_scheme": "Scheme", "alb_ip_address_type": "IpAddressType",
+        "alb_security_groups": Field("SecurityGroups", listed),
+    },
+    parent=(Edge("aws_vpc", "VpcId"),),
+)  # fmt: skip
+
+CLUSTER = AwsKind(
+    "aws_eks_cluster",
+    Listing("eks", "ListClusters", "clusters"),
+    id="item", arn="c.arn", tags=Field("c.tags", tag_map), ctime="c.createdAt", node="eks/",
+    details=(Detail("DescribeCluster", "c", {"name": "item"}, key="cluster"),),
+    props={
+        "cluster_status": "c.status", "version": "c.version", "endpoint": "c.endpoint",
+        "cluster_role_arn": "c.roleArn",
+    },
+    parent=(Edge("aws_vpc", "c.resourcesVpcConfig.vpcId"),),
+)  # fmt: skip
+
+aws_service("lambda", FUNCTION)
+aws_service("kms", KEY)
+aws_service("elb", CLASSIC, MODERN)
+aws_service("eks", CLUSTER)
