@@ -380,3 +380,17 @@ def _security_hub(session: Any, account: str, region: str) -> None:
     """Security Hub on in the first region only: CIS 4.16 fails the other region where it is in use."""
     if region == REGIONS[0]:
         session.client("securityhub", region_name=region).enable_security_hub(EnableDefaultStandards=False)
+
+
+@demo_resources
+def _password_policy(session: Any, account: str, region: str) -> None:
+    """prod: passwords of 14 characters or more, the last 24 remembered (CIS 1.8, 1.9); dev: 8 characters,
+    5 remembered, which fails both."""
+    if region != REGIONS[0]:
+        return
+    strict = account == "prod"
+    session.client("iam").update_account_password_policy(
+        MinimumPasswordLength=14 if strict else 8, PasswordReusePrevention=24 if strict else 5,
+        RequireSymbols=strict, RequireNumbers=True, RequireUppercaseCharacters=True,
+        RequireLowercaseCharacters=True, AllowUsersToChangePassword=True, **({"MaxPasswordAge": 90} if strict else {}),
+    )  # fmt: skip

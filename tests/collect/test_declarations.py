@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from cloudsift import run
 from cloudsift.collect.aws.convert import Field, Nested
-from cloudsift.collect.aws.declare import AwsKind, Call, declared_kinds
+from cloudsift.collect.aws.declare import (
+    ACCOUNT_DECLARED,
+    AccountProperties,
+    AwsKind,
+    Call,
+    Listing,
+    aws_service,
+    declared_kinds,
+)
 from cloudsift.collect.aws.service import SERVICES
 from cloudsift.model import MODEL, Struct
 from cloudsift.store.duckdb import DuckDBStore
@@ -93,3 +103,18 @@ def test_every_collected_kind_names_its_service() -> None:
     made_by_the_runner = {"aws_account", "aws_region"}
     concrete = {k for k, kind in MODEL.kinds.items() if k.startswith("aws_") and not kind.abstract}
     assert concrete - declared - made_by_the_runner - {"aws_zone"} == set()
+
+
+def test_what_services_write_on_the_account_is_in_the_model_and_the_policy() -> None:
+    declared_kinds()
+    props = {p.name for p in MODEL.props_of("aws_account")}
+    assert ACCOUNT_DECLARED, "the iam service writes the password policy on the account"
+    for declaration, name in ACCOUNT_DECLARED:
+        service = SERVICES.get(name)
+        assert service.global_ and set(service.account_props) == set(declaration.props) <= props
+        assert {c.action for c in declaration.listing.calls} <= set(service.api_calls)
+    lines = run("kind aws_account", DuckDBStore())
+    length = next(line for line in lines if line.strip().startswith("minimum_password_length:"))
+    assert length.endswith("<- iam GetAccountPasswordPolicy: MinimumPasswordLength")
+    with pytest.raises(ValueError, match="only a global service"):
+        aws_service("regional", on_account=AccountProperties(Listing("ec2", "DescribeRegions", None), {}))

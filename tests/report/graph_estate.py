@@ -2,18 +2,20 @@
 alarms, its Config recorders): moto has one root user per account and cannot age or sign one in, so these
 accounts are written as a graph in Fix's export format and imported.
 
-  good   (111111111111): root with a hardware MFA, unused; a valid server certificate; a role holding
+  good   (111111111111): a password policy of 14 characters remembering 24 (CIS's limits exactly); root
+                         with a hardware MFA, unused; a valid server certificate; a role holding
                          AWSSupportAccess; a recorder and Security Hub in every region in use; a logging
                          multi-region trail whose log group has CIS's 15 metric filters, each with an alarm
                          that notifies a topic, and which records the S3 object events of every bucket.
-  bad    (222222222222): root with an active key, no MFA, signed in yesterday; a certificate that expired
-                         an hour ago; AWSCloudShellFullAccess attached, AWSSupportAccess held by nobody; no
-                         recorder in one region in use and a stopped one in the other; Security Hub in one
-                         region only; a root-usage filter whose alarm notifies nobody, and an
-                         unauthorized-calls filter on a trail that does not log (though it would record
-                         every S3 object event).
-  single (333333333333): only the IAM policy change filter (with an alarm that notifies): it passes that
-                         check alone; its trail records S3 object reads of every bucket, writes of one only.
+  bad    (222222222222): a password policy of 13 characters remembering 23; root with an active key, no
+                         MFA, signed in yesterday; a certificate that expired an hour ago;
+                         AWSCloudShellFullAccess attached, AWSSupportAccess held by nobody; no recorder in
+                         one region in use and a stopped one in the other; Security Hub in one region only;
+                         a root-usage filter whose alarm notifies nobody, and an unauthorized-calls filter on
+                         a trail that does not log (though it would record every S3 object event).
+  single (333333333333): no password policy of its own (as the collector and Fix write it); only the IAM
+                         policy change filter (with an alarm that notifies): it passes that check alone; its
+                         trail records S3 object reads of every bucket, writes of one only.
 """
 
 from __future__ import annotations
@@ -126,8 +128,8 @@ OBJECT_READS = {"advanced_event_selectors": [
 ]}  # fmt: skip
 
 
-def _account(graph: _Graph, account: str) -> tuple[str, str, str, str]:
-    node = graph.node(f"aws/{account}", "aws_account", account, "aws")
+def _account(graph: _Graph, account: str, **password_policy: Any) -> tuple[str, str, str, str]:
+    node = graph.node(f"aws/{account}", "aws_account", account, "aws", **password_policy)
     regions = [graph.node(f"{node}/{r}", "aws_region", r, node, region_in_use=True) for r in REGIONS]
     world = graph.node(f"{node}/global", "aws_region", "global", node, region_in_use=False)
     return node, regions[0], regions[1], world
@@ -140,7 +142,8 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     everything = {"all_supported": True, "include_global_resource_types": True}
     topic = ["arn:aws:sns:eu-west-1:111111111111:security"]
 
-    _, west, east, world = _account(graph, GOOD)
+    _, west, east, world = _account(graph, GOOD, minimum_password_length=14, password_reuse_prevention=24,
+                                    max_password_age=90, require_symbols=True, expire_passwords=True)  # fmt: skip
     root = graph.node(f"{world}/root", "aws_root_user", "root", world, mfa_active=True, user_virtual_mfa_devices=[],
                       password_last_used=_iso(now - dt.timedelta(days=400)))  # fmt: skip
     graph.edge(f"aws/{GOOD}", root)
@@ -157,7 +160,8 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     for number, pattern in CIS_PATTERNS.items():
         _watch(graph, group, f"cis-{number}", pattern, topic)
 
-    _, west, east, world = _account(graph, BAD)
+    _, west, east, world = _account(graph, BAD, minimum_password_length=13, password_reuse_prevention=23,
+                                    max_password_age=0, require_symbols=False, expire_passwords=False)  # fmt: skip
     root = graph.node(f"{world}/root", "aws_root_user", "root", world, mfa_active=False, password_last_used=_iso(
         now - dt.timedelta(days=1)), user_virtual_mfa_devices=[{"serial_number": f"arn:aws:iam::{BAD}:mfa/root"}])  # fmt: skip
     graph.node(f"{root}/root_key_1", "aws_iam_access_key", "root_key_1", root, access_key_status="Active")
@@ -174,7 +178,7 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     _watch(graph, _trail(graph, east, "old", logging=False, selectors=EVERY_OBJECT), "denied", CIS_PATTERNS["4_1"],
            topic)  # fmt: skip
 
-    _, west, _, world = _account(graph, SINGLE)
+    _, west, _, world = _account(graph, SINGLE, max_password_age=0, password_reuse_prevention=0)
     root = graph.node(f"{world}/root", "aws_root_user", "root", world, mfa_active=True, user_virtual_mfa_devices=[
         {"serial_number": f"arn:aws:iam::{SINGLE}:mfa/root-account-mfa-device"}])  # fmt: skip
     graph.node(f"{root}/root_key_2", "aws_iam_access_key", "root_key_2", root, access_key_status="Inactive")

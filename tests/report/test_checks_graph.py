@@ -50,6 +50,9 @@ GRAPH_CASES: dict[str, tuple[list[str], list[str]]] = {
         [*_regions(GOOD), f"aws/{BAD}/eu-west-1"],
     ),
     "aws_iam_no_support_role": ([f"aws/{BAD}"], [f"aws/{GOOD}"]),
+    # SINGLE has no password policy of its own: it fails both
+    "aws_iam_password_policy_allows_short_passwords": ([f"aws/{BAD}", f"aws/{SINGLE}"], [f"aws/{GOOD}"]),
+    "aws_iam_password_policy_allows_reuse": ([f"aws/{BAD}", f"aws/{SINGLE}"], [f"aws/{GOOD}"]),
     "aws_iam_cloudshell_full_access_attached": (
         [f"aws/{BAD}/global/policy/AWSCloudShellFullAccess"],
         [f"aws/{GOOD}/global/policy/AWSSupportAccess"],

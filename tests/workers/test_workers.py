@@ -92,6 +92,9 @@ def test_two_workers_share_one_collection_and_store_what_one_worker_stores(
     part = 'cloudsift_task_duration_seconds_count{outcome="succeeded",queue="collect",task="collect_part"}'
     assert w1.get(part, 0) + w2.get(part, 0) == parts
     assert 0 <= w1["cloudsift_collect_age_seconds"] < 60
+    # what the iam service writes on the account's node came through the tasks' rows: no policy set
+    [(account,)] = two.sql("SELECT reported FROM nodes WHERE id = %s", (f"aws/{CALLER}",))
+    assert (account["password_reuse_prevention"], account.get("minimum_password_length")) == (0, None)
 
 
 class _Receiver:

@@ -11,10 +11,12 @@ import orjson
 
 @dataclass
 class GraphBuilder:
-    """Nodes (graph id -> reported) and edges, collected by one (account, region, service) task."""
+    """Nodes (graph id -> reported) and edges, collected by one (account, region, service) task, and the
+    properties it found for the account's own node (written by the runner, see collect/account_node.py)."""
 
     nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
     edges: list[tuple[str, str, str]] = field(default_factory=list)
+    account: dict[str, Any] = field(default_factory=dict)
 
     def add(self, node_id: str, kind: str, reported: dict[str, Any], parent: str | None = None) -> str:
         self.nodes[node_id] = {"kind": kind, **{k: v for k, v in reported.items() if v is not None}}
@@ -24,6 +26,14 @@ class GraphBuilder:
 
     def edge(self, source: str, target: str, edge_type: str = "default") -> None:
         self.edges.append((source, target, edge_type))
+
+
+def node_line(node_id: str, reported: dict[str, Any]) -> bytes:
+    return orjson.dumps({"id": node_id, "reported": reported}) + b"\n"
+
+
+def edge_line(source: str, target: str, edge_type: str = "default") -> bytes:
+    return orjson.dumps({"from": source, "to": target, "edge_type": edge_type}) + b"\n"
 
 
 def node_lines(nodes: dict[str, dict[str, Any]]) -> Iterator[bytes]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +19,17 @@ from typing import IO, Any
 import orjson
 
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
+from cloudsift.collect.account_node import head_lines
 from cloudsift.collect.aws.accounts import Account, config_problems, discover_accounts, regions_of
 from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, Region, own_resources, services_for
-from cloudsift.collect.graph import GraphBuilder, edge_lines, node_lines, outer_edge_lines
+from cloudsift.collect.graph import (
+    GraphBuilder,
+    edge_line,
+    edge_lines,
+    node_line,
+    node_lines,
+    outer_edge_lines,
+)
 from cloudsift.collect.partitions import ACCOUNT_WIDE, forget_hint, kept_lines, marked, place_query, uncovered
 from cloudsift.collect.steps import Progress, StepFailed, Steps, not_run, short_error, step_name
 from cloudsift.config import Config
@@ -45,6 +53,7 @@ class Partition:
     kinds: set[str] = field(default_factory=set)  # of the services run for it
     timed_out: bool = False  # one of its steps did: the steps not started are cancelled
     edges: list[tuple[str, str, str]] = field(default_factory=list)
+    account_props: dict[str, dict[str, Any]] = field(default_factory=dict)  # service -> what it writes there
     # closed by partition_lines when the partition is done; an aborted collection leaves it to the GC
     spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="collect-"))  # noqa: SIM115
 
@@ -58,17 +67,20 @@ class Partition:
         self.ids.update(dict.fromkeys(found.ids))
         self.edges.extend(found.edges)
         self.seconds += found.seconds
+        self.account_props.update(found.account_props)
 
 
 @dataclass
 class Gathered:
-    """What one service found in one (account, region): its node lines, their ids, its edges."""
+    """What one service found in one (account, region): its node lines, their ids, its edges, and (by
+    service) the properties it writes on the account's node."""
 
     lines: bytes
     ids: list[str]
     edges: list[tuple[str, str, str]]
     own_resources: int
     seconds: float
+    account_props: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def gather(account: Account, region: str, service: Any, steps: Steps | None = None) -> Gathered:
@@ -81,7 +93,8 @@ def gather(account: Account, region: str, service: Any, steps: Steps | None = No
         except Exception as e:  # recorded for its partition by the caller, with how long it waited
             raise StepFailed(e, time.perf_counter() - started) from e
     return Gathered(b"".join(node_lines(graph.nodes)), list(graph.nodes), list(graph.edges),
-                    own_resources(graph.nodes), time.perf_counter() - started)  # fmt: skip
+                    own_resources(graph.nodes), time.perf_counter() - started,
+                    {service.name: graph.account} if service.account_props else {})  # fmt: skip
 
 
 @dataclass
@@ -148,7 +161,6 @@ def collect_aws(
     # What is collected goes to disk as soon as a service returns it: memory holds the calls in flight and
     # the ids and edges of the partitions, not the whole estate.
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
-        spool.writelines(head_lines([(a.id, a.alias) for a in accounts]))
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
             futures: dict[Future[Gathered], tuple[Partition, str]] = {}
             steps = Steps()
@@ -192,8 +204,8 @@ def collect_aws(
                 if key not in pending:
                     spool.writelines(partition_lines(partition, outer))
         return write_collection(
-            store, spool, list(partitions.values()), [a.id for a in accounts], account_errors, kinds, outer,
-            event, started, events, problems,
+            store, spool, list(partitions.values()), [(a.id, a.alias) for a in accounts], account_errors,
+            kinds, outer, event, started, events, problems,
         )  # fmt: skip
 
 
@@ -201,7 +213,7 @@ def write_collection(
     store: Store,
     spool: IO[bytes],
     partitions: list[Partition],
-    reached_accounts: list[str],
+    opened: list[tuple[str, str | None]],
     account_errors: list[tuple[str, str]],
     kinds: Collection[str] | None,
     outer: list[tuple[str, str, str]],
@@ -210,17 +222,20 @@ def write_collection(
     events: list[str],
     problems: list[str],
 ) -> CollectSummary:
-    """The end of a collection: the spool (named file) holds the accounts' and the finished partitions'
-    lines; add what is kept (failed partitions, other kinds, places that left the config) and the
-    edges between partitions, import it all in one transaction, record the partitions' statuses."""
+    """The end of a collection: the spool (named file) holds the finished partitions' lines; add the
+    nodes of the (id, alias) accounts opened, what is kept (failed partitions, other kinds, places that
+    left the config) and the edges between partitions, import it all in one transaction, record the
+    partitions' statuses."""
     event("merge_outer_edges")
     by_place = {(p.account, p.region): p for p in partitions}
     failed_accounts = {a for a, _ in account_errors}
-    reached = set(reached_accounts) - failed_accounts
+    reached = {a for a, _ in opened} - failed_accounts
     stored = store.partitions()
     gone = uncovered(stored, set(by_place), reached, failed_accounts)
     writing = time.perf_counter()
     kept: set[str] = set()
+    found = {p.account: p.account_props for p in partitions if p.region == GLOBAL and not p.errors}
+    spool.writelines(head_lines(store, opened, found))
     spool.writelines(_kept(store, partitions, failed_accounts, kept if kinds else None))
     spool.writelines(kept_lines(store, gone, reached))
     spool.writelines(outer_edge_lines(outer, lambda node: node in kept or _written(by_place, node)))
@@ -275,24 +290,6 @@ def _record(
                 partition.errors.append(not_run(cancelled))
 
 
-def _node(node_id: str, reported: dict[str, Any]) -> bytes:
-    return orjson.dumps({"id": node_id, "reported": reported}) + b"\n"
-
-
-def _edge(source: str, target: str) -> bytes:
-    return orjson.dumps({"from": source, "to": target, "edge_type": "default"}) + b"\n"
-
-
-def head_lines(accounts: Iterable[tuple[str, str | None]]) -> Iterator[bytes]:
-    """The cloud's node and those of the (id, alias) accounts that were reached."""
-    yield _node("aws", {"kind": "cloud", "id": "aws", "name": "aws"})
-    for account, alias in accounts:
-        account_id = f"aws/{account}"
-        yield _node(account_id, {"kind": "aws_account", "id": account, "name": alias or account,
-                                 "account_alias": alias})  # fmt: skip
-        yield _edge("aws", account_id)
-
-
 def _written(partitions: dict[tuple[str, str], Partition], node_id: str) -> bool:
     """Whether this collection wrote the node (an account, or a resource of a clean partition)."""
     parts = node_id.split("/", 3)
@@ -313,11 +310,11 @@ def partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> 
     """A finished partition: its region node, and its resources when it was collected cleanly (else
     nothing: its stored data is added at the end). Only its count stays in memory."""
     region = Region(partition.account, partition.region)
-    yield _node(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region,
+    yield node_line(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region,
                             # unknown for a failed partition: its resources were not all counted
                             "region_in_use": None if partition.errors else
                             partition.own_resources > REGION_IN_USE_ABOVE})  # fmt: skip
-    yield _edge(f"aws/{partition.account}", region.id)
+    yield edge_line(f"aws/{partition.account}", region.id)
     with partition.spool:
         if not partition.errors:
             partition.spool.seek(0)

@@ -155,9 +155,15 @@ def _kind_markdown(name: str) -> Iterator[str]:
 
 def _sources(kind: str) -> dict[str, str]:
     """Where each property of a collected kind comes from ("" names its collecting service)."""
-    from cloudsift.collect.aws.declare import DECLARED, declared_kinds
+    from cloudsift.collect.aws.declare import ACCOUNT_DECLARED, DECLARED, declared_kinds
 
     declared_kinds()
+    if kind == "aws_account":  # the properties services write on the account's node
+        services = ", ".join(dict.fromkeys(service for _, service in ACCOUNT_DECLARED))
+        return {
+            "": services,
+            **{p: s for declared, _ in ACCOUNT_DECLARED for p, s in declared.sources().items()},
+        }
     if kind not in DECLARED:
         return {}
     declaration, service = DECLARED[kind]

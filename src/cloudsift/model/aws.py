@@ -40,10 +40,31 @@ class AwsResource(Resource):
 
 @kind_class
 class AwsAccount(Account, AwsResource):
-    """An AWS account: `id` is the account number, `name` its alias when it has one."""
+    """An AWS account: `id` is the account number, `name` its alias when it has one; the password policy its
+    IAM users' console passwords must follow (collected by the iam service; kept as it was when that
+    service fails). Without a policy of its own the account has no `minimum_password_length`, and
+    `password_reuse_prevention` and `max_password_age` are 0, as in Fix; an account whose policy was never
+    read has none of these properties."""
 
     kind: ClassVar[str] = "aws_account"
     account_alias: str
+    minimum_password_length: int
+    require_symbols: bool
+    require_numbers: bool
+    require_uppercase_characters: bool
+    require_lowercase_characters: bool
+    allow_users_to_change_password: bool
+    expire_passwords: bool
+    max_password_age: int
+    password_reuse_prevention: int
+    hard_expiry: bool
+    prop_docs: ClassVar[dict[str, str]] = {
+        "minimum_password_length": "The fewest characters a password may have; missing: the account has no "
+        "password policy of its own (AWS's default applies) or it was never read.",
+        "max_password_age": "Days a password is valid; 0: passwords never expire.",
+        "password_reuse_prevention": "How many earlier passwords a user may not use again; 0: any.",
+        "hard_expiry": "An expired password can only be reset by an administrator.",
+    }
 
 
 @kind_class

@@ -16,7 +16,6 @@ from cloudsift.collect.runner import (
     GLOBAL,
     Gathered,
     Partition,
-    head_lines,
     partition_lines,
     write_collection,
 )
@@ -37,7 +36,7 @@ def _partitions(rows: list[tuple[Any, ...]], kinds: list[str] | None) -> dict[tu
             partition.kinds.update(known[name].kinds)
         data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
         partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
-                               data["own"], seconds or 0.0))  # fmt: skip
+                               data["own"], seconds or 0.0, data.get("account", {})))  # fmt: skip
         partition.errors += errors or []
     return partitions
 
@@ -83,12 +82,12 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
     started = time.perf_counter() - (dt.datetime.now(dt.UTC) - started_at).total_seconds()
     try:
         with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
-            spool.writelines(head_lines([(a, alias) for a, _, opened, alias, _ in accounts if opened]))
             for partition in partitions.values():
                 spool.writelines(partition_lines(partition, outer))
             summary = write_collection(
-                store, spool, list(partitions.values()), [a for a, *_ in accounts], account_errors,
-                kinds, outer, event, started, events, problems,
+                store, spool, list(partitions.values()), [(a, alias) for a, _, opened, alias, _ in accounts
+                                                          if opened],
+                account_errors, kinds, outer, event, started, events, problems,
             )  # fmt: skip
     finally:
         ctx.close()

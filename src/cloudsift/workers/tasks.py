@@ -176,8 +176,10 @@ def collect_part(run_id: str, ref: dict[str, Any], region: str, group: int, serv
         ids = [i for f in found for i in f.ids]
         edges = [e for f in found for e in f.edges]
         own = sum(f.own_resources for f in found)
+        # by service, what each writes on the account's node (the iam service: the password policy)
+        written = {name: props for f in found for name, props in f.account_props.items()}
         end_task(store, run_id, key, errors=orjson.dumps(errors).decode(), lines=b"".join(f.lines for f in found),
-                 found=orjson.dumps({"ids": ids, "edges": edges, "own": own}),
+                 found=orjson.dumps({"ids": ids, "edges": edges, "own": own, "account": written}),
                  seconds=sum(f.seconds for f in found))  # fmt: skip
 
 

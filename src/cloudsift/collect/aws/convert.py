@@ -186,5 +186,15 @@ def to_int(value: Any) -> int | None:
     return None if value in (None, "") else int(value)
 
 
+def or_zero(value: Any) -> Any:
+    """A limit AWS leaves out when it is not set (a password policy's maximum age) as 0, as Fix has it."""
+    return 0 if value is None else value
+
+
+def or_false(value: Any) -> Any:
+    """A flag AWS leaves out when it is off (a password policy's hard expiry) as false, as Fix has it."""
+    return False if value is None else value
+
+
 def to_float(value: Any) -> float | None:
     return None if value in (None, "") else float(value)

@@ -141,10 +141,12 @@ class Listing:
                 page.pop("ResponseMetadata", None)
                 yield page
             else:
+                found = path_value(page, self.key)
+                if isinstance(found, dict):  # one object (the account's password policy): one item
+                    yield found
+                    continue
                 # a list of names or URLs (EKS clusters, SQS queues): each is {"item": "<the string>"}
-                yield from (
-                    i if isinstance(i, dict) else {"item": i} for i in path_value(page, self.key) or []
-                )
+                yield from (i if isinstance(i, dict) else {"item": i} for i in found or [])
 
 
 @dataclass(frozen=True)
@@ -274,10 +276,9 @@ class AwsKind:
         spec = source if isinstance(source, Field) else Field(source)
         first = spec.path.split(".", 1)[0]
         detail = next((d for d in self.details if d.into == first), None)
-        call, path = (detail.call(self.listing), spec.path[len(first) + 1 :]) if detail else (
-            self.listing.calls[0], spec.path)  # fmt: skip
-        where = f"{call}: {path or '(the answer)'}"
-        return where if spec.convert is None else f"{where} as {spec.convert.__name__}"
+        if detail is None:
+            return describe_source(self.listing.calls[0], spec)
+        return describe_source(detail.call(self.listing), Field(spec.path[len(first) + 1 :], spec.convert))
 
     def fetch(self, scope: Scope, pool: ThreadPoolExecutor) -> list[dict[str, Any]]:
         """The listed items with their details (fetched on `pool`, side by side)."""
@@ -339,6 +340,52 @@ class AwsKind:
         return (known or candidates or [scope.region.id])[0]
 
 
+def describe_source(call: Call, source: Source) -> str:
+    """Where a property comes from, for `kind NAME`: the call, the answer's field, the converter."""
+    spec = source if isinstance(source, Field) else Field(source)
+    where = f"{call}: {spec.path or '(the answer)'}"
+    return where if spec.convert is None else f"{where} as {spec.convert.__name__}"
+
+
+@dataclass(frozen=True)
+class AccountProperties:
+    """Properties a global service writes on its account's node (the password policy), mapped from the one
+    item its listing gives.
+
+    An error code in `missing` means the account has none set: then `absent` is written (what Fix Inventory
+    writes for such an account), so "none set" reads apart from "never read" (none of them written). When
+    the service's partition fails, the account keeps the values it had (collect/account_node.py)."""
+
+    listing: Listing
+    props: Mapping[str, Source]
+    missing: tuple[str, ...] = ()
+    absent: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not set(self.absent) <= set(self.props):
+            raise ValueError(
+                f"absent names properties that are not mapped: {sorted(set(self.absent) - set(self.props))}"
+            )
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.props)
+
+    def sources(self) -> dict[str, str]:
+        return {prop: describe_source(self.listing.calls[0], src) for prop, src in self.props.items()}
+
+    def fetch(self, scope: Scope) -> dict[str, Any]:
+        """The properties (those with a value): from the answer, or `absent` when the account has none."""
+        try:
+            items = self.listing.listed(scope.client(self.listing.service), scope)
+        except ClientError as e:
+            if e.response.get("Error", {}).get("Code") in self.missing:
+                return dict(self.absent)
+            raise
+        found = map_item(self.props, items[0]) if items else {}
+        return {prop: value for prop, value in found.items() if value is not None}
+
+
 @dataclass(frozen=True)
 class Match:
     """An edge found by matching properties, resolved once the service's kinds are all collected."""
@@ -356,6 +403,7 @@ NODES: dict[str, tuple[str, bool]] = {
     "aws_iam_role": ("role/", True), "aws_iam_user": ("user/", True), "aws_iam_policy": ("policy/", True),
 }  # fmt: skip
 DECLARED: dict[str, tuple[AwsKind, str]] = {}  # kind -> (declaration, its service's name)
+ACCOUNT_DECLARED: list[tuple[AccountProperties, str]] = []  # what services write on the account node
 
 
 def declared_kinds() -> dict[str, tuple[AwsKind, str]]:
@@ -375,29 +423,43 @@ def node_of(kind: str, scope: Scope, rid: str, region_name: str | None = None) -
     return region.node(prefix + rid)
 
 
-def aws_service(name: str, *kinds: AwsKind, global_: bool = False) -> Service:
+def aws_service(
+    name: str, *kinds: AwsKind, global_: bool = False, on_account: AccountProperties | None = None
+) -> Service:
     """Register one collecting task per (account, region) for these kinds: they list side by side, then
-    each item becomes a node (in the order given: a parent kind comes before its children)."""
+    each item becomes a node (in the order given: a parent kind comes before its children). A global
+    service's `on_account` properties go on its account's node."""
+    if on_account is not None and not global_:
+        raise ValueError(f"AWS service {name}: only a global service writes properties on the account")
     for declared in kinds:
         NODES[declared.kind] = (declared.node, global_)
         DECLARED[declared.kind] = (declared, name)
+    if on_account is not None:
+        ACCOUNT_DECLARED.append((on_account, name))
 
     def collect(account: Account, region: Region, graph: GraphBuilder) -> None:
         scope = Scope(account, region)
         with ThreadPoolExecutor(DETAIL_WORKERS, thread_name_prefix=f"{name}-detail") as pool:
+            own = None if on_account is None else pool.submit(on_account.fetch, scope)
             if len(kinds) == 1:
                 fetched = [kinds[0].fetch(scope, pool)]
             else:
                 with ThreadPoolExecutor(len(kinds), thread_name_prefix=f"{name}-list") as lists:
                     fetched = list(lists.map(lambda k: k.fetch(scope, pool), kinds))
+            if own is not None:
+                graph.account.update(own.result())
         matches: list[Match] = []
         for declared, items in zip(kinds, fetched, strict=True):
             for item in items:
                 declared.add(scope, item, graph, matches)
         _resolve(matches, graph)
 
-    actions = tuple(dict.fromkeys(c.action for k in kinds for c in k.calls))
-    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)))
+    calls = [c for k in kinds for c in k.calls] + (
+        [] if on_account is None else list(on_account.listing.calls)
+    )
+    actions = tuple(dict.fromkeys(c.action for c in calls))
+    service = Service(name, collect, actions, global_, tuple(dict.fromkeys(k.kind for k in kinds)),
+                      () if on_account is None else on_account.names)  # fmt: skip
     SERVICES.add(name, service)
     return service
 

@@ -2,7 +2,8 @@
 
 One GetAccountAuthorizationDetails answer (all its pages, asked once per task) gives the users' and roles'
 inline policies and attachments and the managed policies with their default document; the credential
-report (shared with the root user, see iam_account.py) gives each user's password and MFA state.
+report (shared with the root user, see iam_account.py) gives each user's password and MFA state; the
+account's password policy goes on the account's node.
 Managed policies are the customer's own and the AWS managed ones attached to something, as Fix has them
 (listed by ListPolicies: the details may lack their names).
 """
@@ -16,6 +17,7 @@ from cloudsift.collect.aws.convert import Field, as_bool, as_datetime, each, jso
 from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
 from cloudsift.collect.aws.iam_account import (
     GROUP,
+    PASSWORD_POLICY,
     ROOT_KEY,
     ROOT_USER,
     SERVER_CERTIFICATE,
@@ -143,5 +145,6 @@ POLICY = AwsKind(
 
 # policies first (the others point at them), then the root user before its keys, groups before users
 aws_service(
-    "iam", POLICY, ROOT_USER, ROOT_KEY, GROUP, USER, ACCESS_KEY, ROLE, SERVER_CERTIFICATE, global_=True
-)
+    "iam", POLICY, ROOT_USER, ROOT_KEY, GROUP, USER, ACCESS_KEY, ROLE, SERVER_CERTIFICATE, global_=True,
+    on_account=PASSWORD_POLICY,
+)  # fmt: skip

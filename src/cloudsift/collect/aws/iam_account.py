@@ -1,6 +1,6 @@
-"""IAM of the account itself: the root user and its keys, groups, server certificates (collected by the
-"iam" service, iam.py, with the users and roles: they share the credential report and the account's
-authorization details).
+"""IAM of the account itself: the root user and its keys, groups, server certificates, and the password
+policy on the account's node (collected by the "iam" service, iam.py, with the users and roles: they share
+the credential report and the account's authorization details).
 
 The root user comes from the credential report (generated on demand, then read) and the account summary;
 a report without a root line (moto's) still gives a root user, from the summary alone.
@@ -15,8 +15,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cloudsift.collect.aws.convert import Field, as_bool, as_datetime, each, json_document
-from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope
+from cloudsift.collect.aws.convert import Field, as_bool, as_datetime, each, json_document, or_false, or_zero
+from cloudsift.collect.aws.declare import AccountProperties, AwsKind, Edge, Listing, Scope
 from cloudsift.collect.aws.values import pages
 
 REPORT_WAIT_SECONDS = 60  # AWS makes a report in seconds; after this the root user comes without it
@@ -167,4 +167,24 @@ SERVER_CERTIFICATE = AwsKind(
     Listing("iam", "ListServerCertificates", "ServerCertificateMetadataList"),
     id="ServerCertificateId", name="ServerCertificateName", arn="Arn", ctime="UploadDate", node="server-certificate/",
     props={"path": "Path", "expires": "Expiration"},
+)  # fmt: skip
+
+# An account without a policy of its own (NoSuchEntity) gets what Fix writes for it: no minimum length, and
+# 0 for the two limits; never read, it has none of these properties.
+PASSWORD_POLICY = AccountProperties(
+    Listing("iam", "GetAccountPasswordPolicy", "PasswordPolicy"),
+    missing=("NoSuchEntity",),
+    absent={"max_password_age": 0, "password_reuse_prevention": 0},
+    props={
+        "minimum_password_length": "MinimumPasswordLength",
+        "require_symbols": Field("RequireSymbols", or_false),
+        "require_numbers": Field("RequireNumbers", or_false),
+        "require_uppercase_characters": Field("RequireUppercaseCharacters", or_false),
+        "require_lowercase_characters": Field("RequireLowercaseCharacters", or_false),
+        "allow_users_to_change_password": Field("AllowUsersToChangePassword", or_false),
+        "expire_passwords": Field("ExpirePasswords", or_false),
+        "max_password_age": Field("MaxPasswordAge", or_zero),
+        "password_reuse_prevention": Field("PasswordReusePrevention", or_zero),
+        "hard_expiry": Field("HardExpiry", or_false),
+    },
 )  # fmt: skip

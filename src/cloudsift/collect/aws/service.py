@@ -36,6 +36,8 @@ class Service:
     api_calls: tuple[str, ...]
     global_: bool = False  # collected once per account (IAM, S3), under the pseudo-region "global"
     kinds: tuple[str, ...] = ()  # the kinds it collects (`collect --kinds` runs only the services of those)
+    # the properties it writes on its account's node (a global service only: one partition per account)
+    account_props: tuple[str, ...] = ()
 
 
 SERVICES: Registry[Service] = Registry("AWS service")
