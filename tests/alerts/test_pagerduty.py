@@ -271,3 +271,39 @@ def test_resolve_after_waits_for_clean_runs_in_a_row(pagerduty: PagerDutyStandIn
         "pagerduty: resolve allow_ingress_from_internet_to_any_port sent."
     ]
     assert [e["event_action"] for e in pagerduty.events] == ["trigger", "resolve"]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        'summary="Open to the world" dedup_key=open --dry-run',
+        'summary="Open to the world" dedup-key=open dry_run=true',
+        '--summary "Open to the world" dedup_key=open severity=error --severity warning --dry-run',
+    ],
+)
+def test_fix_key_value_options_mean_the_same(
+    pagerduty: PagerDutyStandIn, tmp_path: Path, options: str
+) -> None:
+    store = DuckDBStore()
+    store.import_lines(estate_lines(EstateSize()))
+    ours = _run(store, f'search {SEED_QUERY} | pagerduty --summary "Open to the world" --dedup-key open --dry-run',
+                pagerduty, tmp_path)  # fmt: skip
+    assert _run(store, f"search {SEED_QUERY} | pagerduty {options}", pagerduty, tmp_path) == ours
+    assert pagerduty.requests == 0
+
+
+def test_fix_key_value_options_are_checked(pagerduty: PagerDutyStandIn, tmp_path: Path) -> None:
+    from cloudsift.errors import UsageError
+
+    store = DuckDBStore()
+    store.import_lines(estate_lines(EstateSize()))
+    with pytest.raises(UsageError, match="dry_run takes true or false"):
+        _run(
+            store, f"search {SEED_QUERY} | pagerduty summary=s dedup_key=k dry_run=maybe", pagerduty, tmp_path
+        )
+    with pytest.raises(UsageError, match="needs --summary and --dedup-key"):
+        _run(store, f"search {SEED_QUERY} | pagerduty summary=s", pagerduty, tmp_path)
+    # a value that looks like an option stays the value it is
+    [shown] = _run(store, f'search {SEED_QUERY} | pagerduty --summary "severity=high" dedup_key=k --dry-run',
+                   pagerduty, tmp_path)  # fmt: skip
+    assert orjson.loads(shown)["payload"]["summary"] == "severity=high"

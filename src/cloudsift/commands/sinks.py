@@ -4,6 +4,8 @@ sinks share declared once, the sink's own after them; the line delivers its own 
 from __future__ import annotations
 
 import itertools
+import re
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
@@ -63,6 +65,37 @@ def check_sink_input(sink: str, given: str | None) -> None:
         )
 
 
+_FIX_OPTION = re.compile(r"([a-z][a-z_-]*)=(.*)\Z", re.DOTALL)
+
+
+def fix_options(name: str, raw: str, options: tuple[Option, ...]) -> str:
+    """Fix's spelling of a sink's options, `pagerduty summary="…" dedup_key="…"`, as ours: a word
+    `key=value` naming a declared option (dedup_key or dedup-key) is `--key value`; a flag takes true or
+    false (`dry_run=true`). Both spellings may be mixed in one line and mean the same."""
+    try:
+        words = shlex.split(raw)
+    except ValueError:
+        return raw  # the option parser names the problem
+    by_dest = {o.dest: o for o in options}
+    takes_value = {o.name for o in options if o.kind is not bool} | {
+        o.short for o in options if o.short and o.kind is not bool
+    }
+    out: list[str] = []
+    for i, word in enumerate(words):
+        match = _FIX_OPTION.match(word)
+        option = by_dest.get(match.group(1).replace("-", "_")) if match else None
+        if match is None or option is None or (i > 0 and words[i - 1] in takes_value):  # --summary a=b
+            out.append(word)
+        elif option.kind is bool:
+            value = match.group(2).lower()
+            if value not in ("true", "false"):
+                raise UsageError(f"{name}: {match.group(1)} takes true or false, not {match.group(2)!r}")
+            out += [option.name] if value == "true" else []
+        else:
+            out += [option.name, match.group(2)]
+    return shlex.join(out)
+
+
 def retry_policy(config: Config) -> RetryPolicy:
     """The delivery budget every sink shares ([pagerduty] deliver_within, retries, retry_base_seconds)."""
     section = config.pagerduty
@@ -78,7 +111,7 @@ class SinkCommand(Command):
     formatter = True
 
     def parse(self, raw: str) -> None:
-        super().parse(raw)
+        super().parse(fix_options(self.name, raw, self.options))
         if self.args["dedup_key"] and len(self.args["dedup_key"]) > 255:
             raise UsageError(f"{self.name}: --dedup-key is longer than 255 characters")
         if (
