@@ -2,63 +2,44 @@
 
 from __future__ import annotations
 
-import json
-from functools import partial
-from typing import Any
+from cloudsift.collect.aws.convert import Field, constant, each, equals, json_document, struct, tag_list
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
+from cloudsift.collect.aws.s3_account import NODE_KEY
 
-from cloudsift.collect.aws.accounts import Account
-from cloudsift.collect.aws.service import Region, service
-from cloudsift.collect.aws.values import optional
-from cloudsift.collect.graph import GraphBuilder
+ENABLED = equals("Enabled")
 
-
-@service(
-    "s3",
-    api_calls=(
-        "s3:ListAllMyBuckets",
-        "s3:GetBucketPublicAccessBlock",
-        "s3:GetEncryptionConfiguration",
-        "s3:GetBucketVersioning",
-        "s3:GetBucketPolicy",
-        "s3:GetBucketTagging",
-        "s3:GetBucketLogging",
+BUCKET = AwsKind(
+    "aws_s3_bucket",
+    Listing("s3", "ListBuckets", "Buckets"),
+    id="Name", arn_format="arn:aws:s3:::{id}", ctime="CreationDate", tags=Field("tagging", tag_list), node="bucket/",
+    details=(
+        Detail("GetPublicAccessBlock", "block", {"Bucket": "Name"}, key="PublicAccessBlockConfiguration",
+               missing=("NoSuchPublicAccessBlockConfiguration",)),
+        Detail("GetBucketEncryption", "encryption", {"Bucket": "Name"}, key="ServerSideEncryptionConfiguration.Rules",
+               missing=("ServerSideEncryptionConfigurationNotFoundError",)),
+        Detail("GetBucketVersioning", "versioning", {"Bucket": "Name"}),
+        Detail("GetBucketPolicy", "policy", {"Bucket": "Name"}, key="Policy", missing=("NoSuchBucketPolicy",)),
+        Detail("GetBucketTagging", "tagging", {"Bucket": "Name"}, key="TagSet", missing=("NoSuchTagSet",)),
+        Detail("GetBucketLogging", "logging", {"Bucket": "Name"}, key="LoggingEnabled"),
     ),
-    global_=True,
-    kinds=("aws_s3_bucket",),
-)
-def collect_s3(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("s3")
-    for bucket in client.list_buckets().get("Buckets", []):
-        name = bucket["Name"]
-        block: Any = optional(partial(client.get_public_access_block, Bucket=name),
-                              "NoSuchPublicAccessBlockConfiguration")  # fmt: skip
-        encryption: Any = optional(partial(client.get_bucket_encryption, Bucket=name),
-                                   "ServerSideEncryptionConfigurationNotFoundError")  # fmt: skip
-        versioning = client.get_bucket_versioning(Bucket=name)
-        policy: Any = optional(partial(client.get_bucket_policy, Bucket=name), "NoSuchBucketPolicy")
-        tagging: Any = optional(partial(client.get_bucket_tagging, Bucket=name), "NoSuchTagSet")
-        logging = client.get_bucket_logging(Bucket=name).get("LoggingEnabled")
-        config = (block or {}).get("PublicAccessBlockConfiguration")
-        rules = ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules", [])
-        node = graph.add(region.node(f"bucket/{name}"), "aws_s3_bucket", {
-            "id": name, "name": name, "arn": f"arn:aws:s3:::{name}", "ctime": bucket.get("CreationDate"),
-            "tags": {t["Key"]: t["Value"] for t in (tagging or {}).get("TagSet", [])},
-            "bucket_public_access_block_configuration": None if config is None else {
-                "block_public_acls": config.get("BlockPublicAcls"), "ignore_public_acls": config.get("IgnorePublicAcls"),
-                "block_public_policy": config.get("BlockPublicPolicy"),
-                "restrict_public_buckets": config.get("RestrictPublicBuckets"),
-            },
-            "bucket_encryption_rules": [{
-                "sse_algorithm": r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm"),
-                "kms_master_key_id": r.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID"),
-                "bucket_key_enabled": r.get("BucketKeyEnabled"),
-            } for r in rules],
-            "encryption_enabled": bool(rules), "versioning_enabled": versioning.get("Status") == "Enabled",
-            "bucket_versioning": versioning.get("Status") == "Enabled",
-            "bucket_mfa_delete": versioning.get("MFADelete") == "Enabled",
-            # the policy document as JSON, as Fix keeps it: its checks read bucket_policy.Statement[*]
-            "bucket_policy": json.loads(policy["Policy"]) if policy and policy.get("Policy") else None,
-            "bucket_logging": logging and {"target_bucket": logging.get("TargetBucket"),
-                                           "target_prefix": logging.get("TargetPrefix")},
-        }, parent=region.id)  # fmt: skip
-        graph.edge(region.node("s3-account-settings/account"), node)  # the account's block covers it
+    props={
+        "bucket_public_access_block_configuration": Field("block", struct({
+            "block_public_acls": "BlockPublicAcls", "ignore_public_acls": "IgnorePublicAcls",
+            "block_public_policy": "BlockPublicPolicy", "restrict_public_buckets": "RestrictPublicBuckets",
+        })),
+        "bucket_encryption_rules": Field("encryption", each({
+            "sse_algorithm": "ApplyServerSideEncryptionByDefault.SSEAlgorithm",
+            "kms_master_key_id": "ApplyServerSideEncryptionByDefault.KMSMasterKeyID",
+            "bucket_key_enabled": "BucketKeyEnabled",
+        })),
+        "encryption_enabled": Field("encryption", bool), "versioning_enabled": Field("versioning.Status", ENABLED),
+        "bucket_versioning": Field("versioning.Status", ENABLED), "bucket_mfa_delete": Field("versioning.MFADelete", ENABLED),
+        # the policy document as JSON, as Fix keeps it: its checks read bucket_policy.Statement[*]
+        "bucket_policy": Field("policy", json_document),
+        "bucket_logging": Field("logging", struct({"target_bucket": "TargetBucket", "target_prefix": "TargetPrefix"})),
+    },
+    # the account's public access block covers every bucket
+    edges=(Edge("aws_s3_account_settings", "", constant(NODE_KEY), reverse=True),),
+)  # fmt: skip
+
+aws_service("s3", BUCKET, global_=True)
