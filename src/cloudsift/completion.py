@@ -1,5 +1,6 @@
 """What Tab offers in the shell: commands, sub-commands, options, job ids, kinds, and property paths
-(nested ones through structs and lists, the properties of the kind being searched first)."""
+(nested ones through structs and lists, the properties of the kind being searched first), run ids after
+`workflows log`."""
 
 from __future__ import annotations
 
@@ -61,11 +62,13 @@ def _fields(kind: PropType | None) -> list[Prop]:
 class LineCompleter(Completer):
     """Commands at the start of a pipe, then sub-commands, options, job ids, kinds and properties."""
 
-    def __init__(self, extra_properties: Iterable[str] = (), job_ids: Callable[[], list[str]] = list) -> None:
+    def __init__(self, extra_properties: Iterable[str] = (), job_ids: Callable[[], list[str]] = list,
+                 run_ids: Callable[[], list[str]] = list) -> None:  # fmt: skip
         self.model = MODEL
         self.kinds = sorted(MODEL.kinds)
         self.extra = sorted({*extra_properties, *_ALWAYS})
         self.job_ids = job_ids
+        self.run_ids = run_ids
 
     def get_completions(self, document: Document, complete_event: CompleteEvent) -> Iterable[Completion]:
         text = document.text_before_cursor
@@ -87,7 +90,9 @@ class LineCompleter(Completer):
         if len(words) == 1 and sub_commands(command):
             return sub_commands(command)
         if command == "jobs" and len(words) == 2 and words[1] in _JOB_ACTIONS:
-            return self._jobs()
+            return self._ids(self.job_ids)
+        if command == "workflows" and words[1:] == ["log"]:
+            return self._ids(self.run_ids)
         if re.search(r"is\(\s*(\[?\s*[\w,\s]*)$", before):
             return self.kinds
         if "." in prefix:
@@ -99,8 +104,8 @@ class LineCompleter(Completer):
             return [*own, *[p for p in self.extra if p not in own]]
         return sorted({*self.model.properties, *self.extra})
 
-    def _jobs(self) -> list[str]:
+    def _ids(self, ids: Callable[[], list[str]]) -> list[str]:
         try:
-            return self.job_ids()
+            return ids()
         except Exception:  # completion never breaks the prompt: no ids to offer then
             return []

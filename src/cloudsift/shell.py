@@ -25,6 +25,15 @@ def _job_ids(ctx: Any) -> list[str]:
         ctx.close()  # an idle shell holds no lock on the store
 
 
+def _run_ids(ctx: Any) -> list[str]:
+    from cloudsift.commands.workflow_log import run_ids
+
+    try:
+        return run_ids(ctx.store)
+    finally:
+        ctx.close()
+
+
 class PrivateHistory(FileHistory):
     """The shell's history file, 0600; a line with a secret (`--routing-key …`) is never written to it
     (it stays in this session's memory, for the up arrow)."""
@@ -53,7 +62,11 @@ def run_shell(ctx: Any, debug: bool, remote: Any = None) -> int:
         ctx.close()
     session: PromptSession[str] = PromptSession(
         history=PrivateHistory(ctx.config.home / "shell_history"),
-        completer=LineCompleter(extra, job_ids=lambda: [] if remote is not None else _job_ids(ctx)),
+        completer=LineCompleter(
+            extra,
+            job_ids=lambda: [] if remote is not None else _job_ids(ctx),
+            run_ids=lambda: [] if remote is not None else _run_ids(ctx),
+        ),
         complete_while_typing=False,
     )
     where = f" (on the server at {remote.url})" if remote is not None else ""

@@ -39,11 +39,12 @@ def pagerduty() -> Iterator[PagerDutyStandIn]:
 class Cloudsift:
     """Command lines against one store, with the config written as a user would edit it."""
 
-    def __init__(self, tmp_path: Path, store: Store, pagerduty: PagerDutyStandIn) -> None:
+    def __init__(self, tmp_path: Path, store: Store, pagerduty: PagerDutyStandIn | None = None) -> None:
         self.path = tmp_path / "config.toml"
         self.tmp_path, self.store, self.pagerduty = tmp_path, store, pagerduty
 
     def configure(self, regions: list[str], accounts: list[str] = ()) -> None:  # type: ignore[assignment]
+        assert self.pagerduty is not None, "configure() names the PagerDuty stand-in"
         self.path.write_text(
             f'[aws]\nregions = {list(regions)!r}\nrole = "cloudsift"\naccounts = {list(accounts)!r}\n'
             f'[pagerduty]\nrouting_key = "{KEY}"\nevents_url = "{self.pagerduty.url}"\nretry_base_seconds = 0\n'.replace(

@@ -95,6 +95,21 @@ def test_two_workers_share_one_collection_and_store_what_one_worker_stores(
     # what the iam service writes on the account's node came through the tasks' rows: no policy set
     [(account,)] = two.sql("SELECT reported FROM nodes WHERE id = %s", (f"aws/{CALLER}",))
     assert (account["password_reuse_prevention"], account.get("minimum_password_length")) == (0, None)
+    assert _logged_steps(two) == _logged_steps(one)  # the workers' log has every step
+
+
+def _logged_steps(setup: Setup) -> set[tuple[str, ...]]:
+    """(account, region, service, outcome) of each step in the log of the setup's one run."""
+    history = setup.cli("workflows history")
+    [run_id] = [line.split()[0] for line in history.stdout.splitlines()]
+    log = setup.cli(f"workflows log {run_id}")
+    assert log.returncode == 0, log.stderr
+    lines = log.stdout.splitlines()
+    assert lines[0].startswith(f"Run {run_id}: collect, started ") and lines[0].endswith(", ok."), lines[0]
+    steps = [line.split() for line in lines if line.split()[:1] in ([CALLER], *([a] for a in ACCOUNTS))]
+    assert any(re.fullmatch(rf"{len(steps)} steps: {len(steps)} ok, 0 failed; \d+ resources found\.", line)
+               for line in lines), lines  # fmt: skip
+    return {(step[0], step[1], step[2], step[-1]) for step in steps}
 
 
 class _Receiver:

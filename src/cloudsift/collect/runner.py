@@ -31,6 +31,7 @@ from cloudsift.collect.graph import (
     outer_edge_lines,
 )
 from cloudsift.collect.partitions import ACCOUNT_WIDE, forget_hint, kept_lines, marked, place_query, uncovered
+from cloudsift.collect.run_log import Step, done_step, failed_step, not_run_step
 from cloudsift.collect.steps import Progress, StepFailed, Steps, not_run, short_error, step_name
 from cloudsift.config import Config
 from cloudsift.store.base import ImportSummary, PartitionStatus, Store
@@ -107,6 +108,7 @@ class CollectSummary:
     store_seconds: float = 0.0
     unconfigured: list[PartitionStatus] = field(default_factory=list)  # kept, not collected: left the config
     config_errors: list[str] = field(default_factory=list)  # names in [aws] that are no account or region
+    steps: list[Step] = field(default_factory=list)  # for the run's log
 
     @property
     def failed(self) -> int:
@@ -164,6 +166,7 @@ def collect_aws(
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
             futures: dict[Future[Gathered], tuple[Partition, str]] = {}
             steps = Steps()
+            logged: list[Step] = []  # for the run's log
             pending: dict[tuple[str, str], int] = {}
             outer: list[tuple[str, str, str]] = []
             for account in accounts:
@@ -193,6 +196,7 @@ def collect_aws(
                 for future in finished:
                     done += 1
                     partition, name = futures.pop(future)  # its result is freed once used
+                    logged.append(_logged(future, partition, name))
                     if not future.cancelled():
                         _record(future, partition, name, futures)
                     key = (partition.account, partition.region)
@@ -203,10 +207,12 @@ def collect_aws(
             for key, partition in partitions.items():
                 if key not in pending:
                     spool.writelines(partition_lines(partition, outer))
-        return write_collection(
+        summary = write_collection(
             store, spool, list(partitions.values()), [(a.id, a.alias) for a in accounts], account_errors,
             kinds, outer, event, started, events, problems,
         )  # fmt: skip
+    summary.steps = logged
+    return summary
 
 
 def write_collection(
@@ -265,6 +271,22 @@ def write_collection(
         [unconfigured[(s.account, s.region)] for s in gone if (s.account, s.region) in unconfigured],
         problems,
     )
+
+
+def _logged(future: Future[Gathered], partition: Partition, name: str) -> Step:
+    """A finished (or cancelled) step as the run's log keeps it."""
+    if future.cancelled():
+        return not_run_step(partition.account, partition.region, name)
+    error = future.exception()
+    if error is not None:  # gather's errors are StepFailed; anything else is said as it is
+        failed = (
+            error
+            if isinstance(error, StepFailed)
+            else StepFailed(Exception(str(error) or type(error).__name__), 0)
+        )
+        return failed_step(partition.account, partition.region, name, failed)
+    found = future.result()
+    return done_step(partition.account, partition.region, name, found.seconds, len(found.ids))
 
 
 def _record(

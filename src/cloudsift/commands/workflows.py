@@ -15,6 +15,7 @@ from cloudsift.jobs.model import EVENTS
 if TYPE_CHECKING:
     from cloudsift.collect.steps import Progress
 
+USAGE = "list|show NAME|run NAME|running|history|log RUN_ID"
 WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
 
 
@@ -81,6 +82,7 @@ def _collect_by_workers(ctx: Context, kinds: list[str] | None) -> CollectRun:
 def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from cloudsift.collect.run_log import new_run_id, record_run
     from cloudsift.collect.runner import collect_aws
     from cloudsift.jobs.runs import run_event_jobs
 
@@ -96,10 +98,8 @@ def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
     except (BotoCoreError, ClientError) as e:
         raise CollectError(f"collect: cannot reach AWS: {e}") from None
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
-    ctx.store.execute(
-        "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
-        [started, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
-    )
+    record_run(ctx.store, new_run_id(), "collect", started, summary.duration, "ok" if summary.ok else "partial",
+               "\n".join(lines), summary.steps)  # fmt: skip
     return CollectRun(lines, summary.failed)
 
 
@@ -183,7 +183,9 @@ def _forget(ctx: Context, name: str) -> list[str]:
 @command
 class WorkflowsCommand(Command):
     """Workflows: `workflows list`, `workflows show collect` (last result per partition), `workflows run collect`,
-    `workflows running`, `workflows history` (past runs).
+    `workflows running`, `workflows history` (past runs, each with its id), `workflows log RUN_ID` (one run:
+    each step's account, region, service, start, duration and outcome with its error, the counts, the
+    summary; a unique start of the id is enough).
 
     Example: `workflows show collect`
     """
@@ -191,7 +193,7 @@ class WorkflowsCommand(Command):
     name = "workflows"
     source = True
     formatter = True
-    positional = "list|show NAME|run NAME|running|history"
+    positional = "list|show|run|running|history|log [NAME|RUN_ID]"  # its first word: the sub-commands
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
         action = self.rest[0] if self.rest else "list"
@@ -202,15 +204,15 @@ class WorkflowsCommand(Command):
             return iter([f"collect: running since {started.isoformat(timespec='seconds')}" if started
                          else "No workflow runs now."])  # fmt: skip
         if action == "history":
-            rows = ctx.store.execute(
-                "SELECT workflow, started_at, seconds, outcome, summary FROM workflow_runs ORDER BY started_at"
-            )
-            return iter([f"{r[0]} {r[1].isoformat()}: {r[3]} in {r[2]:.1f}s; {str(r[4]).splitlines()[-1]}"
-                         for r in rows] or ["No workflow has run yet."])  # fmt: skip
-        if action not in ("show", "run") or len(self.rest) != 2:
-            raise UsageError(
-                "workflows list | workflows show NAME | workflows run NAME | workflows running | workflows history"
-            )
+            from cloudsift.commands.workflow_log import history_lines
+
+            return iter(history_lines(ctx.store))
+        if action not in ("show", "run", "log") or len(self.rest) != 2:
+            raise UsageError(f"workflows {USAGE.replace('|', ' | workflows ')}")
+        if action == "log":
+            from cloudsift.commands.workflow_log import run_log
+
+            return iter(run_log(ctx.store, self.rest[1]))
         if self.rest[1] not in WORKFLOWS:
             raise UsageError(f"unknown workflow {self.rest[1]!r}; known: {', '.join(WORKFLOWS)}")
         if action == "run":

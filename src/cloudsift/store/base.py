@@ -21,7 +21,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
 
 
@@ -148,6 +148,15 @@ JOB_TABLES = (
 WORKFLOW_TABLES = (
     "CREATE TABLE IF NOT EXISTS workflow_runs (workflow VARCHAR NOT NULL, started_at TIMESTAMPTZ NOT NULL, "
     "seconds DOUBLE PRECISION, outcome VARCHAR NOT NULL, summary VARCHAR)",
+)
+# Schema 11: each workflow run has an id (`workflows log ID`) and keeps its steps (one AWS service in one
+# account and region, or one worker's task); a run recorded before gets an id made from what it is.
+WORKFLOW_STEPS_11 = (
+    "ALTER TABLE workflow_runs ADD COLUMN IF NOT EXISTS id VARCHAR",
+    "UPDATE workflow_runs SET id = substr(md5(workflow || CAST(started_at AS VARCHAR)), 1, 12) WHERE id IS NULL",
+    "CREATE TABLE IF NOT EXISTS workflow_steps (run_id VARCHAR NOT NULL, account VARCHAR NOT NULL, "
+    "region VARCHAR NOT NULL, service VARCHAR NOT NULL, started_at TIMESTAMPTZ, seconds DOUBLE PRECISION, "
+    "resources INTEGER, error VARCHAR)",
 )
 
 # When each schedule (a job's, a workflow's) last fired: a restarted server runs a missed schedule once.

@@ -27,6 +27,7 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
+    WORKFLOW_STEPS_11,
     WORKFLOW_TABLES,
     HistoryEntry,
     ImportSummary,
@@ -166,6 +167,9 @@ class DuckDBStore(Store):
                 self.con.execute(PARTITION_UNCONFIGURED_COLUMN.format(table="partitions"))
             if version < 10:
                 for statement in ALERT_COLUMNS_10:
+                    self.con.execute(statement)
+            if version < 11:
+                for statement in WORKFLOW_STEPS_11:
                     self.con.execute(statement)
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]

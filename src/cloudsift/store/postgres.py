@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
+    WORKFLOW_STEPS_11,
     WORKFLOW_TABLES,
     HistoryEntry,
     ImportSummary,
@@ -71,6 +73,13 @@ _MIGRATIONS = {
         *(statement.replace("TABLE ", "TABLE {s}.", 1) for statement in ALERT_COLUMNS_10),
         "CREATE INDEX IF NOT EXISTS alerts_per_resource_of ON {s}.alerts (sink, routing_hash, per_resource_of)",
         "CREATE INDEX IF NOT EXISTS outbox_key ON {s}.outbox (sink, dedup_key)",
+    ],
+    11: [
+        *(
+            re.sub(r"\b(workflow_runs|workflow_steps)\b", r"{s}.\1", statement)
+            for statement in WORKFLOW_STEPS_11
+        ),
+        "CREATE INDEX IF NOT EXISTS workflow_steps_run ON {s}.workflow_steps (run_id)",
     ],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 
 import orjson
 
 from cloudsift.collect.aws.accounts import config_problems, list_accounts
+from cloudsift.collect.run_log import new_run_id
 from cloudsift.collect.steps import Progress, step_name, waited_on
 from cloudsift.config import Config
 from cloudsift.errors import CloudsiftError
@@ -40,7 +40,7 @@ def collect_with_workers(
     event("pre_collect")
     problems = config_problems(config.aws)
     refs, errors = list_accounts(config.aws)
-    run_id = uuid.uuid4().hex
+    run_id = new_run_id()
     with store.transaction():
         store.execute(
             "INSERT INTO collect_runs (id, started_at, kinds, problems, account_errors) VALUES (?, now(), ?, ?, ?)",

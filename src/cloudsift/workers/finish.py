@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from cloudsift.collect.aws.service import services_for
+from cloudsift.collect.run_log import record_run, steps_from_json
 from cloudsift.collect.runner import (
     GLOBAL,
     Gathered,
@@ -92,11 +93,12 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
     finally:
         ctx.close()
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
+    steps = store.execute(
+        "SELECT steps FROM collect_tasks WHERE run_id = ? AND steps IS NOT NULL ORDER BY key", [run_id]
+    )
     with store.transaction():
-        store.execute(
-            "INSERT INTO workflow_runs (workflow, started_at, seconds, outcome, summary) VALUES ('collect', ?, ?, ?, ?)",
-            [started_at, summary.duration, "ok" if summary.ok else "partial", "\n".join(lines)],
-        )
+        record_run(store, run_id, "collect", started_at, summary.duration, "ok" if summary.ok else "partial",
+                   "\n".join(lines), [step for (items,) in steps for step in steps_from_json(items)])  # fmt: skip
         store.execute(
             "UPDATE collect_runs SET finished_at = now(), outcome = ?, failed = ?, summary = ? WHERE id = ?",
             ["ok" if summary.ok else "partial", summary.failed, "\n".join(lines), run_id],

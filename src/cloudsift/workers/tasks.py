@@ -23,6 +23,7 @@ import orjson
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.aws.accounts import Account, AccountRef, assume_error, open_account, regions_of
 from cloudsift.collect.aws.service import SERVICES, Service, services_for
+from cloudsift.collect.run_log import Step, done_step, failed_step, not_run_step, steps_json
 from cloudsift.collect.runner import GLOBAL, Gathered, gather
 from cloudsift.collect.steps import StepFailed, not_run, short_error
 from cloudsift.config import Config
@@ -167,12 +168,13 @@ def collect_part(run_id: str, ref: dict[str, Any], region: str, group: int, serv
         if ended(store, run_id, key):
             return
         found: list[Gathered] = []
+        steps: list[Step] = []
         try:
             account = state().account(account_ref)
         except Exception as e:
             errors = [f"session: {short_error(e)}"]
         else:
-            found, errors = _gather_services(store, run_id, key, account, region, services)
+            found, errors, steps = _gather_services(store, run_id, key, account, region, services)
         ids = [i for f in found for i in f.ids]
         edges = [e for f in found for e in f.edges]
         own = sum(f.own_resources for f in found)
@@ -180,28 +182,33 @@ def collect_part(run_id: str, ref: dict[str, Any], region: str, group: int, serv
         written = {name: props for f in found for name, props in f.account_props.items()}
         end_task(store, run_id, key, errors=orjson.dumps(errors).decode(), lines=b"".join(f.lines for f in found),
                  found=orjson.dumps({"ids": ids, "edges": edges, "own": own, "account": written}),
-                 seconds=sum(f.seconds for f in found))  # fmt: skip
+                 seconds=sum(f.seconds for f in found), steps=steps_json(steps))  # fmt: skip
 
 
 def _gather_services(
     store: PostgresStore, run_id: str, key: str, account: Account, region: str, services: list[str]
-) -> tuple[list[Gathered], list[str]]:
-    """What each service found, and the errors (the other services go on); the task's row names the
-    service waited on. After a timeout the services left are not called: they would wait as long."""
+) -> tuple[list[Gathered], list[str], list[Step]]:
+    """What each service found, the errors (the other services go on) and the steps for the run's log;
+    the task's row names the service waited on. After a timeout the services left are not called: they
+    would wait as long."""
     found: list[Gathered] = []
     errors: list[str] = []
+    steps: list[Step] = []
     for at, name in enumerate(services):
         store.execute("UPDATE collect_tasks SET waiting = ?, waiting_since = now() WHERE run_id = ? AND key = ?",
                       [name, run_id, key])  # fmt: skip
         try:
             found.append(gather(account, region, SERVICES.get(name)))
+            steps.append(done_step(account.id, region, name, found[-1].seconds, len(found[-1].ids)))
         except StepFailed as failed:
             errors.append(failed.describe(name, account.id, region))
+            steps.append(failed_step(account.id, region, name, failed))
             if failed.timed_out:
                 if services[at + 1 :]:
                     errors.append(not_run(services[at + 1 :]))
+                    steps += [not_run_step(account.id, region, left) for left in services[at + 1 :]]
                 break
-    return found, errors
+    return found, errors, steps
 
 
 def finish_collection(run_id: str) -> None:
