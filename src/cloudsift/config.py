@@ -10,6 +10,7 @@ import difflib
 import json
 import logging
 import os
+import re
 import tomllib
 import typing
 from collections.abc import Callable, Mapping
@@ -24,6 +25,10 @@ from cloudsift.errors import ConfigError, UsageError
 ENV_PREFIX = "CLOUDSIFT_"
 
 
+_RETENTION = re.compile(r"0|(\d+[smhdw])+")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
 class StoreConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     url: str = Field("", description="Empty: DuckDB in $CLOUDSIFT_HOME. postgresql://... for a shared store.")
@@ -33,6 +38,25 @@ class StoreConfig(BaseModel):
     duckdb_memory_limit: str = Field(
         "1600MB", description="Most memory DuckDB uses; past it, it spills to disk."
     )
+    retention: str = Field(
+        "30d",
+        description="How long finished runs are kept (workflow and job runs, the workers' tasks and queue jobs) "
+        "and delivered alert events: 12h, 30d, 8w; 0 keeps them for ever. Pending events, running runs and "
+        "each key's newest delivered event stay; `history` (node changes) is not affected.",
+    )
+
+    @field_validator("retention")
+    @classmethod
+    def _retention(cls, value: str) -> str:
+        if _RETENTION.fullmatch(value.strip()) is None:
+            raise ValueError(f"expected a duration such as 12h, 30d or 8w (0: for ever), not {value!r}")
+        return value.strip()
+
+    @property
+    def retention_seconds(self) -> float | None:
+        """The retention in seconds; None: kept for ever."""
+        seconds = sum(int(n) * _UNIT_SECONDS[u] for n, u in re.findall(r"(\d+)([smhdw])", self.retention))
+        return float(seconds) or None
 
 
 class AwsConfig(BaseModel):

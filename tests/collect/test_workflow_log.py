@@ -12,6 +12,7 @@ from typing import Any
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
+from cloudsift.collect.steps import Step, record_run
 from cloudsift.commands.output import Table
 from cloudsift.commands.workflow_log import run_ids
 from cloudsift.completion import LineCompleter
@@ -133,3 +134,20 @@ def test_runs_recorded_before_ids_get_one_when_the_store_upgrades(tmp_path: Path
     finally:
         if upgraded is not store:
             upgraded.close()
+
+
+def test_a_collection_deletes_the_runs_past_the_retention(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    (tmp_path / "config.toml").write_text('[aws]\nregions = ["us-east-1"]\n[store]\nretention = "1d"\n')
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    record_run(store, "0ld0ld0ld0ld", "collect", old, 1.0, "ok", "Collected 0 resources.",
+               [Step("123456789012", "us-east-1", "ec2", old, 0.1, 0)])  # fmt: skip
+    assert _line(tmp_path, store, "collect")[1] == 0
+    [line] = _line(tmp_path, store, "workflows history")[0]
+    assert not line.startswith("0ld0ld0ld0ld") and store.execute(
+        "SELECT count(*) FROM workflow_steps WHERE run_id = '0ld0ld0ld0ld'"
+    ) == [(0,)]
+    assert _line(tmp_path, store, "workflows log 0ld0ld0ld0ld")[1] == 2

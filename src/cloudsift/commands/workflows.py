@@ -85,6 +85,7 @@ def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
     from cloudsift.collect.run_log import new_run_id, record_run
     from cloudsift.collect.runner import collect_aws
     from cloudsift.jobs.runs import run_event_jobs
+    from cloudsift.store.retention import prune
 
     started = ctx.now  # the instant this collection starts, not the one the context was made
     job_output: list[str] = []
@@ -100,6 +101,7 @@ def _collect_locked(ctx: Context, kinds: list[str] | None) -> CollectRun:
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
     record_run(ctx.store, new_run_id(), "collect", started, summary.duration, "ok" if summary.ok else "partial",
                "\n".join(lines), summary.steps)  # fmt: skip
+    prune(ctx.store, ctx.config.store.retention_seconds)
     return CollectRun(lines, summary.failed)
 
 

@@ -24,6 +24,7 @@ from cloudsift.config import Config
 from cloudsift.context import Context
 from cloudsift.jobs.model import EVENTS, Job
 from cloudsift.store.postgres import PostgresStore
+from cloudsift.store.retention import prune
 
 
 def _partitions(rows: list[tuple[Any, ...]], kinds: list[str] | None) -> dict[tuple[str, str], Partition]:
@@ -105,6 +106,7 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
         )
     # what the run's tasks found is in the store now: their rows keep only what they say about it
     store.execute("UPDATE collect_tasks SET lines = NULL, found = NULL WHERE run_id = ?", [run_id])
+    prune(store, config.store.retention_seconds)
 
 
 def claim_trigger(store: PostgresStore, trigger: str, job: Job) -> bool:

@@ -9,6 +9,7 @@ import asyncio
 import datetime as dt
 import functools
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,8 @@ from cloudsift.workers.queue import (
 )
 
 log = logging.getLogger("cloudsift.worker")
+PRUNE = "cloudsift.prune"
+PRUNE_CRON = "23 * * * *"  # hourly, off the hour
 RECONNECT_MAX_SECONDS = 30.0
 TASKS: dict[str, Callable[..., None]] = {
     COLLECT_ACCOUNT: tasks.collect_account,
@@ -42,6 +45,32 @@ TASKS: dict[str, Callable[..., None]] = {
 UNREACHABLE = "cannot reach PostgreSQL"
 FAILING = "stopped by an error"  # PostgreSQL answers, but the worker's loop failed
 PROBE_SECONDS = 5  # connecting to PostgreSQL (the wait for a pooled connection: twice that)
+
+
+def register_prune(app: Any, config: Config) -> None:
+    """Retention on the queue, procrastinate's way: a periodic task (deferred once per tick over all
+    workers) that runs its builtin remove_old_jobs on the finished jobs of the collect queue, then
+    prunes the store's own tables (the same as after each collection)."""
+    from procrastinate import builtin_tasks
+
+    seconds = config.store.retention_seconds
+    if seconds is None:
+        return
+
+    async def prune_queue(context: Any, timestamp: int) -> None:
+        from cloudsift.store.retention import prune
+
+        await builtin_tasks.remove_old_jobs(context, max_hours=max(1, math.ceil(seconds / 3600)), queue=QUEUE,
+                                            remove_failed=True, remove_cancelled=True, remove_aborted=True)  # fmt: skip
+        store = PostgresStore(config.store.url, config.store.schema_name)
+        try:
+            pruned = await asyncio.to_thread(prune, store, seconds)
+        finally:
+            store.close()
+        log.info("worker: %s", pruned)
+
+    task = app.task(name=PRUNE, queue=QUEUE, pass_context=True, queueing_lock=PRUNE)(prune_queue)
+    app.periodic(cron=PRUNE_CRON, periodic_id="retention")(task)
 
 
 def _first_line(error: BaseException) -> str:
@@ -170,6 +199,7 @@ class Worker:
         retry = procrastinate.RetryStrategy(max_attempts=5, wait=2, exponential_wait=2)
         for name, function in TASKS.items():
             app.task(name=name, queue=QUEUE, retry=retry)(self._task(function))
+        register_prune(app, self.config)
         async with app.open_async():
             worker = asyncio.create_task(app.run_worker_async(
                 queues=[QUEUE], name=tasks.WORKER, concurrency=workers.concurrency, install_signal_handlers=False,
