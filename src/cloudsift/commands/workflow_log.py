@@ -1,5 +1,5 @@
 """`workflows history` and `workflows log RUN_ID`: the runs kept in the store, and one run's steps
-(account, region, service, start, duration, outcome with its error), secrets masked."""
+(account, region, service, start, duration, outcome), the failed ones' errors, secrets masked."""
 
 from __future__ import annotations
 
@@ -48,8 +48,10 @@ def run_log(store: Store, run_id: str) -> list[Any]:
     if steps:
         out.append(Table(["account", "region", "service", "started", "seconds", "resources", "outcome"],
                          [_step_row(step) for step in steps]))  # fmt: skip
-        failed = sum(1 for step in steps if step.error is not None)
-        out.append(f"{len(steps)} steps: {len(steps) - failed} ok, {failed} failed; "
+        failed = [step for step in steps if step.error is not None]
+        # whole lines below the table, where a long error is not wrapped into a column
+        out += [f"error: {s.account} {s.region} {s.service}: {mask_secrets(s.error or '')}" for s in failed]
+        out.append(f"{len(steps)} steps: {len(steps) - len(failed)} ok, {len(failed)} failed; "
                    f"{sum(step.resources for step in steps)} resources found.")  # fmt: skip
     else:
         out.append("No steps were kept for this run (it ran before cloudsift kept them).")
@@ -59,7 +61,7 @@ def run_log(store: Store, run_id: str) -> list[Any]:
 
 def _step_row(step: Step) -> list[str]:
     started = step.started_at.strftime("%H:%M:%S") if step.started_at else "-"
-    outcome = "ok" if step.error is None else f"error: {mask_secrets(step.error)}"
+    outcome = "ok" if step.error is None else "error"
     return [
         step.account,
         step.region,
