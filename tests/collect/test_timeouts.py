@@ -128,6 +128,12 @@ def test_a_timed_out_step_cancels_the_steps_of_its_partition_not_started(
                      "not collected after the timeout: sqs", line), line  # fmt: skip
     assert {s.service for s in aws.seen if s.region == "eu-central-1"} == {"sns"}  # sqs never asked there
     assert "sqs" in {s.service for s in aws.seen if s.region == "us-east-1"}
+    run_id = cloudsift(tmp_path, "workflows history").stdout.split()[0]
+    log = cloudsift(tmp_path, f"workflows log {run_id}").stdout.splitlines()  # the log says the same per step
+    assert any(
+        re.match(rf"error: {CALLER} eu-central-1 sns: timed out after \d+ s waiting for sns", s) for s in log
+    ), log
+    assert f"error: {CALLER} eu-central-1 sqs: not collected after the timeout: sqs" in log
 
 
 @pytest.fixture

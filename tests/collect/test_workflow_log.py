@@ -12,7 +12,7 @@ from typing import Any
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from cloudsift.collect.steps import Step, record_run
+from cloudsift.collect.run_log import Step, record_run
 from cloudsift.commands.output import Table
 from cloudsift.commands.workflow_log import run_ids
 from cloudsift.completion import LineCompleter

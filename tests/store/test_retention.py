@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cloudsift.alerts.outbox import Outbox
-from cloudsift.collect.steps import Step, record_run
+from cloudsift.collect.run_log import Step, record_run
 from cloudsift.config import Config, StoreConfig
 from cloudsift.errors import ConfigError
 from cloudsift.store.base import Store
