@@ -55,8 +55,17 @@ def test_ancestors_of_a_volume_reach_its_instance_region_account_and_cloud(estat
 def test_a_walk_needs_the_nodes_of_a_search(estate: Store) -> None:
     with pytest.raises(UsageError, match="walks from the nodes of a search"):
         run("echo hi | ancestors", estate)
-    with pytest.raises(UsageError, match="unknown edge type 'iam'"):
-        run("search is(aws_vpc) | successors iam", estate)
+    with pytest.raises(UsageError, match="unknown edge type 'acl'; known: default, delete, iam"):
+        run("search is(aws_vpc) | successors acl", estate)
+
+
+def test_a_walk_over_iam_edges_follows_those_of_an_imported_graph(estate: Store) -> None:
+    instances = _ids(estate, "search is(aws_ec2_instance)")[:1]
+    volumes = _ids(estate, "search is(aws_ec2_volume)")[-2:]
+    estate.import_lines([f'{{"from": "{instances[0]}", "to": "{b}", "edge_type": "iam"}}' for b in volumes])
+    assert _ids(estate, f'search id("{instances[0]}") | successors iam') == volumes
+    assert _ids(estate, f'search id("{volumes[0]}") | predecessors iam') == instances
+    assert _ids(estate, "search is(aws_vpc) | successors iam") == []
 
 
 def test_sleep_waits_and_refuses_what_is_not_a_duration(estate: Store) -> None:

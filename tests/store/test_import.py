@@ -162,3 +162,19 @@ def test_every_write_is_kept_as_history(store: Store) -> None:
     assert changes[:2] == [("created", "v1", ()), ("created", "v2", ())]
     assert sorted(changes[2:]) == [("deleted", "v2", ()), ("updated", "v1", ("volume_size",))]
     assert [h.id for h in store.history("deleted")] == ["v2"]
+
+
+def test_iam_edges_of_a_fix_graph_are_kept_and_walked_but_make_no_ancestors(store: Store) -> None:
+    nodes, edges = frame()
+    nodes += [node("u", "aws_iam_user"), node("b", "aws_s3_bucket"), node("r", "aws_iam_role")]
+    edges += [("reg", "u", "default"), ("reg", "b", "default"), ("reg", "r", "default")]
+    edges += [("u", "b", "iam"), ("u", "r", "iam"), ("r", "u", "iam")]  # a cycle of iam edges is fine
+    store.import_lines(lines(nodes, edges))
+    assert _count(store, "id(u) -iam-> all") == 2
+    assert _count(store, "id(b) <-iam- all") == 1
+    assert _count(store, "id(u) -iam[0:]-> all") == 3
+    assert _count(store, "id(b) <-default- all") == 1  # the region only: an iam edge is no parent
+    bucket = next(store.search(store.bind("id(b)")))
+    assert bucket["ancestors"]["region"]["reported"]["id"] == "reg"
+    with pytest.raises(ImportError_, match="unknown edge_type 'acl'; known: default, delete, iam"):
+        store.import_lines([*lines(nodes, edges), b'{"from": "u", "to": "b", "edge_type": "acl"}'])

@@ -14,9 +14,7 @@ from cloudsift.commands.base import Command, Context, Option, command
 from cloudsift.commands.search import NodeStream, _single_node_stream
 from cloudsift.errors import UsageError
 from cloudsift.query.binder import BAll, BPart
-from cloudsift.query.navigation import BNavigation
-
-EDGE_TYPES = ("default", "delete")
+from cloudsift.query.navigation import EDGE_TYPES, BNavigation
 
 
 class WalkCommand(Command):

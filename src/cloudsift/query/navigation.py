@@ -25,8 +25,8 @@ from cloudsift.query.limits import MAX_DEPTH
 if TYPE_CHECKING:
     from cloudsift.query.binder import BTerm
 
-# Fix's EdgeTypes.all. The store holds default and delete edges; a walk over iam edges reaches
-# nothing, as it does in Fix on a graph without them.
+# Fix's EdgeTypes.all. The collector draws default and delete edges; iam edges come only from an
+# imported graph (Fix draws them between principals and what they may reach), and are walked alike.
 EDGE_TYPES = ("default", "delete", "iam")
 
 _TYPES = r"([a-z_]+(?:,[a-z_]+)*)?"

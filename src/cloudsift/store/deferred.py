@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cloudsift.errors import CloudsiftError, ImportError_
+from cloudsift.query.navigation import EDGE_TYPES
 
-EDGE_TYPES = ("default", "delete")
 _SELECTORS = ("node_id", "search_criteria")
 # Fix's searches say `reported.arn`; in cloudsift a relative path already is in reported
 _SECTION = re.compile(r"(?<![\w./])reported\.")

@@ -21,7 +21,8 @@ import orjson
 
 from cloudsift.errors import ImportError_
 from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
-from cloudsift.store.deferred import EDGE_TYPES, DeferredEdge, deferred_edge, edge_type_of
+from cloudsift.query.navigation import EDGE_TYPES
+from cloudsift.store.deferred import DeferredEdge, deferred_edge, edge_type_of
 
 __all__ = ["EDGE_TYPES", "LEVELS", "Batch", "GraphReader", "Known", "NodeRow", "generic_kind_error"]
 
