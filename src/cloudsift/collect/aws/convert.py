@@ -134,6 +134,17 @@ def equals(expected: Any) -> Convert:
     return equal
 
 
+def name_tag_or(*paths: str) -> Convert:
+    """An EC2 resource's name: its Name tag, else the first of these fields that has a value (its id)."""
+
+    def name(item: Any) -> Any:
+        tags = tag_list((item or {}).get("Tags") or (item or {}).get("TagList"))
+        return tags.get("Name") or next((v for p in paths if (v := path_value(item, p))), None)
+
+    name.__name__ = f"name_tag_or({', '.join(map(repr, paths))})"
+    return name
+
+
 def constant(value: Any) -> Convert:
     """Always `value`, whatever AWS sent (the kind of load balancer a listing holds)."""
 

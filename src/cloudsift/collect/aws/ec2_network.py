@@ -2,89 +2,103 @@
 
 from __future__ import annotations
 
-from cloudsift.collect.aws.accounts import Account
-from cloudsift.collect.aws.service import Region, service
-from cloudsift.collect.aws.values import name_of, pages, tags_of
-from cloudsift.collect.graph import GraphBuilder
+from typing import Any
+
+from cloudsift.collect.aws.convert import Field, constant, each, ids_at, name_tag_or, tag_list
+from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope, aws_service
+
+ARN = "arn:aws:ec2:{region}:{account}"
+TAGS = Field("Tags", tag_list)
 
 
-@service(
-    "ec2_network",
-    api_calls=(
-        "ec2:DescribeSnapshots",
-        "ec2:DescribeNetworkAcls",
-        "ec2:DescribeInternetGateways",
-        "ec2:DescribeAddresses",
-    ),
-    kinds=("aws_ec2_snapshot", "aws_ec2_network_acl", "aws_ec2_internet_gateway", "aws_ec2_elastic_ip"),
-)
-def collect_ec2_network(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("ec2", region.name)
-    arn = f"arn:aws:ec2:{region.name}:{account.id}"
-    for snap in pages(client, "describe_snapshots", "Snapshots", OwnerIds=["self"]):
-        if snap.get("OwnerId", account.id) != account.id:  # shared or public ones belong to their owner
-            continue
-        snap_id = snap["SnapshotId"]
-        node = graph.add(region.node(snap_id), "aws_ec2_snapshot", {
-            "id": snap_id, "name": name_of(snap, snap_id), "tags": tags_of(snap), "arn": f"{arn}:snapshot/{snap_id}",
-            "ctime": snap.get("StartTime"), "snapshot_status": snap.get("State"), "snapshot_progress": snap.get("Progress"),
-            "description": snap.get("Description"), "volume_id": snap.get("VolumeId"), "encrypted": snap.get("Encrypted"),
-            "volume_size": snap.get("VolumeSize"), "owner_id": snap.get("OwnerId"), "owner_alias": snap.get("OwnerAlias"),
-            "snapshot_kms_key_id": snap.get("KmsKeyId"),
-        })  # fmt: skip
-        if snap.get("VolumeId"):
-            graph.edge(region.node(snap["VolumeId"]), node)
-    for acl in pages(client, "describe_network_acls", "NetworkAcls"):
-        acl_id = acl["NetworkAclId"]
-        graph.add(region.node(acl_id), "aws_ec2_network_acl", {
-            "id": acl_id, "name": name_of(acl, acl_id), "tags": tags_of(acl), "arn": f"{arn}:network-acl/{acl_id}",
-            "is_default": acl.get("IsDefault"),
-            "acl_entries": [{
-                "rule_number": e.get("RuleNumber"), "protocol": e.get("Protocol"), "rule_action": e.get("RuleAction"),
-                "egress": e.get("Egress"), "cidr_block": e.get("CidrBlock"), "ipv6_cidr_block": e.get("Ipv6CidrBlock"),
-            } for e in acl.get("Entries", [])],
-        }, parent=region.node(acl["VpcId"]) if acl.get("VpcId") else None)  # fmt: skip
-    for gateway in pages(client, "describe_internet_gateways", "InternetGateways"):
-        gateway_id = gateway["InternetGatewayId"]
-        attached = [a["VpcId"] for a in gateway.get("Attachments", []) if a.get("VpcId")]
-        graph.add(region.node(gateway_id), "aws_ec2_internet_gateway", {
-            "id": gateway_id, "name": name_of(gateway, gateway_id), "tags": tags_of(gateway),
-            "arn": f"{arn}:internet-gateway/{gateway_id}",
-        }, parent=region.node(attached[0]) if attached else None)  # fmt: skip
-    for address in client.describe_addresses().get("Addresses", []):
-        allocation = address.get("AllocationId") or address.get("PublicIp", "")
-        node = graph.add(region.node(allocation), "aws_ec2_elastic_ip", {
-            "id": allocation, "name": name_of(address, address.get("PublicIp") or allocation), "tags": tags_of(address),
-            "arn": f"{arn}:elastic-ip/{allocation}", "ip_address": address.get("PublicIp") or address.get("PrivateIpAddress"),
-            "ip_address_family": "ipv4", "public_ip": address.get("PublicIp"),
-            "private_ip_address": address.get("PrivateIpAddress"), "ip_allocation_id": address.get("AllocationId"),
-            "ip_association_id": address.get("AssociationId"), "ip_domain": address.get("Domain"),
-            "ip_network_interface_id": address.get("NetworkInterfaceId"),
-        })  # fmt: skip
-        if address.get("InstanceId"):
-            graph.edge(region.node(address["InstanceId"]), node)
+def own(scope: Scope, snapshot: dict[str, Any]) -> bool:
+    """Shared or public snapshots belong to their owner."""
+    return bool(snapshot.get("OwnerId", scope.account.id) == scope.account.id)
 
 
-@service(
-    "ec2_network_interfaces",
-    api_calls=("ec2:DescribeNetworkInterfaces",),
-    kinds=("aws_ec2_network_interface",),
-)
-def collect_network_interfaces(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("ec2", region.name)
-    arn = f"arn:aws:ec2:{region.name}:{account.id}"
-    for nic in pages(client, "describe_network_interfaces", "NetworkInterfaces"):
-        nic_id = nic["NetworkInterfaceId"]
-        node = graph.add(region.node(nic_id), "aws_ec2_network_interface", {
-            "id": nic_id, "name": name_of(nic, nic_id), "tags": tags_of(nic), "arn": f"{arn}:network-interface/{nic_id}",
-            "network_interface_status": nic.get("Status"), "network_interface_type": nic.get("InterfaceType"),
-            "mac": nic.get("MacAddress"), "description": nic.get("Description"),
-            "private_ips": [a["PrivateIpAddress"] for a in nic.get("PrivateIpAddresses", []) if a.get("PrivateIpAddress")],
-            "public_ips": [a["Association"]["PublicIp"] for a in nic.get("PrivateIpAddresses", [])
-                           if (a.get("Association") or {}).get("PublicIp")],
-            "nic_private_ip_address": nic.get("PrivateIpAddress"), "nic_subnet_id": nic.get("SubnetId"),
-            "nic_availability_zone": nic.get("AvailabilityZone"), "nic_source_dest_check": nic.get("SourceDestCheck"),
-        }, parent=region.node(nic["SubnetId"]) if nic.get("SubnetId") else None)  # fmt: skip
-        instance = (nic.get("Attachment") or {}).get("InstanceId")
-        if instance:
-            graph.edge(region.node(instance), node)
+def private_ips(addresses: Any) -> list[str]:
+    return [a["PrivateIpAddress"] for a in addresses or [] if a.get("PrivateIpAddress")]
+
+
+def public_ips(addresses: Any) -> list[str]:
+    return [
+        a["Association"]["PublicIp"] for a in addresses or [] if (a.get("Association") or {}).get("PublicIp")
+    ]
+
+
+def allocation_or_ip(address: dict[str, Any]) -> Any:
+    return address.get("AllocationId") or address.get("PublicIp", "")
+
+
+def public_or_private_ip(address: dict[str, Any]) -> Any:
+    return address.get("PublicIp") or address.get("PrivateIpAddress")
+
+
+SNAPSHOT = AwsKind(
+    "aws_ec2_snapshot",
+    Listing("ec2", "DescribeSnapshots", "Snapshots", params={"OwnerIds": ["self"]}),
+    id="SnapshotId", name=Field("", name_tag_or("SnapshotId")), tags=TAGS, ctime="StartTime",
+    arn_format=ARN + ":snapshot/{id}", where=own,
+    props={
+        "snapshot_status": "State", "snapshot_progress": "Progress", "description": "Description",
+        "volume_id": "VolumeId", "encrypted": "Encrypted", "volume_size": "VolumeSize", "owner_id": "OwnerId",
+        "owner_alias": "OwnerAlias", "snapshot_kms_key_id": "KmsKeyId",
+    },
+    edges=(Edge("aws_ec2_volume", "VolumeId", reverse=True),),
+)  # fmt: skip
+
+NETWORK_ACL = AwsKind(
+    "aws_ec2_network_acl",
+    Listing("ec2", "DescribeNetworkAcls", "NetworkAcls"),
+    id="NetworkAclId", name=Field("", name_tag_or("NetworkAclId")), tags=TAGS,
+    arn_format=ARN + ":network-acl/{id}",
+    props={
+        "is_default": "IsDefault",
+        "acl_entries": Field("Entries", each({
+            "rule_number": "RuleNumber", "protocol": "Protocol", "rule_action": "RuleAction", "egress": "Egress",
+            "cidr_block": "CidrBlock", "ipv6_cidr_block": "Ipv6CidrBlock",
+        })),
+    },
+    parent=(Edge("aws_vpc", "VpcId"),),
+)  # fmt: skip
+
+INTERNET_GATEWAY = AwsKind(
+    "aws_ec2_internet_gateway",
+    Listing("ec2", "DescribeInternetGateways", "InternetGateways"),
+    id="InternetGatewayId", name=Field("", name_tag_or("InternetGatewayId")), tags=TAGS,
+    arn_format=ARN + ":internet-gateway/{id}",
+    parent=(Edge("aws_vpc", "Attachments", ids_at("VpcId")),),  # the first VPC it is attached to
+)  # fmt: skip
+
+ELASTIC_IP = AwsKind(
+    "aws_ec2_elastic_ip",
+    Listing("ec2", "DescribeAddresses", "Addresses"),
+    id=Field("", allocation_or_ip),
+    name=Field("", name_tag_or("PublicIp", "AllocationId")), tags=TAGS, arn_format=ARN + ":elastic-ip/{id}",
+    props={
+        "ip_address": Field("", public_or_private_ip),
+        "ip_address_family": Field("", constant("ipv4")), "public_ip": "PublicIp",
+        "private_ip_address": "PrivateIpAddress", "ip_allocation_id": "AllocationId",
+        "ip_association_id": "AssociationId", "ip_domain": "Domain", "ip_network_interface_id": "NetworkInterfaceId",
+    },
+    edges=(Edge("aws_ec2_instance", "InstanceId", reverse=True),),
+)  # fmt: skip
+
+NETWORK_INTERFACE = AwsKind(
+    "aws_ec2_network_interface",
+    Listing("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces"),
+    id="NetworkInterfaceId", name=Field("", name_tag_or("NetworkInterfaceId")), tags=TAGS,
+    arn_format=ARN + ":network-interface/{id}",
+    props={
+        "network_interface_status": "Status", "network_interface_type": "InterfaceType", "mac": "MacAddress",
+        "description": "Description", "private_ips": Field("PrivateIpAddresses", private_ips),
+        "public_ips": Field("PrivateIpAddresses", public_ips), "nic_private_ip_address": "PrivateIpAddress",
+        "nic_subnet_id": "SubnetId", "nic_availability_zone": "AvailabilityZone",
+        "nic_source_dest_check": "SourceDestCheck",
+    },
+    parent=(Edge("aws_ec2_subnet", "SubnetId"),),
+    edges=(Edge("aws_ec2_instance", "Attachment.InstanceId", reverse=True),),
+)  # fmt: skip
+
+aws_service("ec2_network", SNAPSHOT, NETWORK_ACL, INTERNET_GATEWAY, ELASTIC_IP)
+aws_service("ec2_network_interfaces", NETWORK_INTERFACE)
