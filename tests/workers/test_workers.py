@@ -74,7 +74,7 @@ def test_two_workers_share_one_collection_and_store_what_one_worker_stores(
     assert len(two.sql("SELECT DISTINCT worker FROM collect_tasks")) == 2
     assert len(two.sql("SELECT * FROM partitions WHERE error IS NULL")) == PLACES
     # /metrics of either worker: the queue's figures (the same on both), each one's own task durations
-    jobs = two.sql("SELECT count(*) FROM procrastinate_jobs")[0][0]
+    jobs = two.sql("SELECT count(*) FROM procrastinate_jobs WHERE queue_name = 'collect'")[0][0]
     parts = two.sql("SELECT count(*) FROM collect_tasks WHERE starts_with(key, 'part:')")[0][0]
     w1, w2 = two.metrics("w1"), two.metrics("w2")
     assert w1['cloudsift_tasks{queue="collect",state="succeeded"}'] == jobs
@@ -183,7 +183,9 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
             "SELECT count(*) FROM collect_tasks WHERE ended_at IS NOT NULL AND worker LIKE %s", (f"%{pid}",)
         )
         doing = (
-            setup.sql("SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing'")
+            setup.sql(
+                "SELECT count(*) FROM procrastinate_jobs WHERE status = 'doing' AND queue_name = 'collect'"
+            )
             if ended[0][0]
             else [(0,)]
         )
@@ -196,7 +198,9 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
     first.send_signal(signal.SIGKILL)
     first.wait()
     killed = time.monotonic()
-    in_flight = setup.sql("SELECT id FROM procrastinate_jobs WHERE status = 'doing'")
+    in_flight = setup.sql(
+        "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND queue_name = 'collect'"
+    )
     assert in_flight
     assert setup.sql("SELECT count(*) FROM nodes")[0][0] == 0  # nothing of the collection is written yet
     setup.start_worker("b")

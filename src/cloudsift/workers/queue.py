@@ -15,6 +15,7 @@ COLLECT_ACCOUNT = "cloudsift.collect_account"
 COLLECT_PART = "cloudsift.collect_part"
 FINISH_COLLECTION = "cloudsift.finish_collection"
 QUEUE = "collect"
+MAINTENANCE = "maintenance"  # the periodic retention task: out of the collect queue's figures
 
 RUN_TABLES = (
     "CREATE TABLE IF NOT EXISTS collect_runs (id text PRIMARY KEY, started_at timestamptz NOT NULL, "

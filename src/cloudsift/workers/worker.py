@@ -25,6 +25,7 @@ from cloudsift.workers.queue import (
     COLLECT_ACCOUNT,
     COLLECT_PART,
     FINISH_COLLECTION,
+    MAINTENANCE,
     QUEUE,
     connection_options,
     ensure_tables,
@@ -49,7 +50,7 @@ PROBE_SECONDS = 5  # connecting to PostgreSQL (the wait for a pooled connection:
 
 def register_prune(app: Any, config: Config) -> None:
     """Retention on the queue, procrastinate's way: a periodic task (deferred once per tick over all
-    workers) that runs its builtin remove_old_jobs on the finished jobs of the collect queue, then
+    workers, on its own queue) that runs its builtin remove_old_jobs on the finished jobs of every queue, then
     prunes the store's own tables (the same as after each collection)."""
     from procrastinate import builtin_tasks
 
@@ -60,7 +61,7 @@ def register_prune(app: Any, config: Config) -> None:
     async def prune_queue(context: Any, timestamp: int) -> None:
         from cloudsift.store.retention import prune
 
-        await builtin_tasks.remove_old_jobs(context, max_hours=max(1, math.ceil(seconds / 3600)), queue=QUEUE,
+        await builtin_tasks.remove_old_jobs(context, max_hours=max(1, math.ceil(seconds / 3600)), queue=None,
                                             remove_failed=True, remove_cancelled=True, remove_aborted=True)  # fmt: skip
         store = PostgresStore(config.store.url, config.store.schema_name)
         try:
@@ -69,7 +70,7 @@ def register_prune(app: Any, config: Config) -> None:
             store.close()
         log.info("worker: %s", pruned)
 
-    task = app.task(name=PRUNE, queue=QUEUE, pass_context=True, queueing_lock=PRUNE)(prune_queue)
+    task = app.task(name=PRUNE, queue=MAINTENANCE, pass_context=True, queueing_lock=PRUNE)(prune_queue)
     app.periodic(cron=PRUNE_CRON, periodic_id="retention")(task)
 
 
@@ -202,7 +203,7 @@ class Worker:
         register_prune(app, self.config)
         async with app.open_async():
             worker = asyncio.create_task(app.run_worker_async(
-                queues=[QUEUE], name=tasks.WORKER, concurrency=workers.concurrency, install_signal_handlers=False,
+                queues=[QUEUE, MAINTENANCE], name=tasks.WORKER, concurrency=workers.concurrency, install_signal_handlers=False,
                 update_heartbeat_interval=workers.heartbeat_seconds, stalled_worker_timeout=workers.stalled_after_seconds,
                 fetch_job_polling_interval=1.0, wait=True,
             ))  # fmt: skip
