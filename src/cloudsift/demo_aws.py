@@ -33,7 +33,10 @@ def demo_resources(build: DemoBuilder) -> DemoBuilder:
 def start_moto() -> tuple[str, Callable[[], None]]:
     from moto.server import ThreadedMotoServer
 
+    from cloudsift.demo_ssm import serve_managed_instances
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    serve_managed_instances()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -360,7 +363,14 @@ def _edge(session: Any, account: str, region: str) -> None:
 
 @demo_resources
 def _ssm(session: Any, account: str, region: str) -> None:
-    """prod: a private runbook; dev: a runbook shared with every AWS account."""
+    """prod: a private runbook, and one instance per region with an instance profile (managed by SSM; the
+    others are not); dev: a runbook shared with every AWS account, no managed instance."""
+    if account == "prod":
+        if region == REGIONS[0]:
+            session.client("iam").create_instance_profile(InstanceProfileName=f"{account}-ssm")
+        ec2 = session.client("ec2", region_name=region)
+        first = ec2.describe_instances()["Reservations"][0]["Instances"][0]["InstanceId"]
+        ec2.associate_iam_instance_profile(IamInstanceProfile={"Name": f"{account}-ssm"}, InstanceId=first)
     if region != REGIONS[0]:
         return
     content = json.dumps({"schemaVersion": "2.2", "description": "restart the app", "mainSteps": [

@@ -11,6 +11,7 @@ from moto.server import ThreadedMotoServer
 
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
+from cloudsift.demo_ssm import serve_managed_instances
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.fault_proxy import Fault, FaultProxy
 
@@ -32,6 +33,7 @@ class AwsEmulator(FaultProxy):
 
 def start_aws() -> Iterator[AwsEmulator]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto logs every request otherwise
+    serve_managed_instances()  # SSM's DescribeInstanceInformation, which moto lacks
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()

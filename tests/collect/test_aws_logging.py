@@ -151,7 +151,9 @@ def test_a_refused_service_fails_only_itself_in_its_partition(aws: AwsEmulator, 
     failed = {p.region: p.errors for p in summary.partitions if p.errors}
     assert list(failed) == [REGION] and failed[REGION][0].startswith("cloudwatch: ")
     assert len(failed[REGION]) == 1  # the partition's other services answered
-    # the failed partition keeps its last good data, the global one is replaced
+    # the failed service keeps its last good data; the partition's other services and the global one are
+    # replaced (the trail deleted meanwhile is gone, the kept log group still hangs below its trail)
     assert _names(store, "is(aws_cloudwatch_log_group)") == {"trail-events", "app-events"}
-    assert _names(store, "is(aws_cloud_trail)") == {"audit", "quiet"}
+    assert _names(store, "is(aws_cloud_trail)") == {"audit"}
+    assert _names(store, "is(aws_cloud_trail) --> is(aws_cloudwatch_log_group)") == {"trail-events"}
     assert _names(store, "is(aws_s3_bucket)") == {"audit-logs"}

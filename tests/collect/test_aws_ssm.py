@@ -1,5 +1,7 @@
-"""SSM documents against moto: a private document and one shared with everyone, collected with the property
-names Fix's checks read; failure isolation."""
+"""SSM against moto: a private document and one shared with everyone, an instance SSM manages (moto's
+DescribeInstanceInformation as cloudsift.demo_ssm adds it) and one it does not, collected with the property
+names Fix's checks read; a refused or unimplemented SSM keeps its last good data while the partition's other
+services are collected."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import boto3
 
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
+from cloudsift.demo_ssm import serve_managed_instances
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.aws_fixture import AwsEmulator
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
@@ -31,6 +34,20 @@ def _make_ssm_estate() -> None:
         Name="open-runbook", Content=json.dumps(CONTENT), DocumentType="Command", DocumentFormat="JSON"
     )
     ssm.modify_document_permission(Name="open-runbook", PermissionType="Share", AccountIdsToAdd=["all"])
+
+
+def _make_instances() -> dict[str, str]:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    managed, loose = (i["InstanceId"] for i in ec2.run_instances(
+        ImageId=image, MinCount=2, MaxCount=2, InstanceType="t3.micro")["Instances"])  # fmt: skip
+    boto3.client("iam").create_instance_profile(InstanceProfileName="ssm-agent")
+    ec2.associate_iam_instance_profile(IamInstanceProfile={"Name": "ssm-agent"}, InstanceId=managed)
+    return {"managed": managed, "loose": loose}
+
+
+def _ids(store: DuckDBStore, query: str) -> set[str]:
+    return {d["reported"]["id"] for d in store.search(store.bind(query))}
 
 
 def _collect(store: DuckDBStore, tmp_path: Path) -> Any:
@@ -54,13 +71,66 @@ def test_documents(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
     }
 
 
-def test_a_refused_ssm_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
-    _make_ssm_estate()
+def test_managed_instances_lead_to_their_ec2_instance(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+    made = _make_instances()
     store = DuckDBStore()
-    assert _collect(store, tmp_path).ok
+    summary = _collect(store, tmp_path)
+    assert summary.ok, list(summary.lines())
+    node = _one(store, "is(aws_ssm_instance)")
+    assert (node["id"], node["name"], node["instance_id"]) == (made["managed"],) * 3
+    assert (node["ping_status"], node["resource_type"]) == ("Online", "EC2Instance")
+    assert node["platform_type"] in {"Linux", "Windows"}  # as the instance's image is
+    assert node["arn"] == f"arn:aws:ssm:{REGION}:123456789012:instance/{made['managed']}"
+    assert node["last_ping"] and node["agent_version"] and node["ip_address"]
+    assert _ids(store, "is(aws_ssm_instance) --> is(aws_ec2_instance)") == {made["managed"]}
+    unmanaged = "is(aws_ec2_instance) and instance_status == running with(empty, <-- is(aws_ssm_instance))"
+    assert _ids(store, unmanaged) == {made["loose"]}
+
+
+def _change(made: dict[str, str]) -> str:
+    """What changes before the collection in which SSM fails: an instance goes, a VPC and a document come."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    ec2.terminate_instances(InstanceIds=[made["loose"]])
     boto3.client("ssm", region_name=REGION).delete_document(Name="restart-app")
-    aws.failing_services.add("ssm")
+    return str(ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"])
+
+
+def _keeps_ssm_collects_the_rest(store: DuckDBStore, tmp_path: Path, made: dict[str, str], vpc: str,
+                                 why: str) -> None:  # fmt: skip
+    """One collection while SSM fails: its kinds keep their last good data, EC2's are replaced."""
     summary = _collect(store, tmp_path)
     failed = {p.region: [e.split(":")[0] for e in p.errors] for p in summary.partitions if p.errors}
     assert failed == {REGION: ["ssm"]}
+    assert any(why in line and "kept the previous data of ssm" in line for line in summary.lines())
     assert _names(store, "is(aws_ssm_document)") == {"restart-app", "open-runbook"}  # the last good data
+    assert _ids(store, "is(aws_ssm_instance) --> is(aws_ec2_instance)") == {made["managed"]}  # and its edge
+    assert vpc in _ids(store, "is(aws_vpc)")  # the partition's other services were collected
+    assert _ids(store, "is(aws_ec2_instance) and instance_status == running") == {made["managed"]}
+    assert next(str(p.error) for p in store.partitions() if p.region == REGION).startswith(
+        "ssm: "
+    )  # not clean
+
+
+def test_a_refused_ssm_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+    _make_ssm_estate()
+    made = _make_instances()
+    store = DuckDBStore()
+    assert _collect(store, tmp_path).ok
+    vpc = _change(made)
+    aws.failing_services.add("ssm")
+    _keeps_ssm_collects_the_rest(store, tmp_path, made, vpc, "AccessDenied")
+
+
+def test_an_unimplemented_ssm_call_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+    _make_ssm_estate()
+    made = _make_instances()
+    store = DuckDBStore()
+    assert _collect(store, tmp_path).ok
+    vpc = _change(made)
+    serve_managed_instances(False)  # moto's own answer: HTTP 500
+    try:
+        _keeps_ssm_collects_the_rest(store, tmp_path, made, vpc, "DescribeInstanceInformation")
+    finally:
+        serve_managed_instances()
+    assert _collect(store, tmp_path).ok  # served again: the document deleted meanwhile is gone
+    assert _names(store, "is(aws_ssm_document)") == {"open-runbook"}

@@ -56,6 +56,9 @@ def test_an_edge_without_edge_type_is_a_default_edge(store: Store) -> None:
     assert {("5e77a0b1", "a01f3c77", "default"), ("3f1c0a9e", "9b2d11c4", "default")} <= edges
     assert ("d00d0002", "a01f3c77", "delete") in edges
     assert _ids(store, "is(aws_ec2_instance) and region == eu-west-1 and account == prod") == ["a01f3c77"]
+    # and the same edges read from their other end (a collection keeping a failed service's nodes does)
+    assert ("d00d0002", "a01f3c77", "delete") in store.edges_from(["d00d0002"])
+    assert {e[0] for e in store.edges_from(["5e77a0b1", "3f1c0a9e"])} == {"5e77a0b1", "3f1c0a9e"}
 
 
 def test_deferred_edges_are_resolved_or_reported(store: Store) -> None:

@@ -1,7 +1,8 @@
 """The collect workflow: every account x region x service in parallel, then one atomic write.
 
-A partition (account, region) replaces its previous data only when every service of it was
-collected without error; a failed partition keeps its last good data, and its error is recorded.
+Within a partition (account, region), each service that answered replaces its kinds' previous data; a
+service that failed (AccessDenied, an API the endpoint does not implement, a timeout) keeps its kinds' last
+good data, and its error is recorded for the partition, which is then not clean (no alert on it resolves).
 Nothing is written to the store until the end, so a crash or Ctrl-C leaves the previous snapshot as it was.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ import orjson
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.account_node import head_lines
 from cloudsift.collect.aws.accounts import Account, config_problems, discover_accounts, regions_of
-from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, Region, own_resources, services_for
+from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, Region, Service, own_resources, services_for
 from cloudsift.collect.graph import (
     GraphBuilder,
     edge_line,
@@ -51,7 +52,9 @@ class Partition:
     # fails), while the ids and edges stay in memory until every service of it is done.
     ids: dict[str, None] = field(default_factory=dict)
     own_resources: int = 0  # for the region's region_in_use
-    kinds: set[str] = field(default_factory=set)  # of the services run for it
+    kinds: set[str] = field(default_factory=set)  # of the services that answered: their data is replaced
+    failed_kinds: set[str] = field(default_factory=set)  # of the services that failed: their data is kept
+    failed: list[str] = field(default_factory=list)  # the names of those services
     timed_out: bool = False  # one of its steps did: the steps not started are cancelled
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     account_props: dict[str, dict[str, Any]] = field(default_factory=dict)  # service -> what it writes there
@@ -62,7 +65,8 @@ class Partition:
     def resources(self) -> int:
         return len(self.ids)
 
-    def add(self, found: Gathered) -> None:
+    def add(self, found: Gathered, kinds: Iterable[str]) -> None:
+        self.kinds.update(kinds)
         self.own_resources += found.own_resources
         self.spool.write(found.lines)
         self.ids.update(dict.fromkeys(found.ids))
@@ -125,14 +129,14 @@ class CollectSummary:
         for problem in self.config_errors:
             yield f"aws: error: {problem}"
         for p in sorted(self.partitions, key=lambda p: (p.account, p.region)):
-            state = f"error: {'; '.join(p.errors)} (kept the previous data)" if p.errors else "ok"
+            state = f"error: {'; '.join(p.errors)} ({kept_wording(p)})" if p.errors else "ok"
             yield f"aws {p.account} {p.region}: {p.resources} resources, {state}"
         for account, error in self.account_errors:
             yield f"aws {account}: error: {error} (kept the previous data)"
         for status in self.unconfigured:
             place = "" if status.region == ACCOUNT_WIDE else f" {status.region}"
             yield f"aws {status.account}{place}: {status.describe()} (kept its data; {forget_hint(status)})"
-        total = sum(p.resources for p in self.partitions if not p.errors)
+        total = sum(p.resources for p in self.partitions)
         yield f"Collected {total} resources in {len(self.partitions)} partitions in {self.duration:.1f}s, {self.failed} failed."
 
 
@@ -164,7 +168,7 @@ def collect_aws(
     # the ids and edges of the partitions, not the whole estate.
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
         with ThreadPoolExecutor(max_workers=config.aws.max_workers, thread_name_prefix="collect") as pool:
-            futures: dict[Future[Gathered], tuple[Partition, str]] = {}
+            futures: dict[Future[Gathered], tuple[Partition, Service]] = {}
             steps = Steps()
             logged: list[Step] = []  # for the run's log
             pending: dict[tuple[str, str], int] = {}
@@ -183,22 +187,21 @@ def collect_aws(
                     for region in [GLOBAL] if service.global_ else regions:
                         key = (account.id, region)
                         partition = partitions.setdefault(key, Partition(account.id, region))
-                        partition.kinds.update(service.kinds)
                         pending[key] = pending.get(key, 0) + 1
-                        futures[pool.submit(gather, account, region, service, steps)] = (
-                            partition,
-                            service.name,
-                        )
+                        futures[pool.submit(gather, account, region, service, steps)] = (partition, service)
             total, done, waiting = len(futures), 0, set(futures)
             progress(0, total, steps.longest())
             while waiting:
                 finished, waiting = wait(waiting, timeout=PROGRESS_SECONDS, return_when=FIRST_COMPLETED)
                 for future in finished:
                     done += 1
-                    partition, name = futures.pop(future)  # its result is freed once used
-                    logged.append(_logged(future, partition, name))
-                    if not future.cancelled():
-                        _record(future, partition, name, futures)
+                    partition, service = futures.pop(future)  # its result is freed once used
+                    logged.append(_logged(future, partition, service.name))
+                    if future.cancelled():  # not called after a timeout: its data is kept
+                        partition.failed_kinds.update(service.kinds)
+                        partition.failed.append(service.name)
+                    else:
+                        _record(future, partition, service, futures)
                     key = (partition.account, partition.region)
                     pending[key] -= 1
                     if not pending[key]:
@@ -242,7 +245,7 @@ def write_collection(
     kept: set[str] = set()
     found = {p.account: p.account_props for p in partitions if p.region == GLOBAL and not p.errors}
     spool.writelines(head_lines(store, opened, found))
-    spool.writelines(_kept(store, partitions, failed_accounts, kept if kinds else None))
+    spool.writelines(_kept(store, partitions, failed_accounts, kept, bool(kinds), outer))
     spool.writelines(kept_lines(store, gone, reached))
     spool.writelines(outer_edge_lines(outer, lambda node: node in kept or _written(by_place, node)))
     spool.flush()
@@ -292,80 +295,118 @@ def _logged(future: Future[Gathered], partition: Partition, name: str) -> Step:
 def _record(
     future: Future[Gathered],
     partition: Partition,
-    name: str,
-    futures: dict[Future[Gathered], tuple[Partition, str]],
+    service: Service,
+    futures: dict[Future[Gathered], tuple[Partition, Service]],
 ) -> None:
-    """A finished step's findings into its partition, or its error (the other partitions go on). A step
-    that timed out fails its partition now: the partition's steps not yet started are cancelled."""
+    """A finished step's findings into its partition, or its error (its kinds keep their data; the other
+    services go on). A step that timed out fails its partition's steps not yet started: they are cancelled."""
+    name = service.name
     try:
-        partition.add(future.result())
+        partition.add(future.result(), service.kinds)
+        return
     except StepFailed as failed:
+        partition.failed_kinds.update(service.kinds)
+        partition.failed.append(name)
         if failed.timed_out and partition.timed_out:  # a step that had started with the first: said short
             partition.errors.append(f"{name}: timed out too")
             return
         partition.errors.append(failed.describe(name, partition.account, partition.region))
         if failed.timed_out:
             partition.timed_out = True
-            cancelled = [other for f, (p, other) in futures.items()
+            cancelled = [other.name for f, (p, other) in futures.items()
                          if p is partition and not f.cancelled() and f.cancel()]  # fmt: skip
             if cancelled:
                 partition.errors.append(not_run(cancelled))
 
 
+def failed_services(errors: Iterable[str], names: Iterable[str]) -> set[str]:
+    """Which of a task's services failed, from its errors ("NAME: what went wrong"); an error naming none
+    of them (no session for the account, a timeout and the services skipped after it) fails them all."""
+    names = set(names)
+    named = {e.split(":", 1)[0] for e in errors}
+    return names if named - names else named
+
+
+def kept_wording(partition: Partition) -> str:
+    """What a partition with errors kept: everything, or the data of the services that failed."""
+    failed = sorted(set(partition.failed))
+    if not partition.kinds or not failed:
+        return "kept the previous data"
+    return f"kept the previous data of {', '.join(failed)}; the rest was collected"
+
+
 def _written(partitions: dict[tuple[str, str], Partition], node_id: str) -> bool:
-    """Whether this collection wrote the node (an account, or a resource of a clean partition)."""
+    """Whether this collection wrote the node (an account, or a resource a service of its partition found)."""
     parts = node_id.split("/", 3)
     if len(parts) == 2:
         return any(account == parts[1] for account, _ in partitions)
     found = partitions.get((parts[1], parts[2])) if len(parts) > 2 else None
-    return found is not None and not found.errors and node_id in found.ids
+    return found is not None and node_id in found.ids
 
 
-def _noting_ids(lines: Iterator[bytes], ids: set[str]) -> Iterator[bytes]:
+def _noting_ids(lines: Iterator[bytes], ids: set[str], fresh: Collection[str] = ()) -> Iterator[bytes]:
+    """The lines, their node ids added to `ids`; a stored node (and the edges to it) that this collection
+    found again is left out: the found one is newer."""
     for line in lines:
         if line.startswith(b'{"id":'):
-            ids.add(orjson.loads(line)["id"])
+            node_id = orjson.loads(line)["id"]
+            if node_id in fresh:
+                continue
+            ids.add(node_id)
+        elif fresh and orjson.loads(line)["to"] in fresh:
+            continue
         yield line
 
 
 def partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> Iterator[bytes]:
-    """A finished partition: its region node, and its resources when it was collected cleanly (else
-    nothing: its stored data is added at the end). Only its count stays in memory."""
+    """A finished partition: its region node and the resources its services found (what a failed service
+    keeps is added at the end). Only its ids stay in memory."""
     region = Region(partition.account, partition.region)
     yield node_line(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region,
                             # unknown for a failed partition: its resources were not all counted
                             "region_in_use": None if partition.errors else
                             partition.own_resources > REGION_IN_USE_ABOVE})  # fmt: skip
     yield edge_line(f"aws/{partition.account}", region.id)
-    with partition.spool:
-        if not partition.errors:
-            partition.spool.seek(0)
-            yield from partition.spool
-            yield from edge_lines(
-                partition.ids, partition.edges, [region.id, f"aws/{partition.account}"], outer
-            )
+    with partition.spool:  # what the services that answered found (those that failed keep their data)
+        partition.spool.seek(0)
+        yield from partition.spool
+        yield from edge_lines(partition.ids, partition.edges, [region.id, f"aws/{partition.account}"], outer)
     partition.edges = []
 
 
 def _kept(
-    store: Store, partitions: list[Partition], failed: set[str], selected: set[str] | None = None
+    store: Store,
+    partitions: list[Partition],
+    failed: set[str],
+    kept: set[str],
+    some_kinds: bool,
+    outer: list[tuple[str, str, str]],
 ) -> Iterator[bytes]:
-    """The stored data of the failed partitions and accounts: the import replaces the whole cloud.
-    Collecting some kinds only (`selected` given), every partition also keeps the kinds it did not collect,
-    and `selected` gets the ids of all it kept (the edges between partitions may end at them)."""
+    """The stored data to write again (the import replaces the whole cloud): of each partition, the kinds
+    no service replaced (those of the services that failed there and, collecting some kinds only, of those
+    not run); of the accounts that could not be reached, all. `kept` gets the ids of the kept nodes; their
+    edges to and from nodes elsewhere go to `outer`, written once both ends are known to be written."""
     for partition in partitions:
-        if partition.errors or selected is not None:
-            region = Region(partition.account, partition.region)
-            others = (
-                ""
-                if partition.errors or not partition.kinds
-                else f" and not is({', '.join(sorted(partition.kinds))})"
-            )
-            lines = store.export(
-                f"{place_query(partition.account, partition.region)} and not is(region){others}",
-                outside_parent=region.id,
-                sources=partition.ids,  # the edges the collected kinds had to the kept ones stay
-            )
-            yield from lines if selected is None else _noting_ids(lines, selected)
+        if not partition.errors and not some_kinds:
+            continue
+        region = Region(partition.account, partition.region)
+        replaced = partition.kinds - partition.failed_kinds  # a kind a failed service also collects stays
+        others = f" and not is({', '.join(sorted(replaced))})" if replaced else ""
+        query = f"{place_query(partition.account, partition.region)} and not is(region){others}"
+        own: set[str] = set()
+        lines = store.export(query, outside_parent=region.id, sources=partition.ids)
+        yield from _noting_ids(lines, own, partition.ids)
+        kept.update(own)
+        outer.extend(_edges_beyond(store, own, {region.id, *partition.ids}))
     for account_id in sorted(failed):
         yield from store.export(place_query(account_id), outside_parent="aws")
+
+
+def _edges_beyond(store: Store, own: set[str], written: set[str]) -> Iterator[tuple[str, str, str]]:
+    """The stored edges between these kept nodes and nodes that the export did not write them with
+    (a kept node's edge to a node found anew, or one to another partition)."""
+    if not own:
+        return
+    ids = sorted(own)
+    yield from (e for e in store.edges_from(ids) if e[1] not in own)
+    yield from (e for e in store.edges_to(ids) if e[0] not in own and e[0] not in written)

@@ -1,9 +1,10 @@
-"""Kinds of Systems Manager: the account's own documents (Fix Inventory's kind, property and struct names;
-tests/model/test_fix_names.py holds them). A document's content is kept as its JSON or YAML says it
-(`content`), outside the typed model."""
+"""Kinds of Systems Manager: the account's own documents and its managed instances (Fix Inventory's kind,
+property and struct names; tests/model/test_fix_names.py holds them). A document's content is kept as its
+JSON or YAML says it (`content`), outside the typed model, as is a managed instance's `association_overview`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from cloudsift.model.aws import AwsResource
@@ -57,3 +58,32 @@ class AwsSsmDocument(AwsResource):
     category_enum: list[str]
     document_shared_with_accounts: list[str]
     document_sharing_info: list[AwsSsmAccountSharingInfo]
+
+
+@kind_class
+class AwsSsmInstance(AwsResource):
+    """A node SSM manages (an EC2 instance or an on-premises server); it leads to its EC2 instance.
+    `ping_status` other than Online: the agent is not reachable, so no patch or command gets there.
+    `association_overview` (counts of association states) is kept outside the typed model."""
+
+    kind: ClassVar[str] = "aws_ssm_instance"
+    untyped: ClassVar[tuple[str, ...]] = ("association_overview",)  # its counts are a map of numbers
+    instance_id: str
+    ping_status: str
+    last_ping: dt.datetime
+    agent_version: str
+    is_latest_version: bool
+    platform_type: str
+    platform_name: str
+    platform_version: str
+    activation_id: str
+    iam_role: str
+    registration_date: dt.datetime
+    resource_type: str
+    ip_address: str
+    computer_name: str
+    association_status: str
+    last_association_execution_date: dt.datetime
+    last_successful_association_execution_date: dt.datetime
+    source_id: str
+    source_type: str

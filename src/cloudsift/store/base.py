@@ -297,6 +297,10 @@ class Store(ABC):
         """Every edge that ends at one of the ids."""
 
     @abstractmethod
+    def edges_from(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        """Every edge that starts at one of the ids."""
+
+    @abstractmethod
     def record_partitions(self, statuses: list[PartitionStatus]) -> None:
         """Write these statuses, each replacing the one of its (cloud, account, region), in one transaction."""
 

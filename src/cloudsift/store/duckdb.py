@@ -292,10 +292,14 @@ class DuckDBStore(Store):
                     self._shared.held.discard(name)
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
-        rows = self.con.execute(
-            "SELECT from_id, to_id, edge_type FROM edges WHERE to_id IN (SELECT unnest(?))", [ids]
-        ).fetchall()
-        return [(r[0], r[1], r[2]) for r in rows]
+        return self._edges_at("to_id", ids)
+
+    def edges_from(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        return self._edges_at("from_id", ids)
+
+    def _edges_at(self, end: str, ids: list[str]) -> list[tuple[str, str, str]]:
+        sql = f"SELECT from_id, to_id, edge_type FROM edges WHERE {end} IN (SELECT unnest(?))"
+        return [(r[0], r[1], r[2]) for r in self.con.execute(sql, [ids]).fetchall()]
 
     def record_partitions(self, statuses: list[PartitionStatus]) -> None:
         sql = PARTITION_UPSERT.format(p="?")

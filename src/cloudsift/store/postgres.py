@@ -191,10 +191,15 @@ class PostgresStore(Store):
                     self.conn.execute("SELECT pg_advisory_unlock(%s)", [self._lock_id(name)])
 
     def edges_to(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        return self._edges_at("to_id", ids)
+
+    def edges_from(self, ids: list[str]) -> list[tuple[str, str, str]]:
+        return self._edges_at("from_id", ids)
+
+    def _edges_at(self, end: str, ids: list[str]) -> list[tuple[str, str, str]]:
+        sql = f"SELECT from_id, to_id, edge_type FROM edges WHERE {end} = ANY(%s)"
         with self.conn.transaction():
-            rows = self.conn.execute(
-                "SELECT from_id, to_id, edge_type FROM edges WHERE to_id = ANY(%s)", [ids]
-            ).fetchall()
+            rows = self.conn.execute(sql, [ids]).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
     def record_partitions(self, statuses: list[PartitionStatus]) -> None:

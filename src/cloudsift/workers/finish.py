@@ -17,6 +17,7 @@ from cloudsift.collect.runner import (
     GLOBAL,
     Gathered,
     Partition,
+    failed_services,
     partition_lines,
     write_collection,
 )
@@ -34,11 +35,13 @@ def _partitions(rows: list[tuple[Any, ...]], kinds: list[str] | None) -> dict[tu
     partitions: dict[tuple[str, str], Partition] = {}
     for account, region, services, errors, lines, found, seconds in rows:
         partition = partitions.setdefault((account, region), Partition(account, region))
-        for name in services:
-            partition.kinds.update(known[name].kinds)
+        failed = failed_services(errors or [], services)
         data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
         partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
-                               data["own"], seconds or 0.0, data.get("account", {})))  # fmt: skip
+                               data["own"], seconds or 0.0, data.get("account", {})),
+                      [k for name in services if name not in failed for k in known[name].kinds])  # fmt: skip
+        partition.failed_kinds.update(k for name in failed for k in known[name].kinds)
+        partition.failed += sorted(failed)
         partition.errors += errors or []
     return partitions
 

@@ -1,7 +1,8 @@
-"""Systems Manager: the account's own documents, each described, its content read and its sharing asked.
+"""Systems Manager: the account's own documents, each described, its content read and its sharing asked;
+the managed instances, each leading to its EC2 instance.
 
-Managed instances (aws_ssm_instance, DescribeInstanceInformation) are not collected yet: moto does not
-answer that call (HTTP 500), and a failing service fails its whole partition there."""
+moto does not implement DescribeInstanceInformation (it answers HTTP 500): there the ssm service fails, keeps
+its kinds' last good data, and the partition's other services are collected (runner.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import Any
 
 import yaml
 
-from cloudsift.collect.aws.convert import Field, each, json_document, tag_list
-from cloudsift.collect.aws.declare import AwsKind, Detail, Listing, aws_service
+from cloudsift.collect.aws.convert import Field, each, json_document, struct, tag_list
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
 
 
 def document_content(document: Any) -> Any:
@@ -54,4 +55,37 @@ DOCUMENT = AwsKind(
     },
 )  # fmt: skip
 
-aws_service("ssm", DOCUMENT)
+
+def ec2_instance(item: Any) -> str | None:
+    """The EC2 instance a managed node is (an on-premises server is none)."""
+    return item.get("InstanceId") if item.get("ResourceType") == "EC2Instance" else None
+
+
+def name_or_id(item: Any) -> Any:
+    """A managed node's name; an EC2 instance's is often empty: its id then."""
+    return item.get("Name") or item.get("InstanceId")
+
+
+INSTANCE = AwsKind(
+    "aws_ssm_instance",
+    Listing("ssm", "DescribeInstanceInformation", "InstanceInformationList"),
+    id="InstanceId", name=Field("", name_or_id), node="ssm-instance/",
+    arn_format="arn:aws:ssm:{region}:{account}:instance/{id}",
+    props={
+        "instance_id": "InstanceId", "ping_status": "PingStatus", "last_ping": "LastPingDateTime",
+        "agent_version": "AgentVersion", "is_latest_version": "IsLatestVersion", "platform_type": "PlatformType",
+        "platform_name": "PlatformName", "platform_version": "PlatformVersion", "activation_id": "ActivationId",
+        "iam_role": "IamRole", "registration_date": "RegistrationDate", "resource_type": "ResourceType",
+        "ip_address": "IPAddress", "computer_name": "ComputerName", "association_status": "AssociationStatus",
+        "last_association_execution_date": "LastAssociationExecutionDate",
+        "last_successful_association_execution_date": "LastSuccessfulAssociationExecutionDate",
+        "association_overview": Field("AssociationOverview", struct({
+            "detailed_status": "DetailedStatus",
+            "instance_association_status_aggregated_count": "InstanceAssociationStatusAggregatedCount",
+        })),
+        "source_id": "SourceId", "source_type": "SourceType",
+    },
+    edges=(Edge("aws_ec2_instance", "", ec2_instance),),
+)  # fmt: skip
+
+aws_service("ssm", DOCUMENT, INSTANCE)
