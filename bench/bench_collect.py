@@ -221,7 +221,7 @@ def main() -> None:
     # describe_snapshots(OwnerIds=["self"]) with their ~1,300 snapshots per region (AWS answers with the
     # account's own), a second of moto's CPU per call spent on an answer the collector throws away.
     env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "true" if args.default_amis else "false"}
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_server.py")), "-p", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"

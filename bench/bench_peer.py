@@ -134,7 +134,7 @@ def main() -> None:
         return
     port, proxy_port = _free_port(), _free_port()
     env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_server.py")), "-p", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     proxy = subprocess.Popen([sys.executable, str(Path(__file__).with_name("latency_proxy.py")), "--target",
                               f"http://127.0.0.1:{port}", "--port", str(proxy_port), "--latency-ms", str(args.latency_ms)])  # fmt: skip

@@ -190,7 +190,7 @@ def main() -> None:
     accounts = [f"{100000000000 + i:012d}" for i in range(1, args.accounts + 1)]
     moto_port, proxy_port = _free_port(), _free_port()
     env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "false"}
-    moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(moto_port)], env=env,
+    moto = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_server.py")), "-p", str(moto_port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     moto_url = f"http://127.0.0.1:{moto_port}"
     proxy = subprocess.Popen([sys.executable, str(Path(__file__).with_name("latency_proxy.py")), "--target", moto_url,
