@@ -396,12 +396,7 @@ class Match:
 
 
 # kind -> (node id prefix, collected once per account): where an edge to a kind finds its node
-NODES: dict[str, tuple[str, bool]] = {
-    # kinds still collected by hand-written functions (ec2.py, s3.py, ...), until they are declared
-    "aws_vpc": ("", False), "aws_ec2_subnet": ("", False), "aws_ec2_instance": ("", False),
-    "aws_ec2_security_group": ("", False), "aws_ec2_volume": ("", False),
-    "aws_iam_role": ("role/", True), "aws_iam_user": ("user/", True), "aws_iam_policy": ("policy/", True),
-}  # fmt: skip
+NODES: dict[str, tuple[str, bool]] = {}  # filled by aws_service
 DECLARED: dict[str, tuple[AwsKind, str]] = {}  # kind -> (declaration, its service's name)
 ACCOUNT_DECLARED: list[tuple[AccountProperties, str]] = []  # what services write on the account node
 

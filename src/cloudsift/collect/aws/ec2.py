@@ -2,108 +2,113 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from cloudsift.collect.aws.accounts import Account
-from cloudsift.collect.aws.convert import Field, Source, map_item, struct
-from cloudsift.collect.aws.service import Region, service
-from cloudsift.collect.aws.values import name_of as _name
-from cloudsift.collect.aws.values import pages as _pages
-from cloudsift.collect.aws.values import tags_of as _tags
-from cloudsift.collect.graph import GraphBuilder
-
-
-def _permissions(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "ip_protocol": rule.get("IpProtocol"),
-            "from_port": rule.get("FromPort"),
-            "to_port": rule.get("ToPort"),
-            "ip_ranges": [
-                {"cidr_ip": r.get("CidrIp"), "description": r.get("Description")}
-                for r in rule.get("IpRanges", [])
-            ],
-            "ipv6_ranges": [
-                {"cidr_ipv6": r.get("CidrIpv6"), "description": r.get("Description")}
-                for r in rule.get("Ipv6Ranges", [])
-            ],
-            "prefix_list_ids": [
-                {"prefix_list_id": r.get("PrefixListId"), "description": r.get("Description")}
-                for r in rule.get("PrefixListIds", [])
-            ],
-            "user_id_group_pairs": [
-                {
-                    "group_id": p.get("GroupId"),
-                    "group_name": p.get("GroupName"),
-                    "user_id": p.get("UserId"),
-                    "vpc_id": p.get("VpcId"),
-                    "description": p.get("Description"),
-                }
-                for p in rule.get("UserIdGroupPairs", [])
-            ],
-        }
-        for rule in rules
-    ]
-
+from cloudsift.collect.aws.convert import (
+    Field,
+    Source,
+    each,
+    ids_at,
+    name_tag_or,
+    non_empty,
+    struct,
+    tag_list,
+)
+from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope, aws_service
 
 # Each service below is a task of its own, so a region's big lists are fetched side by side. Edges name
 # their ends by id; an edge whose other end was not collected is dropped when the partition is written,
 # and a resource whose parent is missing hangs below its region. Instances come with their VPCs and
 # subnets: an instance whose subnet is missing (made during the collection) goes below its VPC.
 
-
-@service(
-    "ec2",
-    api_calls=(
-        "ec2:DescribeVpcs",
-        "ec2:DescribeSubnets",
-        "ec2:DescribeInstances",
-        "ec2:DescribeInstanceTypes",
-        "ec2:DescribeNetworkInterfaces",
-    ),
-    kinds=("aws_vpc", "aws_ec2_subnet", "aws_ec2_instance"),
-)
-def collect_ec2(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("ec2", region.name)
-    arn = f"arn:aws:ec2:{region.name}:{account.id}"
-    vpcs: dict[str, str] = {}
-    # Fix's vpc_in_use: a network interface is in it (the interfaces themselves are a task of their own)
-    used = {nic.get("VpcId") for nic in _pages(client, "describe_network_interfaces", "NetworkInterfaces")}
-    for vpc in _pages(client, "describe_vpcs", "Vpcs"):
-        vpc_id = vpc["VpcId"]
-        vpcs[vpc_id] = graph.add(region.node(vpc_id), "aws_vpc", {
-            "id": vpc_id, "name": _name(vpc, vpc_id), "tags": _tags(vpc), "arn": f"{arn}:vpc/{vpc_id}",
-            "vpc_cidr_block": vpc.get("CidrBlock"), "vpc_is_default": vpc.get("IsDefault"), "vpc_state": vpc.get("State"),
-            "vpc_in_use": vpc_id in used,
-        }, parent=region.id)  # fmt: skip
-    subnets: dict[str, str] = {}
-    for subnet in _pages(client, "describe_subnets", "Subnets"):
-        subnet_id = subnet["SubnetId"]
-        subnets[subnet_id] = graph.add(region.node(subnet_id), "aws_ec2_subnet", {
-            "id": subnet_id, "name": _name(subnet, subnet_id), "tags": _tags(subnet),
-            "arn": subnet.get("SubnetArn") or f"{arn}:subnet/{subnet_id}",
-            "subnet_cidr_block": subnet.get("CidrBlock"),
-            "subnet_map_public_ip_on_launch": subnet.get("MapPublicIpOnLaunch"),
-            "subnet_available_ip_address_count": subnet.get("AvailableIpAddressCount"),
-        }, parent=vpcs.get(subnet.get("VpcId", ""), region.id))  # fmt: skip
-    _instances(client, arn, region, graph, {**vpcs, **subnets})
+ARN = "arn:aws:ec2:{region}:{account}"
+TAGS = Field("Tags", tag_list)
 
 
-@service("ec2_security_groups", api_calls=("ec2:DescribeSecurityGroups",), kinds=("aws_ec2_security_group",))
-def collect_security_groups(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("ec2", region.name)
-    arn = f"arn:aws:ec2:{region.name}:{account.id}"
-    for group in _pages(client, "describe_security_groups", "SecurityGroups"):
-        group_id = group["GroupId"]
-        graph.add(region.node(group_id), "aws_ec2_security_group", {
-            "id": group_id, "name": group.get("GroupName") or group_id, "tags": _tags(group),
-            "arn": f"{arn}:security-group/{group_id}", "description": group.get("Description"),
-            "group_ip_permissions": _permissions(group.get("IpPermissions", [])),
-            "group_ip_permissions_egress": _permissions(group.get("IpPermissionsEgress", [])),
-        }, parent=region.node(group["VpcId"]) if group.get("VpcId") else None)  # fmt: skip
+def vpcs_in_use(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The VPCs, each with Fix's vpc_in_use: a network interface is in it (the interfaces themselves are a
+    task of their own)."""
+    nics = client.get_paginator("describe_network_interfaces").paginate()
+    used = {nic.get("VpcId") for page in nics for nic in page.get("NetworkInterfaces", [])}
+    for page in client.get_paginator("describe_vpcs").paginate():
+        yield from ({**vpc, "in_use": vpc["VpcId"] in used} for vpc in page.get("Vpcs", []))
 
+
+def instances_with_memory(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The instances not terminated, each with the memory of its type (one call for all the types)."""
+    instances = [
+        instance
+        for page in client.get_paginator("describe_instances").paginate()
+        for reservation in page.get("Reservations", [])
+        for instance in reservation.get("Instances", [])
+        if instance.get("State", {}).get("Name") != "terminated"
+    ]
+    memory = _memory_by_type(client, {i.get("InstanceType") for i in instances if i.get("InstanceType")})
+    yield from ({**i, "memory": memory.get(i.get("InstanceType", ""))} for i in instances)
+
+
+def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:
+    if not types:
+        return {}
+    try:
+        found = client.describe_instance_types(InstanceTypes=sorted(types))["InstanceTypes"]
+    except ClientError:  # memory is informative: a region without the API (or the right) still collects
+        # its instances; a timeout or a connection error is no answer and fails the service
+        return {}
+    return {t["InstanceType"]: t.get("MemoryInfo", {}).get("SizeInMiB", 0) / 1024 for t in found}
+
+
+def cores(cpu: Any) -> int | None:
+    """Cores times threads per core (none known: null)."""
+    cpu = cpu or {}
+    return cpu.get("CoreCount", 0) * cpu.get("ThreadsPerCore", 1) or None
+
+
+def group_name_or_id(group: dict[str, Any]) -> Any:
+    return group.get("GroupName") or group.get("GroupId")
+
+
+def attached_instances(attachments: Any) -> list[str]:
+    """The instances a volume is attached to (one, unless multi-attach)."""
+    return [
+        a["InstanceId"]
+        for a in attachments or []
+        if a.get("InstanceId") and a.get("State", "attached") in ("attached", "attaching")
+    ]
+
+
+PERMISSIONS = each({
+    "ip_protocol": "IpProtocol", "from_port": "FromPort", "to_port": "ToPort",
+    "ip_ranges": Field("IpRanges", each({"cidr_ip": "CidrIp", "description": "Description"})),
+    "ipv6_ranges": Field("Ipv6Ranges", each({"cidr_ipv6": "CidrIpv6", "description": "Description"})),
+    "prefix_list_ids": Field("PrefixListIds", each({"prefix_list_id": "PrefixListId", "description": "Description"})),
+    "user_id_group_pairs": Field("UserIdGroupPairs", each({
+        "group_id": "GroupId", "group_name": "GroupName", "user_id": "UserId", "vpc_id": "VpcId",
+        "description": "Description",
+    })),
+})  # fmt: skip
+
+VPC = AwsKind(
+    "aws_vpc",
+    Listing("ec2", "DescribeVpcs", "Vpcs", read=vpcs_in_use, also=("DescribeNetworkInterfaces",)),
+    id="VpcId", name=Field("", name_tag_or("VpcId")), tags=TAGS, arn_format=ARN + ":vpc/{id}",
+    props={"vpc_cidr_block": "CidrBlock", "vpc_is_default": "IsDefault", "vpc_state": "State", "vpc_in_use": "in_use"},
+)  # fmt: skip
+
+SUBNET = AwsKind(
+    "aws_ec2_subnet",
+    Listing("ec2", "DescribeSubnets", "Subnets"),
+    id="SubnetId", name=Field("", name_tag_or("SubnetId")), tags=TAGS, arn="SubnetArn",
+    arn_format=ARN + ":subnet/{id}",
+    props={
+        "subnet_cidr_block": "CidrBlock", "subnet_map_public_ip_on_launch": "MapPublicIpOnLaunch",
+        "subnet_available_ip_address_count": "AvailableIpAddressCount",
+    },
+    parent=(Edge("aws_vpc", "VpcId"),),
+)  # fmt: skip
 
 # what Fix's instance checks read (IMDSv2, a profile on a public instance, an instance outside a VPC)
 INSTANCE_SECURITY: dict[str, Source] = {
@@ -120,67 +125,47 @@ INSTANCE_SECURITY: dict[str, Source] = {
     "instance_monitoring": "Monitoring.State",
 }  # fmt: skip
 
+INSTANCE = AwsKind(
+    "aws_ec2_instance",
+    Listing("ec2", "DescribeInstances", "Reservations", read=instances_with_memory, also=("DescribeInstanceTypes",)),
+    id="InstanceId", name=Field("", name_tag_or("InstanceId")), tags=TAGS, arn_format=ARN + ":instance/{id}",
+    ctime="LaunchTime",
+    props={
+        "instance_type": "InstanceType", "instance_cores": Field("CpuOptions", cores), "instance_memory": "memory",
+        "instance_status": "State.Name", "instance_image_id": "ImageId", "instance_key_name": "KeyName",
+        "instance_launch_time": "LaunchTime", "instance_public_ip_address": "PublicIpAddress",
+        "instance_private_ip_address": "PrivateIpAddress", **INSTANCE_SECURITY,
+    },
+    # below its subnet, else its VPC (a subnet made during the collection is missing), else the region
+    parent=(Edge("aws_ec2_subnet", "SubnetId"), Edge("aws_vpc", "VpcId")),
+    edges=(Edge("aws_ec2_security_group", "SecurityGroups", ids_at("GroupId"), reverse=True),),
+)  # fmt: skip
 
-def _instances(client: Any, arn: str, region: Region, graph: GraphBuilder, collected: dict[str, str]) -> None:
-    """The region's instances, each below its subnet, else its VPC, else the region (`collected`: those
-    networks by id)."""
-    instances = [
-        instance
-        for reservation in _pages(client, "describe_instances", "Reservations")
-        for instance in reservation.get("Instances", [])
-        if instance.get("State", {}).get("Name") != "terminated"
-    ]
-    memory = _memory_by_type(client, {i.get("InstanceType") for i in instances if i.get("InstanceType")})
-    for instance in instances:
-        instance_id = instance["InstanceId"]
-        cpu = instance.get("CpuOptions") or {}
-        cores = cpu.get("CoreCount", 0) * cpu.get("ThreadsPerCore", 1) or None
-        node = graph.add(region.node(instance_id), "aws_ec2_instance", {
-            "id": instance_id, "name": _name(instance, instance_id), "tags": _tags(instance),
-            "arn": f"{arn}:instance/{instance_id}", "ctime": instance.get("LaunchTime"),
-            "instance_type": instance.get("InstanceType"), "instance_cores": cores,
-            "instance_memory": memory.get(instance.get("InstanceType", "")),
-            "instance_status": instance.get("State", {}).get("Name"), "instance_image_id": instance.get("ImageId"),
-            "instance_key_name": instance.get("KeyName"), "instance_launch_time": instance.get("LaunchTime"),
-            "instance_public_ip_address": instance.get("PublicIpAddress"),
-            "instance_private_ip_address": instance.get("PrivateIpAddress"),
-            **map_item(INSTANCE_SECURITY, instance),
-        }, parent=collected.get(instance.get("SubnetId", "")) or collected.get(instance.get("VpcId", ""), region.id))  # fmt: skip
-        for group in instance.get("SecurityGroups", []):
-            if group.get("GroupId"):
-                graph.edge(region.node(group["GroupId"]), node)
+SECURITY_GROUP = AwsKind(
+    "aws_ec2_security_group",
+    Listing("ec2", "DescribeSecurityGroups", "SecurityGroups"),
+    id="GroupId", name=Field("", group_name_or_id), tags=TAGS, arn_format=ARN + ":security-group/{id}",
+    props={
+        "description": "Description", "group_ip_permissions": Field("IpPermissions", PERMISSIONS),
+        "group_ip_permissions_egress": Field("IpPermissionsEgress", PERMISSIONS),
+    },
+    parent=(Edge("aws_vpc", "VpcId"),),
+)  # fmt: skip
 
+VOLUME = AwsKind(
+    "aws_ec2_volume",
+    Listing("ec2", "DescribeVolumes", "Volumes"),
+    id="VolumeId", name=Field("", name_tag_or("VolumeId")), tags=TAGS, arn_format=ARN + ":volume/{id}",
+    ctime="CreateTime",
+    props={
+        "volume_size": "Size", "volume_type": "VolumeType", "volume_status": "State", "volume_encrypted": "Encrypted",
+        "volume_iops": "Iops", "volume_throughput": "Throughput", "volume_kms_key_id": "KmsKeyId",
+        "volume_multi_attach_enabled": "MultiAttachEnabled", "volume_snapshot_id": Field("SnapshotId", non_empty),
+    },
+    # below each instance it is attached to; below the region without one
+    edges=(Edge("aws_ec2_instance", "Attachments", attached_instances, reverse=True),),
+)  # fmt: skip
 
-@service("ec2_volumes", api_calls=("ec2:DescribeVolumes",), kinds=("aws_ec2_volume",))
-def collect_volumes(account: Account, region: Region, graph: GraphBuilder) -> None:
-    client = account.client("ec2", region.name)
-    arn = f"arn:aws:ec2:{region.name}:{account.id}"
-    for volume in _pages(client, "describe_volumes", "Volumes"):
-        volume_id = volume["VolumeId"]
-        node = graph.add(region.node(volume_id), "aws_ec2_volume", {
-            "id": volume_id, "name": _name(volume, volume_id), "tags": _tags(volume),
-            "arn": f"{arn}:volume/{volume_id}", "ctime": volume.get("CreateTime"), "volume_size": volume.get("Size"),
-            "volume_type": volume.get("VolumeType"), "volume_status": volume.get("State"),
-            "volume_encrypted": volume.get("Encrypted"), "volume_iops": volume.get("Iops"),
-            "volume_throughput": volume.get("Throughput"), "volume_kms_key_id": volume.get("KmsKeyId"),
-            "volume_multi_attach_enabled": volume.get("MultiAttachEnabled"),
-            "volume_snapshot_id": volume.get("SnapshotId") or None,
-        })  # fmt: skip
-        # below each instance it is attached to (one, unless multi-attach); below the region without one
-        for attachment in volume.get("Attachments", []):
-            if attachment.get("InstanceId") and attachment.get("State", "attached") in _ATTACHED:
-                graph.edge(region.node(attachment["InstanceId"]), node)
-
-
-_ATTACHED = ("attached", "attaching")
-
-
-def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:
-    if not types:
-        return {}
-    try:
-        found = client.describe_instance_types(InstanceTypes=sorted(types))["InstanceTypes"]
-    except ClientError:  # memory is informative: a region without the API (or the right) still collects
-        # its instances; a timeout or a connection error is no answer and fails the service
-        return {}
-    return {t["InstanceType"]: t.get("MemoryInfo", {}).get("SizeInMiB", 0) / 1024 for t in found}
+aws_service("ec2", VPC, SUBNET, INSTANCE)
+aws_service("ec2_security_groups", SECURITY_GROUP)
+aws_service("ec2_volumes", VOLUME)

@@ -43,16 +43,6 @@ class Service:
 SERVICES: Registry[Service] = Registry("AWS service")
 
 
-def service(
-    name: str, api_calls: tuple[str, ...], global_: bool = False, kinds: tuple[str, ...] = ()
-) -> Callable[[Collect], Collect]:
-    def add(collect: Collect) -> Collect:
-        SERVICES.add(name, Service(name, collect, api_calls, global_, kinds))
-        return collect
-
-    return add
-
-
 # Fix's region_in_use: AWS makes these in every region by itself, so they do not make a region "in use"
 MADE_BY_AWS = frozenset({
     "aws_athena_work_group", "aws_cloud_trail", "aws_ec2_internet_gateway", "aws_ec2_network_acl",
