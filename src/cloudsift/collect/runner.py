@@ -74,6 +74,11 @@ class Partition:
         self.seconds += found.seconds
         self.account_props.update(found.account_props)
 
+    def fail(self, service: str, kinds: Iterable[str]) -> None:
+        """A service that failed here (or was not called after a timeout): its kinds keep their data."""
+        self.failed.append(service)
+        self.failed_kinds.update(kinds)
+
 
 @dataclass
 class Gathered:
@@ -198,8 +203,7 @@ def collect_aws(
                     partition, service = futures.pop(future)  # its result is freed once used
                     logged.append(_logged(future, partition, service.name))
                     if future.cancelled():  # not called after a timeout: its data is kept
-                        partition.failed_kinds.update(service.kinds)
-                        partition.failed.append(service.name)
+                        partition.fail(service.name, service.kinds)
                     else:
                         _record(future, partition, service, futures)
                     key = (partition.account, partition.region)
@@ -305,8 +309,7 @@ def _record(
         partition.add(future.result(), service.kinds)
         return
     except StepFailed as failed:
-        partition.failed_kinds.update(service.kinds)
-        partition.failed.append(name)
+        partition.fail(name, service.kinds)
         if failed.timed_out and partition.timed_out:  # a step that had started with the first: said short
             partition.errors.append(f"{name}: timed out too")
             return

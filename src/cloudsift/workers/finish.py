@@ -40,8 +40,8 @@ def _partitions(rows: list[tuple[Any, ...]], kinds: list[str] | None) -> dict[tu
         partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
                                data["own"], seconds or 0.0, data.get("account", {})),
                       [k for name in services if name not in failed for k in known[name].kinds])  # fmt: skip
-        partition.failed_kinds.update(k for name in failed for k in known[name].kinds)
-        partition.failed += sorted(failed)
+        for name in sorted(failed):
+            partition.fail(name, known[name].kinds)
         partition.errors += errors or []
     return partitions
 
