@@ -241,6 +241,14 @@ CASES = [
     ("is(volume) #red", ["vol-1", "vol-2"]),
     ('(edge_type=delete): id("i-big") --> all', ["vol-2"]),
     ("(edge_type=delete): is(instance) with(any, --> is(volume))", ["i-big"]),
+    # ... in nested with() too, but not in a merge's query (as in Fix): i-big's merge walks default edges
+    (
+        "(edge_type=delete): is(instance) with(any, --> is(volume) with(empty, <-- is(instance) and "
+        "instance_cores < 4))",
+        ["i-big"],
+    ),
+    ("(edge_type=delete): is(instance) {v[]: --> all} v[*].id == vol-1", ["i-big"]),
+    ("(edge_type=delete): is(instance) {v[]: --> all} --> all", ["vol-2"]),
     # a two-way navigation's unnamed inward side walks the preamble's edges; its unnamed outward side the
     # inward side's, as in Fix
     ("is(volume) <-[1]default-> all", ["i-big", "i-small"]),

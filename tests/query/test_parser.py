@@ -184,6 +184,23 @@ def test_the_preamble_fills_the_unnamed_side_of_a_two_way_navigation(text: str, 
 
 
 @pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        # as in Fix: the top level's navigations and with() traversals (nested too), not a merge's query
+        ("(edge_type=delete): all {a: --> all} -->", "all {a: --> all} -delete->"),
+        ("(edge_type=delete): all {a[]: <-[1:]- with(any, -->)}", "all {a[]: <-[1:]- with(any, -->)}"),
+        (
+            "(edge_type=delete): all {a: {b: -->} --> all} with(any, --> with(empty, <--))",
+            "all {a: {b: -->} --> all} with(any, -delete-> with(empty, <-delete-))",
+        ),
+    ],
+)
+def test_the_preamble_stays_out_of_merges(text: str, same_as: str) -> None:
+    assert parse_query(text) == parse_query(same_as)
+    assert str(parse_query(text)) == str(parse_query(same_as))
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("all -cloud-> all", "unknown edge type 'cloud'; known: default, delete, iam"),

@@ -1,9 +1,10 @@
 """What a query says about how it runs, besides what it selects: Fix's preamble and with_usage().
 
 - A preamble `(edge_type=delete): …` (after `aggregate(…)` when there is one) names the edge types that
-  every navigation written without its own (`-->`, `<-[0:1]-`, a with() traversal) walks. Fix reads only
-  `edge_type` there and applies it while parsing; so do we: the canonical text names the edge types in
-  each navigation and has no preamble.
+  every navigation of the query written without its own (`-->`, `<-[0:1]-`, a with() traversal, nested
+  ones too) walks; a merge's query keeps walking default edges, as in Fix. Fix reads only `edge_type`
+  there and applies it while parsing; so do we: the canonical text names the edge types in each
+  navigation and has no preamble.
 - `with_usage(3d::1d, [cpu, mem])` asks Fix for the usage metrics of a time span under `/usage`. cloudsift
   collects no usage metrics: the clause is read and checked, and `/usage` is null for every node.
 """

@@ -182,6 +182,8 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def __init__(self, edge_types: tuple[str, ...] = ("default",)) -> None:
         super().__init__()
         self.edge_types = edge_types  # what a navigation without edge types walks: the preamble's
+        # each navigation (by identity) as the preamble makes it; applied only where Fix applies it
+        self.preambled: dict[int, Navigation] = {}
 
     def query(self, *items: Any) -> Query:
         parts = [p for p in items if isinstance(p, Part)]
@@ -189,16 +191,40 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
         return Query(tuple(parts), tuple(navigations))
 
     def navigation(self, token: Token) -> Navigation:
-        return self._preamble_edges(read_navigation(str(token), token.start_pos or 0), str(token))
+        return self._noted(read_navigation(str(token), token.start_pos or 0), str(token))
 
     def filtered_navigation(self, opening: Token, edge_filter: Term, closing: Token) -> Navigation:
         read = read_navigation(str(opening), opening.start_pos or 0, edge_filter, str(closing))
-        return self._preamble_edges(read, str(opening) + str(closing))
+        return self._noted(read, str(opening) + str(closing))
+
+    def _noted(self, navigation: Navigation, text: str) -> Navigation:
+        """The navigation as written; what the preamble makes of it is noted for apply_preamble."""
+        adapted = self._preamble_edges(navigation, text)
+        if adapted is not navigation:
+            self.preambled[id(navigation)] = adapted
+        return navigation
+
+    def apply_preamble(self, query: Query) -> Query:
+        """The preamble's edge types in the query's own navigations and with() traversals (nested ones
+        too), not in a merge's query: Fix applies them there only."""
+        if not self.preambled:
+            return query
+
+        def adapted(clause: WithClause | None) -> WithClause | None:
+            if clause is None:
+                return None
+            navigation = self.preambled.get(id(clause.navigation), clause.navigation)
+            return dataclasses.replace(clause, navigation=navigation, with_clause=adapted(clause.with_clause))
+
+        parts = tuple(dataclasses.replace(p, with_clause=adapted(p.with_clause)) for p in query.parts)
+        navigations = tuple(self.preambled.get(id(n), n) for n in query.navigations)
+        return Query(parts, navigations, query.aggregate)
 
     def _preamble_edges(self, navigation: Navigation, text: str) -> Navigation:
         """A navigation that names no edge types walks the preamble's (edge_type=...). As in Fix, a two-way
-        navigation's inward side takes them when it names none (`<--delete->`), and its outward side
-        walks the inward side's when it names none (`<-delete-->`: delete both ways, whatever the preamble)."""
+        navigation's inward side takes them when it names none (`<-[1]delete->`), and its outward side
+        walks the inward side's when it names none (`<-delete[1]->`: delete both ways, whatever the
+        preamble)."""
         if self.edge_types == ("default",):
             return navigation
         if navigation.direction != "inout":
@@ -573,7 +599,9 @@ def _parse(
     try:
         tree = _lark().parse(text, start=start)
         _check_nesting(tree)
-        return _ToAst(edge_types).transform(tree)
+        transformer = _ToAst(edge_types)
+        result = transformer.transform(tree)
+        return transformer.apply_preamble(result) if isinstance(result, Query) else result
     except QueryError as err:
         raise _placed(err, full_text, offset) from None
     except VisitError as e:
