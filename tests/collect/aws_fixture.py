@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import pytest
 from moto.server import ThreadedMotoServer
 
+import cloudsift.collect.aws.accounts as accounts
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.demo_ssm import serve_managed_instances
@@ -52,3 +57,27 @@ def collected_region(home: Path, region: str = "eu-west-1") -> DuckDBStore:
     summary = collect_aws(store, Config(home=home, aws=AwsConfig(regions=[region])))
     assert summary.ok, list(summary.lines())
     return store
+
+
+Recorded = Counter[tuple[str | None, str, str]]
+
+
+def record_calls(monkeypatch: pytest.MonkeyPatch) -> Recorded:
+    """How often each (client's region, boto3 service, operation) is called by the collector's sessions
+    from now on (botocore's event hooks; the collector's threads call side by side)."""
+    calls: Recorded = Counter()
+    lock = threading.Lock()
+    made = accounts.new_session
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        session = made(*args, **kwargs)
+
+        def record(model: Any, context: dict[str, Any], **_: Any) -> None:
+            with lock:
+                calls[(context.get("client_region"), model.service_model.service_name, model.name)] += 1
+
+        session.events.register("before-call", record)
+        return session
+
+    monkeypatch.setattr(accounts, "new_session", recording)
+    return calls

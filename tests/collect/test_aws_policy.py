@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-import cloudsift.collect.aws.accounts as accounts
 from cloudsift import run
 from cloudsift.collect.aws.declare import Call
 from cloudsift.collect.aws.policy import NOT_GRANTED_HERE
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.store.duckdb import DuckDBStore
-from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.aws_fixture import AwsEmulator, record_calls
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_apigateway import _make_apigateway_estate
 from tests.collect.test_aws_baseline import _make_baseline_estate
@@ -38,24 +36,6 @@ from tests.collect.test_aws_services import REGION, _make_everything
 from tests.collect.test_aws_ssm import _make_ssm_estate
 
 
-def _record_calls(monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
-    """(boto3 service, operation) of every call the collector's sessions make from now on."""
-    calls: set[tuple[str, str]] = set()
-    made = accounts.new_session
-
-    def recording(*args: Any, **kwargs: Any) -> Any:
-        session = made(*args, **kwargs)
-
-        def record(model: Any, **_: Any) -> None:
-            calls.add((model.service_model.service_name, model.name))
-
-        session.events.register("before-call", record)
-        return session
-
-    monkeypatch.setattr(accounts, "new_session", recording)
-    return calls
-
-
 def test_every_call_of_a_full_collection_is_in_the_policy(
     aws: AwsEmulator,  # noqa: F811
     tmp_path: Path,
@@ -75,12 +55,12 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_cloudfront_estate()
     _make_ssm_estate()
     _make_securityhub_estate()
-    calls = _record_calls(monkeypatch)
+    calls = record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))
     assert summary.ok, list(summary.lines())
     granted = set(json.loads("\n".join(run("aws policy", store)))["Statement"][0]["Action"])
-    made = {Call(service, operation).action for service, operation in calls}
+    made = {Call(service, operation).action for _, service, operation in calls}
     assert len(made) > 40  # the recording saw the whole collection
     assert made - granted - set(NOT_GRANTED_HERE) == set()
     # and the policy asks for little more than was called (what moto's estate could not exercise)

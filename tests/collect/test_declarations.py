@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import botocore.session
 import pytest
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from cloudsift import run
-from cloudsift.collect.aws.convert import Field, Nested
+from cloudsift.collect.aws.convert import Field, Nested, Source
 from cloudsift.collect.aws.declare import (
     ACCOUNT_DECLARED,
     AccountProperties,
@@ -118,3 +120,83 @@ def test_what_services_write_on_the_account_is_in_the_model_and_the_policy() -> 
     assert length.endswith("<- iam GetAccountPasswordPolicy: MinimumPasswordLength")
     with pytest.raises(ValueError, match="only a global service"):
         aws_service("regional", on_account=AccountProperties(Listing("ec2", "DescribeRegions", None), {}))
+
+
+# Kinds whose `read` function yields the API's own items (the key names where they are in the answer),
+# with the keys it adds to each
+READ_AS_ANSWERED = {"aws_ec2_instance": {"memory"}, "aws_vpc": {"in_use"}}
+
+
+def _shape_at(shape: Shape | None, path: str) -> tuple[Shape | None, str | None]:
+    """The shape at a dotted path (lists are walked through; a number indexes one), or why there is none;
+    None for a shape not known here (a map's values, a listing's strings)."""
+    for part in path.split(".") if path else ():
+        while shape is not None and isinstance(shape, ListShape):
+            shape = shape.member
+        if shape is None or part.isdigit():
+            continue
+        if isinstance(shape, MapShape):
+            return None, None
+        if not isinstance(shape, StructureShape):
+            return None, f"{shape.type_name} has no {part}"
+        if part not in shape.members:
+            return None, f"no {part}, only {sorted(shape.members)}"
+        shape = shape.members[part]
+    return shape, None
+
+
+def _answer(service: str, operation: str, key: str | None) -> Shape | None:
+    """The shape of one item of an operation's answer (at `key`); a list of strings is {"item": string}."""
+    shape, _ = _shape_at(botocore.session.get_session().get_service_model(service).operation_model(operation).output_shape, key or "")  # fmt: skip
+    while isinstance(shape, ListShape):
+        shape = shape.member
+    return shape if isinstance(shape, StructureShape) else None
+
+
+def _mismatches(
+    shapes: dict[str, Shape | None], fallback: Shape | None, sources: dict[str, Source]
+) -> list[str]:
+    """Each source whose path is not in its shape: the first part names a detail's or a parent's answer
+    (`shapes`), else the path is in the listed item (`fallback`); struct and each mappings are walked too."""
+    out = []
+    for name, source in sources.items():
+        spec = source if isinstance(source, Field) else Field(source)
+        first, _, rest = spec.path.partition(".")
+        shape, path = (shapes[first], rest) if first in shapes else (fallback, spec.path)
+        found, why = _shape_at(shape, path) if shape is not None else (None, None)
+        if why:
+            out.append(f"{name} ({spec.path}): {why}")
+        while isinstance(found, ListShape):
+            found = found.member
+        if isinstance(spec.convert, Nested) and isinstance(found, StructureShape):
+            out += [f"{name}.{m}" for m in _mismatches({}, found, dict(spec.convert.mapping))]
+    return out
+
+
+def test_every_declared_path_is_in_the_answer_aws_gives() -> None:
+    # botocore's service models are AWS's answers: a path that is in none is always empty (a network
+    # interface's tags are its TagSet, not Tags as in the other EC2 lists)
+    checked = 0
+    for kind, (declaration, _) in sorted(declared_kinds().items()):
+        listing = declaration.listing
+        if listing.read is not None and kind not in READ_AS_ANSWERED:
+            continue
+        item = _answer(listing.service, listing.operation, listing.key)
+        shapes: dict[str, Shape | None] = {added: None for added in READ_AS_ANSWERED.get(kind, set())}
+        for detail in declaration.details:
+            call = detail.call(listing)
+            shapes[detail.into] = _answer(call.service, call.operation, detail.key)
+        if listing.per is not None:
+            parent = listing.per.listing
+            shapes[listing.per.into] = _answer(parent.service, parent.operation, parent.key)
+        if item is None and listing.key is not None and _answer(listing.service, listing.operation, None):
+            shapes["item"] = None  # a list of names: each item is {"item": name}
+        sources: dict[str, Source] = {
+            "id": declaration.id, **{n: s for n in ("name", "arn", "ctime", "mtime", "atime", "tags", "key")
+                                     if (s := getattr(declaration, n)) is not None},
+            **declaration.props,
+            **{f"edge to {e.kind}": Field(e.path) for e in (*declaration.edges, *declaration.parent)},
+        }  # fmt: skip
+        assert _mismatches(shapes, item, sources) == [], kind
+        checked += 1
+    assert checked > 50

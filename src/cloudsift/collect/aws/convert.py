@@ -135,10 +135,12 @@ def equals(expected: Any) -> Convert:
 
 
 def name_tag_or(*paths: str) -> Convert:
-    """An EC2 resource's name: its Name tag, else the first of these fields that has a value (its id)."""
+    """An EC2 resource's name: its Name tag, else the first of these fields that has a value (its id).
+    The tags are where AWS puts them: `Tags`, `TagList`, or `TagSet` (a network interface's)."""
 
     def name(item: Any) -> Any:
-        tags = tag_list((item or {}).get("Tags") or (item or {}).get("TagList"))
+        item = item or {}
+        tags = tag_list(item.get("Tags") or item.get("TagList") or item.get("TagSet"))
         return tags.get("Name") or next((v for p in paths if (v := path_value(item, p))), None)
 
     name.__name__ = f"name_tag_or({', '.join(map(repr, paths))})"

@@ -127,7 +127,7 @@ INSTANCE_SECURITY: dict[str, Source] = {
 
 INSTANCE = AwsKind(
     "aws_ec2_instance",
-    Listing("ec2", "DescribeInstances", "Reservations", read=instances_with_memory, also=("DescribeInstanceTypes",)),
+    Listing("ec2", "DescribeInstances", "Reservations.Instances", read=instances_with_memory, also=("DescribeInstanceTypes",)),
     id="InstanceId", name=Field("", name_tag_or("InstanceId")), tags=TAGS, arn_format=ARN + ":instance/{id}",
     ctime="LaunchTime",
     props={

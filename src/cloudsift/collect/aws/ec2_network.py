@@ -87,7 +87,8 @@ ELASTIC_IP = AwsKind(
 NETWORK_INTERFACE = AwsKind(
     "aws_ec2_network_interface",
     Listing("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces"),
-    id="NetworkInterfaceId", name=Field("", name_tag_or("NetworkInterfaceId")), tags=TAGS,
+    # DescribeNetworkInterfaces answers its tags as TagSet where the other EC2 lists say Tags
+    id="NetworkInterfaceId", name=Field("", name_tag_or("NetworkInterfaceId")), tags=Field("TagSet", tag_list),
     arn_format=ARN + ":network-interface/{id}",
     props={
         "network_interface_status": "Status", "network_interface_type": "InterfaceType", "mac": "MacAddress",

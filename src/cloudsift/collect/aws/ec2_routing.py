@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudsift.collect.aws.convert import Field, each, struct, tag_list
+from cloudsift.collect.aws.convert import Field, each, name_tag_or, struct, tag_list
 from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, aws_service
-from cloudsift.collect.aws.values import name_of
-
-
-def _name_tag(item: Any) -> Any:
-    """The Name tag, else None (the kind's id stands in)."""
-    return name_of(item, "") or None
-
 
 ROUTE = {
     "destination_cidr_block": "DestinationCidrBlock", "destination_ipv6_cidr_block": "DestinationIpv6CidrBlock",
@@ -27,7 +20,7 @@ ROUTE = {
 ROUTE_TABLE = AwsKind(
     "aws_ec2_route_table",
     Listing("ec2", "DescribeRouteTables", "RouteTables"),
-    id="RouteTableId", name=Field("", lambda t: _name_tag(t) or t["RouteTableId"]), tags=Field("Tags", tag_list),
+    id="RouteTableId", name=Field("", name_tag_or("RouteTableId")), tags=Field("Tags", tag_list),
     arn_format="arn:aws:ec2:{region}:{account}:route-table/{id}",
     props={
         "route_table_associations": Field("Associations", each({
@@ -45,7 +38,7 @@ ROUTE_TABLE = AwsKind(
 FLOW_LOG = AwsKind(
     "aws_ec2_flow_log",
     Listing("ec2", "DescribeFlowLogs", "FlowLogs"),
-    id="FlowLogId", name=Field("", lambda f: _name_tag(f) or f["FlowLogId"]), tags=Field("Tags", tag_list),
+    id="FlowLogId", name=Field("", name_tag_or("FlowLogId")), tags=Field("Tags", tag_list),
     ctime="CreationTime", arn_format="arn:aws:ec2:{region}:{account}:vpc-flow-log/{id}",
     props={
         "deliver_logs_error_message": "DeliverLogsErrorMessage", "deliver_logs_permission_arn": "DeliverLogsPermissionArn",

@@ -1,4 +1,4 @@
-"""Small helpers shared by the AWS service collectors: tags, names, pagination, optional calls."""
+"""Small helpers shared by the AWS service collectors: pagination, optional calls, timestamps."""
 
 from __future__ import annotations
 
@@ -10,14 +10,6 @@ from typing import Any, TypeVar
 from botocore.exceptions import ClientError
 
 T = TypeVar("T")
-
-
-def tags_of(item: dict[str, Any]) -> dict[str, str]:
-    return {t["Key"]: t.get("Value", "") for t in item.get("Tags") or item.get("TagList") or []}
-
-
-def name_of(item: dict[str, Any], fallback: str) -> str:
-    return tags_of(item).get("Name") or fallback
 
 
 def pages(client: Any, operation: str, key: str, **params: Any) -> Iterator[dict[str, Any]]:
