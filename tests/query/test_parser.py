@@ -220,6 +220,35 @@ def test_bad_navigations_are_clear_errors(text: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
+        # a dash too many: Fix refuses these too (it reads <-- and then delete->); the error says what is meant
+        ("is(volume) <--delete-> all", "write <-delete-> (delete edges both ways) or <-[1]delete-> (default"),
+        ("is(volume) <-delete--> all", "or <-delete[1]default-> (delete edges inwards, default outwards)"),
+        (
+            "is(volume) --delete-> all",
+            "--delete-> is not a navigation: its edge types go between single dashes",
+        ),
+        ("is(volume) -delete,iam--> all", "write -delete,iam->"),
+        ("is(volume) <--[2:]iam- all", "write <-[2:]iam-"),
+        ("is(volume) with(any, <--delete-> all)", "write <-delete->"),
+        ("is(volume) {a: <--delete- all}", "write <-delete-"),
+    ],
+)
+def test_a_navigation_with_a_dash_too_many_says_what_it_means(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text)
+    assert message in caught.value.message
+    assert caught.value.position == text.index("-") - (1 if text[text.index("-") - 1] == "<" else 0)
+
+
+def test_a_dash_before_the_next_navigation_stays_two_navigations() -> None:
+    # as in Fix: <-delete- then --> (an empty part between them), and <-- then a term
+    assert str(parse_query("all <-delete---> all")) == "all <-delete- --> all"
+    assert str(parse_query("all <--is(volume)")) == "all <-- is(volume)"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
         ("(merge_with_ancestors=account): all", "merge_with_ancestors is not supported in a query preamble"),
         ("(edge_type=cloud): all", "unknown edge type 'cloud'"),
         ("with_usage(3x, cpu) all", "with_usage() takes a duration"),

@@ -139,6 +139,33 @@ def read_navigation(
     return ast.Navigation(lo, hi, inwards, direction, outwards, edge_filter)
 
 
+def refuse_malformed(text: str, pos: int) -> QueryError:
+    """`<--delete->`, `-delete-->`: a dash too many around the edge types, which Fix refuses too (it reads
+    `<--` and then `delete->`). The error names what the navigation may mean."""
+    meant = [text.replace("--", "-", 1)]
+    if text.startswith("<") and text.endswith(">") and "[" not in text:
+        edges = text.strip("<->")
+        # the dash too many stands where the other side's (default) edge types would be
+        meant.append(f"<-[1]{edges}->" if text.startswith("<--") else f"<-{edges}[1]default->")
+    readings = []
+    for candidate in meant:
+        try:
+            readings.append(candidate + _reading(read_navigation(candidate, pos)))
+        except QueryError:  # -delete[1]default-> names both sides of a one-way navigation
+            continue
+    said = f"; write {' or '.join(readings)}" if readings else " (-delete->, <-[1:]delete->)"
+    return QueryError(f"{text} is not a navigation: its edge types go between single dashes{said}", "", pos)
+
+
+def _reading(navigation: ast.Navigation) -> str:
+    if navigation.direction != "inout":
+        return ""
+    inwards = ",".join(navigation.edge_types)
+    if navigation.out_edge_types is None:
+        return f" ({inwards} edges both ways)"
+    return f" ({inwards} edges inwards, {','.join(navigation.out_edge_types)} outwards)"
+
+
 def _edge_types(text: str | None, pos: int) -> tuple[str, ...]:
     if not text:
         return ("default",)

@@ -55,7 +55,7 @@ from cloudsift.query.ast import (
     WithUsage,
     quote,
 )
-from cloudsift.query.navigation import read_navigation
+from cloudsift.query.navigation import read_navigation, refuse_malformed
 from cloudsift.query.options import split_preamble, usage_clause
 
 _INT = re.compile(r"-?\d+\Z")
@@ -99,6 +99,7 @@ _TOKEN_NAMES = {
     "NAV": "a navigation (-->)",
     "NAV_OPEN": "a navigation with an edge filter (-{...}->)",
     "NAV_CLOSE": "the end of the navigation (->, -)",
+    "BAD_NAV": "a navigation",
     "LPAR": "'('",
     "RPAR": "')'",
     "LSQB": "'['",
@@ -196,6 +197,9 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
     def filtered_navigation(self, opening: Token, edge_filter: Term, closing: Token) -> Navigation:
         read = read_navigation(str(opening), opening.start_pos or 0, edge_filter, str(closing))
         return self._noted(read, str(opening) + str(closing))
+
+    def malformed_navigation(self, token: Token) -> Navigation:
+        raise refuse_malformed(str(token), token.start_pos or 0)
 
     def _noted(self, navigation: Navigation, text: str) -> Navigation:
         """The navigation as written; what the preamble makes of it is noted for apply_preamble."""
