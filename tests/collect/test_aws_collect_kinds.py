@@ -14,9 +14,8 @@ from cloudsift.config import AwsConfig, Config, WorkflowsConfig
 from cloudsift.demo import SEED_QUERY
 from cloudsift.errors import UsageError
 from cloudsift.store.duckdb import DuckDBStore
-from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.aws_fixture import AwsEmulator, record_calls
 from tests.collect.test_aws import _estate, aws  # noqa: F401  (the fixture)
-from tests.collect.test_aws_policy import _record_calls
 
 REGION = "us-east-1"
 
@@ -45,10 +44,10 @@ def test_collect_kinds_calls_only_their_services_and_keeps_the_rest(
     ec2.delete_security_group(GroupId=made["wide"])
     s3.create_bucket(Bucket="after")
     boto3.client("iam").delete_user(UserName="dave")
-    calls = _record_calls(monkeypatch)
+    calls = record_calls(monkeypatch)
     summary = collect_aws(store, config, kinds=["aws_ec2_security_group"])
     assert summary.ok, list(summary.lines())
-    assert {Call(s, op).action for s, op in calls} <= {"ec2:DescribeSecurityGroups", "sts:GetCallerIdentity",
+    assert {Call(s, op).action for _, s, op in calls} <= {"ec2:DescribeSecurityGroups", "sts:GetCallerIdentity",
                                                        "iam:ListAccountAliases"}  # fmt: skip
     assert _ids(store, SEED_QUERY) == set()  # the collected kind is current
     # every other kind is as it was: no new bucket, the user still there, instances and their edges kept
@@ -67,12 +66,12 @@ def test_collect_kinds_from_the_config_and_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _estate(boto3.Session(), REGION, open_to_world=True)
-    calls = _record_calls(monkeypatch)
+    calls = record_calls(monkeypatch)
     config = Config(home=tmp_path, aws=AwsConfig(regions=[REGION]),
                     workflows=WorkflowsConfig.model_validate({"collect": {"kinds": ["security_group"]}}))  # fmt: skip
     store = DuckDBStore()
     assert collect_aws(store, config).ok
-    assert {op for _, op in calls} <= {"DescribeSecurityGroups", "GetCallerIdentity", "ListAccountAliases"}
+    assert {op for _, _, op in calls} <= {"DescribeSecurityGroups", "GetCallerIdentity", "ListAccountAliases"}
     assert _ids(store, "is(aws_ec2_security_group)") and not _ids(store, "is(aws_ec2_instance)")
     with pytest.raises(UsageError, match="Did you mean 'aws_ec2_security_group'"):
         collect_aws(store, config, kinds=["aws_ec2_securty_group"])
