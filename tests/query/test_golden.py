@@ -56,7 +56,7 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             ctime="2020-01-01T00:00:00Z",
         ),
         node("sg-empty", "aws_ec2_security_group", group_ip_permissions=[], description="no rules"),
-        node("sg-missing", "aws_ec2_security_group", name="Web-Server"),
+        node("sg-missing", "aws_ec2_security_group", name="Web-Server", x_size=[1e16, {"a": 1}]),
         node(
             "i-big",
             "aws_ec2_instance",
@@ -64,6 +64,7 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             instance_type="r5.4xlarge",
             instance_private_ip_address="10.1.2.3",
             labels=["a", "b"],
+            x_size=12,
         ),
         node(
             "i-small",
@@ -72,9 +73,10 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             instance_type="t3.micro",
             instance_private_ip_address="192.168.0.1",
             labels=[],
+            x_size="12",
         ),
-        node("vol-1", "aws_ec2_volume", volume_size=100, volume_encrypted=True),
-        node("vol-2", "aws_ec2_volume", volume_size=8, volume_encrypted=False),
+        node("vol-1", "aws_ec2_volume", volume_size=100, volume_encrypted=True, x_size=2.0),
+        node("vol-2", "aws_ec2_volume", volume_size=8, volume_encrypted=False, x_size=7.25),
     ]
     nodes += extra
     for sg in ("sg-open", "sg-v6", "sg-split", "sg-empty", "sg-missing", "i-big", "i-small"):
@@ -345,6 +347,9 @@ GROUPED = [
     "aggregate(labels[*] as label: sum(1) as n, max(instance_cores) as cores): is(instance)",
     'aggregate("{group_ip_permissions[*].ip_protocol}:{group_ip_permissions[*].ip_ranges[*].cidr_ip}" as r: '
     "sum(1) as n): is(security_group)",
+    # an untyped value shows its text: a number as a typed one, a string, a list or object nothing
+    'aggregate("x{x_size}" as k: sum(1) as n): is(instance) or is(volume)',
+    'aggregate("x{x_size[*]}" as k: sum(1) as n): id(sg-missing)',
 ]
 
 
@@ -383,6 +388,12 @@ def test_group_templates_and_lists(store: Store) -> None:
         {"group": {"p": "tcp", "port": 22}, "n": 1},
         {"group": {"p": "tcp", "port": 443}, "n": 1},
     ]
+    assert rows(GROUPED[5]) == [
+        {"group": {"k": "x12"}, "n": 2},  # an untyped 12 and "12"
+        {"group": {"k": "x2"}, "n": 1},
+        {"group": {"k": "x7.25"}, "n": 1},
+    ]
+    assert rows(GROUPED[6]) == [{"group": {"k": "x"}, "n": 1}, {"group": {"k": "x1e+16"}, "n": 1}]
     assert rows('aggregate("{instance_cores}" as c: sum(1) as n): is(instance)') == [
         {"group": {"c": "16"}, "n": 1},
         {"group": {"c": "2"}, "n": 1},

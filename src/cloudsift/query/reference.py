@@ -411,12 +411,17 @@ def _bindings(prefixes: list[tuple[Any, ...]], node: Doc) -> list[Binding]:
     return rows
 
 
-def _group_value(path: Resolved, node: Doc, row: Binding) -> Any:
+def _group_value(path: Resolved, node: Doc, row: Binding, text: bool = False) -> Any:
+    """A group path's value in this row: as sorting has it, or (text) as a template shows it."""
     stars = [i for i, step in enumerate(path.steps) if step.index == "*"]
     if not stars:
-        return sort_value(path, node)
-    at = stars[-1] + 1
-    return _sortable(path, _descend(row[path.steps[:at]], path.steps[at:]))
+        value = path_values(path, node)[0]
+    else:
+        at = stars[-1] + 1
+        value = _descend(row[path.steps[:at]], path.steps[at:])
+    if text and not path.typed and isinstance(value, int | float) and not isinstance(value, bool):
+        return value  # an untyped number shows its text in a template
+    return _sortable(path, value)
 
 
 def template_text(value: Any) -> str:
@@ -426,8 +431,8 @@ def template_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, int | float):  # as the engines print a double beyond 1e15: 1e+16
+        return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return str(value)
@@ -437,7 +442,8 @@ def _key(variable: Any, node: Doc, row: Binding) -> Any:
     if variable.path is not None:
         return _group_value(variable.path, node, row)
     return "".join(
-        p if isinstance(p, str) else template_text(_group_value(p, node, row)) for p in variable.template
+        p if isinstance(p, str) else template_text(_group_value(p, node, row, text=True))
+        for p in variable.template
     )
 
 

@@ -75,7 +75,7 @@ class Groups:
         """The group's value as sorting has it (typed, untyped by text), or as a template's text."""
         typ = path.leaf_type
         if not isinstance(typ, Scalar):
-            return self.d.sort_text(x)
+            return self.d.untyped_text(x) if text else self.d.sort_text(x)
         value = self.d.typed_value(x, typ)
         if text:
             return self.d.text_of(value, typ)

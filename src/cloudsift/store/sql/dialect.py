@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cloudsift.model import ListOf, PropType, Scalar, StringMap, Struct
+from cloudsift.model.types import FLOAT
 
 Mode = Literal["typed", "json"]
 Category = Literal["string", "number", "bool"]
@@ -165,6 +166,14 @@ class Dialect:
                 f"ELSE CAST(CAST({sql} AS DOUBLE PRECISION) AS VARCHAR) END)"
             )
         return f"CAST({sql} AS VARCHAR)"
+
+    def untyped_text(self, expr: Expr) -> str:
+        """An untyped value as a template shows it: a number as text_of prints one, a string or a
+        boolean as sorting has it; anything else null (empty)."""
+        number = self.text_of(self.json_value(expr, "number"), FLOAT)
+        return (
+            f"(CASE WHEN {self.json_category(expr, 'number')} THEN {number} ELSE {self.sort_text(expr)} END)"
+        )
 
     def utc_text(self, sql: str) -> str:
         """A timestamp as UTC text: 2024-01-31T12:00:00Z."""
