@@ -206,6 +206,36 @@ def _load() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def start_moto(default_amis: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """moto's server in a process of its own on 127.0.0.1, and its address; this process's boto3 now goes
+    there (AWS_ENDPOINT_URL and test credentials in the environment).
+
+    Without `default_amis`, moto starts without its built-in Amazon images: it answers
+    describe_snapshots(OwnerIds=["self"]) with their ~1,300 snapshots per region (AWS answers with the
+    account's own), a second of moto's CPU per call spent on an answer the collector throws away."""
+    port = _free_port()
+    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "true" if default_amis else "false"}
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_server.py")), "-p", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    _wait(url + "/moto-api/")
+    os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+                      AWS_DEFAULT_REGION="us-east-1")  # fmt: skip
+    return server, url
+
+
+def populate(per_region: int) -> AwsConfig:
+    """The estate in moto (2 accounts, the second through STS, x 3 regions x `per_region` resources), and
+    the [aws] config that collects it."""
+    config = AwsConfig(regions=REGIONS, role="cloudsift", accounts=[SECOND], max_workers=8)
+    opened, _ = discover_accounts(config)
+    for account in opened:
+        _populate_global(account.session, account.id, per_region)
+        for region in REGIONS:
+            _populate(account.session, region, per_region)
+    return config
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--per-region", type=int, default=2000)
@@ -215,26 +245,11 @@ def main() -> None:
     )
     parser.add_argument("--default-amis", action="store_true", help="let moto load its ~1,300 Amazon images")
     args = parser.parse_args()
-    port = _free_port()
     proxy: subprocess.Popen[bytes] | None = None
-    # Without --default-amis, moto starts without its built-in Amazon images: it answers
-    # describe_snapshots(OwnerIds=["self"]) with their ~1,300 snapshots per region (AWS answers with the
-    # account's own), a second of moto's CPU per call spent on an answer the collector throws away.
-    env = {**os.environ, "MOTO_EC2_LOAD_DEFAULT_AMIS": "true" if args.default_amis else "false"}
-    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("moto_server.py")), "-p", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server, url = start_moto(args.default_amis)
     try:
-        url = f"http://127.0.0.1:{port}"
-        _wait(url + "/moto-api/")
-        os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
-                          AWS_DEFAULT_REGION="us-east-1")  # fmt: skip
-        config = AwsConfig(regions=REGIONS, role="cloudsift", accounts=[SECOND], max_workers=8)
-        opened, _ = discover_accounts(config)
         started = time.perf_counter()
-        for account in opened:
-            _populate_global(account.session, account.id, args.per_region)
-            for region in REGIONS:
-                _populate(account.session, region, args.per_region)
+        config = populate(args.per_region)
         print(
             f"populated 2 accounts x 3 regions x {args.per_region} resources in {time.perf_counter() - started:.0f}s"
         )
