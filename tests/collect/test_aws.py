@@ -219,3 +219,21 @@ def test_an_assumed_role_is_assumed_again_before_its_credentials_expire(aws: Aws
     credentials._expiry_time -= dt.timedelta(minutes=55)
     assert second.client("sts").get_caller_identity()["Account"] == SECOND
     assert credentials.get_frozen_credentials().access_key != first_key
+
+
+def test_the_accounts_clients_share_botocores_class_and_model_yet_call_as_their_own_account(
+    aws: AwsEmulator,
+) -> None:
+    accounts, _ = discover_accounts(AwsConfig(regions=REGIONS[:2], role="cloudsift", accounts=[SECOND]))
+    own, second = sorted(accounts, key=lambda a: a.id != "123456789012")
+    clients = [own.client("sts", REGIONS[0]), second.client("sts", REGIONS[1])]
+    assert type(clients[0]) is type(clients[1])  # made once per process, not at each client
+    assert clients[0].meta.service_model is clients[1].meta.service_model
+    assert [c.get_caller_identity()["Account"] for c in clients] == ["123456789012", SECOND]
+    assert clients[0] is own.client("sts", REGIONS[0]) and clients[0] is not own.client("sts", REGIONS[1])
+    # a botocore client made outside cloudsift's sessions is made as botocore makes it
+    plain = boto3.Session().client("sts", region_name=REGIONS[0])
+    assert (
+        type(plain) is not type(clients[0]) and plain.meta.service_model is not clients[0].meta.service_model
+    )
+    assert plain.get_caller_identity()["Account"] == "123456789012"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.client
 import botocore.loaders
 import botocore.session
 import botocore.utils
@@ -30,6 +31,40 @@ def boto_config(cfg: AwsConfig) -> BotoConfig:
 # One loader for every session: each service's model (EC2's is megabytes of JSON) is read once per process.
 # Made by the first session, from its data_path (AWS_DATA_PATH or the profile's), as botocore would.
 _LOADER: botocore.loaders.Loader | None = None
+
+# At each client botocore builds a class with a method (and a docstring) per operation, EC2's 700, and a service
+# model whose operations and shapes are then made anew by the client's first calls: 40% of the time it takes
+# to make a client, and making clients was half the collector's CPU (one per account, service and region).
+# The clients of cloudsift's sessions (those reading `_LOADER`) share one class and one model per service and
+# API version for the process; any other botocore client is made as botocore makes it. A class is the same for
+# every session of ours: boto3 adds the same methods to each (S3's transfers) and nothing else is registered.
+_MODELS: dict[tuple[str, str | None], Any] = {}
+_CLASSES: dict[tuple[str, str], type] = {}
+_botocore_model = botocore.client.ClientCreator._load_service_model
+_botocore_class = botocore.client.ClientCreator._create_client_class
+
+
+def _shared_model(creator: Any, service_name: str, api_version: str | None = None) -> Any:
+    if _LOADER is None or creator._loader is not _LOADER:
+        return _botocore_model(creator, service_name, api_version)
+    found = _MODELS.get((service_name, api_version))
+    if found is None:  # two threads may both make it: the first one made is kept
+        found = _MODELS.setdefault(
+            (service_name, api_version), _botocore_model(creator, service_name, api_version)
+        )
+    return found
+
+
+def _shared_class(creator: Any, service_name: str, service_model: Any) -> type:
+    if _LOADER is None or creator._loader is not _LOADER:
+        return _botocore_class(creator, service_name, service_model)  # type: ignore[no-any-return]
+    key = (service_name, service_model.api_version)
+    found = _CLASSES.get(key)
+    if found is None:
+        found = _CLASSES.setdefault(key, _botocore_class(creator, service_name, service_model))
+    return found
+
+
 ACCOUNT_ID = re.compile(r"\d{12}")
 
 
@@ -50,6 +85,8 @@ def new_session(
     core = botocore.session.Session(profile=profile)
     if _LOADER is None:
         _LOADER = botocore.loaders.create_loader(core.get_config_variable("data_path"))
+        botocore.client.ClientCreator._load_service_model = _shared_model
+        botocore.client.ClientCreator._create_client_class = _shared_class
     core.register_component("data_loader", _LOADER)
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
     if credentials is not None:
@@ -70,18 +107,25 @@ class Account:
     boto: BotoConfig = field(
         default_factory=lambda: boto_config(AwsConfig.model_validate({})), repr=False, compare=False
     )
-    # one client per (service, region), shared by the collecting threads (botocore clients are thread safe)
-    _clients: dict[tuple[str, str | None], Any] = field(default_factory=dict, repr=False, compare=False)
+    # one client per (service, region), shared by the collecting threads (botocore clients are thread safe),
+    # each made under a lock of its own: a thread using one client does not wait while another is made
+    _clients: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
+    _making: dict[tuple[str, str], threading.Lock] = field(default_factory=dict, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A client in `region`; without one (a global service: IAM, S3, Route 53), in the home region."""
-        region = region or self.home
+        key = (service, region or self.home)
+        found = self._clients.get(key)
+        if found is not None:
+            return found
         with self._lock:
-            found = self._clients.get((service, region))
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            found = self._clients.get(key)
             if found is None:
-                found = self._clients[(service, region)] = self.session.client(
-                    service, region_name=region, config=self.boto
+                found = self._clients[key] = self.session.client(
+                    service, region_name=key[1], config=self.boto
                 )
         return found
 
