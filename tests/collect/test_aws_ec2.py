@@ -1,5 +1,5 @@
-"""EC2's network resources against moto: the network interfaces' tags (AWS answers them as `TagSet`) and the
-names route tables and flow logs take from their Name tags."""
+"""EC2 against moto: the network interfaces' tags (AWS answers them as `TagSet`), listed once per region for
+their kind and the VPCs' vpc_in_use; an instance's memory from its type; route tables' names from their tags."""
 
 from __future__ import annotations
 
@@ -29,8 +29,12 @@ def _make_network_estate() -> dict[str, str]:
         SubnetId=subnet, TagSpecifications=_tagged("network-interface", Name="frontend", team="web")
     )["NetworkInterface"]["NetworkInterfaceId"]
     bare = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1, InstanceType="m5.large", SubnetId=subnet
+    )
     table = ec2.create_route_table(VpcId=vpc, TagSpecifications=_tagged("route-table", Name="public"))
-    return {"vpc": vpc, "subnet": subnet, "named": named, "bare": bare,
+    return {"vpc": vpc, "subnet": subnet, "named": named, "bare": bare, "instance": instance["Instances"][0]["InstanceId"],
             "table": table["RouteTable"]["RouteTableId"]}  # fmt: skip
 
 
@@ -66,3 +70,26 @@ def test_route_tables_are_named_by_their_name_tag_else_their_id(
     )
     main = [t["reported"] for t in tables if t["reported"]["id"] != made["table"]]
     assert [t["name"] for t in main] == [t["id"] for t in main] and main  # the VPC's main table has no Name
+
+
+def test_network_interfaces_are_listed_once_per_region_for_themselves_and_vpc_in_use(
+    collected: tuple[DuckDBStore, dict[str, str], Recorded],
+) -> None:
+    store, made, calls = collected
+    assert calls[(REGION, "ec2", "DescribeNetworkInterfaces")] == 1
+    assert calls[(REGION, "ec2", "DescribeVpcs")] == 1
+    assert _one(store, f'is(aws_vpc) and id == "{made["vpc"]}"')["vpc_in_use"] is True
+    assert (
+        store.count(store.bind("is(aws_vpc) and vpc_in_use == false")) == 1
+    )  # the default VPC: nothing in it
+    assert _one(store, f'is(aws_ec2_subnet) and id == "{made["subnet"]}" --> is(aws_ec2_network_interface) '
+                       'and tags.team == web')["id"] == made["named"]  # fmt: skip
+
+
+def test_an_instance_has_the_memory_of_its_type(
+    collected: tuple[DuckDBStore, dict[str, str], Recorded],
+) -> None:
+    store, made, calls = collected
+    instance = _one(store, f'is(aws_ec2_instance) and id == "{made["instance"]}"')
+    assert (instance["instance_type"], instance["instance_memory"]) == ("m5.large", 8.0)
+    assert calls[(REGION, "ec2", "DescribeInstanceTypes")] == 1

@@ -97,6 +97,16 @@ def test_kind_shows_where_each_property_comes_from() -> None:
     assert bucket.endswith("<- cloudtrail DescribeTrails: S3BucketName")
     assert any(line.strip().startswith("collected by the AWS service 'cloudtrail'") for line in lines)
     assert not any("<-" in line for line in run("kind aws_region", DuckDBStore()))
+    # a field a listing's read function adds names the call its value comes from
+    lines = run("kind aws_ec2_instance", DuckDBStore())
+    memory = next(line for line in lines if line.strip().startswith("instance_memory:"))
+    assert memory.endswith(
+        "<- ec2 DescribeInstanceTypes: MemoryInfo.SizeInMiB as mib_as_gib (made by instances_with_types)"
+    )
+    in_use = next(
+        line for line in run("kind aws_vpc", DuckDBStore()) if line.strip().startswith("vpc_in_use:")
+    )
+    assert in_use.endswith("<- ec2 DescribeNetworkInterfaces: in_use (made by vpcs_in_use)")
 
 
 def test_every_collected_kind_names_its_service() -> None:
@@ -122,9 +132,9 @@ def test_what_services_write_on_the_account_is_in_the_model_and_the_policy() -> 
         aws_service("regional", on_account=AccountProperties(Listing("ec2", "DescribeRegions", None), {}))
 
 
-# Kinds whose `read` function yields the API's own items (the key names where they are in the answer),
-# with the keys it adds to each
-READ_AS_ANSWERED = {"aws_ec2_instance": {"memory"}, "aws_vpc": {"in_use"}}
+# Kinds whose `read` function yields the API's own items (the key names where they are in the answer), with
+# the keys its listing `fills`
+READ_AS_ANSWERED = {"aws_ec2_instance", "aws_vpc", "aws_iam_user"}
 
 
 def _shape_at(shape: Shape | None, path: str) -> tuple[Shape | None, str | None]:
@@ -182,7 +192,7 @@ def test_every_declared_path_is_in_the_answer_aws_gives() -> None:
         if listing.read is not None and kind not in READ_AS_ANSWERED:
             continue
         item = _answer(listing.service, listing.operation, listing.key)
-        shapes: dict[str, Shape | None] = {added: None for added in READ_AS_ANSWERED.get(kind, set())}
+        shapes: dict[str, Shape | None] = {added: None for added in listing.fills}
         for detail in declaration.details:
             call = detail.call(listing)
             shapes[detail.into] = _answer(call.service, call.operation, detail.key)

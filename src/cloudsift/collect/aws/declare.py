@@ -103,8 +103,9 @@ class Listing:
 
     A parameter may be a function of the scope (the account id, the region). `read` replaces the call for
     the few kinds whose list is not a plain answer (the credential report is a CSV); `also` names the
-    other calls it makes, for the IAM policy. With `per`, the call is made once per item of another
-    listing (an API's stages)."""
+    other calls it makes, for the IAM policy, and `fills` the keys it adds to each item with the call each
+    comes from (a VPC's `in_use`: DescribeNetworkInterfaces), for `kind NAME`. With `per`, the call is made
+    once per item of another listing (an API's stages)."""
 
     service: str
     operation: str
@@ -113,10 +114,12 @@ class Listing:
     read: Callable[[Any, Scope], Iterable[dict[str, Any]]] | None = None
     also: tuple[str, ...] = ()
     per: Per | None = None
+    fills: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def calls(self) -> tuple[Call, ...]:
-        own = (Call(self.service, self.operation), *(Call(self.service, op) for op in self.also))
+        others = dict.fromkeys((*self.also, *self.fills.values()))
+        own = (Call(self.service, self.operation), *(Call(self.service, op) for op in others))
         return own if self.per is None else (*self.per.listing.calls, *own)
 
     def listed(self, client: Any, scope: Scope) -> list[dict[str, Any]]:
@@ -276,9 +279,16 @@ class AwsKind:
         spec = source if isinstance(source, Field) else Field(source)
         first = spec.path.split(".", 1)[0]
         detail = next((d for d in self.details if d.into == first), None)
-        if detail is None:
-            return describe_source(self.listing.calls[0], spec)
-        return describe_source(detail.call(self.listing), Field(spec.path[len(first) + 1 :], spec.convert))
+        if detail is not None:
+            return describe_source(
+                detail.call(self.listing), Field(spec.path[len(first) + 1 :], spec.convert)
+            )
+        filled = self.listing.fills.get(first)
+        if filled is not None and self.listing.read is not None:
+            rest = spec.path[len(first) + 1 :] or first  # a field of that answer, or what was made of it
+            made = describe_source(Call(self.listing.service, filled), Field(rest, spec.convert))
+            return f"{made} (made by {self.listing.read.__name__})"
+        return describe_source(self.listing.calls[0], spec)
 
     def fetch(self, scope: Scope, pool: ThreadPoolExecutor) -> list[dict[str, Any]]:
         """The listed items with their details (fetched on `pool`, side by side)."""

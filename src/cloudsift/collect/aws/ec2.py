@@ -1,4 +1,5 @@
-"""EC2: VPCs, subnets, security groups, instances and volumes of one region, with Resoto's property names."""
+"""EC2: VPCs, subnets, instances, network interfaces, security groups and volumes of one region, with Resoto's
+property names."""
 
 from __future__ import annotations
 
@@ -22,23 +23,27 @@ from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope, aws_ser
 # Each service below is a task of its own, so a region's big lists are fetched side by side. Edges name
 # their ends by id; an edge whose other end was not collected is dropped when the partition is written,
 # and a resource whose parent is missing hangs below its region. Instances come with their VPCs and
-# subnets: an instance whose subnet is missing (made during the collection) goes below its VPC.
+# subnets: an instance whose subnet is missing (made during the collection) goes below its VPC. The network
+# interfaces come with them too: one listing gives their own kind and the VPCs' vpc_in_use.
 
 ARN = "arn:aws:ec2:{region}:{account}"
 TAGS = Field("Tags", tag_list)
 
 
+NETWORK_INTERFACES = Listing("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces")
+
+
 def vpcs_in_use(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    """The VPCs, each with Fix's vpc_in_use: a network interface is in it (the interfaces themselves are a
-    task of their own)."""
-    nics = client.get_paginator("describe_network_interfaces").paginate()
-    used = {nic.get("VpcId") for page in nics for nic in page.get("NetworkInterfaces", [])}
+    """The VPCs, each with Fix's vpc_in_use: a network interface is in it (the interfaces of the region,
+    listed once for this and for the interfaces' own kind)."""
+    used = {nic.get("VpcId") for nic in NETWORK_INTERFACES.listed(client, scope)}
     for page in client.get_paginator("describe_vpcs").paginate():
         yield from ({**vpc, "in_use": vpc["VpcId"] in used} for vpc in page.get("Vpcs", []))
 
 
-def instances_with_memory(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    """The instances not terminated, each with the memory of its type (one call for all the types)."""
+def instances_with_types(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The instances not terminated, each with its type's description as `type` (one call for all the
+    types)."""
     instances = [
         instance
         for page in client.get_paginator("describe_instances").paginate()
@@ -46,25 +51,39 @@ def instances_with_memory(client: Any, scope: Scope) -> Iterator[dict[str, Any]]
         for instance in reservation.get("Instances", [])
         if instance.get("State", {}).get("Name") != "terminated"
     ]
-    memory = _memory_by_type(client, {i.get("InstanceType") for i in instances if i.get("InstanceType")})
-    yield from ({**i, "memory": memory.get(i.get("InstanceType", ""))} for i in instances)
+    types = _types(client, {i.get("InstanceType") for i in instances if i.get("InstanceType")})
+    yield from ({**i, "type": types.get(i.get("InstanceType", ""))} for i in instances)
 
 
-def _memory_by_type(client: Any, types: set[str]) -> dict[str, float]:
-    if not types:
+def _types(client: Any, names: set[str]) -> dict[str, dict[str, Any]]:
+    if not names:
         return {}
     try:
-        found = client.describe_instance_types(InstanceTypes=sorted(types))["InstanceTypes"]
+        found = client.describe_instance_types(InstanceTypes=sorted(names))["InstanceTypes"]
     except ClientError:  # memory is informative: a region without the API (or the right) still collects
         # its instances; a timeout or a connection error is no answer and fails the service
         return {}
-    return {t["InstanceType"]: t.get("MemoryInfo", {}).get("SizeInMiB", 0) / 1024 for t in found}
+    return {t["InstanceType"]: t for t in found}
+
+
+def mib_as_gib(value: Any) -> float | None:
+    return None if value is None else value / 1024
 
 
 def cores(cpu: Any) -> int | None:
     """Cores times threads per core (none known: null)."""
     cpu = cpu or {}
     return cpu.get("CoreCount", 0) * cpu.get("ThreadsPerCore", 1) or None
+
+
+def private_ips(addresses: Any) -> list[str]:
+    return [a["PrivateIpAddress"] for a in addresses or [] if a.get("PrivateIpAddress")]
+
+
+def public_ips(addresses: Any) -> list[str]:
+    return [
+        a["Association"]["PublicIp"] for a in addresses or [] if (a.get("Association") or {}).get("PublicIp")
+    ]
 
 
 def group_name_or_id(group: dict[str, Any]) -> Any:
@@ -93,7 +112,7 @@ PERMISSIONS = each({
 
 VPC = AwsKind(
     "aws_vpc",
-    Listing("ec2", "DescribeVpcs", "Vpcs", read=vpcs_in_use, also=("DescribeNetworkInterfaces",)),
+    Listing("ec2", "DescribeVpcs", "Vpcs", read=vpcs_in_use, fills={"in_use": "DescribeNetworkInterfaces"}),
     id="VpcId", name=Field("", name_tag_or("VpcId")), tags=TAGS, arn_format=ARN + ":vpc/{id}",
     props={"vpc_cidr_block": "CidrBlock", "vpc_is_default": "IsDefault", "vpc_state": "State", "vpc_in_use": "in_use"},
 )  # fmt: skip
@@ -127,11 +146,12 @@ INSTANCE_SECURITY: dict[str, Source] = {
 
 INSTANCE = AwsKind(
     "aws_ec2_instance",
-    Listing("ec2", "DescribeInstances", "Reservations.Instances", read=instances_with_memory, also=("DescribeInstanceTypes",)),
+    Listing("ec2", "DescribeInstances", "Reservations.Instances", read=instances_with_types,
+            fills={"type": "DescribeInstanceTypes"}),
     id="InstanceId", name=Field("", name_tag_or("InstanceId")), tags=TAGS, arn_format=ARN + ":instance/{id}",
     ctime="LaunchTime",
     props={
-        "instance_type": "InstanceType", "instance_cores": Field("CpuOptions", cores), "instance_memory": "memory",
+        "instance_type": "InstanceType", "instance_cores": Field("CpuOptions", cores), "instance_memory": Field("type.MemoryInfo.SizeInMiB", mib_as_gib),
         "instance_status": "State.Name", "instance_image_id": "ImageId", "instance_key_name": "KeyName",
         "instance_launch_time": "LaunchTime", "instance_public_ip_address": "PublicIpAddress",
         "instance_private_ip_address": "PrivateIpAddress", **INSTANCE_SECURITY,
@@ -166,6 +186,23 @@ VOLUME = AwsKind(
     edges=(Edge("aws_ec2_instance", "Attachments", attached_instances, reverse=True),),
 )  # fmt: skip
 
-aws_service("ec2", VPC, SUBNET, INSTANCE)
+NETWORK_INTERFACE = AwsKind(
+    "aws_ec2_network_interface",
+    NETWORK_INTERFACES,
+    # DescribeNetworkInterfaces answers its tags as TagSet where the other EC2 lists say Tags
+    id="NetworkInterfaceId", name=Field("", name_tag_or("NetworkInterfaceId")), tags=Field("TagSet", tag_list),
+    arn_format=ARN + ":network-interface/{id}",
+    props={
+        "network_interface_status": "Status", "network_interface_type": "InterfaceType", "mac": "MacAddress",
+        "description": "Description", "private_ips": Field("PrivateIpAddresses", private_ips),
+        "public_ips": Field("PrivateIpAddresses", public_ips), "nic_private_ip_address": "PrivateIpAddress",
+        "nic_subnet_id": "SubnetId", "nic_availability_zone": "AvailabilityZone",
+        "nic_source_dest_check": "SourceDestCheck",
+    },
+    parent=(Edge("aws_ec2_subnet", "SubnetId"),),
+    edges=(Edge("aws_ec2_instance", "Attachment.InstanceId", reverse=True),),
+)  # fmt: skip
+
+aws_service("ec2", VPC, SUBNET, INSTANCE, NETWORK_INTERFACE)
 aws_service("ec2_security_groups", SECURITY_GROUP)
 aws_service("ec2_volumes", VOLUME)

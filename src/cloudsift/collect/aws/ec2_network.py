@@ -1,4 +1,4 @@
-"""EC2 beyond instances: snapshots, network ACLs, internet gateways, network interfaces, elastic IPs."""
+"""EC2 beyond instances: snapshots, network ACLs, internet gateways, elastic IPs."""
 
 from __future__ import annotations
 
@@ -14,16 +14,6 @@ TAGS = Field("Tags", tag_list)
 def own(scope: Scope, snapshot: dict[str, Any]) -> bool:
     """Shared or public snapshots belong to their owner."""
     return bool(snapshot.get("OwnerId", scope.account.id) == scope.account.id)
-
-
-def private_ips(addresses: Any) -> list[str]:
-    return [a["PrivateIpAddress"] for a in addresses or [] if a.get("PrivateIpAddress")]
-
-
-def public_ips(addresses: Any) -> list[str]:
-    return [
-        a["Association"]["PublicIp"] for a in addresses or [] if (a.get("Association") or {}).get("PublicIp")
-    ]
 
 
 def allocation_or_ip(address: dict[str, Any]) -> Any:
@@ -84,22 +74,4 @@ ELASTIC_IP = AwsKind(
     edges=(Edge("aws_ec2_instance", "InstanceId", reverse=True),),
 )  # fmt: skip
 
-NETWORK_INTERFACE = AwsKind(
-    "aws_ec2_network_interface",
-    Listing("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces"),
-    # DescribeNetworkInterfaces answers its tags as TagSet where the other EC2 lists say Tags
-    id="NetworkInterfaceId", name=Field("", name_tag_or("NetworkInterfaceId")), tags=Field("TagSet", tag_list),
-    arn_format=ARN + ":network-interface/{id}",
-    props={
-        "network_interface_status": "Status", "network_interface_type": "InterfaceType", "mac": "MacAddress",
-        "description": "Description", "private_ips": Field("PrivateIpAddresses", private_ips),
-        "public_ips": Field("PrivateIpAddresses", public_ips), "nic_private_ip_address": "PrivateIpAddress",
-        "nic_subnet_id": "SubnetId", "nic_availability_zone": "AvailabilityZone",
-        "nic_source_dest_check": "SourceDestCheck",
-    },
-    parent=(Edge("aws_ec2_subnet", "SubnetId"),),
-    edges=(Edge("aws_ec2_instance", "Attachment.InstanceId", reverse=True),),
-)  # fmt: skip
-
 aws_service("ec2_network", SNAPSHOT, NETWORK_ACL, INTERNET_GATEWAY, ELASTIC_IP)
-aws_service("ec2_network_interfaces", NETWORK_INTERFACE)

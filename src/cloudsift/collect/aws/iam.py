@@ -75,8 +75,8 @@ _DETAILS = ("GetAccountAuthorizationDetails",)
 
 USER = AwsKind(
     "aws_iam_user",
-    Listing("iam", "GetAccountAuthorizationDetails", None, read=_users,
-            also=("ListVirtualMFADevices", "GenerateCredentialReport", "GetCredentialReport")),
+    Listing("iam", "GetAccountAuthorizationDetails", "UserDetailList", read=_users, also=("GenerateCredentialReport",),
+            fills={"report": "GetCredentialReport", "devices": "ListVirtualMFADevices"}),
     id="UserId", name="UserName", arn="Arn", ctime="CreateDate", tags=Field("Tags", tag_list), node="user/",
     key="UserName",
     # without a credential report line (AWS had none ready), the user's MFA devices say it

@@ -118,8 +118,8 @@ def _root_keys(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
 
 ROOT_USER = AwsKind(
     "aws_root_user",
-    Listing("iam", "GetAccountSummary", None, read=_root_users,
-            also=("ListVirtualMFADevices", "GenerateCredentialReport", "GetCredentialReport")),
+    Listing("iam", "GetAccountSummary", None, read=_root_users, also=("GenerateCredentialReport",),
+            fills={"report": "GetCredentialReport", "devices": "ListVirtualMFADevices"}),
     id="id", name=Field("", lambda _: "root"), arn="arn", node="root-user/",
     ctime=Field("report.user_creation_time", as_datetime),
     props={
