@@ -53,7 +53,8 @@ def prune(store: Store, retention_seconds: float | None, now: dt.datetime | None
         for table, condition, needs in _PRUNED:
             if table not in present or (needs is not None and needs not in present):
                 continue
-            before = store.execute(f"SELECT count(*) FROM {table}")[0][0]
-            store.execute(f"DELETE FROM {table} WHERE {condition}", [cutoff] * condition.count("?"))
-            rows[table] = int(before) - int(store.execute(f"SELECT count(*) FROM {table}")[0][0])
+            # one statement that deletes and counts (both engines), not a count of the table before and after
+            deleted = store.execute(f"WITH gone AS (DELETE FROM {table} WHERE {condition} RETURNING 1) "
+                                    "SELECT count(*) FROM gone", [cutoff] * condition.count("?"))  # fmt: skip
+            rows[table] = int(deleted[0][0])
     return Pruned(rows)
