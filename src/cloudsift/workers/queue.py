@@ -33,6 +33,8 @@ RUN_TABLES = (
     "ADD COLUMN IF NOT EXISTS waiting_since timestamptz",
     # a part task's steps, for the run's log (tables made before the log had none)
     "ALTER TABLE collect_tasks ADD COLUMN IF NOT EXISTS steps jsonb",
+    # What /metrics counts per scrape (workers/metrics.py QUEUE_COUNTS), from the index alone
+    "CREATE INDEX IF NOT EXISTS cloudsift_jobs_by_state ON procrastinate_jobs (queue_name, status) INCLUDE (attempts)",
     # Which job a trigger (a schedule's fire, a run's event) ran: each runs once for it, whichever process.
     "CREATE TABLE IF NOT EXISTS job_triggers (trigger text NOT NULL, job text NOT NULL, "
     "claimed_at timestamptz NOT NULL, done_at timestamptz, PRIMARY KEY (trigger, job))",
