@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
+import itertools
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
@@ -201,6 +202,9 @@ def plain_number(value: Any) -> Any:
     return value
 
 
+_ROWS_PER_INSERT = 200
+
+
 class Store(ABC):
     dialect: Dialect
     model: Model = MODEL
@@ -322,6 +326,15 @@ class Store(ABC):
     @abstractmethod
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one statement with ? placeholders in its own transaction (or the open one); its rows."""
+
+    def insert_rows(self, table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+        """Append rows to a table, in the open transaction (or one of their own)."""
+        marks = f"({', '.join('?' * len(columns))})"
+        left = iter(rows)
+        with self.transaction():
+            while chunk := list(itertools.islice(left, _ROWS_PER_INSERT)):
+                self.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([marks] * len(chunk))}",
+                             [value for row in chunk for value in row])  # fmt: skip
 
     @abstractmethod
     def transaction(self) -> contextlib.AbstractContextManager[None]:

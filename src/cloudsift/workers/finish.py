@@ -5,9 +5,12 @@ jobs, each job once per run (a finish run again after a crash skips the jobs tha
 from __future__ import annotations
 
 import datetime as dt
+import io
+import itertools
 import tempfile
 import time
-from typing import Any
+from collections.abc import Iterable
+from typing import IO, Any
 
 import orjson
 
@@ -28,21 +31,28 @@ from cloudsift.store.postgres import PostgresStore
 from cloudsift.store.retention import prune
 
 
-def _partitions(rows: list[tuple[Any, ...]], kinds: list[str] | None) -> dict[tuple[str, str], Partition]:
-    """The partitions of the part tasks' rows; collecting some kinds only, every region of a reached
-    account is one too (a partition none of the services touch keeps all it had)."""
+def _partitions(
+    rows: Iterable[tuple[Any, ...]],
+    kinds: list[str] | None,
+    spool: IO[bytes],
+    outer: list[tuple[str, str, str]],
+) -> dict[tuple[str, str], Partition]:
+    """The partitions of the part tasks' rows (those of one partition together), each one's lines
+    written to the spool once its rows are read: what stays in memory is its ids, not its lines."""
     known = {s.name: s for s in services_for(kinds)}
     partitions: dict[tuple[str, str], Partition] = {}
-    for account, region, services, errors, lines, found, seconds in rows:
-        partition = partitions.setdefault((account, region), Partition(account, region))
-        failed = failed_services(errors or [], services)
-        data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
-        partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
-                               data["own"], seconds or 0.0, data.get("account", {})),
-                      [k for name in services if name not in failed for k in known[name].kinds])  # fmt: skip
-        for name in sorted(failed):
-            partition.fail(name, known[name].kinds)
-        partition.errors += errors or []
+    for (account, region), part_rows in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
+        partition = partitions[(account, region)] = Partition(account, region, spool=io.BytesIO())
+        for _, _, services, errors, lines, found, seconds in part_rows:
+            failed = failed_services(errors or [], services)
+            data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
+            partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
+                                   data["own"], seconds or 0.0, data.get("account", {})),
+                          [k for name in services if name not in failed for k in known[name].kinds])  # fmt: skip
+            for name in sorted(failed):
+                partition.fail(name, known[name].kinds)
+            partition.errors += errors or []
+        spool.writelines(partition_lines(partition, outer))
     return partitions
 
 
@@ -61,41 +71,41 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
     account_errors += [(a, e) for a, errors, *_ in accounts for e in errors or []]
     for *_, unknown in accounts:
         problems += [p for p in unknown or [] if p not in problems]
-    parts = store.execute(
-        "SELECT account, region, services, errors, lines, found, seconds FROM collect_tasks "
-        "WHERE run_id = ? AND starts_with(key, 'part:') ORDER BY key",
-        [run_id],
-    )
-    partitions = _partitions(parts, kinds)
-    if kinds:
-        for account, _, _, _, _, regions in store.execute(
-            "SELECT account, errors, opened, alias, problems, regions FROM collect_tasks "
-            "WHERE run_id = ? AND starts_with(key, 'account:') AND regions IS NOT NULL",
-            [run_id],
-        ):
-            for region in [*regions, GLOBAL]:
-                partitions.setdefault((account, region), Partition(account, region))
-    ctx = Context(config=config, open_store=lambda: store.session(), served=True)
-    job_output: list[str] = []
-    events: list[str] = ["pre_collect", "collect"]  # the collecting process emitted those
-
-    def event(name: str) -> None:
-        events.append(name)
-        job_output.extend(_event_jobs(ctx, store, run_id, name))
-
     outer: list[tuple[str, str, str]] = []
-    started = time.perf_counter() - (dt.datetime.now(dt.UTC) - started_at).total_seconds()
-    try:
-        with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
-            for partition in partitions.values():
-                spool.writelines(partition_lines(partition, outer))
+    with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
+        partitions = _partitions(store.stream(
+            "SELECT account, region, services, errors, lines, found, seconds FROM collect_tasks "
+            "WHERE run_id = ? AND starts_with(key, 'part:') ORDER BY account, region, key", [run_id],
+        ), kinds, spool, outer)  # fmt: skip
+        if kinds:  # collecting some kinds only, every region of a reached account is a partition too
+            for account, regions in store.execute(
+                "SELECT account, regions FROM collect_tasks "
+                "WHERE run_id = ? AND starts_with(key, 'account:') AND regions IS NOT NULL",
+                [run_id],
+            ):
+                for region in [*regions, GLOBAL]:
+                    if (account, region) not in partitions:  # none of the services touch it: it keeps all
+                        partition = partitions[(account, region)] = Partition(
+                            account, region, spool=io.BytesIO()
+                        )
+                        spool.writelines(partition_lines(partition, outer))
+        ctx = Context(config=config, open_store=lambda: store.session(), served=True)
+        job_output: list[str] = []
+        events: list[str] = ["pre_collect", "collect"]  # the collecting process emitted those
+
+        def event(name: str) -> None:
+            events.append(name)
+            job_output.extend(_event_jobs(ctx, store, run_id, name))
+
+        started = time.perf_counter() - (dt.datetime.now(dt.UTC) - started_at).total_seconds()
+        try:
             summary = write_collection(
                 store, spool, list(partitions.values()), [(a, alias) for a, _, opened, alias, _ in accounts
                                                           if opened],
                 account_errors, kinds, outer, event, started, events, problems,
             )  # fmt: skip
-    finally:
-        ctx.close()
+        finally:
+            ctx.close()
     lines = [*summary.lines(), f"Events: {', '.join(e for e in EVENTS if e in summary.events)}.", *job_output]
     steps = store.execute(
         "SELECT steps FROM collect_tasks WHERE run_id = ? AND steps IS NOT NULL ORDER BY key", [run_id]
