@@ -5,6 +5,7 @@ worker prunes procrastinate's finished jobs with procrastinate's own task."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 from pathlib import Path
@@ -72,6 +73,41 @@ def test_old_finished_runs_and_delivered_events_go_and_what_is_still_needed_stay
     ]
     assert sorted(item.id for item in Outbox(store).items()) == ["K-3", "K-4", "L-1", "M-2"]
     assert prune(store, KEEP).rows["outbox"] == 0  # nothing more the second time
+
+
+def test_the_run_counters_in_metrics_do_not_drop_when_retention_deletes_runs(
+    store: Store, tmp_path: Path
+) -> None:
+    from cloudsift.context import Context
+    from cloudsift.server.metrics import render_metrics
+
+    class Kept(Context):
+        def close(self) -> None:  # the store is the test's
+            pass
+
+    def counters() -> dict[str, float]:
+        text = render_metrics(lambda: Kept(config=Config(home=tmp_path), open_store=lambda: store)).decode()
+        found = re.findall(
+            r'^cloudsift_(collect|job)_runs_total\{outcome="(\w+)"\} (\S+)$', text, re.MULTILINE
+        )
+        return {f"{name}:{outcome}": float(value) for name, outcome, value in found}
+
+    for run_id, age, outcome in (("a", 50, "ok"), ("b", 40, "partial"), ("c", 35, "ok"), ("d", 1, "ok")):
+        record_run(store, run_id, "collect", NOW - age * DAY, 1.0, outcome, "", [])
+    _run(store, "other", 60 * DAY, workflow="other")  # another workflow's runs: not collections
+    _run(store, "other2", DAY, workflow="other")
+    for age, outcome in ((50, "failed"), (40, "ok"), (1, "ok")):
+        store.execute("INSERT INTO job_runs (job, started_at, seconds, outcome, output) VALUES ('nightly', ?, 1, ?, '')",
+                      [NOW - age * DAY, outcome])  # fmt: skip
+    before = counters()
+    assert before == {"collect:ok": 3, "collect:partial": 1, "job:failed": 1, "job:ok": 2}
+
+    assert prune(store, KEEP).rows["workflow_runs"] == 4  # a, b, c and other
+    assert counters() == before
+    record_run(store, "e", "collect", NOW, 1.0, "ok", "", [])
+    record_run(store, "f", "collect", NOW - 45 * DAY, 1.0, "ok", "", [])
+    assert prune(store, KEEP).rows["workflow_runs"] == 1  # f: added to what the first prune counted
+    assert counters() == {**before, "collect:ok": 5}
 
 
 def test_a_workers_store_keeps_its_running_runs_and_the_triggers_of_jobs_not_done(store: Store) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -12,6 +12,7 @@ from prometheus_client.registry import Collector
 
 from cloudsift.context import Context
 from cloudsift.store.base import Store
+from cloudsift.store.retention import pruned_runs
 from cloudsift.workers.metrics import queue_metrics
 from cloudsift.workers.queue import QUEUE
 
@@ -40,9 +41,10 @@ class StoreCollector(Collector):
             runs = CounterMetricFamily(
                 "cloudsift_collect_runs", "Collections, by outcome.", labels=["outcome"]
             )
-            for outcome, count in store.execute(
-                "SELECT outcome, count(*) FROM workflow_runs WHERE workflow = 'collect' GROUP BY outcome ORDER BY 1"
-            ):
+            live = store.execute(
+                "SELECT outcome, count(*) FROM workflow_runs WHERE workflow = 'collect' GROUP BY 1"
+            )
+            for outcome, count in _counted(live, pruned_runs(store, "collect")):
                 runs.add_metric([outcome], count)
             yield runs
             errors = GaugeMetricFamily(
@@ -51,9 +53,8 @@ class StoreCollector(Collector):
             errors.add_metric([], sum(1 for p in store.partitions() if p.error is not None))
             yield errors
             jobs = CounterMetricFamily("cloudsift_job_runs", "Job runs, by outcome.", labels=["outcome"])
-            for outcome, count in store.execute(
-                "SELECT outcome, count(*) FROM job_runs GROUP BY outcome ORDER BY 1"
-            ):
+            live = store.execute("SELECT outcome, count(*) FROM job_runs GROUP BY 1")
+            for outcome, count in _counted(live, pruned_runs(store, "jobs")):
                 jobs.add_metric([outcome], count)
             yield jobs
             outbox = GaugeMetricFamily(
@@ -70,6 +71,14 @@ class StoreCollector(Collector):
                 yield from self.worker.durations.collect()
         finally:
             ctx.close()
+
+
+def _counted(live: list[tuple[Any, ...]], pruned: dict[str, int]) -> list[tuple[str, int]]:
+    """A run counter by outcome: the runs kept and those retention deleted (it never goes down)."""
+    counts = dict(pruned)
+    for outcome, count in live:
+        counts[str(outcome)] = counts.get(str(outcome), 0) + int(count)
+    return sorted(counts.items())
 
 
 def render_metrics(open_context: Callable[[], Context], worker: Worker | None = None) -> bytes:

@@ -6,6 +6,7 @@ newest run, each alert key's newest delivered event (an older event is never sen
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from cloudsift.store.base import Store
@@ -32,6 +33,19 @@ _PRUNED: tuple[tuple[str, str, str | None], ...] = (
 )  # fmt: skip
 
 
+# Runs counted by outcome before they go, kept in meta: /metrics' run counters add them, so retention
+# never lowers a counter (Prometheus would read a drop as a restart). table -> the counter's name
+_TALLIED = {"workflow_runs": "workflow", "job_runs": "'jobs'"}
+PRUNED_KEY = "retention_pruned_runs"
+
+
+def pruned_runs(store: Store, counter: str) -> dict[str, int]:
+    """Runs of a counter ("collect", a workflow's name; "jobs") deleted by retention, by outcome."""
+    rows = store.execute("SELECT value FROM meta WHERE key = ?", [PRUNED_KEY])
+    counts: dict[str, dict[str, int]] = json.loads(rows[0][0]) if rows else {}
+    return counts.get(counter, {})
+
+
 @dataclass(frozen=True)
 class Pruned:
     rows: dict[str, int]  # per table: rows deleted
@@ -47,14 +61,31 @@ def prune(store: Store, retention_seconds: float | None, now: dt.datetime | None
         return Pruned({})
     cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(seconds=retention_seconds)
     rows: dict[str, int] = {}
+    tallied: dict[str, dict[str, int]] = {}
     with store.transaction():
+        store.lock("retention")  # two at once (a worker's periodic task, a finish): each run tallied once
         present = {str(r[0]) for r in store.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}  # fmt: skip
         for table, condition, needs in _PRUNED:
             if table not in present or (needs is not None and needs not in present):
                 continue
-            # one statement that deletes and counts (both engines), not a count of the table before and after
-            deleted = store.execute(f"WITH gone AS (DELETE FROM {table} WHERE {condition} RETURNING 1) "
-                                    "SELECT count(*) FROM gone", [cutoff] * condition.count("?"))  # fmt: skip
-            rows[table] = int(deleted[0][0])
+            # one statement that deletes and counts (both engines), by counter and outcome where tallied
+            counter = _TALLIED.get(table, "''")
+            outcome = "outcome" if table in _TALLIED else "''"
+            deleted = store.execute(f"WITH gone AS (DELETE FROM {table} WHERE {condition} RETURNING "
+                                    f"{counter} AS counter, {outcome} AS outcome) "
+                                    "SELECT counter, outcome, count(*) FROM gone GROUP BY 1, 2",
+                                    [cutoff] * condition.count("?"))  # fmt: skip
+            rows[table] = sum(int(n) for *_, n in deleted)
+            for name, result, n in deleted if table in _TALLIED else []:
+                by_outcome = tallied.setdefault(str(name), {})
+                by_outcome[str(result)] = by_outcome.get(str(result), 0) + int(n)
+        if tallied:
+            known = store.execute("SELECT value FROM meta WHERE key = ?", [PRUNED_KEY])
+            counts: dict[str, dict[str, int]] = json.loads(known[0][0]) if known else {}
+            for name, by_outcome in tallied.items():
+                for result, n in by_outcome.items():
+                    counts.setdefault(name, {})[result] = counts.get(name, {}).get(result, 0) + n
+            store.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                          [PRUNED_KEY, json.dumps(counts, sort_keys=True)])  # fmt: skip
     return Pruned(rows)
