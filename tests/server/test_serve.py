@@ -246,3 +246,30 @@ def test_a_server_file_left_behind_is_ignored(server: Server) -> None:
     (server.home / "server.json").write_text(json.dumps({"url": "http://127.0.0.1:9", "pid": os.getpid()}))
     result = server.cli("jobs list")
     assert (result.returncode, result.stdout) == (0, "No jobs.\n"), result.stderr
+
+
+def test_the_server_applies_retention_when_it_starts_without_a_collection(server: Server) -> None:
+    """The embedded store is kept within [store] retention by the server itself (at its start, then
+    hourly), not only after a collection: a server that collects rarely or never shrinks too."""
+    import datetime as dt
+
+    from cloudsift.collect.run_log import record_run
+    from cloudsift.config import load_config
+    from cloudsift.store.open import open_store
+
+    config = load_config(server.home / "config.toml", server.home)
+    now = dt.datetime.now(dt.UTC)
+    store = open_store(config)
+    try:
+        for run_id, days in (("old", 40), ("new", 1)):
+            record_run(store, run_id, "collect", now - dt.timedelta(days=days), 1.0, "ok", "", [])
+    finally:
+        store.close()
+    server.start()
+    wait_for(lambda: "retention: deleted 1 from workflow_runs" in (server.home / "serve.log").read_text())
+    assert server.stop() == 0
+    store = open_store(config)
+    try:
+        assert store.execute("SELECT id FROM workflow_runs") == [("new",)]
+    finally:
+        store.close()

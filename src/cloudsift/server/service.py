@@ -15,11 +15,13 @@ from cloudsift.errors import CloudsiftError
 from cloudsift.jobs.scheduler import Scheduler
 from cloudsift.redact import mask_url_password
 from cloudsift.store.open import open_store
+from cloudsift.store.retention import prune
 
 if TYPE_CHECKING:
     from cloudsift.workers.worker import Worker
 
 log = logging.getLogger("cloudsift.server")
+RETENTION_INTERVAL_SECONDS = 3600.0
 
 
 class Service:
@@ -46,6 +48,9 @@ class Service:
             ),
             threading.Thread(target=self._deliver_loop, name="delivery", daemon=True),
         ]
+        if self.worker is None and self.config.store.retention_seconds is not None:
+            # a worker prunes with its periodic task (once over all workers); a server of its own does it here
+            self._threads.append(threading.Thread(target=self._retention_loop, name="retention", daemon=True))
         for thread in self._threads:
             thread.start()
         if self.worker is not None:
@@ -84,6 +89,22 @@ class Service:
 
     def _pause(self, seconds: float) -> None:
         self.stop_event.wait(seconds)  # a stopping server does not sit out a backoff
+
+    def _retention_loop(self) -> None:
+        """Retention when the server starts and hourly: a collection prunes too, but a store that
+        nothing collects into (or that collects rarely) is kept within [store] retention as well."""
+        while True:
+            ctx = self.ctx.derive()
+            try:
+                log.info("%s", prune(ctx.store, self.config.store.retention_seconds))
+            except CloudsiftError as e:
+                log.error("retention: %s", mask_url_password(e.render(), self.config.store.url))
+            except Exception:  # the loop lives on; the next hour tries again
+                log.exception("retention failed")
+            finally:
+                ctx.close()
+            if self.stop_event.wait(RETENTION_INTERVAL_SECONDS):
+                return
 
     def _deliver_loop(self) -> None:
         # First at start: what a stopped or killed server left in the outbox goes out now.
