@@ -14,7 +14,7 @@ import pytest
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.store.duckdb import DuckDBStore
-from tests.collect.aws_fixture import AwsEmulator, collected_region
+from tests.collect.aws_fixture import AwsEmulator, collected_region, record_calls
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_managed_services import _names, _one
 
@@ -140,6 +140,32 @@ def test_services_below_their_cluster(collected: tuple[DuckDBStore, dict[str, An
         "debug:1"}  # fmt: skip
     assert _names(store, "is(aws_ec2_security_group) --> is(aws_ecs_service)") == {"web"}
     assert store.count(store.bind("is(aws_ec2_subnet) --> is(aws_ecs_service)")) == 2
+
+
+def test_services_are_described_ten_at_a_time_per_cluster(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ecs = boto3.client("ecs", region_name=REGION)
+    for cluster, count in (("big", 12), ("small", 1)):
+        ecs.create_cluster(clusterName=cluster)
+        ecs.register_task_definition(
+            family="idle", containerDefinitions=[{"name": "a", "image": "busybox", "memory": 64}]
+        )
+        for n in range(count):
+            ecs.create_service(cluster=cluster, serviceName=f"svc-{n:02}", taskDefinition="idle:1", desiredCount=0,
+                               tags=[{"key": "n", "value": str(n)}])  # fmt: skip
+    calls = record_calls(monkeypatch)
+    store = collected_region(tmp_path, REGION)
+    # 13 services: 12 in one cluster (two calls, ten and two), one in the other
+    assert calls[(REGION, "ecs", "DescribeServices")] == 3
+    assert calls[(REGION, "ecs", "ListServices")] == 2
+    assert _names(store, "is(aws_ecs_cluster) and name == big --> is(aws_ecs_service)") == {
+        f"svc-{n:02}" for n in range(12)}  # fmt: skip
+    last = _one(store, "is(aws_ecs_service) and cluster_arn =~ big and name == svc-11")
+    assert (last["tags"], last["service_desired_count"]) == ({"n": "11"}, 0)
+    assert _one(store, "is(aws_ecs_cluster) and name == small --> is(aws_ecs_service)")["tags"] == {"n": "0"}
 
 
 def test_container_instances_below_their_cluster_lead_to_their_ec2_instance(

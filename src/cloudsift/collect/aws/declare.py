@@ -173,13 +173,28 @@ class Per:
 
 
 @dataclass(frozen=True)
+class Batch:
+    """A detail call that takes several items at once (DescribeServices: up to ten services of one cluster).
+
+    Its parameter `param` gets the distinct values of up to `size` items (each item's value at the path the
+    detail's params give it); its other parameters are the same for the items of one call (items are
+    grouped by them). Each element of the answer's list goes to the items whose value is at its `match`
+    path; an item AWS did not describe gets null."""
+
+    param: str
+    size: int
+    match: str
+
+
+@dataclass(frozen=True)
 class Detail:
     """A second call per listed item; its answer (or the part at the dotted path `key`) goes into the
     item as `into`.
 
     `params` maps the call's parameters to paths into the item (or to functions of the item). An error code
     in `missing` means "there is none" (the item gets null); any other error fails the service's task.
-    With `after`, the call is made once the item's other details are in (its `when` reads them)."""
+    With `after`, the call is made once the item's other details are in (its `when` reads them). With
+    `batch`, one call describes several items."""
 
     operation: str
     into: str
@@ -189,12 +204,52 @@ class Detail:
     when: Callable[[dict[str, Any]], bool] | None = None
     service: str | None = None  # another boto3 service than the listing's
     after: bool = False
+    batch: Batch | None = None
 
     def call(self, listing: Listing) -> Call:
         return Call(self.service or listing.service, self.operation)
 
-    def fetch(self, client: Any, item: dict[str, Any]) -> Any:
-        params = {k: v(item) if callable(v) else path_value(item, v) for k, v in self.params.items()}
+    def groups(self, items: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        """The items each call is made for: one each, or (batched) those sharing the other parameters, up
+        to `size` distinct values a call."""
+        if self.batch is None:
+            yield from ([item] for item in items)
+            return
+        batch = self.batch
+        by_params: dict[str, list[dict[str, Any]]] = {}
+        for item in items:
+            others = repr([self._param(item, k) for k in self.params if k != batch.param])
+            by_params.setdefault(others, []).append(item)
+        for group in by_params.values():
+            chunk: list[dict[str, Any]] = []
+            values: set[Any] = set()
+            for item in group:
+                value = self._param(item, batch.param)
+                if value not in values and len(values) == batch.size:
+                    yield chunk
+                    chunk, values = [], set()
+                chunk.append(item)
+                values.add(value)
+            if chunk:
+                yield chunk
+
+    def fetch(self, client: Any, items: list[dict[str, Any]]) -> list[Any]:
+        """The answers for a group of `groups`, in its order."""
+        if self.batch is None:
+            return [self._ask(client, {k: self._param(items[0], k) for k in self.params})]
+        batch = self.batch
+        values = [self._param(item, batch.param) for item in items]
+        params = {k: self._param(items[0], k) for k in self.params} | {
+            batch.param: list(dict.fromkeys(values))
+        }
+        found = {path_value(one, batch.match): one for one in self._ask(client, params) or []}
+        return [found.get(value) for value in values]
+
+    def _param(self, item: dict[str, Any], name: str) -> Any:
+        source = self.params[name]
+        return source(item) if callable(source) else path_value(item, source)
+
+    def _ask(self, client: Any, params: dict[str, Any]) -> Any:
         try:
             answer = getattr(client, xform_name(self.operation))(**params)
         except ClientError as e:
@@ -301,14 +356,15 @@ class AwsKind:
         )
         items = [i for i in listed if self.where is None or self.where(scope, i)]
         for after in (False, True):
-            pending: list[tuple[dict[str, Any], str, Future[Any]]] = []
-            for item in items:
-                for detail in self.details:
-                    if detail.after == after and (detail.when is None or detail.when(item)):
-                        own = client if detail.service is None else scope.client(detail.service)
-                        pending.append((item, detail.into, pool.submit(detail.fetch, own, item)))
-            for item, into, future in pending:
-                item[into] = future.result()
+            pending: list[tuple[list[dict[str, Any]], str, Future[list[Any]]]] = []
+            for detail in (d for d in self.details if d.after == after):
+                own = client if detail.service is None else scope.client(detail.service)
+                wanted = [i for i in items if detail.when is None or detail.when(i)]
+                pending += [(group, detail.into, pool.submit(detail.fetch, own, group))
+                            for group in detail.groups(wanted)]  # fmt: skip
+            for group, into, future in pending:
+                for item, answer in zip(group, future.result(), strict=True):
+                    item[into] = answer
         return items
 
     def add(self, scope: Scope, item: dict[str, Any], graph: GraphBuilder, matches: list[Match]) -> None:

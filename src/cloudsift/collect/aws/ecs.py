@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cloudsift.collect.aws.convert import Field, each, last_arn_part, struct, tag_list
-from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Per, Scope, aws_service
+from cloudsift.collect.aws.declare import AwsKind, Batch, Detail, Edge, Listing, Per, Scope, aws_service
 
 
 def _arns(client: Any, method: str, key: str, **params: Any) -> list[str]:
@@ -17,16 +17,6 @@ def _arns(client: Any, method: str, key: str, **params: Any) -> list[str]:
 # The region's clusters, listed once for the clusters, their services and their container instances
 CLUSTERS = Listing("ecs", "ListClusters", "clusterArns")
 DESCRIBE_SERVICES_AT_ONCE = 10  # DescribeServices takes at most 10 services per call
-
-
-def services(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    """Every cluster's services, described ten at a time with their tags (a `Per` listing with a detail
-    call per service would make ten times the calls)."""
-    for cluster in (c["item"] for c in CLUSTERS.listed(client, scope)):
-        arns = _arns(client, "list_services", "serviceArns", cluster=cluster)
-        for start in range(0, len(arns), DESCRIBE_SERVICES_AT_ONCE):
-            chunk = arns[start : start + DESCRIBE_SERVICES_AT_ONCE]
-            yield from client.describe_services(cluster=cluster, services=chunk, include=["TAGS"])["services"]
 
 
 def latest_revisions(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
@@ -46,7 +36,7 @@ def revision_of(arn: Any) -> str | None:
 
 def cluster_and_name(service: dict[str, Any]) -> str:
     """A service's name is unique only within its cluster."""
-    return f"{last_arn_part(service.get('clusterArn'))}/{service.get('serviceName')}"
+    return f"{last_arn_part(service['clusterArn'])}/{service['serviceName']}"
 
 
 def version_text(value: Any) -> str | None:
@@ -128,40 +118,45 @@ TASK_DEFINITION = AwsKind(
            Edge("aws_iam_role", "td.taskDefinition.executionRoleArn", last_arn_part, reverse=True)),
 )  # fmt: skip
 
-AWSVPC = "networkConfiguration.awsvpcConfiguration"
+AWSVPC = "s.networkConfiguration.awsvpcConfiguration"
 
+# a cluster's services, described ten at a time with their tags
 SERVICE = AwsKind(
     "aws_ecs_service",
-    Listing("ecs", "ListServices", "serviceArns", read=services, also=("ListClusters", "DescribeServices")),
-    id="serviceName", arn="serviceArn", ctime="createdAt", tags=Field("tags", tag_list), node="ecs-service/",
-    key=Field("", cluster_and_name),
+    Listing("ecs", "ListServices", "serviceArns", per=Per(CLUSTERS, {"cluster": "item"})),
+    id="s.serviceName", arn="s.serviceArn", ctime="s.createdAt", tags=Field("s.tags", tag_list), node="ecs-service/",
+    key=Field("s", cluster_and_name),
+    details=(Detail("DescribeServices", "s", {
+        "cluster": "parent.item", "services": "item", "include": lambda _: ["TAGS"],
+    }, key="services", batch=Batch("services", DESCRIBE_SERVICES_AT_ONCE, match="serviceArn")),),
     props={
-        "status": "status", "cluster_arn": "clusterArn",
-        "service_load_balancers": Field("loadBalancers", each({
+        "status": "s.status", "cluster_arn": "s.clusterArn",
+        "service_load_balancers": Field("s.loadBalancers", each({
             "target_group_arn": "targetGroupArn", "load_balancer_name": "loadBalancerName",
             "container_name": "containerName", "container_port": "containerPort"})),
-        "service_desired_count": "desiredCount", "service_running_count": "runningCount",
-        "service_pending_count": "pendingCount", "service_launch_type": "launchType",
-        "service_capacity_provider_strategy": Field("capacityProviderStrategy", STRATEGY),
-        "service_platform_version": "platformVersion", "service_platform_family": "platformFamily",
-        "service_task_definition": "taskDefinition",
-        "service_deployment_configuration": Field("deploymentConfiguration", struct({
+        "service_desired_count": "s.desiredCount", "service_running_count": "s.runningCount",
+        "service_pending_count": "s.pendingCount", "service_launch_type": "s.launchType",
+        "service_capacity_provider_strategy": Field("s.capacityProviderStrategy", STRATEGY),
+        "service_platform_version": "s.platformVersion", "service_platform_family": "s.platformFamily",
+        "service_task_definition": "s.taskDefinition",
+        "service_deployment_configuration": Field("s.deploymentConfiguration", struct({
             "deployment_circuit_breaker": Field("deploymentCircuitBreaker", struct({
                 "enable": "enable", "rollback": "rollback"})),
             "maximum_percent": "maximumPercent", "minimum_healthy_percent": "minimumHealthyPercent"})),
-        "service_role_arn": "roleArn",
-        "service_network_configuration": Field("networkConfiguration", struct({
+        "service_role_arn": "s.roleArn",
+        "service_network_configuration": Field("s.networkConfiguration", struct({
             "awsvpc_configuration": Field("awsvpcConfiguration", struct({
                 "subnets": "subnets", "security_groups": "securityGroups", "assign_public_ip": "assignPublicIp"})),
         })),
-        "service_health_check_grace_period_seconds": "healthCheckGracePeriodSeconds",
-        "service_scheduling_strategy": "schedulingStrategy", "service_deployment_controller": "deploymentController.type",
-        "service_created_by": "createdBy", "service_enable_ecs_managed_tags": "enableECSManagedTags",
-        "service_propagate_tags": "propagateTags", "service_enable_execute_command": "enableExecuteCommand",
+        "service_health_check_grace_period_seconds": "s.healthCheckGracePeriodSeconds",
+        "service_scheduling_strategy": "s.schedulingStrategy",
+        "service_deployment_controller": "s.deploymentController.type",
+        "service_created_by": "s.createdBy", "service_enable_ecs_managed_tags": "s.enableECSManagedTags",
+        "service_propagate_tags": "s.propagateTags", "service_enable_execute_command": "s.enableExecuteCommand",
     },
-    parent=(Edge("aws_ecs_cluster", "clusterArn", last_arn_part),),
-    edges=(Edge("aws_ecs_task_definition", "taskDefinition", revision_of),
-           Edge("aws_iam_role", "roleArn", last_arn_part, reverse=True),
+    parent=(Edge("aws_ecs_cluster", "s.clusterArn", last_arn_part),),
+    edges=(Edge("aws_ecs_task_definition", "s.taskDefinition", revision_of),
+           Edge("aws_iam_role", "s.roleArn", last_arn_part, reverse=True),
            Edge("aws_ec2_subnet", f"{AWSVPC}.subnets", reverse=True),
            Edge("aws_ec2_security_group", f"{AWSVPC}.securityGroups", reverse=True)),
 )  # fmt: skip
