@@ -12,8 +12,8 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import duckdb  # the package, not only its engine (_duckdb): it lets the engine scan Arrow tables
 import orjson
 import pyarrow as pa
 
@@ -23,9 +23,6 @@ from cloudsift.store.base import GENERIC_KINDS_KEY, ImportSummary, generic_kinds
 from cloudsift.store.deferred import DeferredEdge, deferred_edge
 from cloudsift.store.loader import EDGE_TYPES, LEVELS, MAX_LINE_BYTES, GraphReader, Known, generic_kind_error
 from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
-
-if TYPE_CHECKING:
-    import duckdb
 
 _DATETIME_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:\d{2})?"
 _JSON_TYPES = {
