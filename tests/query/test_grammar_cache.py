@@ -25,15 +25,24 @@ def test_the_tables_go_to_a_private_directory_of_the_users_cache(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     directory = tmp_path / "cache" / "cloudsift"
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
-    assert (directory / "query-grammar.lark-cache").stat().st_size > 1000
-    assert grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")}) == str(
-        directory / "query-grammar.lark-cache"
-    )
+    [cached] = directory.iterdir()
+    assert cached.name.startswith("query-grammar-") and cached.stat().st_size > 1000
+    assert grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")}) == str(cached)
+
+
+def test_the_file_is_named_by_the_grammar_so_that_two_versions_keep_theirs(tmp_path: Path) -> None:
+    ours = Path(str(grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")})))
+    other = ours.with_name("query-grammar-0123456789abcdef.lark-cache")  # another version's grammar
+    other.write_bytes(b"another grammar's tables")
+    assert _count(tmp_path, tmp_path / "cache").returncode == 0
+    written = ours.stat().st_mtime_ns
+    assert _count(tmp_path, tmp_path / "cache").returncode == 0
+    assert ours.stat().st_mtime_ns == written  # loaded, not built again
+    assert other.read_bytes() == b"another grammar's tables"
 
 
 def test_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
-    cached = tmp_path / "cache" / "cloudsift" / "query-grammar.lark-cache"
-    cached.parent.mkdir(parents=True, mode=0o700)
+    cached = Path(str(grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")})))
     cached.write_bytes(b"not the grammar's hash\n\x80\x04garbage")
     result = _count(tmp_path, tmp_path / "cache")
     assert result.returncode == 0, result.stderr

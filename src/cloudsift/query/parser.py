@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import pathlib
 import re
@@ -520,10 +521,14 @@ class _BareName(str):
 
 
 @cache
+def _grammar() -> str:
+    return resources.files("cloudsift.query").joinpath("grammar.lark").read_text()
+
+
+@cache
 def _lark() -> Lark:
-    grammar = resources.files("cloudsift.query").joinpath("grammar.lark").read_text()
     return Lark(
-        grammar,
+        _grammar(),
         start=["query", "aggregate_spec"],
         parser="lalr",
         lexer="contextual",
@@ -538,7 +543,9 @@ def grammar_cache(environ: Mapping[str, str] | None = None) -> str | bool:
     """Where the grammar's parser tables are kept: a file in the user's own cache directory
     ($XDG_CACHE_HOME/cloudsift, else ~/.cache/cloudsift, made private), never a shared temp directory
     (lark reads it with pickle). lark names the grammar's hash inside the file and rebuilds the tables
-    when it differs or the file is unreadable; False (no cache) when the directory cannot be had."""
+    when it differs or the file is unreadable; the file's name has the hash too, so that two cloudsift
+    versions with different grammars (two virtualenvs, checkouts) each keep theirs instead of rebuilding
+    over each other's at every run. False (no cache) when the directory cannot be had."""
     env = os.environ if environ is None else environ
     try:
         base = pathlib.Path(env.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache") / "cloudsift"
@@ -547,7 +554,8 @@ def grammar_cache(environ: Mapping[str, str] | None = None) -> str | bool:
             return False
     except (OSError, RuntimeError):  # no home, a read-only file system, a file where the directory goes
         return False
-    return str(base / "query-grammar.lark-cache")
+    digest = hashlib.sha256(_grammar().encode()).hexdigest()[:16]
+    return str(base / f"query-grammar-{digest}.lark-cache")
 
 
 def _expected(names: set[str]) -> str:
