@@ -16,7 +16,7 @@ from cloudsift.collect.run_log import Step, record_run
 from cloudsift.commands.output import Table
 from cloudsift.commands.workflow_log import run_ids
 from cloudsift.completion import LineCompleter
-from cloudsift.store.base import Store
+from cloudsift.store.base import SCHEMA_VERSION, Store
 from cloudsift.store.duckdb import DuckDBStore
 from cloudsift.store.postgres import PostgresStore
 from tests.collect.aws_fixture import AwsEmulator
@@ -97,6 +97,7 @@ def test_the_log_of_a_run_shows_each_step_and_the_errors_of_the_failed_ones(
 def _as_schema_10(store: Store) -> None:
     """The store as cloudsift left it before runs had ids: one run recorded."""
     store.execute("DROP TABLE workflow_steps")
+    store.execute("DROP TABLE collected_services")  # (schema 12)
     store.execute("ALTER TABLE workflow_runs DROP COLUMN id")
     store.execute("UPDATE meta SET value = '10' WHERE key = 'schema_version'")
     store.execute(
@@ -121,7 +122,8 @@ def test_runs_recorded_before_ids_get_one_when_the_store_upgrades(tmp_path: Path
         assert isinstance(store, PostgresStore)
         upgraded = PostgresStore(store.url, schema=store.schema)
     try:
-        assert upgraded.schema_version() == 11
+        assert upgraded.schema_version() == SCHEMA_VERSION
+        assert upgraded.collected_services() == []  # schema 12: nothing recorded until collected again
         [line] = _line(tmp_path, upgraded, "workflows history")[0]
         run_id = line.split()[0]
         assert re.fullmatch(r"[0-9a-f]{12}", run_id) and line.endswith(": ok in 1.5s; Collected 3 resources.")

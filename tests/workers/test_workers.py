@@ -96,6 +96,17 @@ def test_two_workers_share_one_collection_and_store_what_one_worker_stores(
     [(account,)] = two.sql("SELECT reported FROM nodes WHERE id = %s", (f"aws/{CALLER}",))
     assert (account["password_reuse_prevention"], account.get("minimum_password_length")) == (0, None)
     assert _logged_steps(two) == _logged_steps(one)  # the workers' log has every step
+    # the collection record (schema 12), written by the finish: every service answered in every place
+    assert _answered(two) == _answered(one)
+    assert {(a, r) for a, r, s in _answered(two) if s == "securityhub"} == {
+        (a, r) for a in [CALLER, *ACCOUNTS] for r in REGIONS
+    }
+
+
+def _answered(setup: Setup) -> set[tuple[str, ...]]:
+    rows = setup.sql("SELECT account, region, service FROM collected_services WHERE error IS NULL "
+                     "AND last_success = collected_at")  # fmt: skip
+    return {tuple(r) for r in rows}
 
 
 def _logged_steps(setup: Setup) -> set[tuple[str, ...]]:

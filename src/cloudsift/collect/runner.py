@@ -22,7 +22,14 @@ import orjson
 import cloudsift.collect.aws  # noqa: F401  (registers the services)
 from cloudsift.collect.account_node import head_lines
 from cloudsift.collect.aws.accounts import Account, config_problems, discover_accounts, regions_of
-from cloudsift.collect.aws.service import REGION_IN_USE_ABOVE, Region, Service, own_resources, services_for
+from cloudsift.collect.aws.service import (
+    REGION_IN_USE_ABOVE,
+    SERVICES,
+    Region,
+    Service,
+    own_resources,
+    services_for,
+)
 from cloudsift.collect.graph import (
     GraphBuilder,
     edge_line,
@@ -35,7 +42,7 @@ from cloudsift.collect.partitions import ACCOUNT_WIDE, forget_hint, kept_lines, 
 from cloudsift.collect.run_log import Step, done_step, failed_step, not_run_step
 from cloudsift.collect.steps import Progress, StepFailed, Steps, not_run, short_error, step_name
 from cloudsift.config import Config
-from cloudsift.store.base import ImportSummary, PartitionStatus, Store
+from cloudsift.store.base import CollectedService, ImportSummary, PartitionStatus, Store
 
 GLOBAL = "global"
 IMPORT_MEMORY_MB = 400
@@ -55,6 +62,8 @@ class Partition:
     kinds: set[str] = field(default_factory=set)  # of the services that answered: their data is replaced
     failed_kinds: set[str] = field(default_factory=set)  # of the services that failed: their data is kept
     failed: list[str] = field(default_factory=list)  # the names of those services
+    answered: list[str] = field(default_factory=list)  # the names of the services that answered
+    some_services: bool = False  # `--kinds`: only some services ran, the others' data is kept
     timed_out: bool = False  # one of its steps did: the steps not started are cancelled
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     account_props: dict[str, dict[str, Any]] = field(default_factory=dict)  # service -> what it writes there
@@ -65,8 +74,9 @@ class Partition:
     def resources(self) -> int:
         return len(self.ids)
 
-    def add(self, found: Gathered, kinds: Iterable[str]) -> None:
+    def add(self, found: Gathered, kinds: Iterable[str], services: Iterable[str] = ()) -> None:
         self.kinds.update(kinds)
+        self.answered.extend(services)
         self.own_resources += found.own_resources
         self.spool.write(found.lines)
         self.ids.update(dict.fromkeys(found.ids))
@@ -78,6 +88,21 @@ class Partition:
         """A service that failed here (or was not called after a timeout): its kinds keep their data."""
         self.failed.append(service)
         self.failed_kinds.update(kinds)
+
+    def services(self, now: dt.datetime) -> Iterator[CollectedService]:
+        """What its services did, as the store records it: answered, or failed with the error naming them
+        (the partition's errors when none does, as after a timeout)."""
+        for name in dict.fromkeys(self.answered):
+            yield _service_record(self, name, None, now)
+        for name in dict.fromkeys(self.failed):
+            named = [e for e in self.errors if e.startswith(f"{name}:")]
+            yield _service_record(self, name, "; ".join(named or self.errors) or "not collected", now)
+
+
+def _service_record(partition: Partition, name: str, error: str | None, now: dt.datetime) -> CollectedService:
+    service = SERVICES.get(name)
+    return CollectedService("aws", partition.account, partition.region, name,
+                            (*service.kinds, *service.account_props), error, now)  # fmt: skip
 
 
 @dataclass
@@ -168,6 +193,7 @@ def collect_aws(
     problems = config_problems(config.aws)
     accounts, account_errors = discover_accounts(config.aws)
     event("collect")
+    in_use = regions_in_use(store)
     partitions: dict[tuple[str, str], Partition] = {}
     # What is collected goes to disk as soon as a service returns it: memory holds the calls in flight and
     # the ids and edges of the partitions, not the whole estate.
@@ -187,11 +213,15 @@ def collect_aws(
                 problems += [p for p in unknown if p not in problems]  # said once, not per account
                 if kinds:  # a partition none of the services touch keeps all it had
                     for region in [*regions, GLOBAL]:
-                        partitions.setdefault((account.id, region), Partition(account.id, region))
+                        partitions.setdefault(
+                            (account.id, region), Partition(account.id, region, some_services=True)
+                        )
                 for service in services:
                     for region in [GLOBAL] if service.global_ else regions:
                         key = (account.id, region)
-                        partition = partitions.setdefault(key, Partition(account.id, region))
+                        partition = partitions.setdefault(
+                            key, Partition(account.id, region, some_services=bool(kinds))
+                        )
                         pending[key] = pending.get(key, 0) + 1
                         futures[pool.submit(gather, account, region, service, steps)] = (partition, service)
             total, done, waiting = len(futures), 0, set(futures)
@@ -209,11 +239,11 @@ def collect_aws(
                     key = (partition.account, partition.region)
                     pending[key] -= 1
                     if not pending[key]:
-                        spool.writelines(partition_lines(partition, outer))
+                        spool.writelines(partition_lines(partition, outer, in_use))
                 progress(done, total, steps.longest())
             for key, partition in partitions.items():
                 if key not in pending:
-                    spool.writelines(partition_lines(partition, outer))
+                    spool.writelines(partition_lines(partition, outer, in_use))
         summary = write_collection(
             store, spool, list(partitions.values()), [(a.id, a.alias) for a in accounts], account_errors,
             kinds, outer, event, started, events, problems,
@@ -263,7 +293,8 @@ def write_collection(
         PartitionStatus("aws", p.account, p.region, "; ".join(p.errors) or None, now) for p in partitions
     ]
     statuses += [PartitionStatus("aws", a, ACCOUNT_WIDE, e, now) for a, e in account_errors]
-    store.record_partitions(statuses + marked(gone, now))
+    services = [record for p in partitions for record in p.services(now)]
+    store.record_partitions(statuses + marked(gone, now), services)
     # an account that answers again is no longer failed: its account-wide error goes
     store.delete_partitions(s for s in stored if s.region == ACCOUNT_WIDE and s.account in reached)
     event("post_collect")
@@ -306,7 +337,7 @@ def _record(
     services go on). A step that timed out fails its partition's steps not yet started: they are cancelled."""
     name = service.name
     try:
-        partition.add(future.result(), service.kinds)
+        partition.add(future.result(), service.kinds, [name])
         return
     except StepFailed as failed:
         partition.fail(name, service.kinds)
@@ -361,14 +392,30 @@ def _noting_ids(lines: Iterator[bytes], ids: set[str], fresh: Collection[str] = 
         yield line
 
 
-def partition_lines(partition: Partition, outer: list[tuple[str, str, str]]) -> Iterator[bytes]:
+def regions_in_use(store: Store) -> dict[str, bool]:
+    """The stored regions' region_in_use, by node id: what a partition whose services did not all answer keeps."""
+    found = store.search(store.bind("is(aws_region) and region_in_use != null"))
+    return {doc["id"]: bool(doc["reported"]["region_in_use"]) for doc in found}
+
+
+def region_in_use(partition: Partition, stored: dict[str, bool]) -> bool:
+    """Whether its region is in use (docs/collect.md): more than REGION_IN_USE_ABOVE resources of one's own
+    among what the services that answered found; short of that, when some services' data was kept (they
+    failed, or `--kinds` left them out), what the last collection that decided it said; else not."""
+    if partition.own_resources > REGION_IN_USE_ABOVE:
+        return True
+    kept = bool(partition.failed) or partition.some_services
+    return kept and stored.get(Region(partition.account, partition.region).id, False)
+
+
+def partition_lines(
+    partition: Partition, outer: list[tuple[str, str, str]], in_use: dict[str, bool]
+) -> Iterator[bytes]:
     """A finished partition: its region node and the resources its services found (what a failed service
-    keeps is added at the end). Only its ids stay in memory."""
+    keeps is added at the end). Only its ids stay in memory. `in_use`: the stored regions' region_in_use."""
     region = Region(partition.account, partition.region)
     yield node_line(region.id, {"kind": "aws_region", "id": partition.region, "name": partition.region,
-                            # unknown for a failed partition: its resources were not all counted
-                            "region_in_use": None if partition.errors else
-                            partition.own_resources > REGION_IN_USE_ABOVE})  # fmt: skip
+                                "region_in_use": region_in_use(partition, in_use)})  # fmt: skip
     yield edge_line(f"aws/{partition.account}", region.id)
     with partition.spool:  # what the services that answered found (those that failed keep their data)
         partition.spool.seek(0)

@@ -3,7 +3,9 @@ and regions; per check the failing resources and how many of its kinds passed.
 
 A check none of whose kinds left a resource in the scope was not collected there: it is "not evaluated",
 never "passed" (resources of other kinds of its service are no evidence: a collected security group says
-nothing about network ACLs).
+nothing about network ACLs). Places where the collection record says a kind the check reads was never
+collected (report/coverage.py) are left out: a check that finds nothing elsewhere is "not evaluated"
+there, one that finds failing resources elsewhere fails and names the places it left out.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from cloudsift.errors import CloudsiftError
 from cloudsift.query import ast
 from cloudsift.query.binder import Binder
 from cloudsift.query.parser import parse_aggregate, parse_query
+from cloudsift.report.coverage import Coverage, Unjudged, needed_kinds
 from cloudsift.report.library import Library
 from cloudsift.report.model import Benchmark, Check, Section, severity_rank
 from cloudsift.report.result import CheckResult, Report, Resource, SectionResult, Status
@@ -26,7 +29,11 @@ from cloudsift.report.suppressions import Suppression, Suppressions
 if TYPE_CHECKING:
     from cloudsift.commands.base import Context
 
-_TOTALS = "kind as kind: sum(1) as count"
+_TOTALS = (
+    "kind as kind, /ancestors.account.reported.id as account, /ancestors.account.reported.name as account_name, "
+    "/ancestors.region.reported.id as region: sum(1) as count"
+)
+Totals = dict[tuple[str, str | None, str | None], int]  # (kind, account, region) -> resources
 
 
 @dataclass(frozen=True)
@@ -73,7 +80,8 @@ class CheckRunner:
         self.max_resources = max_resources  # failing resources listed per check; 0: all of them
         self.library = library
         self.scope = scope
-        self._totals: dict[str, int] | None = None
+        self._totals: Totals | None = None
+        self._coverage: Coverage | None = None
         self._suppressions: list[Suppression] | None = None
 
     # ---- one check
@@ -84,20 +92,43 @@ class CheckRunner:
         unknown = [k for k in check.result_kinds if k not in self.ctx.store.model.kinds]
         if unknown:
             return CheckResult(check, "not_evaluated", reason=f"kind {unknown[0]} is not in this data model")
-        collected = self._count(set(check.result_kinds))
-        if collected == 0:
-            kinds = " or ".join(check.result_kinds)
+        kinds = " or ".join(check.result_kinds)
+        if self._count(set(check.result_kinds)) == 0:
             return CheckResult(check, "not_evaluated", reason=f"not collected: no {kinds} in the scope")
         kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+        unjudged = self._unjudged(check, text if kind == "fix" else None)
+        collected = self._count(set(check.result_kinds), unjudged)
+        if collected == 0:
+            return CheckResult(check, "not_evaluated", reason=unjudged.reason())
         try:
-            found, unlisted = self._search(check, text) if kind == "fix" else (self._command(text), 0)
+            found, unlisted = (
+                self._search(check, text, unjudged) if kind == "fix" else (self._command(text), 0)
+            )
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
         ordered = sorted(found, key=lambda r: (r.account, r.region, r.kind, r.id))
         failed, suppressed = self._split(check, ordered)
         passed = max(0, collected - len(ordered) - unlisted)
         status: Status = "failed" if failed or unlisted else "passed"
-        return CheckResult(check, status, failed, passed, suppressed=suppressed, unlisted=unlisted)
+        if unjudged and status == "passed":  # what it could not see may fail
+            status = "not_evaluated"
+        reason = unjudged.reason() if unjudged else ""
+        return CheckResult(
+            check, status, failed, passed, reason=reason, suppressed=suppressed, unlisted=unlisted
+        )
+
+    def _unjudged(self, check: Check, text: str | None) -> Unjudged:
+        """The places of the scope holding the check's resources where a kind it reads was never collected."""
+        if self._coverage is None:
+            store = self.ctx.store
+            self._coverage = Coverage(store.collected_services(), store.partitions())
+        if not self._coverage.recorded:
+            return Unjudged({})
+        model = self.ctx.store.model
+        needed = needed_kinds(check.result_kinds, text, model)
+        concrete = {sub for kind in check.result_kinds if kind in model.kinds for sub in model.subkinds(kind)}
+        places = {(a, r) for (k, a, r) in self.totals() if k in concrete and a is not None}
+        return self._coverage.unjudged(needed, places)
 
     def _active_suppressions(self) -> list[Suppression]:
         if self._suppressions is None:
@@ -119,11 +150,14 @@ class CheckRunner:
                 suppressed.append(dataclasses.replace(resource, suppressed_by=cover.describe()))
         return tuple(failed), tuple(suppressed)
 
-    def _search(self, check: Check, text: str) -> tuple[list[Resource], int]:
+    def _search(self, check: Check, text: str, unjudged: Unjudged) -> tuple[list[Resource], int]:
         """The failing resources (at most max_resources of them, unless a suppression needs to see all)
-        and how many more failed."""
+        and how many more failed, outside the places it cannot judge."""
         query = parse_query(text)
         scope = self.scope.term()
+        left_out = unjudged.term()
+        if left_out is not None:
+            scope = left_out if scope is None else ast.CombinedTerm(scope, "and", left_out)
         if scope is not None:
             last = query.parts[-1]
             term = scope if last.term is None else ast.CombinedTerm(scope, "and", last.term)
@@ -156,14 +190,15 @@ class CheckRunner:
                         found.append(resource)
         return _unique(found)
 
-    def _count(self, kinds: set[str]) -> int:
-        totals = self.totals()
+    def _count(self, kinds: set[str], unjudged: Unjudged | None = None) -> int:
+        """How many resources of these kinds the scope holds, outside the places left out."""
         model = self.ctx.store.model
         concrete = {sub for kind in kinds if kind in model.kinds for sub in model.subkinds(kind)}
-        return sum(totals.get(kind, 0) for kind in concrete)
+        left_out = unjudged.places if unjudged else {}
+        return sum(n for (k, a, r), n in self.totals().items() if k in concrete and (a, r) not in left_out)
 
-    def totals(self) -> dict[str, int]:
-        """How many resources of each kind the scope holds (one aggregate per run)."""
+    def totals(self) -> Totals:
+        """How many resources of each kind each (account, region) of the scope holds (one aggregate per run)."""
         if self._totals is None:
             store = self.ctx.store
             scope = self.scope.term()
@@ -172,7 +207,12 @@ class CheckRunner:
             bound = dataclasses.replace(
                 binder.query(query), aggregate=binder.aggregate(parse_aggregate(_TOTALS))
             )
-            self._totals = {str(r["group"]["kind"]): int(r["count"]) for r in store.aggregate(bound)}
+            totals: Totals = {}
+            for row in store.aggregate(bound):
+                group = row["group"]
+                key = (str(group["kind"]), group["account"], group["region"])
+                totals[key] = totals.get(key, 0) + int(row["count"])
+            self._totals = totals
         return self._totals
 
     # ---- many checks

@@ -22,7 +22,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
 
 
@@ -107,6 +107,22 @@ class PartitionStatus:
 
 
 @dataclass(frozen=True)
+class CollectedService:
+    """How the last collection of one AWS service in one (account, region) went: `error` None means it
+    answered; `last_success` is when it last did (None: never, so the store holds nothing of it there).
+    `provides` names its kinds and the account properties it writes, so that a reader needs no registry."""
+
+    cloud: str
+    account: str
+    region: str
+    service: str
+    provides: tuple[str, ...]
+    error: str | None
+    collected_at: dt.datetime
+    last_success: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One change a write made to a node: created, updated (with the properties that changed) or deleted."""
 
@@ -159,6 +175,30 @@ WORKFLOW_STEPS_11 = (
     "region VARCHAR NOT NULL, service VARCHAR NOT NULL, started_at TIMESTAMPTZ, seconds DOUBLE PRECISION, "
     "resources INTEGER, error VARCHAR)",
 )
+
+# Schema 12: what each collection did per (account, region, service), written with the partitions' statuses:
+# a check that needs a service never collected in a place is "not evaluated" there. A store made before
+# has no rows: its places are judged by their data, as before, until they are collected again.
+SERVICE_TABLES_12 = (
+    "CREATE TABLE IF NOT EXISTS collected_services (cloud VARCHAR NOT NULL, account VARCHAR NOT NULL, "
+    "region VARCHAR NOT NULL, service VARCHAR NOT NULL, provides VARCHAR NOT NULL, error VARCHAR, "
+    "collected_at TIMESTAMPTZ NOT NULL, last_success TIMESTAMPTZ, PRIMARY KEY (cloud, account, region, service))",
+)
+SERVICE_UPSERT = (
+    "INSERT INTO collected_services (cloud, account, region, service, provides, error, collected_at, last_success) "
+    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}) "
+    "ON CONFLICT (cloud, account, region, service) DO UPDATE SET provides = excluded.provides, "
+    "error = excluded.error, collected_at = excluded.collected_at, last_success = CASE WHEN excluded.error IS NULL "
+    "THEN excluded.collected_at ELSE collected_services.last_success END"
+)
+
+
+def service_row(record: CollectedService) -> list[Any]:
+    """The values of SERVICE_UPSERT for one service's record."""
+    last_success = record.last_success if record.error else record.collected_at
+    return [record.cloud, record.account, record.region, record.service, json.dumps(list(record.provides)),
+            record.error, record.collected_at, last_success]  # fmt: skip
+
 
 # When each schedule (a job's, a workflow's) last fired: a restarted server runs a missed schedule once.
 SCHEDULE_TABLES = (
@@ -305,8 +345,11 @@ class Store(ABC):
         """Every edge that starts at one of the ids."""
 
     @abstractmethod
-    def record_partitions(self, statuses: list[PartitionStatus]) -> None:
-        """Write these statuses, each replacing the one of its (cloud, account, region), in one transaction."""
+    def record_partitions(
+        self, statuses: list[PartitionStatus], services: Iterable[CollectedService] = ()
+    ) -> None:
+        """Write these statuses, each replacing the one of its (cloud, account, region), and the records
+        of the services collected there, in one transaction."""
 
     def partitions(self) -> list[PartitionStatus]:
         rows = self.execute(
@@ -315,13 +358,23 @@ class Store(ABC):
         )
         return [PartitionStatus(*r) for r in rows]
 
+    def collected_services(self) -> list[CollectedService]:
+        """What the collections recorded per (cloud, account, region, service)."""
+        rows = self.execute(
+            "SELECT cloud, account, region, service, provides, error, collected_at, last_success "
+            "FROM collected_services ORDER BY 1, 2, 3, 4"
+        )
+        return [CollectedService(r[0], r[1], r[2], r[3], tuple(json.loads(r[4])), *r[5:]) for r in rows]
+
     def delete_partitions(self, statuses: Iterable[PartitionStatus]) -> None:
-        """Forget the statuses of these (cloud, account, region): an account's cleared error, a retired place."""
+        """Forget the statuses of these (cloud, account, region), and their services' records: an account's
+        cleared error, a retired place."""
         for status in statuses:
-            self.execute(
-                "DELETE FROM partitions WHERE cloud = ? AND account = ? AND region = ?",
-                [status.cloud, status.account, status.region],
-            )
+            for table in ("partitions", "collected_services"):
+                self.execute(
+                    f"DELETE FROM {table} WHERE cloud = ? AND account = ? AND region = ?",
+                    [status.cloud, status.account, status.region],
+                )
 
     @abstractmethod
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

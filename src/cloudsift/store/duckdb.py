@@ -36,8 +36,11 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
+    SERVICE_TABLES_12,
+    SERVICE_UPSERT,
     WORKFLOW_STEPS_11,
     WORKFLOW_TABLES,
+    CollectedService,
     HistoryEntry,
     ImportSummary,
     PartitionStatus,
@@ -45,6 +48,7 @@ from cloudsift.store.base import (
     known_from_row,
     node_document,
     partition_row,
+    service_row,
 )
 from cloudsift.store.loader import Known
 from cloudsift.store.schema import (
@@ -188,6 +192,9 @@ class DuckDBStore(Store):
             if version < 11:
                 for statement in WORKFLOW_STEPS_11:
                     self.con.execute(statement)
+            if version < 12:
+                for statement in SERVICE_TABLES_12:
+                    self.con.execute(statement)
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
@@ -318,16 +325,16 @@ class DuckDBStore(Store):
         sql = f"SELECT from_id, to_id, edge_type FROM edges WHERE {end} IN (SELECT unnest(?))"
         return [(r[0], r[1], r[2]) for r in self.con.execute(sql, [ids]).fetchall()]
 
-    def record_partitions(self, statuses: list[PartitionStatus]) -> None:
-        sql = PARTITION_UPSERT.format(p="?")
-        self.con.begin()
-        try:
-            for status in statuses:
-                self.con.execute(sql, partition_row(status))
-            self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
+    def record_partitions(
+        self, statuses: list[PartitionStatus], services: Iterable[CollectedService] = ()
+    ) -> None:
+        with self.transaction():
+            assert self._tx is not None
+            if statuses:
+                self._tx.executemany(PARTITION_UPSERT.format(p="?"), [partition_row(s) for s in statuses])
+            rows = [service_row(record) for record in services]
+            if rows:
+                self._tx.executemany(SERVICE_UPSERT.format(p="?"), rows)
 
     def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
         rows = self.con.execute(

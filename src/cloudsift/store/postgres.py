@@ -21,8 +21,11 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
+    SERVICE_TABLES_12,
+    SERVICE_UPSERT,
     WORKFLOW_STEPS_11,
     WORKFLOW_TABLES,
+    CollectedService,
     HistoryEntry,
     ImportSummary,
     PartitionStatus,
@@ -31,6 +34,7 @@ from cloudsift.store.base import (
     known_from_row,
     node_document,
     partition_row,
+    service_row,
 )
 from cloudsift.store.loader import Batch, GraphReader, Known
 from cloudsift.store.schema import ANCESTOR_COLUMNS
@@ -81,6 +85,7 @@ _MIGRATIONS = {
         ),
         "CREATE INDEX IF NOT EXISTS workflow_steps_run ON {s}.workflow_steps (run_id)",
     ],
+    12: [statement.replace("EXISTS ", "EXISTS {s}.", 1) for statement in SERVICE_TABLES_12],
     2: [
         "CREATE TABLE IF NOT EXISTS {s}.partitions (cloud text, account text, region text, error text, "
         "collected_at timestamptz, last_success timestamptz, PRIMARY KEY (cloud, account, region))",
@@ -222,11 +227,16 @@ class PostgresStore(Store):
             rows = self.conn.execute(sql, [ids]).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def record_partitions(self, statuses: list[PartitionStatus]) -> None:
-        sql = PARTITION_UPSERT.format(p="%s")
+    def record_partitions(
+        self, statuses: list[PartitionStatus], services: Iterable[CollectedService] = ()
+    ) -> None:
         # executemany: one pipeline (200,000 partitions of a large organization in seconds, not minutes)
         with self.conn.transaction(), self.conn.cursor() as cursor:
-            cursor.executemany(sql, [partition_row(status) for status in statuses])
+            if statuses:
+                cursor.executemany(PARTITION_UPSERT.format(p="%s"), [partition_row(s) for s in statuses])
+            rows = [service_row(record) for record in services]
+            if rows:
+                cursor.executemany(SERVICE_UPSERT.format(p="%s"), rows)
 
     def extra_properties(self) -> set[str]:
         with self.conn.transaction():

@@ -22,6 +22,7 @@ from cloudsift.collect.runner import (
     Partition,
     failed_services,
     partition_lines,
+    regions_in_use,
     write_collection,
 )
 from cloudsift.config import Config
@@ -36,23 +37,27 @@ def _partitions(
     kinds: list[str] | None,
     spool: IO[bytes],
     outer: list[tuple[str, str, str]],
+    in_use: dict[str, bool],
 ) -> dict[tuple[str, str], Partition]:
     """The partitions of the part tasks' rows (those of one partition together), each one's lines
     written to the spool once its rows are read: what stays in memory is its ids, not its lines."""
     known = {s.name: s for s in services_for(kinds)}
     partitions: dict[tuple[str, str], Partition] = {}
     for (account, region), part_rows in itertools.groupby(rows, key=lambda row: (row[0], row[1])):
-        partition = partitions[(account, region)] = Partition(account, region, spool=io.BytesIO())
+        partition = partitions[(account, region)] = Partition(
+            account, region, spool=io.BytesIO(), some_services=bool(kinds)
+        )
         for _, _, services, errors, lines, found, seconds in part_rows:
             failed = failed_services(errors or [], services)
             data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
             partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
                                    data["own"], seconds or 0.0, data.get("account", {})),
-                          [k for name in services if name not in failed for k in known[name].kinds])  # fmt: skip
+                          [k for name in services if name not in failed for k in known[name].kinds],
+                          [name for name in services if name not in failed])  # fmt: skip
             for name in sorted(failed):
                 partition.fail(name, known[name].kinds)
             partition.errors += errors or []
-        spool.writelines(partition_lines(partition, outer))
+        spool.writelines(partition_lines(partition, outer, in_use))
     return partitions
 
 
@@ -72,11 +77,14 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
     for *_, unknown in accounts:
         problems += [p for p in unknown or [] if p not in problems]
     outer: list[tuple[str, str, str]] = []
+    in_use = regions_in_use(
+        store
+    )  # before the stream: what partitions whose services did not all answer keep
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
         partitions = _partitions(store.stream(
             "SELECT account, region, services, errors, lines, found, seconds FROM collect_tasks "
             "WHERE run_id = ? AND starts_with(key, 'part:') ORDER BY account, region, key", [run_id],
-        ), kinds, spool, outer)  # fmt: skip
+        ), kinds, spool, outer, in_use)  # fmt: skip
         if kinds:  # collecting some kinds only, every region of a reached account is a partition too
             for account, regions in store.execute(
                 "SELECT account, regions FROM collect_tasks "
@@ -86,9 +94,9 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
                 for region in [*regions, GLOBAL]:
                     if (account, region) not in partitions:  # none of the services touch it: it keeps all
                         partition = partitions[(account, region)] = Partition(
-                            account, region, spool=io.BytesIO()
+                            account, region, spool=io.BytesIO(), some_services=True
                         )
-                        spool.writelines(partition_lines(partition, outer))
+                        spool.writelines(partition_lines(partition, outer, in_use))
         ctx = Context(config=config, open_store=lambda: store.session(), served=True)
         job_output: list[str] = []
         events: list[str] = ["pre_collect", "collect"]  # the collecting process emitted those

@@ -1,0 +1,136 @@
+"""Where a check can be judged: the places whose collections brought every kind it reads.
+
+A check reads its result kinds and every kind its query names (`is(...)`, also inside `with(...)` and
+after a navigation: 4.16's region needs the hubs below it). A place is an (account, region) of the
+collection record (`collected_services`); a kind is there when a service that provides it answered there
+once at least, or in the account's pseudo-region `global` (IAM, S3; a kind collected per region is never
+expected there). An account-level node (the account
+itself) needs each kind in `global` or in every region of its account. A place where a kind was never
+collected is left out of the check: its resources neither fail nor pass, and the check says which places
+it could not judge. What a failed service kept from an earlier success is judged as it was kept.
+
+An account with no record at all (imported from a file, or collected before the store kept records) is
+judged by its data, as before: nothing says what was collected there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from cloudsift.model import Model
+from cloudsift.query import ast
+from cloudsift.query.parser import parse_query
+from cloudsift.store.base import CollectedService, PartitionStatus
+
+GLOBAL = "global"
+ACCOUNT_WIDE = "*"
+# Kinds the collector writes for every place it collects, whatever services ran.
+PLACE_KINDS = frozenset({"graph_root", "cloud", "aws_account", "aws_region", "aws_zone"})
+
+Place = tuple[str, str | None]  # (account id, region id); None: the account's own node
+
+
+def query_kinds(query: ast.Query) -> set[str]:
+    """Every kind an `is()` of the query names, wherever it stands."""
+    found: set[str] = set()
+    pending: list[object] = [query]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, ast.IsTerm):
+            found.update(item.kinds)
+        elif isinstance(item, tuple | list):
+            pending.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            pending.extend(getattr(item, f.name) for f in dataclasses.fields(item))
+    return found
+
+
+def needed_kinds(result_kinds: Iterable[str], text: str | None, model: Model) -> dict[str, frozenset[str]]:
+    """The kinds a check reads that some service provides, each with its concrete subkinds."""
+    kinds = set(result_kinds) | (query_kinds(parse_query(text)) if text else set())
+    return {
+        kind: frozenset(model.subkinds(kind))
+        for kind in sorted(kinds)
+        if kind in model.kinds and kind not in PLACE_KINDS
+    }
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    """The places a check cannot be judged in, and why (the first kind missing there)."""
+
+    places: dict[Place, str]
+
+    def __bool__(self) -> bool:
+        return bool(self.places)
+
+    def term(self) -> ast.Term | None:
+        """The search term that leaves these places out."""
+        if not self.places:
+            return None
+        pieces = []
+        by_account: dict[str, list[str | None]] = {}
+        for account, region in self.places:
+            by_account.setdefault(account, []).append(region)
+        for account, regions in sorted(by_account.items()):
+            named = sorted(r for r in regions if r is not None)
+            where = [f"/ancestors.region.reported.id in {json.dumps(named)}"] if named else []
+            if None in regions:
+                where.append("/ancestors.region.reported.id == null")
+            pieces.append(
+                f"(/ancestors.account.reported.id == {json.dumps(account)} and ({' or '.join(where)}))"
+            )
+        return parse_query(f"not ({' or '.join(pieces)})").parts[0].term
+
+    def reason(self, limit: int = 5) -> str:
+        shown = [f"{a}/{r or 'account'} ({why})" for (a, r), why in sorted(self.places.items(), key=str)]
+        more = f" and {len(shown) - limit} more" if len(shown) > limit else ""
+        return f"not collected in {', '.join(shown[:limit])}{more}"
+
+
+class Coverage:
+    """What the collection record says was collected, per place."""
+
+    def __init__(self, records: list[CollectedService], partitions: Iterable[PartitionStatus]) -> None:
+        self.provided: dict[tuple[str, str], set[str]] = {}
+        for record in records:
+            found = self.provided.setdefault((record.account, record.region), set())
+            if record.last_success is not None:
+                found.update(record.provides)
+        self.recorded = {account for account, _ in self.provided}
+        # kinds of services that run per region: the pseudo-region `global` never has them
+        self.regional = {kind for r in records if r.region != GLOBAL for kind in r.provides}
+        self.regions: dict[str, set[str]] = {}
+        for status in partitions:
+            if status.account in self.recorded and status.region not in (ACCOUNT_WIDE, GLOBAL):
+                self.regions.setdefault(status.account, set()).add(status.region)
+        for account, region in self.provided:
+            if region != GLOBAL:
+                self.regions.setdefault(account, set()).add(region)
+
+    def unjudged(self, needed: dict[str, frozenset[str]], places: Iterable[Place]) -> Unjudged:
+        """Of these places (where the check's scope holds resources), those a needed kind never reached."""
+        missing: dict[Place, str] = {}
+        for place in places:
+            if place[0] in self.recorded:
+                kind = next(self._missing(needed, place), None)
+                if kind is not None:
+                    missing[place] = f"no {kind} collected"
+        return Unjudged(missing)
+
+    def _missing(self, needed: dict[str, frozenset[str]], place: Place) -> Iterator[str]:
+        account, region = place
+        in_global = self.provided.get((account, GLOBAL), set())
+        for kind, concrete in needed.items():
+            if concrete & in_global or (region == GLOBAL and concrete & self.regional):
+                continue
+            if region is not None:
+                if not concrete & self.provided.get((account, region), set()):
+                    yield kind
+            else:
+                regions = self.regions.get(account, set())
+                if not regions or any(not concrete & self.provided.get((account, r), set()) for r in regions):
+                    yield kind

@@ -1,0 +1,133 @@
+"""Region-level checks know what was collected (the collection record, schema 12): CIS 4.16 (Security Hub)
+and 3.3 (Config recorder) are not evaluated where their service was never collected, evaluated after a
+full collection, and keep their findings when the service fails after an earlier success; on both engines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import pytest
+
+from cloudsift.collect.runner import collect_aws
+from cloudsift.commands.base import Context
+from cloudsift.config import AwsConfig, Config
+from cloudsift.report import CheckRunner, Scope, load_library
+from cloudsift.report.result import CheckResult
+from cloudsift.store.base import Store
+from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
+
+LIBRARY = load_library()
+HUB, RECORDER = "aws_securityhub_disabled_in_region", "aws_config_recorder_missing_in_region"
+REGION, OTHER = "eu-west-1", "us-east-1"
+
+
+def _in_use() -> None:
+    """Enough resources of one's own in REGION for it to be in use (a region check then judges it)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    for n in range(4):
+        sqs.create_queue(QueueName=f"work-{n}")
+    ec2 = boto3.client("ec2", region_name=REGION)
+    for n in range(4):
+        ec2.create_vpc(CidrBlock=f"10.{n}.0.0/16")
+
+
+def _collect(store: Store, tmp_path: Path, kinds: list[str] | None = None) -> None:
+    collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION, OTHER])), kinds=kinds)
+
+
+def _run(store: Store, check_id: str, scope: Scope | None = None) -> CheckResult:
+    ctx = Context(config=Config(), open_store=lambda: store)
+    return CheckRunner(ctx, LIBRARY, scope or Scope()).run(LIBRARY.check(check_id))
+
+
+def _regions(result: CheckResult) -> set[str]:
+    return {r.region for r in result.failed}
+
+
+def test_only_vpcs_collected_on_a_fresh_store_leaves_region_checks_not_evaluated(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    _in_use()
+    _collect(store, tmp_path, kinds=["aws_vpc"])
+    assert store.search(store.bind(f"is(aws_region) and name == {REGION}")).__next__()["reported"][
+        "region_in_use"
+    ]
+    for check_id in (HUB, RECORDER):
+        result = _run(store, check_id)
+        assert result.status == "not_evaluated", (check_id, result.status, result.failed)
+        assert f"{REGION}" in result.reason and "collected" in result.reason
+    # the record says what ran, where
+    services = {(r.region, r.service) for r in store.collected_services()}
+    assert (REGION, "ec2") in services and not any(s == "securityhub" for _, s in services)
+
+
+def test_a_full_collection_evaluates_them(aws: AwsEmulator, tmp_path: Path, store: Store) -> None:  # noqa: F811
+    _in_use()
+    boto3.client("securityhub", region_name=OTHER).enable_security_hub(EnableDefaultStandards=False)
+    _collect(store, tmp_path)
+    for check_id in (HUB, RECORDER):
+        result = _run(store, check_id)
+        assert result.status == "failed" and _regions(result) == {REGION}, (check_id, result.reason)
+        assert result.reason == ""
+
+
+def test_a_failed_security_hub_is_not_evaluated_then_keeps_its_findings(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    _in_use()
+    aws.failing_services.add("securityhub")
+    _collect(store, tmp_path)
+    result = _run(store, HUB)
+    assert result.status == "not_evaluated" and "no aws_securityhub_hub collected" in result.reason
+    assert _run(store, RECORDER).status == "failed"  # the other region check is judged
+    failed = {(r.region, r.service): r.error for r in store.collected_services() if r.error}
+    assert set(failed) == {(REGION, "securityhub"), (OTHER, "securityhub")}
+    assert all(e.startswith("securityhub:") for e in failed.values())
+    # once collected, a later failure keeps the findings of the last good data
+    aws.failing_services.discard("securityhub")
+    _collect(store, tmp_path)
+    assert _regions(_run(store, HUB)) == {REGION}
+    aws.failing_services.add("securityhub")
+    _collect(store, tmp_path)
+    kept = _run(store, HUB)
+    assert kept.status == "failed" and _regions(kept) == {REGION}
+    records = {(r.region, r.service): r for r in store.collected_services()}
+    assert records[(REGION, "securityhub")].error and records[(REGION, "securityhub")].last_success
+
+
+def test_one_region_never_collected_leaves_only_that_region_out(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    _in_use()
+    _collect(store, tmp_path)
+    # a region added later, collected with some kinds only: the others stay judged
+    collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION, OTHER, "eu-central-1"])),
+                kinds=["aws_vpc"])  # fmt: skip
+    result = _run(store, HUB)
+    assert result.status == "failed" and _regions(result) == {REGION}
+    assert "eu-central-1" in result.reason
+    assert _run(store, HUB, Scope(regions=("eu-central-1",))).status == "not_evaluated"
+
+
+@pytest.mark.parametrize("failing", ["lambda"])
+def test_an_unrelated_failed_service_leaves_region_in_use_decided(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+    failing: str,
+) -> None:
+    _in_use()
+    aws.failing_services.add(failing)
+    _collect(store, tmp_path)
+    in_use = {d["reported"]["name"]: d["reported"]["region_in_use"]
+              for d in store.search(store.bind("is(aws_region)"))}  # fmt: skip
+    assert in_use[REGION] is True and in_use[OTHER] is False
+    assert _regions(_run(store, HUB)) == {REGION}
