@@ -26,6 +26,9 @@ from collections.abc import Iterator
 from typing import Any
 
 GOOD, BAD, SINGLE = "111111111111", "222222222222", "333333333333"
+# CIS 3.8/3.9 mean every current and future bucket: classic selectors naming buckets one by one do not
+# count (PER_BUCKET fails both), the all-buckets value written as arn:aws:s3::: does (ALL_BUCKETS passes)
+PER_BUCKET, ALL_BUCKETS = "444444444444", "555555555555"
 REGIONS = ("eu-west-1", "us-east-1")
 
 # CloudWatch metric filter patterns as CIS AWS Foundations 3.0 section 4 gives them, by recommendation.
@@ -189,4 +192,10 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
         CIS_PATTERNS["4_4"],
         topic,
     )
+    for account, values in ((PER_BUCKET, ["arn:aws:s3:::ledger/", "arn:aws:s3:::orders/reports/"]),
+                            (ALL_BUCKETS, ["arn:aws:s3:::"])):  # fmt: skip
+        _, west, _, _ = _account(graph, account)
+        selectors = {"event_selectors": [{"read_write_type": "All", "include_management_events": True,
+                                          "data_resources": [{"type": "AWS::S3::Object", "values": values}]}]}  # fmt: skip
+        _trail(graph, west, "audit", logging=True, selectors=selectors)
     yield from graph.lines

@@ -13,7 +13,7 @@ from cloudsift.config import Config
 from cloudsift.report import CheckRunner, Scope, load_library
 from cloudsift.report.result import CheckResult
 from cloudsift.store.base import Store
-from tests.report.graph_estate import BAD, CIS_PATTERNS, GOOD, SINGLE, estate_lines
+from tests.report.graph_estate import ALL_BUCKETS, BAD, CIS_PATTERNS, GOOD, PER_BUCKET, SINGLE, estate_lines
 
 LIBRARY = load_library()
 CLOUDWATCH = {
@@ -57,8 +57,14 @@ GRAPH_CASES: dict[str, tuple[list[str], list[str]]] = {
         [f"aws/{BAD}/global/policy/AWSCloudShellFullAccess"],
         [f"aws/{GOOD}/global/policy/AWSSupportAccess"],
     ),
-    "aws_cloudtrail_s3_object_write_events_not_logged": ([f"aws/{BAD}", f"aws/{SINGLE}"], [f"aws/{GOOD}"]),
-    "aws_cloudtrail_s3_object_read_events_not_logged": ([f"aws/{BAD}"], [f"aws/{GOOD}", f"aws/{SINGLE}"]),
+    "aws_cloudtrail_s3_object_write_events_not_logged": (
+        [f"aws/{BAD}", f"aws/{SINGLE}", f"aws/{PER_BUCKET}"],
+        [f"aws/{GOOD}", f"aws/{ALL_BUCKETS}"],
+    ),
+    "aws_cloudtrail_s3_object_read_events_not_logged": (
+        [f"aws/{BAD}", f"aws/{PER_BUCKET}"],
+        [f"aws/{GOOD}", f"aws/{SINGLE}", f"aws/{ALL_BUCKETS}"],
+    ),
     **{
         f"aws_cloudwatch_no_alarm_on_{name}": (
             [f"aws/{BAD}"] + ([] if number == "4_4" else [f"aws/{SINGLE}"]),
