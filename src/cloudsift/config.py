@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import re
-import tomllib
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -534,6 +533,10 @@ def _read_file(file: Path, named: bool, named_by: str) -> dict[str, Any]:
         ) from None
     except OSError as e:
         raise ConfigError(str(file), f"cannot be read: {e.strerror or e}") from None
+    if not text:  # os.devnull, as the tests and benchmarks name it
+        return {}
+    import tomllib  # only for a file that has something in it
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
