@@ -322,3 +322,48 @@ def test_a_worker_cut_off_from_postgresql_says_so_without_the_password_and_goes_
             r"worker: cannot reach PostgreSQL \(.*Connection refused\); retrying in \d+s$", line
         ), line
     assert password not in log + json.dumps(seen)
+
+
+def test_a_worker_whose_heartbeat_comes_late_keeps_its_own_tasks_and_still_runs_a_dead_workers(
+    setups: list[Setup], tmp_path: Path
+) -> None:
+    """Under CPU starvation a worker's heartbeat can be older than stalled_after_seconds (4 s here)
+    while it runs: it never hands its own tasks back (another worker would run them twice), it still
+    runs again those of a worker that is really silent, and its heartbeat comes from a thread of its
+    own (every heartbeat_seconds, 1 s here)."""
+    setup = Setup(tmp_path)
+    setups.append(setup)
+    setup.config()
+    setup.start_worker("w")
+    deadline = time.monotonic() + 20
+    while not (registered := setup.sql("SELECT id FROM procrastinate_workers")):
+        assert time.monotonic() < deadline, setup.log("w")
+        time.sleep(0.1)
+    own = registered[0][0]
+    dead = setup.sql(
+        "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - interval '1 hour') RETURNING id"
+    )[0][0]
+
+    def running_task(worker: int) -> int:  # a finish of a run that is gone: it does nothing, and ends
+        return int(setup.sql(
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, status, args, worker_id) "
+            "VALUES ('collect', 'cloudsift.finish_collection', 'doing', '{\"run_id\": \"gone\"}', %s) RETURNING id",
+            (worker,),
+        )[0][0])  # fmt: skip
+
+    mine, theirs = running_task(own), running_task(dead)
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline:  # the worker's heartbeat, always an hour late
+        setup.sql(
+            "UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour' WHERE id = %s RETURNING id",
+            (own,),
+        )
+        time.sleep(0.2)
+    status = dict(
+        setup.sql("SELECT id, status::text FROM procrastinate_jobs WHERE id IN (%s, %s)", (mine, theirs))
+    )
+    assert status == {mine: "doing", theirs: "succeeded"}, setup.log("w")
+    assert setup.health("w")[1]["worker"]["retried_stalled"] == 1
+    time.sleep(1.5)  # and its own thread beats again
+    assert setup.sql("SELECT last_heartbeat > now() - interval '1.5 seconds' FROM procrastinate_workers WHERE id = %s",
+                     (own,))[0][0]  # fmt: skip

@@ -82,6 +82,52 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0][:300] if text else type(error).__name__
 
 
+class Heartbeat:
+    """The worker's heartbeat from a thread and a connection of its own. procrastinate's beats come
+    from the worker's event loop through its pool, where the tasks' threads (parsing AWS's answers,
+    holding the GIL) and the pool's other queries can make them late; a late beat let other workers
+    take this one for dead. procrastinate's own beats go on beside these."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.worker_id: int | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def beat_for(self, worker_id: int) -> None:
+        """Beat for procrastinate's worker `worker_id` from now on (it has a new id after a restart)."""
+        self.worker_id = worker_id
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        import psycopg
+
+        conn: psycopg.Connection[Any] | None = None
+        try:
+            while True:
+                try:
+                    if conn is None or conn.closed:
+                        conn = psycopg.connect(self.config.store.url, autocommit=True, connect_timeout=PROBE_SECONDS,
+                                               options=connection_options(self.config))  # fmt: skip
+                    conn.execute("SELECT procrastinate_update_heartbeat_v1(%s)", [self.worker_id])
+                except psycopg.Error:  # PostgreSQL went away: the worker's loop says so; beat again later
+                    if conn is not None:
+                        conn.close()
+                    conn = None
+                if self._stop.wait(self.config.workers.heartbeat_seconds):
+                    return
+        finally:
+            if conn is not None:
+                conn.close()
+
+
 class Worker:
     """One process's worker: its state for /health and /metrics, and the thread that runs it."""
 
@@ -186,6 +232,7 @@ class Worker:
 
     async def _work(self) -> None:
         import procrastinate
+        from procrastinate import worker as procrastinate_worker
 
         workers = self.config.workers
         # procrastinate runs each synchronous task in the loop's executor: room for all of them at once
@@ -202,17 +249,22 @@ class Worker:
             app.task(name=name, queue=QUEUE, retry=retry)(self._task(function))
         register_prune(app, self.config)
         async with app.open_async():
-            worker = asyncio.create_task(app.run_worker_async(
-                queues=[QUEUE, MAINTENANCE], name=tasks.WORKER, concurrency=workers.concurrency, install_signal_handlers=False,
+            # procrastinate's worker (built as app.run_worker_async builds it): its id is known to us
+            queued = procrastinate_worker.Worker(
+                app=app, queues=[QUEUE, MAINTENANCE], name=tasks.WORKER, concurrency=workers.concurrency, install_signal_handlers=False,
                 update_heartbeat_interval=workers.heartbeat_seconds, stalled_worker_timeout=workers.stalled_after_seconds,
                 fetch_job_polling_interval=1.0, wait=True,
-            ))  # fmt: skip
+            )  # fmt: skip
+            worker = asyncio.create_task(queued.run())  # type: ignore[no-untyped-call]
+            heartbeat = Heartbeat(self.config)
             self._set("running")
             self._wait = 1.0
             log.info("worker %s: taking collection tasks (%d at a time)", tasks.WORKER, workers.concurrency)
             try:
                 while not worker.done() and not self.stop_event.is_set():
-                    await self._retry_stalled(app)
+                    if queued.worker_id is not None:
+                        heartbeat.beat_for(queued.worker_id)
+                    await self._retry_stalled(app, queued.worker_id)
                     await asyncio.sleep(min(1.0, workers.heartbeat_seconds))
             except Exception as e:  # said now: stopping procrastinate's worker waits for the pool again
                 await asyncio.to_thread(self._say, e)
@@ -221,16 +273,20 @@ class Worker:
                 if not worker.done():
                     worker.cancel()  # procrastinate stops taking jobs and lets the running ones end
                 await asyncio.gather(worker, return_exceptions=True)
+                await asyncio.to_thread(heartbeat.stop)
             if not self.stop_event.is_set():
                 worker.result()  # its error (PostgreSQL went away) goes to the retry above
 
-    async def _retry_stalled(self, app: Any) -> None:
+    async def _retry_stalled(self, app: Any, own: int | None) -> None:
         """The tasks of workers silent for longer than [workers] stalled_after_seconds: run them again
-        (procrastinate's retry of a job still 'doing' is one update: of several workers, one wins)."""
+        (procrastinate's retry of a job still 'doing' is one update: of several workers, one wins).
+        Never this worker's own (`own`): they run here, however late its heartbeat."""
         stalled = await app.job_manager.get_stalled_jobs(
             seconds_since_heartbeat=self.config.workers.stalled_after_seconds
         )
         for job in stalled:
+            if own is not None and job.worker_id == own:
+                continue
             try:
                 await app.job_manager.retry_job(job)
             except Exception as e:  # another worker retried it first
