@@ -93,3 +93,29 @@ def test_an_instance_has_the_memory_of_its_type(
     instance = _one(store, f'is(aws_ec2_instance) and id == "{made["instance"]}"')
     assert (instance["instance_type"], instance["instance_memory"]) == ("m5.large", 8.0)
     assert calls[(REGION, "ec2", "DescribeInstanceTypes")] == 1
+
+
+def test_instances_and_volumes_have_what_fix_reads_of_them(
+    collected: tuple[DuckDBStore, dict[str, str], Recorded],
+) -> None:
+    store, made, _ = collected
+    instance = _one(store, f'is(aws_ec2_instance) and id == "{made["instance"]}"')
+    zone = instance["instance_placement"]["availability_zone"]
+    assert zone.startswith(REGION) and instance["instance_placement"]["tenancy"] == "default"
+    assert (instance["instance_root_device_name"], instance["instance_source_dest_check"]) == (
+        "/dev/sda1",
+        True,
+    )
+    assert (instance["instance_hypervisor"], instance["instance_virtualization_type"]) == ("xen", "hvm")
+    assert instance["instance_ami_launch_index"] == 0 and instance["instance_client_token"]
+    [root] = instance["instance_block_device_mappings"]
+    assert (root["device_name"], root["ebs"]["delete_on_termination"], root["ebs"]["status"]) == (
+        "/dev/sda1", True, "attached")  # fmt: skip
+    volume = _one(store, f'is(aws_ec2_volume) and id == "{root["ebs"]["volume_id"]}"')
+    assert volume["availability_zone"] == zone
+    [attachment] = volume["volume_attachments"]
+    assert (attachment["instance_id"], attachment["device"], attachment["state"]) == (
+        made["instance"], "/dev/sda1", "attached")  # fmt: skip
+    # the Fix-style search of a volume that goes with its instance
+    found = "is(aws_ec2_instance) and instance_block_device_mappings[*].ebs.delete_on_termination == true"
+    assert _one(store, found)["id"] == made["instance"]

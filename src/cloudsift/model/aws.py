@@ -181,6 +181,50 @@ class AwsEc2InstanceMetadataOptionsResponse:
     instance_metadata_tags: str
 
 
+@struct
+class AwsEc2StateReason:
+    code: str
+    message: str
+
+
+@struct
+class AwsEc2Placement:
+    availability_zone: str
+    affinity: str
+    group_name: str
+    partition_number: int
+    host_id: str
+    tenancy: str
+    spread_domain: str
+    host_resource_group_arn: str
+
+
+@struct
+class AwsEc2EbsInstanceBlockDevice:
+    attach_time: dt.datetime
+    delete_on_termination: bool
+    status: str
+    volume_id: str
+
+
+@struct
+class AwsEc2InstanceBlockDeviceMapping:
+    device_name: str
+    ebs: AwsEc2EbsInstanceBlockDevice
+
+
+@struct
+class AwsEc2GroupIdentifier:
+    group_name: str
+    group_id: str
+
+
+@struct
+class AwsEc2CpuOptions:
+    core_count: int
+    threads_per_core: int
+
+
 @kind_class
 class AwsEc2Instance(Instance, AwsResource):
     """An EC2 instance."""
@@ -201,6 +245,36 @@ class AwsEc2Instance(Instance, AwsResource):
     instance_root_device_type: str
     instance_ebs_optimized: bool
     instance_monitoring: str
+    instance_ami_launch_index: int
+    instance_kernel_id: str
+    instance_ramdisk_id: str
+    instance_placement: AwsEc2Placement
+    instance_state_transition_reason: str
+    instance_state_reason: AwsEc2StateReason
+    instance_block_device_mappings: list[AwsEc2InstanceBlockDeviceMapping]
+    instance_security_groups: list[AwsEc2GroupIdentifier]
+    instance_cpu_options: AwsEc2CpuOptions
+    instance_client_token: str
+    instance_ena_support: bool
+    instance_hypervisor: str
+    instance_lifecycle: str
+    instance_outpost_arn: str
+    instance_root_device_name: str
+    instance_source_dest_check: bool
+    instance_spot_instance_request_id: str
+    instance_sriov_net_support: str
+    instance_virtualization_type: str
+    instance_capacity_reservation_id: str
+    instance_hibernation_options: bool
+    instance_enclave_options: bool
+    instance_boot_mode: str
+    instance_platform_details: str
+    instance_usage_operation: str
+    instance_usage_operation_update_time: dt.datetime
+    instance_ipv6_address: str
+    instance_tpm_support: str
+    instance_maintenance_options: str
+    instance_licenses: list[str]
 
 
 @kind_class
@@ -211,6 +285,20 @@ class AwsEc2Volume(Volume, AwsResource):
     volume_snapshot_id: str
     volume_kms_key_id: str
     volume_multi_attach_enabled: bool
+    volume_attachments: list[AwsEc2VolumeAttachment]
+    availability_zone: str
+    volume_outpost_arn: str
+    volume_fast_restored: bool
+
+
+@struct
+class AwsEc2VolumeAttachment:
+    attach_time: dt.datetime
+    device: str
+    instance_id: str
+    state: str
+    volume_id: str
+    delete_on_termination: bool
 
 
 @kind_class

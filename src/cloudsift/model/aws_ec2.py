@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from cloudsift.model.aws import AwsResource
+from cloudsift.model.aws import AwsEc2StateReason, AwsResource
 from cloudsift.model.base import struct
 from cloudsift.model.core import kind_class
 
@@ -104,12 +104,6 @@ class AwsEc2BlockDeviceMapping:
     virtual_name: str
     ebs: AwsEc2EbsBlockDevice
     no_device: str
-
-
-@struct
-class AwsEc2StateReason:
-    code: str
-    message: str
 
 
 @kind_class

@@ -144,6 +144,38 @@ INSTANCE_SECURITY: dict[str, Source] = {
     "instance_monitoring": "Monitoring.State",
 }  # fmt: skip
 
+# the rest of what DescribeInstances says of an instance, as Fix names it
+INSTANCE_DETAILS: dict[str, Source] = {
+    "instance_ami_launch_index": "AmiLaunchIndex", "instance_kernel_id": "KernelId", "instance_ramdisk_id": "RamdiskId",
+    "instance_placement": Field("Placement", struct({
+        "availability_zone": "AvailabilityZone", "affinity": "Affinity", "group_name": "GroupName",
+        "partition_number": "PartitionNumber", "host_id": "HostId", "tenancy": "Tenancy",
+        "spread_domain": "SpreadDomain", "host_resource_group_arn": "HostResourceGroupArn",
+    })),
+    "instance_state_transition_reason": "StateTransitionReason",
+    "instance_state_reason": Field("StateReason", struct({"code": "Code", "message": "Message"})),
+    "instance_block_device_mappings": Field("BlockDeviceMappings", each({
+        "device_name": "DeviceName",
+        "ebs": Field("Ebs", struct({
+            "attach_time": "AttachTime", "delete_on_termination": "DeleteOnTermination", "status": "Status",
+            "volume_id": "VolumeId",
+        })),
+    })),
+    "instance_security_groups": Field("SecurityGroups", each({"group_name": "GroupName", "group_id": "GroupId"})),
+    "instance_cpu_options": Field("CpuOptions", struct({"core_count": "CoreCount", "threads_per_core": "ThreadsPerCore"})),
+    "instance_client_token": "ClientToken", "instance_ena_support": "EnaSupport", "instance_hypervisor": "Hypervisor",
+    "instance_lifecycle": "InstanceLifecycle", "instance_outpost_arn": "OutpostArn",
+    "instance_root_device_name": "RootDeviceName", "instance_source_dest_check": "SourceDestCheck",
+    "instance_spot_instance_request_id": "SpotInstanceRequestId", "instance_sriov_net_support": "SriovNetSupport",
+    "instance_virtualization_type": "VirtualizationType", "instance_capacity_reservation_id": "CapacityReservationId",
+    "instance_hibernation_options": "HibernationOptions.Configured", "instance_enclave_options": "EnclaveOptions.Enabled",
+    "instance_boot_mode": "BootMode", "instance_platform_details": "PlatformDetails",
+    "instance_usage_operation": "UsageOperation", "instance_usage_operation_update_time": "UsageOperationUpdateTime",
+    "instance_ipv6_address": "Ipv6Address", "instance_tpm_support": "TpmSupport",
+    "instance_maintenance_options": "MaintenanceOptions.AutoRecovery",
+    "instance_licenses": Field("Licenses", ids_at("LicenseConfigurationArn")),
+}  # fmt: skip
+
 INSTANCE = AwsKind(
     "aws_ec2_instance",
     Listing("ec2", "DescribeInstances", "Reservations.Instances", read=instances_with_types,
@@ -154,7 +186,7 @@ INSTANCE = AwsKind(
         "instance_type": "InstanceType", "instance_cores": Field("CpuOptions", cores), "instance_memory": Field("type.MemoryInfo.SizeInMiB", mib_as_gib),
         "instance_status": "State.Name", "instance_image_id": "ImageId", "instance_key_name": "KeyName",
         "instance_launch_time": "LaunchTime", "instance_public_ip_address": "PublicIpAddress",
-        "instance_private_ip_address": "PrivateIpAddress", **INSTANCE_SECURITY,
+        "instance_private_ip_address": "PrivateIpAddress", **INSTANCE_SECURITY, **INSTANCE_DETAILS,
     },
     # below its subnet, else its VPC (a subnet made during the collection is missing), else the region
     parent=(Edge("aws_ec2_subnet", "SubnetId"), Edge("aws_vpc", "VpcId")),
@@ -181,6 +213,11 @@ VOLUME = AwsKind(
         "volume_size": "Size", "volume_type": "VolumeType", "volume_status": "State", "volume_encrypted": "Encrypted",
         "volume_iops": "Iops", "volume_throughput": "Throughput", "volume_kms_key_id": "KmsKeyId",
         "volume_multi_attach_enabled": "MultiAttachEnabled", "volume_snapshot_id": Field("SnapshotId", non_empty),
+        "volume_attachments": Field("Attachments", each({
+            "attach_time": "AttachTime", "device": "Device", "instance_id": "InstanceId", "state": "State",
+            "volume_id": "VolumeId", "delete_on_termination": "DeleteOnTermination",
+        })),
+        "availability_zone": "AvailabilityZone", "volume_outpost_arn": "OutpostArn", "volume_fast_restored": "FastRestored",
     },
     # below each instance it is attached to; below the region without one
     edges=(Edge("aws_ec2_instance", "Attachments", attached_instances, reverse=True),),
