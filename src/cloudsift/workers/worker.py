@@ -16,6 +16,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import psycopg
+
 from cloudsift.config import Config
 from cloudsift.redact import mask_url_password
 from cloudsift.store.postgres import PostgresStore
@@ -44,6 +46,9 @@ TASKS: dict[str, Callable[..., None]] = {
 
 
 UNREACHABLE = "cannot reach PostgreSQL"
+QUIETED = ("procrastinate", "psycopg.pool")  # their records about a lost connection: see Worker._quiet
+CONNECTION_WORDS = ("error connecting", "connection failed", "Database error", "connection is lost")
+CONNECTION_ERRORS = (OSError, psycopg.OperationalError)  # the pool's timeout is one too
 FAILING = "stopped by an error"  # PostgreSQL answers, but the worker's loop failed
 PROBE_SECONDS = 5  # connecting to PostgreSQL (the wait for a pooled connection: twice that)
 
@@ -155,6 +160,8 @@ class Worker:
         return self.state not in (UNREACHABLE, FAILING)
 
     def start(self) -> None:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(self._quiet)
         self._thread = threading.Thread(target=self._run, name="worker", daemon=True)
         self._thread.start()
 
@@ -163,6 +170,20 @@ class Worker:
         self.stop_event.set()
         if self._thread is not None:
             self._thread.join()
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(self._quiet)
+
+    @staticmethod
+    def _quiet(record: logging.LogRecord) -> bool:
+        """Whether a log record goes out: not procrastinate's nor psycopg.pool's about a lost connection
+        (each of their tries, with its traceback), as the worker says once per outage why it takes no
+        tasks and once when PostgreSQL answers again."""
+        if not record.name.startswith(QUIETED):
+            return True
+        error = record.exc_info[1] if record.exc_info else None
+        while error is not None and not isinstance(error, CONNECTION_ERRORS):
+            error = error.__cause__ or error.__context__
+        return error is None and not any(words in record.getMessage() for words in CONNECTION_WORDS)
 
     def _set(self, state: str, error: str | None = None) -> None:
         with self._guard:
@@ -201,8 +222,11 @@ class Worker:
         unreachable = self._unreachable()
         state = UNREACHABLE if unreachable else FAILING
         reason = mask_url_password(unreachable or _first_line(error), self.config.store.url)
+        with self._guard:
+            known = (self.state, self.error) == (state, reason)
         self._set(state, reason)
-        log.error("worker: %s (%s); retrying in %.0fs", state, reason, self._wait)
+        if not known:  # once per outage (or per new cause), not once per try
+            log.error("worker: %s (%s); retrying in %.0fs", state, reason, self._wait)
         self._said = True
 
     def _unreachable(self) -> str | None:
@@ -257,9 +281,18 @@ class Worker:
             )  # fmt: skip
             worker = asyncio.create_task(queued.run())  # type: ignore[no-untyped-call]
             heartbeat = Heartbeat(self.config)
+            with self._guard:
+                down = self.since if self.state in (UNREACHABLE, FAILING) else None
             self._set("running")
             self._wait = 1.0
-            log.info("worker %s: taking collection tasks (%d at a time)", tasks.WORKER, workers.concurrency)
+            back = (
+                f"PostgreSQL answers again after {(dt.datetime.now(dt.UTC) - down).total_seconds():.0f}s; "
+                if down
+                else ""
+            )
+            log.info(
+                "worker %s: %staking collection tasks (%d at a time)", tasks.WORKER, back, workers.concurrency
+            )
             try:
                 while not worker.done() and not self.stop_event.is_set():
                     if queued.worker_id is not None:
