@@ -136,6 +136,7 @@ PATHS: list[tuple[str, Values]] = [
     ("x_extra", json_scalars),
     ("x_extra.a", json_scalars),
     ("x_extra[*].a", json_scalars),
+    ("x_extra[*]", json_scalars),  # a scalar is a list of itself
     ("x_extra[1]", json_scalars),
     ("account.name", string_values),
     ("/kinds", st.sampled_from(["resource", "volume", "aws_ec2_instance"])),
@@ -374,6 +375,7 @@ GROUPS = [
     # one group per element; paths through the same list share its element
     "group_ip_permissions[*].ip_protocol", "group_ip_permissions[*].from_port",
     "group_ip_permissions[*].ip_ranges[*].cidr_ip", "x_extra[*].a", "group_ip_permissions[0].ip_protocol",
+    "x_extra[*]", '"[{x_extra[*]}]"',  # a scalar is a list of itself: one row
     # templates: text, typed and untyped values, numbers, dates, missing ones
     '"{kind}_{volume_size}"', '"x-{instance_cores}/{volume_encrypted}"', '"{ctime}"', '"é{x_extra}{nope}"',
     '"{group_ip_permissions[*].ip_protocol}:{group_ip_permissions[*].from_port}"',

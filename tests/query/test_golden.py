@@ -39,6 +39,7 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             "aws_ec2_security_group",
             group_ip_permissions=[perm("-1", cidr="0.0.0.0/0")],
             tags={"owner": "alice"},
+            x_size=None,
             ctime="2026-11-27T00:00:00Z",
         ),
         node(
@@ -54,6 +55,7 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             group_ip_permissions=[perm("-1", cidr="10.0.0.0/8"), perm("tcp", cidr="0.0.0.0/0", port=443)],
             tags={},
             ctime="2020-01-01T00:00:00Z",
+            x_size=[],
         ),
         node("sg-empty", "aws_ec2_security_group", group_ip_permissions=[], description="no rules"),
         node("sg-missing", "aws_ec2_security_group", name="Web-Server", x_size=[1e16, {"a": 1}]),
@@ -257,6 +259,18 @@ CASES = [
     ("(edge_type=delete): is(volume) <-[1]default-> all", ["i-big"]),
     ("(edge_type=delete): is(instance) <-default[1]-> all", ["reg", "sg-open", "vol-1", "vol-2"]),
     ("(edge_type=delete): is(instance) <--> all", ["vol-2"]),
+    # [*] on an untyped value (x_size): a list's elements; a scalar (or an object) is a list of itself, as in
+    # Fix; null (sg-open), [] (sg-split) and a missing value have no element
+    ("x_size[*] == 12", ["i-big"]),
+    ('x_size[*] == "12"', ["i-small"]),
+    ("x_size[*] != null", ["i-big", "i-small", "sg-missing", "vol-1", "vol-2"]),
+    ("is(volume) and x_size[*] all > 5", ["vol-2"]),
+    ("is(security_group) and x_size[*] all > 5", ["sg-empty", "sg-open", "sg-split", "sg-v6"]),
+    ("is(volume) and not x_size[*] == 2", ["vol-2"]),
+    ("x_size[*] none == 12 and is(instance)", ["i-small"]),
+    ("x_size[*].a == 1", ["sg-missing"]),
+    ("x_size[*].{a == null}", ["i-big", "i-small", "sg-missing", "vol-1", "vol-2"]),
+    ("x_size[0] == 12 or x_size[0] == 10000000000000000", ["sg-missing"]),
     # sections nothing fills: every path into them is null
     ("/metadata.cleaned == true", []),
     ("is(volume) and /desired.clean == null and /usage.cpu.avg != 1", ["vol-1", "vol-2"]),
@@ -267,7 +281,7 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[0][:60] for c in CASES])
 def test_reference_evaluator(text: str, expected: list[str]) -> None:
     nodes, edges = golden_estate()
-    bound = bind(parse_query(text), extra={"labels"}, now=NOW)
+    bound = bind(parse_query(text), extra={"labels", "x_size"}, now=NOW)
     result = reference_ids(bound, reference_graph(nodes, edges))
     assert (sorted(result) if "sort" not in text else result) == (
         sorted(expected) if "sort" not in text else expected
@@ -349,7 +363,7 @@ GROUPED = [
     "sum(1) as n): is(security_group)",
     # an untyped value shows its text: a number as a typed one, a string, a list or object nothing
     'aggregate("x{x_size}" as k: sum(1) as n): is(instance) or is(volume)',
-    'aggregate("x{x_size[*]}" as k: sum(1) as n): id(sg-missing)',
+    'aggregate("x{x_size[*]}" as k: sum(1) as n): all',
 ]
 
 
@@ -393,7 +407,14 @@ def test_group_templates_and_lists(store: Store) -> None:
         {"group": {"k": "x2"}, "n": 1},
         {"group": {"k": "x7.25"}, "n": 1},
     ]
-    assert rows(GROUPED[6]) == [{"group": {"k": "x"}, "n": 1}, {"group": {"k": "x1e+16"}, "n": 1}]
+    # [*] opens a list, a scalar is a list of itself; null, [] and missing give no row
+    assert rows(GROUPED[6]) == [
+        {"group": {"k": "x"}, "n": 1},
+        {"group": {"k": "x12"}, "n": 2},
+        {"group": {"k": "x1e+16"}, "n": 1},
+        {"group": {"k": "x2"}, "n": 1},
+        {"group": {"k": "x7.25"}, "n": 1},
+    ]
     assert rows('aggregate("{instance_cores}" as c: sum(1) as n): is(instance)') == [
         {"group": {"c": "16"}, "n": 1},
         {"group": {"c": "2"}, "n": 1},

@@ -69,14 +69,21 @@ def path_values(path: Resolved, node: Doc, element: Any = None) -> list[Any]:
             if step.index is None:
                 following.append(child)
             elif step.index == "*":
-                if isinstance(child, list):
-                    following.extend(child)
+                following.extend(elements(child))
             else:
                 following.append(
                     child[step.index] if isinstance(child, list) and step.index < len(child) else None
                 )
         current = following
     return current
+
+
+def elements(value: Any) -> list[Any]:
+    """What [*] opens: a list's elements; a value that is not a list (an object too) is a list of
+    itself, as Fix treats a scalar; a missing value or null has none."""
+    if isinstance(value, list):
+        return value
+    return [] if value is None else [value]
 
 
 def _leaf_values(path: Resolved, node: Doc, element: Any) -> list[Any]:
@@ -404,8 +411,8 @@ def _bindings(prefixes: list[tuple[Any, ...]], node: Doc) -> list[Binding]:
             base = row[parent] if parent else node.get("reported")
             last = prefix[-1]
             holder = _descend(base, prefix[len(parent) : -1])
-            elements = holder.get(last.name) if isinstance(holder, dict) else None
-            for element in elements if isinstance(elements, list) else []:
+            opened = holder.get(last.name) if isinstance(holder, dict) else None
+            for element in elements(opened):
                 following.append({**row, prefix: element})
         rows = following
     return rows

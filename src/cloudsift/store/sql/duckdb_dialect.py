@@ -50,8 +50,12 @@ class DuckDBDialect(Dialect):
         return Expr(var, list_expr.mode, item_type)
 
     def _list(self, expr: Expr) -> str:
+        """The elements [*] opens: a JSON value that is not a list (nor null) is a list of itself."""
         if expr.mode == "json":
-            return f"(CASE WHEN json_type({expr.sql}) = 'ARRAY' THEN CAST({expr.sql} AS JSON[]) END)"
+            return (
+                f"(CASE WHEN json_type({expr.sql}) = 'ARRAY' THEN CAST({expr.sql} AS JSON[]) "
+                f"WHEN json_type({expr.sql}) <> 'NULL' THEN [{expr.sql}] END)"
+            )
         return expr.sql
 
     def any_element(self, list_expr: Expr, var: str, condition: str) -> str:

@@ -33,18 +33,25 @@ class PostgresDialect(Dialect):
         return Expr(f"({expr.sql} -> {params.add(name)}::text)", "json", typ)
 
     def index(self, expr: Expr, index: int, typ: PropType | None) -> Expr:
-        return Expr(f"({expr.sql} -> {int(index)})", "json", typ)
+        # only of a list: jsonb reads a scalar as a list of itself here ('12'::jsonb -> 0 is 12)
+        return Expr(
+            f"(CASE WHEN jsonb_typeof({expr.sql}) = 'array' THEN {expr.sql} -> {int(index)} END)", "json", typ
+        )
 
     def element_var(self, list_expr: Expr, var: str, item_type: PropType | None) -> Expr:
         if list_expr.mode == "typed":  # a native array column (kinds)
             return Expr(var, "typed", item_type)
         return Expr(var, "json", item_type)
 
+    def _list(self, expr: Expr) -> str:
+        """The elements [*] opens: a JSON value that is not a list (nor null) is a list of itself."""
+        return (
+            f"jsonb_array_elements(CASE WHEN jsonb_typeof({expr.sql}) = 'array' THEN {expr.sql} "
+            f"WHEN jsonb_typeof({expr.sql}) <> 'null' THEN jsonb_build_array({expr.sql}) END)"
+        )
+
     def any_element(self, list_expr: Expr, var: str, condition: str) -> str:
-        if list_expr.mode == "typed":
-            source = f"unnest({list_expr.sql})"
-        else:
-            source = f"jsonb_array_elements(CASE WHEN jsonb_typeof({list_expr.sql}) = 'array' THEN {list_expr.sql} END)"
+        source = f"unnest({list_expr.sql})" if list_expr.mode == "typed" else self._list(list_expr)
         return f"EXISTS (SELECT 1 FROM {source} AS {var}_t({var}) WHERE {condition})"
 
     def is_array(self, expr: Expr) -> str:
@@ -115,8 +122,7 @@ class PostgresDialect(Dialect):
         )
 
     def unnest_join(self, list_expr: Expr, alias: str, item_type: PropType | None) -> tuple[str, Expr]:
-        source = f"CASE WHEN jsonb_typeof({list_expr.sql}) = 'array' THEN {list_expr.sql} END"
-        return f" CROSS JOIN LATERAL jsonb_array_elements({source}) AS {alias}(v)", Expr(
+        return f" CROSS JOIN LATERAL {self._list(list_expr)} AS {alias}(v)", Expr(
             f"{alias}.v", "json", item_type
         )
 
