@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
 
@@ -47,6 +48,8 @@ def typed_properties(model: Model = MODEL) -> dict[str, PropType]:
     return dict(sorted(model.properties.items()))
 
 
-def json_transform_spec(model: Model = MODEL) -> str:
-    """The structure json_transform() turns `reported` into: every typed property at once."""
-    return json.dumps({name: _transform_spec(typ) for name, typ in typed_properties(model).items()})
+def json_transform_spec(model: Model = MODEL, names: Iterable[str] | None = None) -> str:
+    """The structure json_transform() turns `reported` into: every typed property at once (or those `names`)."""
+    typed = typed_properties(model)
+    chosen = typed if names is None else {name: typed[name] for name in names}
+    return json.dumps({name: _transform_spec(typ) for name, typ in chosen.items()})
