@@ -33,10 +33,12 @@ def demo_resources(build: DemoBuilder) -> DemoBuilder:
 def start_moto() -> tuple[str, Callable[[], None]]:
     from moto.server import ThreadedMotoServer
 
+    from cloudsift.demo_access_analyzer import serve_access_analyzer
     from cloudsift.demo_ssm import serve_managed_instances
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     serve_managed_instances()
+    serve_access_analyzer()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -390,6 +392,15 @@ def _security_hub(session: Any, account: str, region: str) -> None:
     """Security Hub on in the first region only: CIS 4.16 fails the other region where it is in use."""
     if region == REGIONS[0]:
         session.client("securityhub", region_name=region).enable_security_hub(EnableDefaultStandards=False)
+
+
+@demo_resources
+def _access_analyzer(session: Any, account: str, region: str) -> None:
+    """An analyzer of external access in the first region only: CIS 1.20 fails the other region where it is in use."""
+    if region == REGIONS[0]:
+        session.client("accessanalyzer", region_name=region).create_analyzer(
+            analyzerName=f"{account}-external-access", type="ACCOUNT"
+        )
 
 
 @demo_resources

@@ -154,6 +154,8 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
         graph.node(f"{region}/recorder", "aws_config_recorder", "default", region, recorder_status=recording,
                    recorder_group=everything)  # fmt: skip
         graph.node(f"{region}/securityhub/default", "aws_securityhub_hub", "default", region)
+        graph.node(f"{region}/accessanalyzer/external", "aws_iam_access_analyzer", "external", region,
+                   analyzer_type="ACCOUNT", analyzer_status="ACTIVE")  # fmt: skip
     graph.node(f"{world}/cert/current", "aws_iam_server_certificate", "current", world,
                expires=_iso(now + dt.timedelta(days=300)))  # fmt: skip
     support = graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world,
@@ -175,6 +177,11 @@ def estate_lines(now: dt.datetime) -> Iterator[str]:
     graph.node(f"{world}/policy/AWSSupportAccess", "aws_iam_policy", "AWSSupportAccess", world, managed=True,
                policy_attachment_count=0)  # fmt: skip
     graph.node(f"{west}/securityhub/default", "aws_securityhub_hub", "default", west)
+    # an analyzer of unused access only (west) and one of external access still being made (east): CIS 1.20 fails both
+    graph.node(f"{west}/accessanalyzer/unused", "aws_iam_access_analyzer", "unused", west,
+               analyzer_type="ACCOUNT_UNUSED_ACCESS", analyzer_status="ACTIVE")  # fmt: skip
+    graph.node(f"{east}/accessanalyzer/external", "aws_iam_access_analyzer", "external", east,
+               analyzer_type="ACCOUNT", analyzer_status="CREATING")  # fmt: skip
     graph.node(f"{east}/recorder", "aws_config_recorder", "default", east, recorder_status={"recording": False},
                recorder_group=everything)  # fmt: skip
     _watch(graph, _trail(graph, west, "audit", logging=True), "root", CIS_PATTERNS["4_3"], [])

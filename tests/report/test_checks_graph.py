@@ -49,6 +49,7 @@ GRAPH_CASES: dict[str, tuple[list[str], list[str]]] = {
         [f"aws/{BAD}/us-east-1"],
         [*_regions(GOOD), f"aws/{BAD}/eu-west-1"],
     ),
+    "aws_accessanalyzer_missing_in_region": (_regions(BAD), [*_regions(GOOD), f"aws/{GOOD}/global"]),
     "aws_iam_no_support_role": ([f"aws/{BAD}"], [f"aws/{GOOD}"]),
     # SINGLE has no password policy of its own: it fails both
     "aws_iam_password_policy_allows_short_passwords": ([f"aws/{BAD}", f"aws/{SINGLE}"], [f"aws/{GOOD}"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cloudsift.model import aws as _aws  # noqa: F401  (registers the AWS kinds)
 from cloudsift.model import (  # noqa: F401  (one module per AWS service)
+    aws_accessanalyzer,
     aws_apigateway,
     aws_autoscaling,
     aws_cloudfront,

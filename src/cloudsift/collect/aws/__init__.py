@@ -1,6 +1,7 @@
 """The AWS collector: accounts x regions x services, with boto3. Importing it registers every service."""
 
 from cloudsift.collect.aws import (
+    accessanalyzer,
     apigateway,
     archives,
     autoscaling,
@@ -31,6 +32,7 @@ from cloudsift.collect.aws import (
 )
 
 __all__ = [
+    "accessanalyzer",
     "apigateway",
     "archives",
     "autoscaling",

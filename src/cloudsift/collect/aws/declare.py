@@ -36,6 +36,7 @@ IAM_PREFIX = {
     "elbv2": "elasticloadbalancing",
     "s3control": "s3",
     "opensearch": "es",
+    "accessanalyzer": "access-analyzer",
 }
 IAM_ACTION = {
     ("s3", "ListBuckets"): "ListAllMyBuckets",
