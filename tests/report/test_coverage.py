@@ -67,12 +67,15 @@ def test_only_vpcs_collected_on_a_fresh_store_leaves_region_checks_not_evaluated
 
 def test_a_full_collection_evaluates_them(aws: AwsEmulator, tmp_path: Path, store: Store) -> None:  # noqa: F811
     _in_use()
+    for n in range(4):  # the pseudo-region global in use too: it is no AWS region, the checks leave it out
+        boto3.client("iam").create_user(UserName=f"user-{n}")
     boto3.client("securityhub", region_name=OTHER).enable_security_hub(EnableDefaultStandards=False)
     _collect(store, tmp_path)
     for check_id in (HUB, RECORDER):
         result = _run(store, check_id)
         assert result.status == "failed" and _regions(result) == {REGION}, (check_id, result.reason)
         assert result.reason == ""
+    assert store.search(store.bind("is(aws_region) and id == global")).__next__()["reported"]["region_in_use"]
 
 
 def test_a_failed_security_hub_is_not_evaluated_then_keeps_its_findings(
