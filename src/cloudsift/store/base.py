@@ -184,12 +184,15 @@ SERVICE_TABLES_12 = (
     "region VARCHAR NOT NULL, service VARCHAR NOT NULL, provides VARCHAR NOT NULL, error VARCHAR, "
     "collected_at TIMESTAMPTZ NOT NULL, last_success TIMESTAMPTZ, PRIMARY KEY (cloud, account, region, service))",
 )
-SERVICE_UPSERT = (
-    "INSERT INTO collected_services (cloud, account, region, service, provides, error, collected_at, last_success) "
-    "VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}) "
+SERVICE_COLUMNS = "cloud, account, region, service, provides, error, collected_at, last_success"
+SERVICE_CONFLICT = (
     "ON CONFLICT (cloud, account, region, service) DO UPDATE SET provides = excluded.provides, "
     "error = excluded.error, collected_at = excluded.collected_at, last_success = CASE WHEN excluded.error IS NULL "
     "THEN excluded.collected_at ELSE collected_services.last_success END"
+)
+SERVICE_UPSERT = (
+    f"INSERT INTO collected_services ({SERVICE_COLUMNS}) VALUES ({{p}}, {{p}}, {{p}}, {{p}}, {{p}}, {{p}}, {{p}}, {{p}}) "
+    + SERVICE_CONFLICT
 )
 
 

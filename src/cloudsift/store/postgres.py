@@ -21,8 +21,9 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
+    SERVICE_COLUMNS,
+    SERVICE_CONFLICT,
     SERVICE_TABLES_12,
-    SERVICE_UPSERT,
     WORKFLOW_STEPS_11,
     WORKFLOW_TABLES,
     CollectedService,
@@ -234,9 +235,18 @@ class PostgresStore(Store):
         with self.conn.transaction(), self.conn.cursor() as cursor:
             if statuses:
                 cursor.executemany(PARTITION_UPSERT.format(p="%s"), [partition_row(s) for s in statuses])
-            rows = [service_row(record) for record in services]
-            if rows:
-                cursor.executemany(SERVICE_UPSERT.format(p="%s"), rows)
+            # the services (33 per partition: millions for a large organization) by COPY and one upsert
+            cursor.execute("CREATE TEMP TABLE incoming_services (LIKE collected_services) ON COMMIT DROP")
+            with cursor.copy(f"COPY incoming_services ({SERVICE_COLUMNS}) FROM STDIN") as copy:
+                for record in services:
+                    copy.write_row(service_row(record))
+            # a place's service twice in one write: the last one, as one upsert after the other would
+            cursor.execute(
+                f"INSERT INTO collected_services ({SERVICE_COLUMNS}) SELECT DISTINCT ON (cloud, account, region, "
+                f"service) {SERVICE_COLUMNS} FROM incoming_services ORDER BY cloud, account, region, service, ctid DESC "
+                + SERVICE_CONFLICT
+            )
+            cursor.execute("DROP TABLE incoming_services")
 
     def extra_properties(self) -> set[str]:
         with self.conn.transaction():
