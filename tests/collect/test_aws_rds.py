@@ -98,6 +98,19 @@ def test_snapshots_below_what_they_copy(collected: tuple[DuckDBStore, dict[str, 
     )
 
 
+def test_instances_have_what_fix_reads_of_them(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    [reports] = [d["reported"] for d in store.search(store.bind("is(aws_rds_instance) and name == reports"))]
+    assert reports["rds_db_parameter_groups"][0]["parameter_apply_status"] == "in-sync"
+    assert reports["rds_db_parameter_groups"][0]["db_parameter_group_name"].startswith("default.postgres")
+    assert reports["rds_option_group_memberships"][0]["status"] == "in-sync"
+    assert (
+        reports["rds_preferred_maintenance_window"]
+        and reports["rds_read_replica_db_instance_identifiers"] == []
+    )
+    assert (reports["rds_db_security_groups"], reports["rds_domain_memberships"]) == ([], [])
+
+
 def test_a_refused_rds_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
     _make_rds_estate()
     store = DuckDBStore()

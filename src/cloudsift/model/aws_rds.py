@@ -44,6 +44,32 @@ class AwsRdsDbRole:
     status: str
 
 
+@struct
+class AwsRdsDbSecurityGroupMembership:
+    db_security_group_name: str
+    status: str
+
+
+@struct
+class AwsRdsDbParameterGroupStatus:
+    db_parameter_group_name: str
+    parameter_apply_status: str
+
+
+@struct
+class AwsRdsOptionGroupMembership:
+    option_group_name: str
+    status: str
+
+
+@struct
+class AwsRdsDomainMembership:
+    domain: str
+    status: str
+    fqdn: str
+    iam_role_name: str
+
+
 @kind_class
 class AwsRdsInstance(Database, AwsResource):
     """An RDS database instance; a cluster's instances are below their cluster too."""
@@ -73,6 +99,38 @@ class AwsRdsInstance(Database, AwsResource):
     rds_enabled_cloudwatch_logs_exports: list[str]
     rds_associated_roles: list[AwsRdsDbRole]
     rds_max_allocated_storage: int
+    rds_automatic_restart_time: dt.datetime
+    rds_db_security_groups: list[AwsRdsDbSecurityGroupMembership]
+    rds_db_parameter_groups: list[AwsRdsDbParameterGroupStatus]
+    rds_preferred_maintenance_window: str
+    rds_read_replica_source_db_instance_identifier: str
+    rds_read_replica_db_instance_identifiers: list[str]
+    rds_read_replica_db_cluster_identifiers: list[str]
+    rds_replica_mode: str
+    rds_option_group_memberships: list[AwsRdsOptionGroupMembership]
+    rds_character_set_name: str
+    rds_nchar_character_set_name: str
+    rds_secondary_availability_zone: str
+    rds_tde_credential_arn: str
+    rds_domain_memberships: list[AwsRdsDomainMembership]
+    rds_enhanced_monitoring_resource_arn: str
+    rds_monitoring_role_arn: str
+    rds_promotion_tier: int
+    rds_timezone: str
+    rds_performance_insights_kms_key_id: str
+    rds_performance_insights_retention_period: int
+    rds_customer_owned_ip_enabled: bool
+    rds_aws_backup_recovery_point_arn: str
+    rds_activity_stream_status: str
+    rds_activity_stream_kms_key_id: str
+    rds_activity_stream_kinesis_stream_name: str
+    rds_activity_stream_mode: str
+    rds_activity_stream_engine_native_audit_fields_included: bool
+    rds_automation_mode: str
+    rds_resume_full_automation_mode_time: dt.datetime
+    rds_custom_iam_instance_profile: str
+    rds_backup_target: str
+    rds_network_type: str
 
 
 @struct

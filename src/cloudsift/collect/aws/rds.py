@@ -47,6 +47,35 @@ SNAPSHOT_PROPS: dict[str, Source] = {"rds_engine": "Engine", "rds_allocated_stor
                   "rds_iam_database_authentication_enabled": "IAMDatabaseAuthenticationEnabled",
                   "rds_attributes": Field("attrs", attribute_map)}  # fmt: skip
 
+# the rest of what DescribeDBInstances says of an instance, as Fix names it
+INSTANCE_DETAILS: dict[str, Source] = {
+    "rds_automatic_restart_time": "AutomaticRestartTime",
+    "rds_db_security_groups": Field("DBSecurityGroups", each({"db_security_group_name": "DBSecurityGroupName", "status": "Status"})),
+    "rds_db_parameter_groups": Field("DBParameterGroups", each({
+        "db_parameter_group_name": "DBParameterGroupName", "parameter_apply_status": "ParameterApplyStatus"})),
+    "rds_preferred_maintenance_window": "PreferredMaintenanceWindow",
+    "rds_read_replica_source_db_instance_identifier": "ReadReplicaSourceDBInstanceIdentifier",
+    "rds_read_replica_db_instance_identifiers": "ReadReplicaDBInstanceIdentifiers",
+    "rds_read_replica_db_cluster_identifiers": "ReadReplicaDBClusterIdentifiers", "rds_replica_mode": "ReplicaMode",
+    "rds_option_group_memberships": Field("OptionGroupMemberships", each({"option_group_name": "OptionGroupName", "status": "Status"})),
+    "rds_character_set_name": "CharacterSetName", "rds_nchar_character_set_name": "NcharCharacterSetName",
+    "rds_secondary_availability_zone": "SecondaryAvailabilityZone", "rds_tde_credential_arn": "TdeCredentialArn",
+    "rds_domain_memberships": Field("DomainMemberships", each({
+        "domain": "Domain", "status": "Status", "fqdn": "FQDN", "iam_role_name": "IAMRoleName"})),
+    "rds_enhanced_monitoring_resource_arn": "EnhancedMonitoringResourceArn", "rds_monitoring_role_arn": "MonitoringRoleArn",
+    "rds_promotion_tier": "PromotionTier", "rds_timezone": "Timezone",
+    "rds_performance_insights_kms_key_id": "PerformanceInsightsKMSKeyId",
+    "rds_performance_insights_retention_period": "PerformanceInsightsRetentionPeriod",
+    "rds_customer_owned_ip_enabled": "CustomerOwnedIpEnabled", "rds_aws_backup_recovery_point_arn": "AwsBackupRecoveryPointArn",
+    "rds_activity_stream_status": "ActivityStreamStatus", "rds_activity_stream_kms_key_id": "ActivityStreamKmsKeyId",
+    "rds_activity_stream_kinesis_stream_name": "ActivityStreamKinesisStreamName",
+    "rds_activity_stream_mode": "ActivityStreamMode",
+    "rds_activity_stream_engine_native_audit_fields_included": "ActivityStreamEngineNativeAuditFieldsIncluded",
+    "rds_automation_mode": "AutomationMode", "rds_resume_full_automation_mode_time": "ResumeFullAutomationModeTime",
+    "rds_custom_iam_instance_profile": "CustomIamInstanceProfile", "rds_backup_target": "BackupTarget",
+    "rds_network_type": "NetworkType",
+}  # fmt: skip
+
 INSTANCE = AwsKind(
     "aws_rds_instance",
     Listing("rds", "DescribeDBInstances", "DBInstances"),
@@ -78,6 +107,7 @@ INSTANCE = AwsKind(
         "rds_performance_insights_enabled": "PerformanceInsightsEnabled",
         "rds_enabled_cloudwatch_logs_exports": "EnabledCloudwatchLogsExports",
         "rds_associated_roles": Field("AssociatedRoles", ROLES), "rds_max_allocated_storage": "MaxAllocatedStorage",
+        **INSTANCE_DETAILS,
     },
     parent=(Edge("aws_vpc", "DBSubnetGroup.VpcId"),),
     edges=(Edge("aws_kms_key", "KmsKeyId", last_arn_part), IN_SECURITY_GROUPS),
