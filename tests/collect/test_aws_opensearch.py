@@ -13,7 +13,7 @@ import pytest
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.store.duckdb import DuckDBStore
-from tests.collect.aws_fixture import AwsEmulator, collected_region
+from tests.collect.aws_fixture import AwsEmulator, collected_region, record_calls
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_managed_services import _names, _one
 
@@ -65,6 +65,24 @@ def test_domains_with_encryption_and_logs(collected: tuple[DuckDBStore, dict[str
     assert _names(store, "is(aws_opensearch_domain) and log_publishing_options.AUDIT_LOGS == null") == {
         "open"
     }
+
+
+def test_domains_are_described_five_at_a_time(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opensearch = boto3.client("opensearch", region_name=REGION)
+    for n in range(7):
+        opensearch.create_domain(DomainName=f"domain-{n}", TagList=[{"Key": "n", "Value": str(n)}])
+    calls = record_calls(monkeypatch)
+    store = collected_region(tmp_path, REGION)
+    assert (calls[(REGION, "opensearch", "DescribeDomains")], calls[(REGION, "opensearch", "ListTags")]) == (
+        2,
+        7,
+    )
+    assert {d["reported"]["name"]: d["reported"]["tags"] for d in store.search(store.bind("is(aws_opensearch_domain)"))} == {
+        f"domain-{n}": {"n": str(n)} for n in range(7)}  # fmt: skip
 
 
 def test_a_refused_opensearch_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
