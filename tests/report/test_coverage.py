@@ -20,6 +20,8 @@ from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 
 LIBRARY = load_library()
 HUB, RECORDER = "aws_securityhub_disabled_in_region", "aws_config_recorder_missing_in_region"
+# the account's password policy, written on its node by the iam service
+SHORT, REUSE = "aws_iam_password_policy_allows_short_passwords", "aws_iam_password_policy_allows_reuse"
 REGION, OTHER = "eu-west-1", "us-east-1"
 
 
@@ -60,6 +62,12 @@ def test_only_vpcs_collected_on_a_fresh_store_leaves_region_checks_not_evaluated
         result = _run(store, check_id)
         assert result.status == "not_evaluated", (check_id, result.status, result.failed)
         assert f"{REGION}" in result.reason and "collected" in result.reason
+    for check_id, read in ((SHORT, "minimum_password_length"), (REUSE, "password_reuse_prevention")):
+        result = _run(store, check_id)  # never read: no finding of a policy nobody looked at
+        assert (result.status, result.reason) == (
+            "not_evaluated",
+            f"not collected in 123456789012/account ({read} never read)",
+        )
     # the record says what ran, where
     services = {(r.region, r.service) for r in store.collected_services()}
     assert (REGION, "ec2") in services and not any(s == "securityhub" for _, s in services)
@@ -75,6 +83,8 @@ def test_a_full_collection_evaluates_them(aws: AwsEmulator, tmp_path: Path, stor
         result = _run(store, check_id)
         assert result.status == "failed" and _regions(result) == {REGION}, (check_id, result.reason)
         assert result.reason == ""
+    for check_id in (SHORT, REUSE):  # read, and the account has no policy of its own: both fail
+        assert _run(store, check_id).status == "failed"
     assert store.search(store.bind("is(aws_region) and id == global")).__next__()["reported"]["region_in_use"]
 
 

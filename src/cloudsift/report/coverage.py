@@ -29,33 +29,53 @@ GLOBAL = "global"
 ACCOUNT_WIDE = "*"
 # Kinds the collector writes for every place it collects, whatever services ran.
 PLACE_KINDS = frozenset({"graph_root", "cloud", "aws_account", "aws_region", "aws_zone"})
+ACCOUNT_KIND = "aws_account"
 
 Place = tuple[str, str | None]  # (account id, region id); None: the account's own node
 
 
-def query_kinds(query: ast.Query) -> set[str]:
-    """Every kind an `is()` of the query names, wherever it stands."""
-    found: set[str] = set()
+def _parts(query: ast.Query) -> Iterator[object]:
+    """Every node of the query's tree."""
     pending: list[object] = [query]
     while pending:
         item = pending.pop()
-        if isinstance(item, ast.IsTerm):
-            found.update(item.kinds)
-        elif isinstance(item, tuple | list):
+        yield item
+        if isinstance(item, tuple | list):
             pending.extend(item)
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
             pending.extend(getattr(item, f.name) for f in dataclasses.fields(item))
-    return found
+
+
+def query_kinds(query: ast.Query) -> set[str]:
+    """Every kind an `is()` of the query names, wherever it stands."""
+    return {kind for item in _parts(query) if isinstance(item, ast.IsTerm) for kind in item.kinds}
+
+
+def account_properties(model: Model) -> set[str]:
+    """The properties services write on the account's node (the password policy), not the collector."""
+    account = model.kinds[ACCOUNT_KIND]
+    inherited = {p.name for base in account.bases if base in model.kinds for p in model.kinds[base].props}
+    return {p.name for p in account.props} - inherited - {"account_alias"}
 
 
 def needed_kinds(result_kinds: Iterable[str], text: str | None, model: Model) -> dict[str, frozenset[str]]:
-    """The kinds a check reads that some service provides, each with its concrete subkinds."""
-    kinds = set(result_kinds) | (query_kinds(parse_query(text)) if text else set())
-    return {
+    """The kinds a check reads that some service provides, each with its concrete subkinds; for a check of
+    accounts, also the account properties its query reads (a record names those its service writes)."""
+    query = parse_query(text) if text else None
+    kinds = set(result_kinds) | (query_kinds(query) if query else set())
+    needed = {
         kind: frozenset(model.subkinds(kind))
         for kind in sorted(kinds)
         if kind in model.kinds and kind not in PLACE_KINDS
     }
+    if query is not None and ACCOUNT_KIND in result_kinds and ACCOUNT_KIND in model.kinds:
+        written = account_properties(model)
+        for item in _parts(query):
+            if isinstance(item, ast.Predicate) and not item.path.absolute:
+                name = item.path.segments[0].name
+                if name in written:
+                    needed[name] = frozenset({name})
+    return needed
 
 
 @dataclass(frozen=True)
@@ -118,7 +138,10 @@ class Coverage:
             if place[0] in self.recorded:
                 kind = next(self._missing(needed, place), None)
                 if kind is not None:
-                    missing[place] = f"no {kind} collected"
+                    # a needed kind, or an account property (named as it is, not aws_...)
+                    missing[place] = (
+                        f"no {kind} collected" if kind.startswith("aws_") else f"{kind} never read"
+                    )
         return Unjudged(missing)
 
     def _missing(self, needed: dict[str, frozenset[str]], place: Place) -> Iterator[str]:
