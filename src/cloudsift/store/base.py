@@ -190,14 +190,10 @@ SERVICE_CONFLICT = (
     "error = excluded.error, collected_at = excluded.collected_at, last_success = CASE WHEN excluded.error IS NULL "
     "THEN excluded.collected_at ELSE collected_services.last_success END"
 )
-SERVICE_UPSERT = (
-    f"INSERT INTO collected_services ({SERVICE_COLUMNS}) VALUES ({{p}}, {{p}}, {{p}}, {{p}}, {{p}}, {{p}}, {{p}}, {{p}}) "
-    + SERVICE_CONFLICT
-)
 
 
 def service_row(record: CollectedService) -> list[Any]:
-    """The values of SERVICE_UPSERT for one service's record."""
+    """The values (SERVICE_COLUMNS) of one service's record in collected_services."""
     last_success = record.last_success if record.error else record.collected_at
     return [record.cloud, record.account, record.region, record.service, json.dumps(list(record.provides)),
             record.error, record.collected_at, last_success]  # fmt: skip

@@ -36,8 +36,9 @@ from cloudsift.store.base import (
     PARTITION_UPSERT,
     SCHEDULE_TABLES,
     SCHEMA_VERSION,
+    SERVICE_COLUMNS,
+    SERVICE_CONFLICT,
     SERVICE_TABLES_12,
-    SERVICE_UPSERT,
     WORKFLOW_STEPS_11,
     WORKFLOW_TABLES,
     CollectedService,
@@ -332,9 +333,20 @@ class DuckDBStore(Store):
             assert self._tx is not None
             if statuses:
                 self._tx.executemany(PARTITION_UPSERT.format(p="?"), [partition_row(s) for s in statuses])
-            rows = [service_row(record) for record in services]
-            if rows:
-                self._tx.executemany(SERVICE_UPSERT.format(p="?"), rows)
+            # a place's service twice in one write: the last one, as one upsert after the other would
+            rows = list({tuple(row[:4]): row for row in map(service_row, services)}.values())
+            if rows:  # one upsert of them all: DuckDB's executemany is a statement per row (~1.5 ms each)
+                pa = _arrow()  # 20-40 ms to import: only a write of services pays it
+                text, when = pa.string(), pa.timestamp("us", tz="UTC")
+                types = [text, text, text, text, text, text, when, when]  # as SERVICE_COLUMNS
+                table = pa.table([pa.array(c, t) for c, t in zip(zip(*rows, strict=True), types, strict=True)],
+                                 names=SERVICE_COLUMNS.split(", "))  # fmt: skip
+                self._tx.register("incoming_services", table)
+                try:
+                    self._tx.execute(f"INSERT INTO collected_services ({SERVICE_COLUMNS}) "
+                                     f"SELECT {SERVICE_COLUMNS} FROM incoming_services {SERVICE_CONFLICT}")  # fmt: skip
+                finally:
+                    self._tx.unregister("incoming_services")
 
     def history(self, change: str | None = None, after: dt.datetime | None = None) -> list[HistoryEntry]:
         rows = self.con.execute(
