@@ -134,7 +134,7 @@ def test_what_services_write_on_the_account_is_in_the_model_and_the_policy() -> 
 
 # Kinds whose `read` function yields the API's own items (the key names where they are in the answer), with
 # the keys its listing `fills`
-READ_AS_ANSWERED = {"aws_ec2_instance", "aws_vpc", "aws_iam_user"}
+READ_AS_ANSWERED = {"aws_ec2_instance", "aws_vpc", "aws_iam_user", "aws_iam_role", "aws_iam_policy"}
 
 
 def _shape_at(shape: Shape | None, path: str) -> tuple[Shape | None, str | None]:

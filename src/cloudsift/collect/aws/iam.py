@@ -49,18 +49,22 @@ def _access_keys(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
 
 
 def _roles(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    """ListRoles has the session duration and description; the details add the policies."""
+    """ListRoles has the session duration and description; the details (also as `details`) add the
+    policies."""
     details = {r["RoleName"]: r for r in authorization(client, scope).get("RoleDetailList", [])}
     for role in pages(client, "list_roles", "Roles"):
-        yield {**details.get(role["RoleName"], {}), **role}
+        found = details.get(role["RoleName"], {})
+        yield {**found, **role, "details": found}
 
 
 def _policies(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
-    """The customer's policies and the attached AWS ones; the details add each one's versions."""
+    """The customer's policies and the attached AWS ones; the details (also as `details`) add each one's
+    versions."""
     details = {p.get("Arn"): p for p in authorization(client, scope).get("Policies", [])}
     for owner, attached in (("Local", False), ("AWS", True)):
         for policy in pages(client, "list_policies", "Policies", Scope=owner, OnlyAttached=attached):
-            yield {**details.get(policy.get("Arn"), {}), **policy}
+            found = details.get(policy.get("Arn"), {})
+            yield {**found, **policy, "details": found}
 
 
 def _default_version(versions: Any) -> dict[str, Any] | None:
@@ -71,7 +75,7 @@ def _default_version(versions: Any) -> dict[str, Any] | None:
     return None
 
 
-_DETAILS = ("GetAccountAuthorizationDetails",)
+_DETAILS = {"details": "GetAccountAuthorizationDetails"}  # what a role's or a policy's read adds
 
 USER = AwsKind(
     "aws_iam_user",
@@ -100,7 +104,7 @@ USER = AwsKind(
 
 ACCESS_KEY = AwsKind(
     "aws_iam_access_key",
-    Listing("iam", "ListAccessKeys", None, read=_access_keys, also=_DETAILS),
+    Listing("iam", "ListAccessKeys", None, read=_access_keys, also=("GetAccountAuthorizationDetails",)),
     id="AccessKeyId", ctime="CreateDate", node="access-key/",
     arn_format="arn:aws:iam::{account}:access-key/{id}",
     details=(Detail("GetAccessKeyLastUsed", "used", {"AccessKeyId": "AccessKeyId"}, key="AccessKeyLastUsed"),),
@@ -117,20 +121,20 @@ ACCESS_KEY = AwsKind(
 
 ROLE = AwsKind(
     "aws_iam_role",
-    Listing("iam", "ListRoles", "Roles", read=_roles, also=_DETAILS),
+    Listing("iam", "ListRoles", "Roles", read=_roles, fills=_DETAILS),
     id="RoleId", name="RoleName", arn="Arn", ctime="CreateDate", tags=Field("Tags", tag_list), node="role/",
     key="RoleName",
     props={
         "path": "Path", "description": "Description", "role_max_session_duration": "MaxSessionDuration",
         "role_assume_role_policy_document": Field("AssumeRolePolicyDocument", json_document),
-        "role_policies": Field("RolePolicyList", inline_policies),
+        "role_policies": Field("details.RolePolicyList", inline_policies),
     },
-    edges=(Edge("aws_iam_policy", "AttachedManagedPolicies", attached_names),),
+    edges=(Edge("aws_iam_policy", "details.AttachedManagedPolicies", attached_names),),
 )  # fmt: skip
 
 POLICY = AwsKind(
     "aws_iam_policy",
-    Listing("iam", "ListPolicies", None, read=_policies, also=_DETAILS),
+    Listing("iam", "ListPolicies", "Policies", read=_policies, fills=_DETAILS),
     id="PolicyId", name="PolicyName", arn="Arn", ctime="CreateDate", mtime="UpdateDate", node="policy/",
     key="PolicyName",
     props={
@@ -138,7 +142,7 @@ POLICY = AwsKind(
         "policy_permissions_boundary_usage_count": "PermissionsBoundaryUsageCount",
         "policy_default_version_id": "DefaultVersionId", "policy_is_attachable": "IsAttachable",
         "policy_description": "Description",
-        "policy_document": Field("PolicyVersionList", _default_version),
+        "policy_document": Field("details.PolicyVersionList", _default_version),
         "managed": Field("Arn", lambda arn: str(arn or "").startswith(AWS_MANAGED)),
     },
 )  # fmt: skip
