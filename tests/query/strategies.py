@@ -401,6 +401,15 @@ aggregates = st.builds(
                 ("sum", ast.Arithmetic(ast.Arithmetic(Path.of("volume_size"), "%", 7), "-", 2.5)),
                 ("max", ast.Arithmetic(Path.of("instance_cores"), "/", Path.of("volume_size"))),
                 ("sum", "x_extra"),
+                ("count", "x_extra"),
+                # through lists: per node (or row) the function of its values, then of those
+                ("sum", "group_ip_permissions[*].from_port"),
+                ("avg", "group_ip_permissions[*].from_port"),
+                ("count", "group_ip_permissions[*].ip_ranges[*].cidr_ip"),
+                ("max", "group_ip_permissions[*].ip_ranges[*].cidr_ip"),
+                ("avg", "x_extra[*]"),
+                ("count", "x_extra[*].a"),
+                ("min", "x_extra[*].a"),
                 ("sum", "not_in_the_model"),
                 ("avg", "not_in_the_model"),
             ]

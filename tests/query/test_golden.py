@@ -77,7 +77,7 @@ def golden_estate() -> tuple[list[dict[str, Any]], list[Edge]]:
             labels=[],
             x_size="12",
         ),
-        node("vol-1", "aws_ec2_volume", volume_size=100, volume_encrypted=True, x_size=2.0),
+        node("vol-1", "aws_ec2_volume", volume_size=100, volume_encrypted=True, x_size=[2.0, 4]),
         node("vol-2", "aws_ec2_volume", volume_size=8, volume_encrypted=False, x_size=7.25),
     ]
     nodes += extra
@@ -364,6 +364,15 @@ GROUPED = [
     # an untyped value shows its text: a number as a typed one, a string, a list or object nothing
     'aggregate("x{x_size}" as k: sum(1) as n): is(instance) or is(volume)',
     'aggregate("x{x_size[*]}" as k: sum(1) as n): all',
+    # a function of a path through lists: per node (or per row, from the elements it shares with the
+    # groups) the function of the values, then the function of those; a count adds them up
+    "aggregate(sum(group_ip_permissions[*].from_port) as s, count(group_ip_permissions[*].from_port) as c, "
+    "avg(group_ip_permissions[*].from_port) as a, max(group_ip_permissions[*].ip_ranges[*].cidr_ip) as m): "
+    "is(security_group)",
+    "aggregate(group_ip_permissions[*].ip_protocol as p: sum(group_ip_permissions[*].from_port) as s, "
+    "count(group_ip_permissions[*].ip_ranges[*].cidr_ip) as c): is(security_group)",
+    "aggregate(kind: sum(x_size[*]) as s, avg(x_size[*]) as a, count(x_size[*]) as c, min(labels[*]) as m): "
+    "is(volume) or is(instance)",
 ]
 
 
@@ -403,8 +412,8 @@ def test_group_templates_and_lists(store: Store) -> None:
         {"group": {"p": "tcp", "port": 443}, "n": 1},
     ]
     assert rows(GROUPED[5]) == [
+        {"group": {"k": "x"}, "n": 1},  # a list
         {"group": {"k": "x12"}, "n": 2},  # an untyped 12 and "12"
-        {"group": {"k": "x2"}, "n": 1},
         {"group": {"k": "x7.25"}, "n": 1},
     ]
     # [*] opens a list, a scalar is a list of itself; null, [] and missing give no row
@@ -413,7 +422,19 @@ def test_group_templates_and_lists(store: Store) -> None:
         {"group": {"k": "x12"}, "n": 2},
         {"group": {"k": "x1e+16"}, "n": 1},
         {"group": {"k": "x2"}, "n": 1},
+        {"group": {"k": "x4"}, "n": 1},
         {"group": {"k": "x7.25"}, "n": 1},
+    ]
+    # sg-v6 has ports 22 and none, sg-split none and 443: per group, the ports of its own rules
+    assert rows(GROUPED[7]) == [{"s": 465, "c": 2, "a": 232.5, "m": "10.0.0.0/8"}]
+    assert rows(GROUPED[8]) == [
+        {"group": {"p": "-1"}, "s": 0, "c": 2},
+        {"group": {"p": "tcp"}, "s": 465, "c": 2},
+    ]
+    # vol-1's [2.0, 4] averages 3, vol-2's 7.25: the volumes' average is 5.125 (Fix's), not 13.25 / 3
+    assert rows(GROUPED[9]) == [
+        {"group": {"kind": "aws_ec2_instance"}, "s": 12, "a": 12, "c": 2, "m": "a"},  # 12 and "12"
+        {"group": {"kind": "aws_ec2_volume"}, "s": 13.25, "a": 5.125, "c": 3, "m": None},
     ]
     assert rows('aggregate("{instance_cores}" as c: sum(1) as n): is(instance)') == [
         {"group": {"c": "16"}, "n": 1},

@@ -754,19 +754,28 @@ class Binder:
         ]
         return BAggregate(tuple(group), tuple(functions))
 
-    def operand(self, operand: ast.Operand, function: str) -> BOperand:
-        """What an aggregate function reads: a number, arithmetic, or one value per node; a property
-        outside the model (and not stored beside it) is always missing, as in Fix: sum() gives 0."""
+    def operand(self, operand: ast.Operand, function: str, arithmetic: bool = False) -> BOperand:
+        """What an aggregate function reads: a number, arithmetic, one value per node, or the values of a
+        path through lists (sum(a[*].b): see cloudsift.store.sql.aggregates); a property outside the model
+        (and not stored beside it) is always missing, as in Fix: sum() gives 0."""
         if isinstance(operand, ast.Arithmetic):
             return BArithmetic(
-                self.operand(operand.left, "sum"), operand.op, self.operand(operand.right, "sum")
+                self.operand(operand.left, "sum", True), operand.op, self.operand(operand.right, "sum", True)
             )
         if not isinstance(operand, Path):
             return operand
         if self._outside_model(operand):
             return None
-        resolved = self.sort_path(operand)
+        if operand.is_multi and arithmetic:
+            raise self.error(
+                f"a path through a list ({operand}) is not allowed in arithmetic: an aggregate function takes "
+                f"it alone, sum({operand}) adds up every value it reaches",
+                operand.pos,
+            )
+        resolved = self.resolve(operand) if operand.is_multi else self.sort_path(operand)
         typ = resolved.leaf_type
+        if operand.is_multi and (resolved.root != "reported" or isinstance(typ, ListOf | Struct | StringMap)):
+            raise self.error(f"{function}() needs one value per node or element; {operand} holds {typ}")
         if (
             function in ("sum", "avg")
             and typ is not None

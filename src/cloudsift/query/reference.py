@@ -9,6 +9,7 @@ edges are (from, to, edge_type) triples.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -460,12 +461,12 @@ def aggregate(
     """Aggregate rows: {"group": {name: value}, fn name: value}; groups ordered by their values.
     `plain` writes a value out (a date: ISO text; in a merge's JSON: Fix's text)."""
     plain = plain or _plain
-    groups: dict[tuple[Any, ...], list[Doc]] = {}
+    groups: dict[tuple[Any, ...], list[tuple[Doc, Binding]]] = {}
     prefixes = _prefixes(spec)
     for node in nodes:
         for binding in _bindings(prefixes, node):
             key = tuple(_key(v, node, binding) for v in spec.group)
-            groups.setdefault(key, []).append(node)
+            groups.setdefault(key, []).append((node, binding))
     if not spec.group and not groups:
         groups[()] = []
     rows = []
@@ -488,22 +489,52 @@ def _json_plain(value: Any) -> Any:
     return template_text(value) if isinstance(value, dt.datetime) else value
 
 
-def _aggregate_one(function: str, argument: BOperand, members: list[Doc]) -> Any:
-    if isinstance(argument, Resolved) and function in ("count", "min", "max"):
-        values = [v for v in (sort_value(argument, m) for m in members) if v is not None]
+def _aggregate_one(function: str, argument: BOperand, members: list[tuple[Doc, Binding]]) -> Any:
+    if isinstance(argument, Resolved) and any(step.index == "*" for step in argument.steps):
+        # through lists, as Fix: the function of each row's values, then of the rows' results (a count
+        # adds up the rows' counts)
+        rows = [_function_of(function, _list_values(function, argument, node, row)) for node, row in members]
+        return _function_of("sum" if function == "count" else function, rows)
+    nodes = [node for node, _ in members]
+    if isinstance(argument, Resolved) and function == "count" and not argument.typed:
+        values = [path_values(argument, m)[0] for m in nodes]  # any value present, a number too
+    elif isinstance(argument, Resolved) and function in ("count", "min", "max"):
+        values = [sort_value(argument, m) for m in nodes]
     elif isinstance(argument, int | float):
-        values = [argument] * len(members)
+        values = [argument] * len(nodes)
     else:
-        values = [v for v in (number_of(argument, m) for m in members) if v is not None]
+        values = [number_of(argument, m) for m in nodes]
+    return _function_of(function, values)
+
+
+def _function_of(function: str, values: list[Any]) -> Any:
+    present = [v for v in values if v is not None]
     if function == "count":
-        return len(values)
+        return len(present)
     if function == "sum":
-        return sum(values)  # of nothing: 0, as in Fix
-    if not values:
+        return sum(present)  # of nothing: 0, as in Fix
+    if not present:
         return None
     if function == "avg":
-        return sum(values) / len(values)
-    return min(values) if function == "min" else max(values)
+        return sum(present) / len(present)
+    return min(present) if function == "min" else max(present)
+
+
+def _list_values(function: str, path: Resolved, node: Doc, row: Binding) -> list[Any]:
+    """The values a function's path through lists reaches in one row, from the elements the row shares
+    with the group paths (their longest [*] prefix) onwards: numbers for sum and avg, else as sorted."""
+    shared = max((prefix for prefix in row if path.steps[: len(prefix)] == prefix), key=len, default=())
+    if shared:
+        values = path_values(
+            dataclasses.replace(path, root="element", steps=path.steps[len(shared) :]), node, row[shared]
+        )
+    else:
+        values = path_values(path, node)
+    if function in ("sum", "avg"):
+        return [v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values]
+    if function == "count" and not path.typed:
+        return values
+    return [_sortable(path, v) for v in values]
 
 
 def number_of(operand: BOperand, node: Doc) -> int | float | None:

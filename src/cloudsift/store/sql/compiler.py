@@ -238,7 +238,7 @@ class QueryCompiler:
         as a JSON list ({"group": {...}, name: value}, as Fix has them). Without groups an origin that
         reaches nothing has the one row of an aggregate over nothing (sum 0), as in Fix."""
         groups = Groups(self.terms, spec, self._name("u"))
-        functions = [function_sql(self.terms, fn) for fn in spec.functions]
+        functions = [function_sql(self.terms, fn, groups) for fn in spec.functions]
         names = [f"g{i}" for i in range(len(groups.columns))] + [f"f{i}" for i in range(len(functions))]
         select = ", ".join(
             f"{sql} AS {name}" for sql, name in zip([*groups.columns, *functions], names, strict=True)
@@ -340,7 +340,9 @@ class QueryCompiler:
         unfolded = Groups(self.terms, spec, self._name("u"))
         groups = unfolded.columns
         columns = [f"{g} AS g{i}" for i, g in enumerate(groups)]
-        columns += [f"{function_sql(self.terms, fn)} AS f{i}" for i, fn in enumerate(spec.functions)]
+        columns += [
+            f"{function_sql(self.terms, fn, unfolded)} AS f{i}" for i, fn in enumerate(spec.functions)
+        ]
         group_by = f" GROUP BY {', '.join(groups)}" if groups else ""
         order_by = f" ORDER BY {', '.join(f'{g} ASC NULLS FIRST' for g in groups)}" if groups else ""
         sql = (

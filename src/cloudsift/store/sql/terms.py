@@ -111,7 +111,7 @@ class TermCompiler:
 
     # ---- leaf tests
 
-    def _typed(self, x: Expr, typ: Scalar) -> str:
+    def typed(self, x: Expr, typ: Scalar) -> str:
         value = self.d.typed_value(x, typ)
         return self.d.string_compare(value) if typ.name == "string" else value
 
@@ -119,7 +119,7 @@ class TermCompiler:
         """x op value for a present or missing x; false when x is missing or of another type."""
         param = self.params.add(value)
         if isinstance(typ, Scalar):
-            return f"coalesce({self._typed(x, typ)} {op} {param}, false)"
+            return f"coalesce({self.typed(x, typ)} {op} {param}, false)"
         category = category_of(value)
         check = self.d.json_category(x, category)
         value_sql = self.d.json_value(x, category)
@@ -265,7 +265,7 @@ class TermCompiler:
         def capture(x: Expr) -> str:
             typ = path.leaf_type
             if isinstance(typ, Scalar):
-                result.append(self._typed(x, typ))
+                result.append(self.typed(x, typ))
             else:
                 result.append(self.d.sort_text(x))
             return "true"
