@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+import cloudsift.collect.aws.ec2 as ec2_collector
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.aws_fixture import AwsEmulator, Recorded, collected_region, record_calls
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
@@ -119,3 +120,21 @@ def test_instances_and_volumes_have_what_fix_reads_of_them(
     # the Fix-style search of a volume that goes with its instance
     found = "is(aws_ec2_instance) and instance_block_device_mappings[*].ebs.delete_on_termination == true"
     assert _one(store, found)["id"] == made["instance"]
+
+
+def test_instance_types_are_described_at_most_a_hundred_a_call(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    for size in ("m5.large", "t3.micro", "t3.micro"):
+        ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType=size)
+    monkeypatch.setattr(ec2_collector, "DESCRIBE_INSTANCE_TYPES_AT_ONCE", 1)  # as if there were 101 types
+    calls = record_calls(monkeypatch)
+    store = collected_region(tmp_path, REGION)
+    assert calls[(REGION, "ec2", "DescribeInstanceTypes")] == 2
+    memory = {d["reported"]["instance_type"]: d["reported"]["instance_memory"]
+              for d in store.search(store.bind("is(aws_ec2_instance)"))}  # fmt: skip
+    assert memory == {"m5.large": 8.0, "t3.micro": 1.0}

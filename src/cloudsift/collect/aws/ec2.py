@@ -30,6 +30,7 @@ ARN = "arn:aws:ec2:{region}:{account}"
 TAGS = Field("Tags", tag_list)
 
 
+DESCRIBE_INSTANCE_TYPES_AT_ONCE = 100  # DescribeInstanceTypes takes at most 100 types per call
 NETWORK_INTERFACES = Listing("ec2", "DescribeNetworkInterfaces", "NetworkInterfaces")
 
 
@@ -56,10 +57,12 @@ def instances_with_types(client: Any, scope: Scope) -> Iterator[dict[str, Any]]:
 
 
 def _types(client: Any, names: set[str]) -> dict[str, dict[str, Any]]:
-    if not names:
-        return {}
+    ordered = sorted(names)
+    found: list[dict[str, Any]] = []
     try:
-        found = client.describe_instance_types(InstanceTypes=sorted(names))["InstanceTypes"]
+        for start in range(0, len(ordered), DESCRIBE_INSTANCE_TYPES_AT_ONCE):
+            chunk = ordered[start : start + DESCRIBE_INSTANCE_TYPES_AT_ONCE]
+            found += client.describe_instance_types(InstanceTypes=chunk)["InstanceTypes"]
     except ClientError:  # memory is informative: a region without the API (or the right) still collects
         # its instances; a timeout or a connection error is no answer and fails the service
         return {}
