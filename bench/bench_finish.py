@@ -45,11 +45,12 @@ DEFAULT_VPC = {
     "ec2_network": [("aws_ec2_network_acl", 1), ("aws_ec2_internet_gateway", 1)],
     "ec2_routing": [("aws_ec2_route_table", 1)],
 }
-# a region in use: its share of --home, by service
+# a region in use: its share of --home, by service (an equal share per kind)
 HOME = {
-    "ec2": "aws_ec2_instance", "ec2_volumes": "aws_ec2_volume", "ec2_network_interfaces": "aws_ec2_network_interface",
-    "ec2_security_groups": "aws_ec2_security_group", "lambda": "aws_lambda_function", "sqs": "aws_sqs_queue",
+    "ec2": ["aws_ec2_instance", "aws_ec2_network_interface"], "ec2_volumes": ["aws_ec2_volume"],
+    "ec2_security_groups": ["aws_ec2_security_group"], "lambda": ["aws_lambda_function"], "sqs": ["aws_sqs_queue"],
 }  # fmt: skip
+HOME_KINDS = sum(len(kinds) for kinds in HOME.values())
 GLOBAL_KINDS = {"iam": ["aws_iam_role", "aws_iam_policy"], "s3": ["aws_s3_bucket"]}
 
 
@@ -83,8 +84,8 @@ def _part(
     else:
         for name in services:
             wanted += DEFAULT_VPC.get(name, [])
-            if home and name in HOME:
-                wanted.append((HOME[name], home // len(HOME)))
+            if home:
+                wanted += [(kind, home // HOME_KINDS) for kind in HOME.get(name, [])]
     lines: list[bytes] = []
     ids: list[str] = []
     edges: list[tuple[str, str, str]] = []
