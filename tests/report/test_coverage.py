@@ -9,6 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from cloudsift import run
 from cloudsift.collect.runner import collect_aws
 from cloudsift.commands.base import Context
 from cloudsift.config import AwsConfig, Config
@@ -68,9 +69,13 @@ def test_only_vpcs_collected_on_a_fresh_store_leaves_region_checks_not_evaluated
             "not_evaluated",
             f"not collected in 123456789012/account ({read} never read)",
         )
-    # the record says what ran, where
+    # the record says what ran, where; workflows show names what never answered in each place
     services = {(r.region, r.service) for r in store.collected_services()}
     assert (REGION, "ec2") in services and not any(s == "securityhub" for _, s in services)
+    [line] = [s for s in run("workflows show collect", store) if f" {REGION}: " in s]
+    assert line.startswith(f"aws 123456789012 {REGION}: ok at ") and "; never collected here: " in line
+    never = line.split("; never collected here: ")[1].split(", ")
+    assert "securityhub" in never and "config" in never and "ec2" not in never
 
 
 def test_a_full_collection_evaluates_them(aws: AwsEmulator, tmp_path: Path, store: Store) -> None:  # noqa: F811

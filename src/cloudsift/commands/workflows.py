@@ -14,6 +14,7 @@ from cloudsift.jobs.model import EVENTS
 
 if TYPE_CHECKING:
     from cloudsift.collect.steps import Progress
+    from cloudsift.store.base import Store
 
 USAGE = "list|show NAME|run NAME|running|history|log RUN_ID"
 WORKFLOWS = {"collect": "collect every configured AWS account and region, then run the jobs of its events"}
@@ -225,6 +226,7 @@ class WorkflowsCommand(Command):
         from cloudsift.collect.partitions import forget_hint
 
         lines = []
+        missing = _never_collected(ctx.store)
         for p in ctx.store.partitions():
             if p.unconfigured_since is not None:
                 lines.append(
@@ -233,8 +235,32 @@ class WorkflowsCommand(Command):
                 continue
             when = p.collected_at.isoformat() if p.collected_at else "never"
             last = f", last success {p.last_success.isoformat()}" if p.error and p.last_success else ""
-            lines.append(f"{p.cloud} {p.account} {p.region}: {p.describe()} at {when}{last}")
+            never = missing.get((p.account, p.region))
+            unseen = f"; never collected here: {', '.join(never)}" if never else ""
+            lines.append(f"{p.cloud} {p.account} {p.region}: {p.describe()} at {when}{last}{unseen}")
         return lines or ["collect has not run yet."]
+
+
+def _never_collected(store: Store) -> dict[tuple[str, str], list[str]]:
+    """Per (account, region) of the collection record, the services that never answered there (failed
+    each time, or not run: `collect --kinds`); a check that needs their kinds is not evaluated there."""
+    records = store.collected_services()
+    if not records:
+        return {}
+    import cloudsift.collect.aws  # noqa: F401  (registers the services)
+    from cloudsift.collect.aws.service import SERVICES
+    from cloudsift.collect.partitions import ACCOUNT_WIDE
+    from cloudsift.collect.runner import GLOBAL
+
+    answered: dict[tuple[str, str], set[str]] = {}
+    for record in records:
+        seen = answered.setdefault((record.account, record.region), set())
+        if record.last_success is not None:
+            seen.add(record.service)
+    wanted = {True: sorted(n for n, s in SERVICES.items() if s.global_),
+              False: sorted(n for n, s in SERVICES.items() if not s.global_)}  # fmt: skip
+    return {place: [n for n in wanted[place[1] == GLOBAL] if n not in seen]
+            for place, seen in answered.items() if place[1] != ACCOUNT_WIDE}  # fmt: skip
 
 
 @command
