@@ -137,6 +137,8 @@ PATHS: list[tuple[str, Values]] = [
     ("x_extra.a", json_scalars),
     ("x_extra[*].a", json_scalars),
     ("x_extra[*]", json_scalars),  # a scalar is a list of itself
+    ("/metadata.descendant_count", st.integers(0, 12)),  # of clouds, accounts, regions: all the rest null
+    ("/metadata.descendant_summary.aws_ec2_volume", st.integers(0, 3)),
     ("x_extra[1]", json_scalars),
     ("account.name", string_values),
     ("/kinds", st.sampled_from(["resource", "volume", "aws_ec2_instance"])),
@@ -331,7 +333,7 @@ with_clauses = _with_clauses(
 )
 SORT_PATHS = [
     "name", "instance_cores", "ctime", "volume_size", "x_extra", "account.name", "volume_encrypted",
-    "/ancestors.aws_ec2_instance.reported.name",
+    "/ancestors.aws_ec2_instance.reported.name", "/metadata.descendant_count",
 ]  # fmt: skip
 sorts = st.lists(
     st.builds(ast.SortItem, st.sampled_from(SORT_PATHS).map(Path.of), st.sampled_from(["asc", "desc"])),

@@ -271,8 +271,21 @@ CASES = [
     ("x_size[*].a == 1", ["sg-missing"]),
     ("x_size[*].{a == null}", ["i-big", "i-small", "sg-missing", "vol-1", "vol-2"]),
     ("x_size[0] == 12 or x_size[0] == 10000000000000000", ["sg-missing"]),
+    # /metadata: Fix's descendant counts of a cloud, account, region or zone (itself included); what nothing
+    # fills is null
+    ("/metadata.descendant_count == 12", ["c"]),
+    ("/metadata.descendant_count in [11, 10]", ["acc", "reg"]),
+    ("/metadata.descendant_count == null and is(aws_ec2_volume)", ["vol-1", "vol-2"]),
+    ("/metadata.descendant_summary.aws_ec2_security_group == 5 and not is(cloud)", ["acc", "reg"]),
+    (
+        "/metadata.descendant_summary.aws_region == 1 and /metadata.descendant_summary.cloud == null",
+        ["acc", "reg"],
+    ),
+    ("/metadata.descendant_summary.aws_vpc != null", []),
+    ("is(resource) sort /metadata.descendant_count desc limit 2", ["c", "acc"]),
     # sections nothing fills: every path into them is null
     ("/metadata.cleaned == true", []),
+    ("/metadata.descendant_summary_x == null and is(volume)", ["vol-1", "vol-2"]),
     ("is(volume) and /desired.clean == null and /usage.cpu.avg != 1", ["vol-1", "vol-2"]),
     ("with_usage(3d, [cpu]) is(volume)", ["vol-1", "vol-2"]),
 ]

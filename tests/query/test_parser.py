@@ -259,6 +259,10 @@ def test_a_dash_before_the_next_navigation_stays_two_navigations() -> None:
         ("x in [null, [], a]", "cannot mix [] or {}"),
         ("bucket_public_access_block_configuration == {}", "fixed properties"),
         ("x < []", "compare only with ==, !=, in and not in"),
+        (
+            "/metadata.descendant_summary == null",
+            "write /metadata.descendant_count or /metadata.descendant_summary",
+        ),
         ("aggregate(sum(x[*].b * 2)): all", "a path through a list (x[*].b) is not allowed in arithmetic"),
         ("aggregate(sum(group_ip_permissions[*])): all", "sum() needs one value per node or element"),
     ],

@@ -18,7 +18,7 @@ from typing import Literal
 
 from cloudsift.errors import QueryError, did_you_mean
 from cloudsift.model import MODEL, ListOf, Model, Prop, PropType, Scalar, StringMap, Struct
-from cloudsift.model.types import DATETIME, STRING
+from cloudsift.model.types import DATETIME, INT, STRING
 from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
 from cloudsift.query.empties import bind_whole, compares_whole
@@ -27,7 +27,9 @@ from cloudsift.query.literals import parse_datetime as parse_datetime  # the sto
 from cloudsift.query.navigation import BNavigation, bind_navigation, edge_filter_paths
 
 ANCESTOR_LEVELS = ("cloud", "account", "region", "zone")
-UNFILLED_SECTIONS = ("metadata", "desired", "usage")  # Fix's; cloudsift keeps nothing in them
+UNFILLED_SECTIONS = ("metadata", "desired", "usage")  # Fix's; cloudsift fills only DESCENDANTS in them
+DESCENDANTS = ("descendant_count", "descendant_summary")  # in /metadata, on clouds, accounts, regions, zones
+DESCENDANT_LEVELS = ("zone", "region", "account", "cloud")  # the nearest first, as Fix decides a node's level
 SYNTHETIC = {"age": "ctime", "last_update": "mtime", "last_access": "atime"}
 _FLIP: dict[str, Op] = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
@@ -45,16 +47,19 @@ class Step:
 class Resolved:
     """Where a path's values live: a node column or inside `reported` (steps)."""
 
-    root: Literal["reported", "element", "id", "kinds", "ancestor", "merge", "unfilled"]
+    root: Literal["reported", "element", "id", "kinds", "ancestor", "merge", "unfilled", "descendants"]
     steps: tuple[Step, ...] = ()
     ancestor: tuple[str, str] | None = None  # (level, id|name)
     merge: str | None = None  # the merge name the path starts with (its first step)
+    summary: str | None = None  # descendants: of this kind (/metadata.descendant_summary.<kind>), else all
 
     @property
     def leaf_type(self) -> PropType | None:
         """The type of one value the path yields (after its last index)."""
         if self.root == "id" or self.root == "ancestor":
             return STRING
+        if self.root == "descendants":
+            return INT
         if self.root == "kinds":
             return ListOf(STRING)
         if self.root == "unfilled":
@@ -286,6 +291,8 @@ class Binder:
                 return Resolved("id")
             if head.name == "kinds" and len(segments) == 1:
                 return Resolved("kinds") if head.index is None else self._index_error(path)
+            if head.name == "metadata" and head.index is None and (counted := self._descendants(path)):
+                return counted
             if head.name in UNFILLED_SECTIONS and head.index is None:
                 # Fix's sections that nothing fills here: every path into them is null
                 rest = tuple(Step(s.name, s.index, None) for s in segments[1:])
@@ -315,6 +322,20 @@ class Binder:
                 return Resolved("ancestor", ancestor=(first.name, segments[1].name))
             raise self.error(f"{path}: after {first.name} only .id or .name can follow", path.pos)
         return Resolved("reported", self._steps(segments, None, path, in_element=False))
+
+    def _descendants(self, path: Path) -> Resolved | None:
+        """Fix's /metadata.descendant_count and /metadata.descendant_summary.<kind> of a cloud, account,
+        region or zone: how many nodes (of that kind) have it as their ancestor, itself included."""
+        names = [s.name for s in path.segments[1:] if s.index is None]
+        if len(names) != len(path.segments) - 1 or not names or names[0] not in DESCENDANTS:
+            return None
+        if names == ["descendant_count"]:
+            return Resolved("descendants")
+        if len(names) == 2 and names[0] == "descendant_summary":
+            return Resolved("descendants", summary=names[1])
+        raise self.error(
+            f"{path}: write /metadata.descendant_count or /metadata.descendant_summary.<kind>", path.pos
+        )
 
     def _merge_match(self, path: Path) -> tuple[str, int] | None:
         """The merge a path starts with (its name may be a path: `{a.b: ...}`, `{/vpc: ...}`): the

@@ -19,6 +19,7 @@ from typing import Any
 
 from cloudsift.model.types import Scalar
 from cloudsift.query.binder import (
+    DESCENDANT_LEVELS,
     BAggregate,
     BAll,
     BCombined,
@@ -57,6 +58,11 @@ def path_values(path: Resolved, node: Doc, element: Any = None) -> list[Any]:
         assert path.ancestor is not None
         level, key = path.ancestor
         return [((node.get("ancestors") or {}).get(level) or {}).get("reported", {}).get(key)]
+    if path.root == "descendants":
+        counts = node.get("descendants")
+        if counts is None:
+            return [None]
+        return [sum(counts.values()) if path.summary is None else counts.get(path.summary)]
     if path.root == "unfilled":  # nothing fills the section: null, or no values under a [*]
         return [] if any(s.index == "*" for s in path.steps) else [None]
     if path.root == "merge":
@@ -231,7 +237,7 @@ class Graph:
 
     @staticmethod
     def of(nodes: Iterable[Doc], edges: Iterable[tuple[str, str, str]]) -> Graph:
-        graph = Graph({n["id"]: n for n in nodes})
+        graph = Graph({n["id"]: n for n in _with_descendants(list(nodes))})
         for source, target, edge_type in edges:
             graph.out.setdefault(edge_type, {}).setdefault(source, []).append(target)
             graph.into.setdefault(edge_type, {}).setdefault(target, []).append(source)
@@ -262,6 +268,27 @@ class Graph:
             if not frontier:
                 break
         return reached
+
+
+def _with_descendants(nodes: list[Doc]) -> list[Doc]:
+    """Each cloud, account, region and zone with "descendants": per kind, how many nodes have it as their
+    ancestor (matched by id and name, itself included), as Fix's metadata.descendant_summary."""
+    out = []
+    for node in nodes:
+        level = next((lv for lv in DESCENDANT_LEVELS if lv in (node.get("kinds") or ())), None)
+        reported = node.get("reported") or {}
+        rid, name = reported.get("id"), reported.get("name")
+        if level is None or not rid or not name:
+            out.append(node)
+            continue
+        counts: dict[str, int] = {}
+        for other in nodes:
+            seen = ((other.get("ancestors") or {}).get(level) or {}).get("reported") or {}
+            if seen.get("id") == rid and seen.get("name") == name:
+                kind = str((other.get("reported") or {}).get("kind"))
+                counts[kind] = counts.get(kind, 0) + 1
+        out.append({**node, "descendants": counts})
+    return out
 
 
 # The properties of an edge: cloudsift's edges carry none but their type.

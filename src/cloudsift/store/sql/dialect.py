@@ -84,6 +84,10 @@ class Dialect:
         """SQL true when some element (bound to `var`) satisfies condition; false for a missing list."""
         raise NotImplementedError
 
+    def has_kind(self, kind: str) -> str:
+        """SQL true when the node n is of the (bound) kind or has it as a base kind."""
+        raise NotImplementedError
+
     def is_array(self, expr: Expr) -> str:
         raise NotImplementedError
 

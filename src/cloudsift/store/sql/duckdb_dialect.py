@@ -61,6 +61,9 @@ class DuckDBDialect(Dialect):
     def any_element(self, list_expr: Expr, var: str, condition: str) -> str:
         return f"(coalesce(len(list_filter({self._list(list_expr)}, lambda {var}: {condition})), 0) > 0)"
 
+    def has_kind(self, kind: str) -> str:
+        return f"list_contains(n.kinds, {kind})"
+
     def is_array(self, expr: Expr) -> str:
         return f"coalesce(json_type({expr.sql}) = 'ARRAY', false)"
 

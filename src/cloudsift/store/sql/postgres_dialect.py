@@ -54,6 +54,9 @@ class PostgresDialect(Dialect):
         source = f"unnest({list_expr.sql})" if list_expr.mode == "typed" else self._list(list_expr)
         return f"EXISTS (SELECT 1 FROM {source} AS {var}_t({var}) WHERE {condition})"
 
+    def has_kind(self, kind: str) -> str:
+        return f"({kind} = ANY(n.kinds))"
+
     def is_array(self, expr: Expr) -> str:
         return f"coalesce(jsonb_typeof({expr.sql}) = 'array', false)"
 

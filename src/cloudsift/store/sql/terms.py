@@ -6,8 +6,9 @@ from collections.abc import Callable
 from typing import Literal
 
 from cloudsift.model import ListOf, Scalar
-from cloudsift.model.types import STRING
+from cloudsift.model.types import INT, STRING
 from cloudsift.query.binder import (
+    DESCENDANT_LEVELS,
     BAll,
     BCombined,
     BContext,
@@ -56,10 +57,27 @@ class TermCompiler:
             return element, 0
         if path.root == "unfilled":
             return Expr(self.d.null_json, "json", None), 0
+        if path.root == "descendants":
+            return Expr(self.descendants(path.summary), "typed", INT), 0
         if path.root == "merge":
             assert path.merge is not None
             return Expr(self.merge_columns[path.merge], "json", path.steps[0].type), 1
         return None, 0
+
+    def descendants(self, kind: str | None) -> str:
+        """How many nodes (of `kind`) have the node as their cloud, account, region or zone (the nearest
+        of them it is), by id and name as Fix counts them; NULL for another node, or no such kind."""
+        rid = self.d.typed_value(self.d.top_property("id", STRING, self.params), STRING)
+        name = self.d.typed_value(self.d.top_property("name", STRING, self.params), STRING)
+        of_kind = "" if kind is None else f" AND d.kind = {self.params.add(kind)}"
+        branches = []
+        for level in DESCENDANT_LEVELS:
+            count = f"(SELECT count(*) FROM nodes d WHERE d.{level}_id = {rid} AND d.{level}_name = {name}{of_kind})"
+            branches.append(
+                f"WHEN {self.d.has_kind(self.params.add(level))} THEN "
+                + (count if kind is None else f"NULLIF({count}, 0)")
+            )
+        return f"(CASE WHEN {rid} IS NULL OR {rid} = '' OR {name} IS NULL OR {name} = '' THEN NULL {' '.join(branches)} END)"
 
     def over_values(
         self, path: Resolved, element: Expr | None, quantifier: Literal["any", "all"], test: Test
