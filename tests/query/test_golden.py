@@ -226,6 +226,10 @@ CASES = [
     ("is(security_group) and tags != {}", ["sg-empty", "sg-missing", "sg-open", "sg-v6"]),
     ("is(instance) and labels == []", ["i-small"]),
     ("is(instance) and labels in [{}, []]", ["i-small"]),
+    # a non-empty list in an in-list stands for its values (Fix's checks: Action in ["*", ["*"]])
+    ("labels in [x, [a]]", ["i-big"]),
+    ('x_size in ["12", [4, 7.25]]', ["i-small", "vol-1", "vol-2"]),
+    ("is(instance) and labels not in [[a, b]]", []),
     # an unquoted pattern is the text as written, numbers included
     ("instance_type ~ 5.4", ["i-big"]),
     ("is(instance) and instance_type !~ micro", ["i-big"]),

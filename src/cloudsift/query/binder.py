@@ -21,7 +21,7 @@ from cloudsift.model import MODEL, ListOf, Model, Prop, PropType, Scalar, String
 from cloudsift.model.types import DATETIME, INT, STRING
 from cloudsift.query import ast
 from cloudsift.query.ast import Duration, Index, Modifier, Op, Path, Value
-from cloudsift.query.empties import bind_whole, compares_whole
+from cloudsift.query.empties import bind_whole, compares_whole, in_list_values
 from cloudsift.query.literals import RegexError, check_regex, shifted
 from cloudsift.query.literals import parse_datetime as parse_datetime  # the stores read dates alike
 from cloudsift.query.navigation import BNavigation, bind_navigation, edge_filter_paths
@@ -592,6 +592,7 @@ class Binder:
             return BPredicate(self.resolve(real), _FLIP[op], since, term.modifier or "any")
         resolved = self.resolve(path, element)
         typ = resolved.compare_type
+        value = in_list_values(op, value)
         if compares_whole(op, value):
             whole = bind_whole(op, value, resolved.leaf_type, str(path), lambda m: self.error(m, term.pos))
             return BPredicate(resolved, op, whole, term.modifier or "any", whole=True)

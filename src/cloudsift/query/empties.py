@@ -7,7 +7,8 @@ Our rule (Fix compares the JSON values; a missing property is null, and null is 
 - A modifier or `[*]` quantifies over the values the path yields, as for any predicate
   (`a[*].b all == []`: every element's b is an empty list; true when there are no elements).
 Only the empty list and object compare as a whole: other list or object literals are refused, and so
-is a list of values that mixes them with anything but null.
+is a list of values that mixes them with anything but null; a non-empty list inside an in-list stands for
+its values (in_list_values).
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ class Empty:
 
 EMPTY_LIST = Empty("list")
 EMPTY_OBJECT = Empty("object")
+
+
+def in_list_values(op: str, value: Value) -> Value:
+    """`Action in ["*", ["*"]]`, as Fix's checks write it for a value that is a string or a list: a
+    non-empty list of plain values inside an in-list stands for its values. A list value opens at the leaf
+    anyway (["*"] matches through its element "*"), so this is `Action in ["*"]`; where Fix compares the
+    whole list, ["*", "s3:Get"] matches here too."""
+    if op not in ("in", "not in") or not isinstance(value, tuple):
+        return value
+    flat: list[Value] = []
+    for member in value:
+        if isinstance(member, tuple) and member and not any(isinstance(m, tuple | dict) for m in member):
+            flat.extend(m for m in member if m not in flat)
+        elif member not in flat or isinstance(member, tuple | dict):
+            flat.append(member)
+    return tuple(flat)
 
 
 def compares_whole(op: str, value: Value) -> bool:
