@@ -333,7 +333,7 @@ class ReportConfig(BaseModel):
     )
     override_values: dict[str, dict[str, ParameterValue]] = Field(
         default_factory=dict,
-        description='Per check id, values of its ${name} parameters: `[report.override_values.aws_iam_access_key_rotated] max_age = "30d"`.',
+        description='Per check id, values of its ${name} and {{name}} parameters: `[report.override_values.aws_iam_access_key_rotated] max_age = "30d"`.',
     )
     ignore_checks: list[str] = Field(default_factory=list, description="Check ids that never run.")
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -251,3 +253,64 @@ def test_a_brief_row_becomes_a_resource_by_column_name() -> None:
     assert (found.node_id, found.id, found.name, found.kind) == ("node_id", "id", "name", "kind")
     assert (found.cloud, found.account, found.account_name, found.region) == (
         "cloud_name", "account_id", "account_name", "region_name")  # fmt: skip
+
+
+def _aged_volumes(store: Store, tmp_path: Path) -> tuple[Path, Callable[[str], Config]]:
+    """One account with two volumes, made 200 and 10 days ago; a check file in Fix's form that finds
+    volumes older than {{volume_age.ago}} (90d by default); and the config that loads it, given an override."""
+    now = dt.datetime.now(dt.UTC)
+
+    def node(node_id: str, kind: str, name: str, days: int, **props: Any) -> bytes:
+        ctime = (now - dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        reported = {"kind": kind, "id": name, "name": name, "ctime": ctime, "tags": {}, **props}
+        return json.dumps({"id": node_id, "reported": reported}).encode() + b"\n"
+
+    def edge(source: str, target: str) -> bytes:
+        return json.dumps({"from": source, "to": target, "edge_type": "default"}).encode() + b"\n"
+
+    account, region = f"aws/{FIRST}", f"aws/{FIRST}/eu-west-1"
+    store.import_lines([
+        node("aws", "cloud", "aws", 900), node(account, "aws_account", FIRST, 900), edge("aws", account),
+        node(region, "aws_region", "eu-west-1", 900), edge(account, region),
+        node(f"{region}/old", "aws_ec2_volume", "vol-old", 200, volume_size=8), edge(region, f"{region}/old"),
+        node(f"{region}/new", "aws_ec2_volume", "vol-new", 10, volume_size=8), edge(region, f"{region}/new"),
+    ])  # fmt: skip
+    old = {**_own("old", {"fix": "is(aws_ec2_volume) and ctime<{{volume_age.ago}}"}),
+           "result_kinds": ["aws_ec2_volume"], "default_values": {"volume_age": "90d"}}  # fmt: skip
+    path = _file(tmp_path, [old])
+
+    def config(age: str = "") -> Config:
+        overrides = {"aws_mine_old": {"volume_age": age}} if age else {}
+        return Config(report=ReportConfig(paths=[tmp_path], override_values=overrides))
+
+    return path, config
+
+
+def test_a_check_in_fixs_form_with_ago_finds_the_old_volume_and_passes_the_new(
+    store: Store, tmp_path: Path
+) -> None:
+    path, config = _aged_volumes(store, tmp_path)
+    (ok,) = run(f"report checks test {path} --syntax", store)
+    assert ok == f"1 checks of {path}: every query parses and binds"
+    (found,) = one_json("report checks run aws_mine_old --json", store, config(""))["checks"]
+    assert (found["status"], found["failed"], found["passed"]) == ("failed", 1, 1)
+    assert [r["name"] for r in found["failing_resources"]] == ["vol-old"]
+    (both,) = one_json("report checks run aws_mine_old --json", store, config("5d"))["checks"]
+    assert sorted(r["name"] for r in both["failing_resources"]) == ["vol-new", "vol-old"]
+    assert (
+        one_json("report checks run aws_mine_old --json", store, config("1y"))["checks"][0]["status"]
+        == "passed"
+    )
+
+
+def test_an_override_that_is_no_duration_used_with_ago_is_refused_clearly(
+    store: Store, tmp_path: Path
+) -> None:
+    path, config = _aged_volumes(store, tmp_path)
+    problem = (
+        f"{path}: check old: detect uses {{{{volume_age.ago}}}} but override_values gives volume_age = 'old'"
+    )
+    (result,) = one_json("report checks run aws_mine_old --json", store, config("old"))["checks"]
+    assert result["status"] == "error" and problem in result["reason"]
+    with pytest.raises(UsageError, match="which is no duration"):
+        run(f"report checks test {path} --syntax", store, config("old"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +157,56 @@ def test_config_overrides_a_parameter_per_check() -> None:
     check = BUNDLED.check("aws_iam_access_key_not_rotated")
     assert check.detector(config.report.override_values.get(check.id))[1].endswith("age > 30d")
     assert check.detector()[1].endswith("age > 90d")
+
+
+def _fix_form(name: str, default_values: dict[str, Any]) -> dict[str, Any]:
+    """A check written as Fix's published files write one: `{{name}}` parameters, `.ago` and `.from_now`."""
+    return _check(
+        name,
+        detect={"fix": "is(aws_ec2_volume) and ctime<{{old.ago}} and volume_size>={{min_size}}"},
+        default_values=default_values,
+    )
+
+
+def test_fix_form_parameters_take_the_clock_when_the_check_is_rendered(tmp_path: Path) -> None:
+    _write(tmp_path / "a.json", {"provider": "aws", "service": "ebs", "checks": [_fix_form("old", {"old": "90d", "min_size": 1})]})  # fmt: skip
+    check = load_library([tmp_path], bundled=False).check("aws_ebs_old")
+    now = dt.datetime(2026, 12, 4, 2, 30, 15, 999, tzinfo=dt.UTC)
+    assert check.detector(now=now) == (
+        "fix",
+        "is(aws_ec2_volume) and ctime<2026-09-05T02:30:15Z and volume_size>=1",
+    )
+    assert check.detector({"old": "1h", "min_size": 5}, now)[1].endswith(
+        "ctime<2026-12-04T01:30:15Z and volume_size>=5"
+    )
+    ahead = check.model_copy(
+        update={"detect": check.detect.model_copy(update={"fix": "expires>{{ old.from_now }}"})}
+    )
+    assert ahead.detector(now=now)[1] == "expires>2027-03-04T02:30:15Z"
+    assert query_problem(check) is None  # what report checks test --syntax asks
+
+
+def test_a_fix_form_parameter_without_a_default_or_duration_is_refused_by_name(tmp_path: Path) -> None:
+    checks = [
+        _fix_form("no_default", {"min_size": 1}),
+        _fix_form("no_duration", {"old": "soon", "min_size": 1}),
+    ]
+    _write(tmp_path / "a.json", {"provider": "aws", "service": "ebs", "checks": checks})
+    library = load_library([tmp_path], bundled=False)
+    assert sorted(str(p) for p in library.problems) == [
+        f"{tmp_path / 'a.json'}: check no_default: detect uses {{{{old.ago}}}} but default_values has no 'old'",
+        f"{tmp_path / 'a.json'}: check no_duration: detect uses {{{{old.ago}}}} but default_values gives "
+        "old = 'soon', which is no duration (such as 90d, 12h or 1y2mo)",
+    ]
+
+
+def test_the_check_files_in_docs_report_load_and_their_queries_bind(tmp_path: Path) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "report.md").read_text()
+    blocks = [json.loads(b) for b in re.findall(r"```json\n(.*?)```", docs, re.DOTALL)]
+    files = [b for b in blocks if "checks" in b and "provider" in b]
+    assert len(files) == 2  # ${name} and Fix's {{name.ago}}
+    for n, data in enumerate(files):
+        _write(tmp_path / f"doc{n}.json", data)
+    library = load_library([tmp_path], bundled=False)
+    assert library.problems == [] and len(library.checks) == 2
+    assert all(query_problem(c) is None for c in library.checks.values())

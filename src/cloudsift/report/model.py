@@ -6,17 +6,27 @@ A benchmark is a tree of sections (`children`) whose leaves list check ids.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cloudsift.errors import UsageError
+
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 ParameterValue = str | int | float | bool | list[str | int | float | bool]
 
-_PARAMETER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# A parameter in a check's query: `${name}` (ours), or as Fix's files write it `{{name}}`, `{{name.ago}}`
+# (now minus the duration) and `{{name.from_now}}` (now plus it).
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+_PARAMETER = re.compile(
+    rf"\$\{{(?P<ours>{_NAME})\}}|\{{\{{\s*(?P<fix>{_NAME})(?:\.(?P<shift>ago|from_now))?\s*\}}\}}"
+)
+# How Fix writes the moment `.ago` and `.from_now` give: UTC, to the second.
+_MOMENT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def severity_rank(severity: str) -> int:
@@ -78,10 +88,14 @@ class CheckSpec(BaseModel):
 
     @model_validator(mode="after")
     def _parameters_have_values(self) -> CheckSpec:
-        text = self.detect.fix or self.detect.fix_cmd or ""
-        missing = sorted(set(_PARAMETER.findall(text)) - set(self.default_values or {}))
-        if missing:
-            raise ValueError(f"detect uses ${{{missing[0]}}} but default_values has no {missing[0]!r}")
+        defaults = self.default_values or {}
+        uses = sorted(_PARAMETER.finditer(self.detect.fix or self.detect.fix_cmd or ""), key=_parameter_name)
+        for use in uses:
+            name = _parameter_name(use)
+            if name not in defaults:
+                raise ValueError(f"detect uses {use.group(0)} but default_values has no {name!r}")
+            if use.group("shift"):
+                _seconds(use, defaults[name], "default_values")
         return self
 
 
@@ -97,14 +111,52 @@ class Check(CheckSpec):
     def manual(self) -> bool:
         return self.detect.manual is not None
 
-    def detector(self, overrides: dict[str, ParameterValue] | None = None) -> tuple[str, str]:
-        """('fix' | 'fix_cmd' | 'manual', the text with ${name} parameters replaced by their values)."""
+    def detector(
+        self, overrides: dict[str, ParameterValue] | None = None, now: dt.datetime | None = None
+    ) -> tuple[str, str]:
+        """('fix' | 'fix_cmd' | 'manual', the text with its parameters replaced by their values).
+
+        `{{name.ago}}` and `{{name.from_now}}` are the moment `now` (the clock when not given) minus or plus
+        the duration; an override that is no duration there is a UsageError naming the check."""
         values = {**(self.default_values or {}), **(overrides or {})}
+        moment = now or dt.datetime.now(dt.UTC)
+
+        def value(use: re.Match[str]) -> str:
+            given = values[_parameter_name(use)]
+            if not use.group("shift"):
+                return parameter_text(given)
+            try:
+                seconds = _seconds(use, given, "override_values")
+                shifted = moment + dt.timedelta(seconds=-seconds if use.group("shift") == "ago" else seconds)
+            except (ValueError, OverflowError) as e:
+                problem = (
+                    str(e) if isinstance(e, ValueError) else f"{use.group(0)} is outside the years 1 to 9999"
+                )
+                raise UsageError(f"{self.source}: check {self.name}: {problem}") from None
+            return shifted.astimezone(dt.UTC).strftime(_MOMENT_FORMAT)
+
         for name in ("fix", "fix_cmd", "manual"):
             text = getattr(self.detect, name)
             if text:
-                return name, _PARAMETER.sub(lambda m: parameter_text(values[m.group(1)]), text)
+                return name, _PARAMETER.sub(value, text)
         raise AssertionError("a validated check has a detector")
+
+
+def _parameter_name(use: re.Match[str]) -> str:
+    return use.group("ours") or use.group("fix")
+
+
+def _seconds(use: re.Match[str], value: ParameterValue, where: str) -> float:
+    """The length of a duration value used with .ago or .from_now; ValueError when it is none."""
+    from cloudsift.query.parser import parse_duration
+
+    duration = parse_duration(value) if isinstance(value, str) else None
+    if duration is None:
+        raise ValueError(
+            f"detect uses {use.group(0)} but {where} gives {_parameter_name(use)} = {value!r}, "
+            "which is no duration (such as 90d, 12h or 1y2mo)"
+        )
+    return duration.seconds
 
 
 def parameter_text(value: ParameterValue) -> str:

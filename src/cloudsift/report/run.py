@@ -95,7 +95,10 @@ class CheckRunner:
         kinds = " or ".join(check.result_kinds)
         if self._count(set(check.result_kinds)) == 0:
             return CheckResult(check, "not_evaluated", reason=f"not collected: no {kinds} in the scope")
-        kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+        try:  # the clock is read here, for the {{name.ago}} parameters of this check
+            kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+        except CloudsiftError as e:
+            return CheckResult(check, "error", reason=e.render())
         unjudged = self._unjudged(check, text if kind == "fix" else None)
         collected = self._count(set(check.result_kinds), unjudged)
         if collected == 0:

@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 
 def query_problem(check: Check, overrides: dict[str, object] | None = None) -> str | None:
     """Why the check's query does not parse or bind (with the kinds it names), or None when it does."""
-    kind, text = check.detector(overrides)  # type: ignore[arg-type]
+    try:
+        kind, text = check.detector(overrides)  # type: ignore[arg-type]
+    except CloudsiftError as e:  # an override that is no duration, used with .ago
+        return e.render()
     try:
         if kind == "fix":
             _bind(text)
