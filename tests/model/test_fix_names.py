@@ -460,6 +460,19 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_eks_vpc_config_response": (
+        "subnet_ids security_group_ids cluster_security_group_id vpc_id endpoint_public_access "
+        "endpoint_private_access public_access_cidrs"
+    ),
+    "aws_eks_log_setup": "types enabled",
+    "aws_eks_logging": "cluster_logging",
+    "aws_eks_encryption_config": "resources provider",
+    "aws_lambda_environment_error": "error_code message",
+    "aws_lambda_environment": "variables error",
+    "aws_lambda_cors": "allow_credentials allow_headers allow_methods allow_origins expose_headers max_age",
+    "aws_lambda_function_url_config": (
+        "function_url function_arn auth_type cors creation_time last_modified_time"
+    ),
     "aws_ssm_document_parameter": "name type description default_value",
     "aws_ssm_account_sharing_info": "account_id shared_document_version",
     "aws_cloudfront_logging_config": "enabled include_cookies bucket prefix",

@@ -441,16 +441,56 @@ class AwsIamPolicy(Policy, AwsResource):
     managed: bool
 
 
+@struct
+class AwsLambdaEnvironmentError:
+    error_code: str
+    message: str
+
+
+@struct
+class AwsLambdaEnvironment:
+    """A function's environment variables (their values as AWS returns them) and the error reading them."""
+
+    variables: dict[str, str]
+    error: AwsLambdaEnvironmentError
+
+
+@struct
+class AwsLambdaCors:
+    allow_credentials: bool
+    allow_headers: list[str]
+    allow_methods: list[str]
+    allow_origins: list[str]
+    expose_headers: list[str]
+    max_age: int
+
+
+@struct
+class AwsLambdaFunctionUrlConfig:
+    """A function's URL: `auth_type` NONE is a public endpoint; the times are text, as Fix has them."""
+
+    function_url: str
+    function_arn: str
+    auth_type: str
+    cors: AwsLambdaCors
+    creation_time: str
+    last_modified_time: str
+
+
 @kind_class
 class AwsLambdaFunction(AwsResource):
-    """A Lambda function."""
+    """A Lambda function; its resource policy as `function_policy` (GetPolicy's document), its URL, if it
+    has one, as `function_url_config`."""
 
     kind: ClassVar[str] = "aws_lambda_function"
+    untyped: ClassVar[tuple[str, ...]] = ("function_policy",)  # kept as AWS wrote it
     function_runtime: str
     function_handler: str
     function_memory_size: int
     function_timeout: int
     function_role: str
+    function_environment: AwsLambdaEnvironment
+    function_url_config: AwsLambdaFunctionUrlConfig
 
 
 @kind_class
@@ -459,6 +499,7 @@ class AwsKmsKey(AccessKey, AwsResource):
     kms_key_rotation_enabled says whether it rotates."""
 
     kind: ClassVar[str] = "aws_kms_key"
+    untyped: ClassVar[tuple[str, ...]] = ("kms_key_policy",)  # GetKeyPolicy's document, as AWS wrote it
     kms_enabled: bool
     kms_description: str
     kms_key_usage: str
@@ -487,6 +528,41 @@ class AwsAlb(LoadBalancer, AwsResource):
     alb_security_groups: list[str]
 
 
+@struct
+class AwsEksVpcConfigResponse:
+    """Where the cluster's API endpoint is reachable from (`endpoint_public_access`, `public_access_cidrs`).
+    moto's DescribeCluster leaves `vpc_id` out: no test sees it."""
+
+    subnet_ids: list[str]
+    security_group_ids: list[str]
+    cluster_security_group_id: str
+    vpc_id: str
+    endpoint_public_access: bool
+    endpoint_private_access: bool
+    public_access_cidrs: list[str]
+
+
+@struct
+class AwsEksLogSetup:
+    types: list[str]
+    enabled: bool
+
+
+@struct
+class AwsEksLogging:
+    """The control plane's log types, each set on or off (Fix nests the list one level down, as AWS does)."""
+
+    cluster_logging: list[AwsEksLogSetup]
+
+
+@struct
+class AwsEksEncryptionConfig:
+    """Envelope encryption of the cluster's `resources` (secrets) with the KMS key `provider`."""
+
+    resources: list[str]
+    provider: str
+
+
 @kind_class
 class AwsEksCluster(ManagedKubernetesClusterProvider, AwsResource):
     """An EKS cluster."""
@@ -494,3 +570,6 @@ class AwsEksCluster(ManagedKubernetesClusterProvider, AwsResource):
     kind: ClassVar[str] = "aws_eks_cluster"
     cluster_status: str
     cluster_role_arn: str
+    cluster_resources_vpc_config: AwsEksVpcConfigResponse
+    cluster_logging: AwsEksLogging
+    cluster_encryption_config: list[AwsEksEncryptionConfig]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudsift.collect.aws.convert import Field, constant, ids_at, tag_map
+from cloudsift.collect.aws.convert import Field, constant, each, ids_at, json_document, struct, tag_map
 from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
 from cloudsift.collect.aws.values import timestamp
 
@@ -37,9 +37,28 @@ FUNCTION = AwsKind(
     "aws_lambda_function",
     Listing("lambda", "ListFunctions", "Functions"),
     id="FunctionName", arn="FunctionArn", mtime=Field("LastModified", timestamp), node="lambda/",
+    details=(
+        Detail("GetPolicy", "policy", {"FunctionName": "FunctionName"}, key="Policy",
+               missing=("ResourceNotFoundException",)),
+        Detail("GetFunctionUrlConfig", "url", {"FunctionName": "FunctionName"},
+               missing=("ResourceNotFoundException",)),
+    ),
     props={
         "function_runtime": "Runtime", "function_handler": "Handler", "function_memory_size": "MemorySize",
         "function_timeout": "Timeout", "function_role": "Role",
+        "function_environment": Field("Environment", struct({
+            "variables": "Variables", "error": Field("Error", struct({"error_code": "ErrorCode", "message": "Message"})),
+        })),
+        "function_policy": Field("policy", json_document),
+        "function_url_config": Field("url", struct({
+            "function_url": "FunctionUrl", "function_arn": "FunctionArn", "auth_type": "AuthType",
+            "cors": Field("Cors", struct({
+                "allow_credentials": "AllowCredentials", "allow_headers": "AllowHeaders",
+                "allow_methods": "AllowMethods", "allow_origins": "AllowOrigins", "expose_headers": "ExposeHeaders",
+                "max_age": "MaxAge",
+            })),
+            "creation_time": "CreationTime", "last_modified_time": "LastModifiedTime",
+        })),
     },
 )  # fmt: skip
 
@@ -51,11 +70,14 @@ KEY = AwsKind(
         Detail("DescribeKey", "meta", {"KeyId": "KeyId"}, key="KeyMetadata"),
         Detail("GetKeyRotationStatus", "rotation", {"KeyId": "KeyId"}, when=rotates, after=True,
                missing=("AccessDeniedException",)),
+        Detail("GetKeyPolicy", "policy", {"KeyId": "KeyId", "PolicyName": constant("default")}, key="Policy",
+               missing=("AccessDeniedException",)),
     ),
     props={
         "kms_key_manager": "meta.KeyManager", "access_key_status": "meta.KeyState", "kms_enabled": "meta.Enabled",
         "kms_description": "meta.Description", "kms_key_usage": "meta.KeyUsage", "kms_key_spec": "meta.KeySpec",
         "kms_key_rotation_enabled": "rotation.KeyRotationEnabled",
+        "kms_key_policy": Field("policy", json_document),
     },
 )  # fmt: skip
 
@@ -90,6 +112,18 @@ CLUSTER = AwsKind(
     props={
         "cluster_status": "c.status", "version": "c.version", "endpoint": "c.endpoint",
         "cluster_role_arn": "c.roleArn",
+        "cluster_resources_vpc_config": Field("c.resourcesVpcConfig", struct({
+            "subnet_ids": "subnetIds", "security_group_ids": "securityGroupIds",
+            "cluster_security_group_id": "clusterSecurityGroupId", "vpc_id": "vpcId",
+            "endpoint_public_access": "endpointPublicAccess", "endpoint_private_access": "endpointPrivateAccess",
+            "public_access_cidrs": "publicAccessCidrs",
+        })),
+        "cluster_logging": Field("c.logging", struct({
+            "cluster_logging": Field("clusterLogging", each({"types": "types", "enabled": "enabled"})),
+        })),
+        "cluster_encryption_config": Field("c.encryptionConfig", each({
+            "resources": "resources", "provider": "provider.keyArn",
+        })),
     },
     parent=(Edge("aws_vpc", "c.resourcesVpcConfig.vpcId"),),
 )  # fmt: skip

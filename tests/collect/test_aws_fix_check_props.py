@@ -1,0 +1,116 @@
+"""The properties Fix's published checks read on EKS clusters, Lambda functions and KMS keys, against moto:
+each found with its value, with the search line of the check that reads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from cloudsift.store.duckdb import DuckDBStore
+from tests.collect.aws_fixture import AwsEmulator, collected_region
+from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
+from tests.collect.test_aws_managed_services import _names, _one
+from tests.collect.test_aws_services import _zip
+
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+
+
+def _make_estate() -> dict[str, Any]:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.7.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24")["Subnet"]["SubnetId"]
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                     "Action": "sts:AssumeRole"}]}  # fmt: skip
+    role = boto3.client("iam").create_role(RoleName="fn", AssumeRolePolicyDocument=json.dumps(trust))["Role"][
+        "Arn"
+    ]
+    kms = boto3.client("kms", region_name=REGION)
+    sealed = kms.create_key(Description="sealed")["KeyMetadata"]["Arn"]
+    anyone = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "all", "Effect": "Allow", "Principal": "*", "Action": "kms:*", "Resource": "*"}]}  # fmt: skip
+    kms.create_key(Description="open", Policy=json.dumps(anyone))
+    eks = boto3.client("eks", region_name=REGION)
+    eks.create_cluster(name="private", roleArn=role,
+                       resourcesVpcConfig={"subnetIds": [subnet], "endpointPublicAccess": False,
+                                           "endpointPrivateAccess": True},
+                       logging={"clusterLogging": [{"types": ["api", "audit"], "enabled": True}]},
+                       encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": sealed}}])  # fmt: skip
+    eks.create_cluster(name="public", roleArn=role,
+                       resourcesVpcConfig={"subnetIds": [subnet], "endpointPublicAccess": True},
+                       logging={"clusterLogging": [{"types": ["api"], "enabled": False}]})  # fmt: skip
+    functions = boto3.client("lambda", region_name=REGION)
+    code = {"Runtime": "python3.11", "Role": role, "Handler": "handler.handle", "Code": {"ZipFile": _zip()}}
+    functions.create_function(FunctionName="quiet", Environment={"Variables": {"STAGE": "prod"}}, **code)
+    functions.create_function(FunctionName="exposed", **code)
+    functions.create_function_url_config(FunctionName="exposed", AuthType="NONE",
+                                         Cors={"AllowOrigins": ["*"], "AllowMethods": ["GET"]})  # fmt: skip
+    functions.add_permission(FunctionName="exposed", StatementId="anyone", Action="lambda:InvokeFunction",
+                             Principal="*")  # fmt: skip
+    return {"vpc": vpc, "subnet": subnet, "sealed": sealed}
+
+
+@pytest.fixture
+def collected(aws: AwsEmulator, tmp_path: Path) -> tuple[DuckDBStore, dict[str, Any]]:  # noqa: F811
+    made = _make_estate()
+    return collected_region(tmp_path, REGION), made
+
+
+def test_eks_endpoint_logging_and_encryption(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, made = collected
+    private = _one(store, "is(aws_eks_cluster) and name == private")
+    vpc_config = private["cluster_resources_vpc_config"]
+    assert vpc_config["subnet_ids"] == [made["subnet"]]  # moto leaves vpcId out (docs/data-model.md)
+    assert (vpc_config["endpoint_public_access"], vpc_config["endpoint_private_access"]) == (False, True)
+    assert private["cluster_logging"] == {"cluster_logging": [{"types": ["api", "audit"], "enabled": True}]}
+    assert private["cluster_encryption_config"] == [{"resources": ["secrets"], "provider": made["sealed"]}]
+    # Fix's checks, as they are written
+    assert _names(
+        store, "is(aws_eks_cluster) and cluster_resources_vpc_config.endpoint_public_access==true"
+    ) == {"public"}
+    assert _names(store, "is(aws_eks_cluster) and cluster_logging.cluster_logging[*].enabled = false") == {
+        "public"
+    }
+    assert _names(store, "is(aws_eks_cluster) and cluster_encryption_config in [null, []]") == {"public"}
+
+
+def test_lambda_environment_url_and_policy(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    quiet = _one(store, "is(aws_lambda_function) and name == quiet")
+    assert quiet["function_environment"]["variables"] == {"STAGE": "prod"}
+    assert quiet.get("function_url_config") is None and quiet.get("function_policy") is None
+    exposed = _one(store, "is(aws_lambda_function) and name == exposed")
+    url = exposed["function_url_config"]
+    assert (url["auth_type"], url["cors"]["allow_origins"], url["cors"]["allow_methods"]) == (
+        "NONE",
+        ["*"],
+        ["GET"],
+    )
+    assert url["function_url"].startswith("https://") and url["function_arn"].endswith(":function:exposed")
+    [statement] = exposed["function_policy"]["Statement"]
+    assert (statement["Sid"], statement["Action"]) == ("anyone", "lambda:InvokeFunction")
+    # (Fix's own line, allow_origins ~ "*", is not a regular expression this search language takes)
+    assert _names(store, 'is(aws_lambda_function) and function_url_config.cors.allow_origins == "*"') == {
+        "exposed"
+    }
+    assert _names(
+        store,
+        "is(aws_lambda_function) and function_url_config != null and function_url_config.auth_type != AWS_IAM",
+    ) == {"exposed"}
+    assert _names(store, 'is(aws_lambda_function) and function_policy.Statement[*].Sid == "anyone"') == {
+        "exposed"
+    }
+
+
+def test_kms_key_policy(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    sealed = _one(store, "is(aws_kms_key) and name == sealed")
+    # moto's default policy lets the account's root do anything, as AWS's does
+    assert sealed["kms_key_policy"]["Statement"][0]["Principal"] == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    fix_check = ('is(aws_kms_key) and kms_key_policy.Statement[*].{ Effect==Allow and Principal=="*" and '
+                 'Action in ["*", "kms:*"] and Condition==null}')  # fmt: skip
+    assert _names(store, fix_check) == {"open"}
