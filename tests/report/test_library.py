@@ -210,3 +210,20 @@ def test_the_check_files_in_docs_report_load_and_their_queries_bind(tmp_path: Pa
     library = load_library([tmp_path], bundled=False)
     assert library.problems == [] and len(library.checks) == 2
     assert all(query_problem(c) is None for c in library.checks.values())
+
+
+def test_fix_form_parameters_in_a_fix_cmd(tmp_path: Path) -> None:
+    command = {"fix_cmd": "search is(aws_ec2_volume) and ctime<{{old.ago}} | head {{count}}"}
+    checks = [_check("cmd", detect=command, default_values={"old": "2d", "count": 3}),
+              _check("cmd_no_default", detect=command, default_values={"old": "2d"})]  # fmt: skip
+    _write(tmp_path / "a.json", {"provider": "aws", "service": "ebs", "checks": checks})
+    library = load_library([tmp_path], bundled=False)
+    now = dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
+    assert library.check("aws_ebs_cmd").detector(now=now) == (
+        "fix_cmd",
+        "search is(aws_ec2_volume) and ctime<2026-12-02T00:00:00Z | head 3",
+    )
+    assert query_problem(library.check("aws_ebs_cmd")) is None
+    assert [str(p) for p in library.problems] == [
+        f"{tmp_path / 'a.json'}: check cmd_no_default: detect uses {{{{count}}}} but default_values has no 'count'"
+    ]
