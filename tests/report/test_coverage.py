@@ -149,3 +149,20 @@ def test_an_unrelated_failed_service_leaves_region_in_use_decided(
               for d in store.search(store.bind("is(aws_region)"))}  # fmt: skip
     assert in_use[REGION] is True and in_use[OTHER] is False
     assert _regions(_run(store, HUB)) == {REGION}
+
+
+def test_a_check_whose_query_does_not_parse_is_an_error_of_its_own_on_a_recorded_store(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    from cloudsift.report.model import Detect
+
+    _in_use()
+    _collect(store, tmp_path)
+    assert store.collected_services()  # the record exists: the check's kinds are read from its query
+    broken = LIBRARY.check(RECORDER).model_copy(update={"detect": Detect(fix="is(aws_region) and (")})
+    ctx = Context(config=Config(), open_store=lambda: store)
+    result = CheckRunner(ctx, LIBRARY, Scope()).run(broken)
+    assert result.status == "error" and "unexpected end" in result.reason, result.reason
+    assert _run(store, RECORDER).status == "failed"  # the others still run

@@ -99,7 +99,10 @@ class CheckRunner:
             kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
-        unjudged = self._unjudged(check, text if kind == "fix" else None)
+        try:  # a check whose query does not parse is an error of its own, never the whole report's
+            unjudged = self._unjudged(check, text if kind == "fix" else None)
+        except CloudsiftError as e:
+            return CheckResult(check, "error", reason=e.render())
         collected = self._count(set(check.result_kinds), unjudged)
         if collected == 0:
             return CheckResult(check, "not_evaluated", reason=unjudged.reason())

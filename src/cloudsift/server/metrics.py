@@ -41,10 +41,11 @@ class StoreCollector(Collector):
             runs = CounterMetricFamily(
                 "cloudsift_collect_runs", "Collections, by outcome.", labels=["outcome"]
             )
-            live = store.execute(
+            pruned = pruned_runs(store, "collect")  # before the runs kept: a prune between the two reads
+            live = store.execute(  # then makes this scrape low, never a later one lower (a counter reset)
                 "SELECT outcome, count(*) FROM workflow_runs WHERE workflow = 'collect' GROUP BY 1"
             )
-            for outcome, count in _counted(live, pruned_runs(store, "collect")):
+            for outcome, count in _counted(live, pruned):
                 runs.add_metric([outcome], count)
             yield runs
             errors = GaugeMetricFamily(
@@ -53,8 +54,9 @@ class StoreCollector(Collector):
             errors.add_metric([], sum(1 for p in store.partitions() if p.error is not None))
             yield errors
             jobs = CounterMetricFamily("cloudsift_job_runs", "Job runs, by outcome.", labels=["outcome"])
+            pruned = pruned_runs(store, "jobs")  # first, as for collections
             live = store.execute("SELECT outcome, count(*) FROM job_runs GROUP BY 1")
-            for outcome, count in _counted(live, pruned_runs(store, "jobs")):
+            for outcome, count in _counted(live, pruned):
                 jobs.add_metric([outcome], count)
             yield jobs
             outbox = GaugeMetricFamily(

@@ -108,8 +108,9 @@ class Heartbeat:
 
     def stop(self) -> None:
         self._stop.set()
+        # a beat stuck on a lost host gives up by its own timeouts: never wait longer than those
         if self._thread is not None:
-            self._thread.join()
+            self._thread.join(timeout=4 * PROBE_SECONDS)
 
     def _run(self) -> None:
         import psycopg
@@ -119,8 +120,11 @@ class Heartbeat:
             while True:
                 try:
                     if conn is None or conn.closed:
-                        conn = psycopg.connect(self.config.store.url, autocommit=True, connect_timeout=PROBE_SECONDS,
-                                               options=connection_options(self.config))  # fmt: skip
+                        conn = psycopg.connect(  # a host that vanishes without closing: the beat gives up in seconds
+                            self.config.store.url, autocommit=True, connect_timeout=PROBE_SECONDS,
+                            options=f"{connection_options(self.config)} -c statement_timeout={PROBE_SECONDS * 1000}",
+                            keepalives=1, keepalives_idle=PROBE_SECONDS, keepalives_interval=2, keepalives_count=2,
+                        )  # fmt: skip
                     conn.execute("SELECT procrastinate_update_heartbeat_v1(%s)", [self.worker_id])
                 except psycopg.Error:  # PostgreSQL went away: the worker's loop says so; beat again later
                     if conn is not None:
