@@ -1,5 +1,6 @@
-"""The properties Fix's published checks read on EKS clusters, Lambda functions and KMS keys, against moto:
-each found with its value, with the search line of the check that reads it."""
+"""The properties Fix's published checks read on EKS clusters, Lambda functions, KMS keys, network ACLs, ECR
+repositories and OpenSearch domains, against moto: each found with its value, with the search line of the
+check that reads it."""
 
 from __future__ import annotations
 
@@ -51,7 +52,14 @@ def _make_estate() -> dict[str, Any]:
                                          Cors={"AllowOrigins": ["*"], "AllowMethods": ["GET"]})  # fmt: skip
     functions.add_permission(FunctionName="exposed", StatementId="anyone", Action="lambda:InvokeFunction",
                              Principal="*")  # fmt: skip
-    return {"vpc": vpc, "subnet": subnet, "sealed": sealed}
+    acl = ec2.create_network_acl(VpcId=vpc)["NetworkAcl"]["NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="6", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", PortRange={"From": 20, "To": 25})  # fmt: skip
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=110, Protocol="1", RuleAction="deny", Egress=False,
+                                 CidrBlock="0.0.0.0/0", IcmpTypeCode={"Code": -1, "Type": 8})  # fmt: skip
+    boto3.client("ecr", region_name=REGION).create_repository(repositoryName="images")
+    boto3.client("opensearch", region_name=REGION).create_domain(DomainName="logs")
+    return {"vpc": vpc, "subnet": subnet, "sealed": sealed, "acl": acl}
 
 
 @pytest.fixture
@@ -114,3 +122,30 @@ def test_kms_key_policy(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
     fix_check = ('is(aws_kms_key) and kms_key_policy.Statement[*].{ Effect==Allow and Principal=="*" and '
                  'Action in ["*", "kms:*"] and Condition==null}')  # fmt: skip
     assert _names(store, fix_check) == {"open"}
+
+
+def test_network_acl_entry_port_range(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, made = collected
+    acl = _one(store, f'is(aws_ec2_network_acl) and id == "{made["acl"]}"')
+    by_rule = {e["rule_number"]: e for e in acl["acl_entries"]}
+    assert by_rule[100]["port_range"] == {"from_range": 20, "to_range": 25}
+    assert by_rule[110].get("port_range") is None  # (moto drops the ICMP type and code: docs/data-model.md)
+    ssh_open = ('is(aws_ec2_network_acl) and acl_entries[*].{(egress=false and cidr_block="0.0.0.0/0" and '
+                "rule_action=allow and (protocol=-1 or (port_range.from_range<22 and port_range.to_range>22)))}")  # fmt: skip
+    assert made["acl"] in {
+        d["reported"]["id"] for d in store.search(store.bind(ssh_open))
+    }  # (defaults allow all)
+    rdp_open = ssh_open.replace("22", "3389")
+    assert made["acl"] not in {d["reported"]["id"] for d in store.search(store.bind(rdp_open))}
+
+
+def test_ecr_visibility_and_opensearch_software(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    assert _one(store, "is(aws_ecr_repository)")["repository_visibility"] == "private"
+    assert _names(store, "is(aws_ecr_repository) and repository_visibility==public") == set()
+    # moto's DescribeDomains has no ServiceSoftwareOptions (docs/data-model.md): null here, and Fix's check runs
+    assert "service_software_options" not in _one(store, "is(aws_opensearch_domain)")
+    assert (
+        _names(store, "is(aws_opensearch_domain) and service_software_options.update_available==true")
+        == set()
+    )

@@ -460,6 +460,12 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_ec2_port_range": "from_range to_range",
+    "aws_ec2_icmp_type_code": "code type",
+    "aws_opensearch_service_software_options": (
+        "current_version new_version update_available cancellable update_status description "
+        "automated_update_date optional_deployment"
+    ),
     "aws_eks_vpc_config_response": (
         "subnet_ids security_group_ids cluster_security_group_id vpc_id endpoint_public_access "
         "endpoint_private_access public_access_cidrs"
@@ -686,6 +692,7 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
 FIX_DATETIME_PROPERTIES = set(
     [
         "atime",
+        "automated_update_date",
         "cloudwatch_state_updated_timestamp",
         "cluster_auth_token_last_modified_date",
         "created_date",

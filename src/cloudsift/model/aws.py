@@ -311,13 +311,30 @@ class AwsEc2Snapshot(Snapshot, AwsResource):
 
 
 @struct
+class AwsEc2IcmpTypeCode:
+    code: int
+    type: int
+
+
+@struct
+class AwsEc2PortRange:
+    from_range: int
+    to_range: int
+
+
+@struct
 class AwsEc2NetworkAclEntry:
+    """A rule: `port_range` for TCP and UDP (protocol "6", "17"), none for all traffic (protocol "-1");
+    `icmp_type_code` for ICMP (moto drops it: no test sees it)."""
+
     rule_number: int
     protocol: str
     rule_action: str
     egress: bool
     cidr_block: str
     ipv6_cidr_block: str
+    port_range: AwsEc2PortRange
+    icmp_type_code: AwsEc2IcmpTypeCode
 
 
 @kind_class

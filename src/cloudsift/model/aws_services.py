@@ -145,6 +145,11 @@ class AwsEcrRepository(AwsResource):
     image_tag_mutability: str
     image_scan_on_push: bool
     encryption_configuration: AwsEcrEncryptionConfiguration
+    repository_visibility: str
+    prop_docs: ClassVar[dict[str, str]] = {
+        "repository_visibility": "private: ECR Public's repositories (us-east-1 only, and not in moto) are not "
+        "collected yet, so no repository is public here",
+    }
 
 
 @kind_class

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from cloudsift.collect.aws.convert import Field, json_document, last_arn_part, struct, tag_list, tag_map
+from cloudsift.collect.aws.convert import (
+    Field,
+    constant,
+    json_document,
+    last_arn_part,
+    struct,
+    tag_list,
+    tag_map,
+)
 from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
 
 REPOSITORY = AwsKind(
@@ -19,6 +27,7 @@ REPOSITORY = AwsKind(
     ),
     props={
         "repository_arn": "repositoryArn", "registry_id": "registryId", "repository_uri": "repositoryUri",
+        "repository_visibility": Field("", constant("private")),
         "image_tag_mutability": "imageTagMutability", "image_scan_on_push": "imageScanningConfiguration.scanOnPush",
         "encryption_configuration": Field("encryptionConfiguration", struct({
             "encryption_type": "encryptionType", "kms_key": "kmsKey"})),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudsift.collect.aws.convert import Field, constant, each, ids_at, name_tag_or, tag_list
+from cloudsift.collect.aws.convert import Field, constant, each, ids_at, name_tag_or, struct, tag_list
 from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope, aws_service
 
 ARN = "arn:aws:ec2:{region}:{account}"
@@ -47,6 +47,8 @@ NETWORK_ACL = AwsKind(
         "acl_entries": Field("Entries", each({
             "rule_number": "RuleNumber", "protocol": "Protocol", "rule_action": "RuleAction", "egress": "Egress",
             "cidr_block": "CidrBlock", "ipv6_cidr_block": "Ipv6CidrBlock",
+            "port_range": Field("PortRange", struct({"from_range": "From", "to_range": "To"})),
+            "icmp_type_code": Field("IcmpTypeCode", struct({"code": "Code", "type": "Type"})),
         })),
     },
     parent=(Edge("aws_vpc", "VpcId"),),

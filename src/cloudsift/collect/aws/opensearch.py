@@ -6,6 +6,7 @@ from typing import Any
 
 from cloudsift.collect.aws.convert import Field, json_document, last_arn_part, struct, tag_list
 from cloudsift.collect.aws.declare import AwsKind, Batch, Detail, Edge, Listing, aws_service
+from cloudsift.collect.aws.values import timestamp
 
 DESCRIBE_DOMAINS_AT_ONCE = 5  # DescribeDomains takes at most 5 names per call
 
@@ -62,6 +63,11 @@ DOMAIN = AwsKind(
         "auto_tune_options": Field("d.AutoTuneOptions", struct({
             "state": "State", "error_message": "ErrorMessage", "use_off_peak_window": "UseOffPeakWindow"})),
         "software_update_options": "d.SoftwareUpdateOptions.AutoSoftwareUpdateEnabled",
+        "service_software_options": Field("d.ServiceSoftwareOptions", struct({
+            "current_version": "CurrentVersion", "new_version": "NewVersion", "update_available": "UpdateAvailable",
+            "cancellable": "Cancellable", "update_status": "UpdateStatus", "description": "Description",
+            "automated_update_date": Field("AutomatedUpdateDate", timestamp),
+            "optional_deployment": "OptionalDeployment"})),
     },
     parent=(Edge("aws_vpc", "d.VPCOptions.VPCId"),),
     edges=(Edge("aws_ec2_security_group", "d.VPCOptions.SecurityGroupIds", reverse=True),
