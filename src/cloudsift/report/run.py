@@ -29,11 +29,9 @@ from cloudsift.report.suppressions import Suppression, Suppressions
 if TYPE_CHECKING:
     from cloudsift.commands.base import Context
 
-_TOTALS = (
-    "kind as kind, /ancestors.account.reported.id as account, /ancestors.account.reported.name as account_name, "
-    "/ancestors.region.reported.id as region: sum(1) as count"
-)
-Totals = dict[tuple[str, str | None, str | None], int]  # (kind, account, region) -> resources
+_TOTALS = "kind as kind, /ancestors.account.reported.id as account, /ancestors.region.reported.id as region: sum(1) as count"
+# kind -> (account, region) -> resources: a check reads only its own kinds' places, however many the scope has
+Totals = dict[str, dict[tuple[str | None, str | None], int]]
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,8 @@ class CheckRunner:
         model = self.ctx.store.model
         needed = needed_kinds(check.result_kinds, text, model)
         concrete = {sub for kind in check.result_kinds if kind in model.kinds for sub in model.subkinds(kind)}
-        places = {(a, r) for (k, a, r) in self.totals() if k in concrete and a is not None}
+        totals = self.totals()
+        places = {(a, r) for k in concrete for (a, r) in totals.get(k, {}) if a is not None}
         return self._coverage.unjudged(needed, places)
 
     def _active_suppressions(self) -> list[Suppression]:
@@ -201,7 +200,8 @@ class CheckRunner:
         model = self.ctx.store.model
         concrete = {sub for kind in kinds if kind in model.kinds for sub in model.subkinds(kind)}
         left_out = unjudged.places if unjudged else {}
-        return sum(n for (k, a, r), n in self.totals().items() if k in concrete and (a, r) not in left_out)
+        totals = self.totals()
+        return sum(n for k in concrete for place, n in totals.get(k, {}).items() if place not in left_out)
 
     def totals(self) -> Totals:
         """How many resources of each kind each (account, region) of the scope holds (one aggregate per run)."""
@@ -216,8 +216,9 @@ class CheckRunner:
             totals: Totals = {}
             for row in store.aggregate(bound):
                 group = row["group"]
-                key = (str(group["kind"]), group["account"], group["region"])
-                totals[key] = totals.get(key, 0) + int(row["count"])
+                places = totals.setdefault(str(group["kind"]), {})
+                place = (group["account"], group["region"])
+                places[place] = places.get(place, 0) + int(row["count"])
             self._totals = totals
         return self._totals
 
