@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import logging
 import math
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -48,7 +49,18 @@ TASKS: dict[str, Callable[..., None]] = {
 UNREACHABLE = "cannot reach PostgreSQL"
 QUIETED = ("procrastinate", "psycopg.pool")  # their records about a lost connection: see Worker._quiet
 CONNECTION_WORDS = ("error connecting", "connection failed", "Database error", "connection is lost")
-CONNECTION_ERRORS = (OSError, psycopg.OperationalError)  # the pool's timeout is one too
+# a lost or refused connection (the pool's timeout is an OperationalError too); not a database's own errors
+# (a full disk, a cancelled query, too many connections), which keep their records
+CONNECTION_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, psycopg.OperationalError)
+
+
+def _lost_connection(error: BaseException) -> bool:
+    if isinstance(error, psycopg.OperationalError):  # none: the client's own; 08: connection exceptions;
+        state = error.sqlstate  # 57P01-03: the server shutting down, crashed, or not accepting yet
+        return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
+    return isinstance(error, CONNECTION_ERRORS)
+
+
 FAILING = "stopped by an error"  # PostgreSQL answers, but the worker's loop failed
 PROBE_SECONDS = 5  # connecting to PostgreSQL (the wait for a pooled connection: twice that)
 
@@ -185,7 +197,7 @@ class Worker:
         if not record.name.startswith(QUIETED):
             return True
         error = record.exc_info[1] if record.exc_info else None
-        while error is not None and not isinstance(error, CONNECTION_ERRORS):
+        while error is not None and not _lost_connection(error):
             error = error.__cause__ or error.__context__
         return error is None and not any(words in record.getMessage() for words in CONNECTION_WORDS)
 
