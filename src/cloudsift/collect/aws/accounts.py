@@ -40,8 +40,9 @@ _LOADER: botocore.loaders.Loader | None = None
 # every session of ours: boto3 adds the same methods to each (S3's transfers) and nothing else is registered.
 _MODELS: dict[tuple[str, str | None], Any] = {}
 _CLASSES: dict[tuple[str, str], type] = {}
-_botocore_model = botocore.client.ClientCreator._load_service_model
-_botocore_class = botocore.client.ClientCreator._create_client_class
+# botocore's own (private) methods; a botocore without them makes every client its own way, as before
+_botocore_model: Any = getattr(botocore.client.ClientCreator, "_load_service_model", None)
+_botocore_class: Any = getattr(botocore.client.ClientCreator, "_create_client_class", None)
 
 
 def _shared_model(creator: Any, service_name: str, api_version: str | None = None) -> Any:
@@ -85,8 +86,9 @@ def new_session(
     core = botocore.session.Session(profile=profile)
     if _LOADER is None:
         _LOADER = botocore.loaders.create_loader(core.get_config_variable("data_path"))
-        botocore.client.ClientCreator._load_service_model = _shared_model
-        botocore.client.ClientCreator._create_client_class = _shared_class
+        if _botocore_model is not None and _botocore_class is not None:
+            botocore.client.ClientCreator._load_service_model = _shared_model
+            botocore.client.ClientCreator._create_client_class = _shared_class
     core.register_component("data_loader", _LOADER)
     core.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=_timestamp)
     if credentials is not None:
