@@ -1,5 +1,5 @@
 """The properties Fix's published checks read on EKS clusters, Lambda functions, KMS keys, network ACLs, ECR
-repositories and OpenSearch domains, against moto: each found with its value, with the search line of the
+repositories, OpenSearch domains and load balancers, against moto: each found with its value, with the search line of the
 check that reads it."""
 
 from __future__ import annotations
@@ -59,7 +59,25 @@ def _make_estate() -> dict[str, Any]:
                                  CidrBlock="0.0.0.0/0", IcmpTypeCode={"Code": -1, "Type": 8})  # fmt: skip
     boto3.client("ecr", region_name=REGION).create_repository(repositoryName="images")
     boto3.client("opensearch", region_name=REGION).create_domain(DomainName="logs")
-    return {"vpc": vpc, "subnet": subnet, "sealed": sealed, "acl": acl}
+    elb = boto3.client("elb", region_name=REGION)
+    elb.create_load_balancer(LoadBalancerName="logged", Subnets=[subnet], Listeners=[
+        {"Protocol": "HTTP", "LoadBalancerPort": 80, "InstanceProtocol": "HTTP", "InstancePort": 8080}])  # fmt: skip
+    elb.modify_load_balancer_attributes(LoadBalancerName="logged", LoadBalancerAttributes={
+        "AccessLog": {"Enabled": True, "S3BucketName": "elb-logs", "EmitInterval": 5},
+        "ConnectionDraining": {"Enabled": True, "Timeout": 120}})  # fmt: skip
+    elb.create_load_balancer(LoadBalancerName="bare", Subnets=[subnet], Listeners=[
+        {"Protocol": "SSL", "LoadBalancerPort": 443, "InstanceProtocol": "TCP", "InstancePort": 443}])  # fmt: skip
+    subnet_b = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.2.0/24", AvailabilityZone=f"{REGION}b")["Subnet"]
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    served = elbv2.create_load_balancer(Name="served", Subnets=[subnet, subnet_b["SubnetId"]])[
+        "LoadBalancers"
+    ][0]
+    elbv2.create_load_balancer(Name="idle", Subnets=[subnet, subnet_b["SubnetId"]])
+    group = elbv2.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]
+    listener = elbv2.create_listener(LoadBalancerArn=served["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                                     DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])  # fmt: skip
+    return {"vpc": vpc, "subnet": subnet, "sealed": sealed, "acl": acl, "group": group["TargetGroupArn"],
+            "listener": listener["Listeners"][0]["ListenerArn"], "served": served["LoadBalancerArn"]}  # fmt: skip
 
 
 @pytest.fixture
@@ -149,3 +167,30 @@ def test_ecr_visibility_and_opensearch_software(collected: tuple[DuckDBStore, di
         _names(store, "is(aws_opensearch_domain) and service_software_options.update_available==true")
         == set()
     )
+
+
+def test_load_balancer_listeners_and_attributes(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, made = collected
+    logged = _one(store, "is(aws_elb) and name == logged")
+    [description] = logged["elb_listener_descriptions"]
+    assert {k: v for k, v in description["listener"].items() if v is not None} == {
+        "protocol": "HTTP", "load_balancer_port": 80, "instance_protocol": "HTTP", "instance_port": 8080}  # fmt: skip
+    attributes = logged["elb_attributes"]
+    access_log = attributes["access_log"]
+    assert (access_log["enabled"], access_log["s3_bucket_name"], access_log["emit_interval"]) == (
+        True,
+        "elb-logs",
+        5,
+    )
+    assert attributes["connection_draining"] == {"enabled": True, "timeout": 120}
+    assert _names(store, "is(aws_elb) and elb_attributes.access_log.enabled==false") == {"bare"}
+    no_certificate = ("is(aws_elb) and elb_listener_descriptions[*].{listener.protocol in [HTTPS, SSL] and "
+                      "listener.ssl_certificate_id==null}")  # fmt: skip
+    assert _names(store, no_certificate) == {"bare"}
+    served = _one(store, "is(aws_alb) and name == served")
+    [listener] = served["alb_listener"]
+    assert (listener["listener_arn"], listener["load_balancer_arn"]) == (made["listener"], made["served"])
+    assert (listener["port"], listener["protocol"]) == (80, "HTTP")
+    assert listener["default_actions"][0]["type"] == "forward"
+    assert listener["default_actions"][0]["target_group_arn"] == made["group"]
+    assert _names(store, "is(aws_alb) and alb_listener in [null, []]") == {"idle"}

@@ -460,6 +460,22 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_elb_listener": "protocol load_balancer_port instance_protocol instance_port ssl_certificate_id",
+    "aws_elb_listener_description": "listener policy_names",
+    "aws_elb_access_log": "enabled s3_bucket_name emit_interval s3_bucket_prefix",
+    "aws_elb_connection_draining": "enabled timeout",
+    "aws_elb_additional_attribute": "key value",
+    "aws_elb_load_balancer_attributes": (
+        "cross_zone_load_balancing access_log connection_draining connection_settings additional_attributes"
+    ),
+    "aws_alb_certificate": "certificate_arn is_default",
+    "aws_alb_action": (
+        "type target_group_arn authenticate_oidc_config authenticate_cognito_config order redirect_config "
+        "fixed_response_config forward_config"
+    ),
+    "aws_alb_listener": (
+        "listener_arn load_balancer_arn port protocol certificates ssl_policy default_actions alpn_policy"
+    ),
     "aws_ec2_port_range": "from_range to_range",
     "aws_ec2_icmp_type_code": "code type",
     "aws_opensearch_service_software_options": (

@@ -525,17 +525,94 @@ class AwsKmsKey(AccessKey, AwsResource):
     kms_key_rotation_enabled: bool
 
 
+@struct
+class AwsElbListener:
+    protocol: str
+    load_balancer_port: int
+    instance_protocol: str
+    instance_port: int
+    ssl_certificate_id: str
+
+
+@struct
+class AwsElbListenerDescription:
+    listener: AwsElbListener
+    policy_names: list[str]
+
+
+@struct
+class AwsElbAccessLog:
+    enabled: bool
+    s3_bucket_name: str
+    emit_interval: int
+    s3_bucket_prefix: str
+
+
+@struct
+class AwsElbConnectionDraining:
+    enabled: bool
+    timeout: int
+
+
+@struct
+class AwsElbAdditionalAttribute:
+    key: str
+    value: str
+
+
+@struct
+class AwsElbLoadBalancerAttributes:
+    """DescribeLoadBalancerAttributes' answer: `connection_settings` is the idle timeout in seconds."""
+
+    cross_zone_load_balancing: bool
+    access_log: AwsElbAccessLog
+    connection_draining: AwsElbConnectionDraining
+    connection_settings: int
+    additional_attributes: list[AwsElbAdditionalAttribute]
+
+
 @kind_class
 class AwsElb(LoadBalancer, AwsResource):
-    """A classic load balancer."""
+    """A classic load balancer: its listeners (`elb_listener_descriptions`) and `elb_attributes` (access log,
+    connection draining, cross-zone balancing)."""
 
     kind: ClassVar[str] = "aws_elb"
     scheme: str
+    elb_listener_descriptions: list[AwsElbListenerDescription]
+    elb_attributes: AwsElbLoadBalancerAttributes
+
+
+@struct
+class AwsAlbCertificate:
+    certificate_arn: str
+    is_default: bool
+
+
+@struct
+class AwsAlbAction:
+    """A listener's default action; Fix's nested redirect, forward and authentication configs are not
+    collected yet."""
+
+    type: str
+    target_group_arn: str
+    order: int
+
+
+@struct
+class AwsAlbListener:
+    listener_arn: str
+    load_balancer_arn: str
+    port: int
+    protocol: str
+    certificates: list[AwsAlbCertificate]
+    ssl_policy: str
+    default_actions: list[AwsAlbAction]
+    alpn_policy: list[str]
 
 
 @kind_class
 class AwsAlb(LoadBalancer, AwsResource):
-    """An application (or network) load balancer."""
+    """An application (or network) load balancer; `alb_listener` its listeners (DescribeListeners)."""
 
     kind: ClassVar[str] = "aws_alb"
     alb_dns_name: str
@@ -543,6 +620,7 @@ class AwsAlb(LoadBalancer, AwsResource):
     alb_type: str
     alb_ip_address_type: str
     alb_security_groups: list[str]
+    alb_listener: list[AwsAlbListener]
 
 
 @struct

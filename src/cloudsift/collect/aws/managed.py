@@ -87,7 +87,31 @@ CLASSIC = AwsKind(
     id=Field("", dns_name_or_name), name="LoadBalancerName", key="LoadBalancerName", node="elb/",
     arn_format="arn:aws:elasticloadbalancing:{region}:{account}:loadbalancer/{item[LoadBalancerName]}",
     ctime="CreatedTime",
-    props={"lb_type": Field("", constant("elb")), "scheme": "Scheme", "backends": Field("Instances", ids_at("InstanceId"))},
+    details=(
+        Detail("DescribeLoadBalancerAttributes", "attributes", {"LoadBalancerName": "LoadBalancerName"},
+               key="LoadBalancerAttributes", missing=("LoadBalancerNotFound",)),
+    ),
+    props={
+        "lb_type": Field("", constant("elb")), "scheme": "Scheme", "backends": Field("Instances", ids_at("InstanceId")),
+        "elb_listener_descriptions": Field("ListenerDescriptions", each({
+            "listener": Field("Listener", struct({
+                "protocol": "Protocol", "load_balancer_port": "LoadBalancerPort",
+                "instance_protocol": "InstanceProtocol", "instance_port": "InstancePort",
+                "ssl_certificate_id": "SSLCertificateId",
+            })),
+            "policy_names": "PolicyNames",
+        })),
+        "elb_attributes": Field("attributes", struct({
+            "cross_zone_load_balancing": "CrossZoneLoadBalancing.Enabled",
+            "access_log": Field("AccessLog", struct({
+                "enabled": "Enabled", "s3_bucket_name": "S3BucketName", "emit_interval": "EmitInterval",
+                "s3_bucket_prefix": "S3BucketPrefix",
+            })),
+            "connection_draining": Field("ConnectionDraining", struct({"enabled": "Enabled", "timeout": "Timeout"})),
+            "connection_settings": "ConnectionSettings.IdleTimeout",
+            "additional_attributes": Field("AdditionalAttributes", each({"key": "Key", "value": "Value"})),
+        })),
+    },
     parent=(Edge("aws_vpc", "VPCId"),),
     edges=(Edge("aws_ec2_instance", "Instances", ids_at("InstanceId")),),
 )  # fmt: skip
@@ -96,10 +120,22 @@ MODERN = AwsKind(
     "aws_alb",
     Listing("elbv2", "DescribeLoadBalancers", "LoadBalancers"),
     id="LoadBalancerName", arn="LoadBalancerArn", ctime="CreatedTime", node="alb/",
+    details=(
+        Detail("DescribeListeners", "listeners", {"LoadBalancerArn": "LoadBalancerArn"}, key="Listeners",
+               missing=("LoadBalancerNotFound",)),
+    ),
     props={
         "lb_type": Field("", constant("alb")), "alb_type": "Type", "alb_dns_name": "DNSName",
         "alb_scheme": "Scheme", "alb_ip_address_type": "IpAddressType",
         "alb_security_groups": Field("SecurityGroups", listed),
+        "alb_listener": Field("listeners", each({
+            "listener_arn": "ListenerArn", "load_balancer_arn": "LoadBalancerArn", "port": "Port",
+            "protocol": "Protocol", "ssl_policy": "SslPolicy", "alpn_policy": "AlpnPolicy",
+            "certificates": Field("Certificates", each({"certificate_arn": "CertificateArn", "is_default": "IsDefault"})),
+            "default_actions": Field("DefaultActions", each({
+                "type": "Type", "target_group_arn": "TargetGroupArn", "order": "Order",
+            })),
+        })),
     },
     parent=(Edge("aws_vpc", "VpcId"),),
 )  # fmt: skip
