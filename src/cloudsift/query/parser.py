@@ -544,7 +544,7 @@ def grammar_cache(environ: Mapping[str, str] | None = None) -> str | bool:
     """Where the grammar's parser tables are kept: a file in the user's own cache directory
     ($XDG_CACHE_HOME/cloudsift, else ~/.cache/cloudsift, made private), never a shared temp directory
     (lark reads it with pickle). lark names the grammar's hash inside the file and rebuilds the tables
-    when it differs or the file is unreadable; the file's name has the hash too, so that two cloudsift
+    when it differs or the file is unreadable; the file's name hashes the grammar and lark's version, so that two cloudsift
     versions with different grammars (two virtualenvs, checkouts) each keep theirs instead of rebuilding
     over each other's at every run. False (no cache) when the directory cannot be had."""
     env = os.environ if environ is None else environ
@@ -555,7 +555,9 @@ def grammar_cache(environ: Mapping[str, str] | None = None) -> str | bool:
             return False
     except (OSError, RuntimeError):  # no home, a read-only file system, a file where the directory goes
         return False
-    digest = hashlib.sha256(_grammar().encode()).hexdigest()[:16]
+    import lark  # imported already; its version too: two lark versions' tables differ for one grammar
+
+    digest = hashlib.sha256(f"{lark.__version__}\n{_grammar()}".encode()).hexdigest()[:16]
     return str(base / f"query-grammar-{digest}.lark-cache")
 
 
