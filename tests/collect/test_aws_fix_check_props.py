@@ -1,5 +1,5 @@
 """The properties Fix's published checks read on EKS clusters, Lambda functions, KMS keys, network ACLs, ECR
-repositories, OpenSearch domains and load balancers, against moto: each found with its value, with the search line of the
+repositories, OpenSearch domains, load balancers and ECS task definitions, against moto: each found with its value, with the search line of the
 check that reads it."""
 
 from __future__ import annotations
@@ -76,6 +76,9 @@ def _make_estate() -> dict[str, Any]:
     group = elbv2.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]
     listener = elbv2.create_listener(LoadBalancerArn=served["LoadBalancerArn"], Protocol="HTTP", Port=80,
                                      DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])  # fmt: skip
+    boto3.client("ecs", region_name=REGION).register_task_definition(family="configured", containerDefinitions=[
+        {"name": "app", "image": "app:1", "memory": 128,
+         "environmentFiles": [{"value": "arn:aws:s3:::settings/app.env", "type": "s3"}]}])  # fmt: skip
     return {"vpc": vpc, "subnet": subnet, "sealed": sealed, "acl": acl, "group": group["TargetGroupArn"],
             "listener": listener["Listeners"][0]["ListenerArn"], "served": served["LoadBalancerArn"]}  # fmt: skip
 
@@ -194,3 +197,12 @@ def test_load_balancer_listeners_and_attributes(collected: tuple[DuckDBStore, di
     assert listener["default_actions"][0]["type"] == "forward"
     assert listener["default_actions"][0]["target_group_arn"] == made["group"]
     assert _names(store, "is(aws_alb) and alb_listener in [null, []]") == {"idle"}
+
+
+def test_ecs_container_environment_files(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    [container] = _one(store, "is(aws_ecs_task_definition)")["container_definitions"]
+    assert container["environment_files"] == [{"value": "arn:aws:s3:::settings/app.env", "type": "s3"}]
+    fix_check = ("is(aws_ecs_task_definition) and container_definitions[*].{environment_files[*].value != null or "
+                 "environment[*].value!=None}")  # fmt: skip
+    assert _names(store, fix_check) == {"configured:1"}

@@ -460,6 +460,7 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_ecs_environment_file": "value type",
     "aws_elb_listener": "protocol load_balancer_port instance_protocol instance_port ssl_certificate_id",
     "aws_elb_listener_description": "listener policy_names",
     "aws_elb_access_log": "enabled s3_bucket_name emit_interval s3_bucket_prefix",

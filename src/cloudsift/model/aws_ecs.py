@@ -96,6 +96,14 @@ class AwsEcsLogConfiguration:
 
 
 @struct
+class AwsEcsEnvironmentFile:
+    """A file of environment variables: `value` its S3 object's ARN, `type` "s3"."""
+
+    value: str
+    type: str
+
+
+@struct
 class AwsEcsContainerDefinition:
     """One container of a task definition: `privileged`, `readonly_root_filesystem`, `user`, its
     environment and its log configuration are what the checks read."""
@@ -110,6 +118,7 @@ class AwsEcsContainerDefinition:
     entry_point: list[str]
     command: list[str]
     environment: list[AwsEcsKeyValuePair]
+    environment_files: list[AwsEcsEnvironmentFile]
     secrets: list[AwsEcsSecret]
     hostname: str
     user: str

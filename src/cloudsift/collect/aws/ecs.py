@@ -95,6 +95,7 @@ TASK_DEFINITION = AwsKind(
             "port_mappings": Field("portMappings", each({
                 "container_port": "containerPort", "host_port": "hostPort", "protocol": "protocol"})),
             "entry_point": "entryPoint", "command": "command", "environment": Field("environment", KEY_VALUES),
+            "environment_files": Field("environmentFiles", each({"value": "value", "type": "type"})),
             "secrets": Field("secrets", SECRETS), "hostname": "hostname", "user": "user",
             "working_directory": "workingDirectory", "disable_networking": "disableNetworking",
             "privileged": "privileged", "readonly_root_filesystem": "readonlyRootFilesystem",
