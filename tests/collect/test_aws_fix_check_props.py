@@ -1,5 +1,5 @@
 """The properties Fix's published checks read on EKS clusters, Lambda functions, KMS keys, network ACLs, ECR
-repositories, OpenSearch domains, load balancers and ECS task definitions, against moto: each found with its value, with the search line of the
+repositories, OpenSearch domains, load balancers, ECS task definitions and EC2 instances, against moto: each found with its value, with the search line of the
 check that reads it."""
 
 from __future__ import annotations
@@ -76,6 +76,12 @@ def _make_estate() -> dict[str, Any]:
     group = elbv2.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]
     listener = elbv2.create_listener(LoadBalancerArn=served["LoadBalancerArn"], Protocol="HTTP", Port=80,
                                      DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])  # fmt: skip
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    boot = "#!/bin/sh\nexport DB_PASSWORD=hunter2\n"
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet, UserData=boot,
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "booted"}]}])  # fmt: skip
+    ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet,
+                      TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "plain"}]}])  # fmt: skip
     boto3.client("ecs", region_name=REGION).register_task_definition(family="configured", containerDefinitions=[
         {"name": "app", "image": "app:1", "memory": 128,
          "environmentFiles": [{"value": "arn:aws:s3:::settings/app.env", "type": "s3"}]}])  # fmt: skip
@@ -206,3 +212,11 @@ def test_ecs_container_environment_files(collected: tuple[DuckDBStore, dict[str,
     fix_check = ("is(aws_ecs_task_definition) and container_definitions[*].{environment_files[*].value != null or "
                  "environment[*].value!=None}")  # fmt: skip
     assert _names(store, fix_check) == {"configured:1"}
+
+
+def test_ec2_instance_user_data(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    booted = _one(store, "is(aws_ec2_instance) and name == booted")
+    assert booted["instance_user_data"] == "#!/bin/sh\nexport DB_PASSWORD=hunter2\n"
+    assert _one(store, "is(aws_ec2_instance) and name == plain").get("instance_user_data") is None
+    assert _names(store, "is(aws_ec2_instance) and instance_user_data!=null") == {"booted"}

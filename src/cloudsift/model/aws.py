@@ -230,6 +230,11 @@ class AwsEc2Instance(Instance, AwsResource):
     """An EC2 instance."""
 
     kind: ClassVar[str] = "aws_ec2_instance"
+    prop_docs: ClassVar[dict[str, str]] = {
+        "instance_user_data": "The user data script as text (DescribeInstanceAttribute, base64-decoded), as Fix "
+        "keeps it for its secrets check; null when there is none or it is not UTF-8",
+    }
+    instance_user_data: str
     instance_image_id: str
     instance_key_name: str
     instance_public_ip_address: str

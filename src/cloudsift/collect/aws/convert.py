@@ -6,6 +6,8 @@ A converter is a plain function of one value; `kind NAME` shows its name, so a n
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -192,6 +194,16 @@ def ids_at(key: str, then: Convert | None = None) -> Convert:
 
     ids.__name__ = f"ids_at({key!r})"
     return ids
+
+
+def base64_text(value: Any) -> str | None:
+    """Base64 of UTF-8 text (an instance's user data) as the text; null when absent or not text."""
+    if not value:
+        return None
+    try:
+        return base64.b64decode(str(value), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
 
 
 def to_int(value: Any) -> int | None:

@@ -11,6 +11,8 @@ from botocore.exceptions import ClientError
 from cloudsift.collect.aws.convert import (
     Field,
     Source,
+    base64_text,
+    constant,
     each,
     ids_at,
     name_tag_or,
@@ -18,7 +20,7 @@ from cloudsift.collect.aws.convert import (
     struct,
     tag_list,
 )
-from cloudsift.collect.aws.declare import AwsKind, Edge, Listing, Scope, aws_service
+from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, Scope, aws_service
 
 # Each service below is a task of its own, so a region's big lists are fetched side by side. Edges name
 # their ends by id; an edge whose other end was not collected is dropped when the partition is written,
@@ -185,7 +187,12 @@ INSTANCE = AwsKind(
             fills={"type": "DescribeInstanceTypes"}),
     id="InstanceId", name=Field("", name_tag_or("InstanceId")), tags=TAGS, arn_format=ARN + ":instance/{id}",
     ctime="LaunchTime",
+    details=(
+        Detail("DescribeInstanceAttribute", "attribute", {"InstanceId": "InstanceId", "Attribute": constant("userData")},
+               missing=("InvalidInstanceID.NotFound",)),
+    ),
     props={
+        "instance_user_data": Field("attribute.UserData.Value", base64_text),
         "instance_type": "InstanceType", "instance_cores": Field("CpuOptions", cores), "instance_memory": Field("type.MemoryInfo.SizeInMiB", mib_as_gib),
         "instance_status": "State.Name", "instance_image_id": "ImageId", "instance_key_name": "KeyName",
         "instance_launch_time": "LaunchTime", "instance_public_ip_address": "PublicIpAddress",
