@@ -1,5 +1,5 @@
 """The properties Fix's published checks read on EKS clusters, Lambda functions, KMS keys, network ACLs, ECR
-repositories, OpenSearch domains, load balancers, ECS task definitions and EC2 instances, against moto: each found with its value, with the search line of the
+repositories, OpenSearch domains, load balancers, ECS task definitions, EC2 instances and S3 buckets, against moto: each found with its value, with the search line of the
 check that reads it."""
 
 from __future__ import annotations
@@ -82,6 +82,9 @@ def _make_estate() -> dict[str, Any]:
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "booted"}]}])  # fmt: skip
     ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnet,
                       TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "plain"}]}])  # fmt: skip
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="readable", ACL="public-read")
+    s3.create_bucket(Bucket="owned")
     boto3.client("ecs", region_name=REGION).register_task_definition(family="configured", containerDefinitions=[
         {"name": "app", "image": "app:1", "memory": 128,
          "environmentFiles": [{"value": "arn:aws:s3:::settings/app.env", "type": "s3"}]}])  # fmt: skip
@@ -220,3 +223,20 @@ def test_ec2_instance_user_data(collected: tuple[DuckDBStore, dict[str, Any]]) -
     assert booted["instance_user_data"] == "#!/bin/sh\nexport DB_PASSWORD=hunter2\n"
     assert _one(store, "is(aws_ec2_instance) and name == plain").get("instance_user_data") is None
     assert _names(store, "is(aws_ec2_instance) and instance_user_data!=null") == {"booted"}
+
+
+ANYONE_URI = "http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+def test_s3_bucket_acl(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
+    store, _ = collected
+    readable = _one(store, "is(aws_s3_bucket) and name == readable")["bucket_acl"]
+    assert readable["owner"]["id"]
+    assert {(g["grantee"].get("uri"), g["permission"]) for g in readable["grants"]} >= {(ANYONE_URI, "READ")}
+    owned = _one(store, "is(aws_s3_bucket) and name == owned")["bucket_acl"]
+    assert [(g["grantee"]["type"], g["permission"]) for g in owned["grants"]] == [
+        ("CanonicalUser", "FULL_CONTROL")
+    ]
+    public_read = (f'is(aws_s3_bucket) and bucket_acl.grants[*].{{permission in [READ, READ_ACP] and '
+                   f'grantee.uri=="{ANYONE_URI}"}}')  # fmt: skip
+    assert _names(store, public_read) == {"readable"}

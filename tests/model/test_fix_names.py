@@ -460,6 +460,10 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
 }
 
 FIX_STRUCT_FIELDS: dict[str, str] = {
+    "aws_s3_owner": "display_name id",
+    "aws_s3_grantee": "display_name email_address id type uri",
+    "aws_s3_grant": "grantee permission",
+    "aws_s3_bucket_acl": "owner grants",
     "aws_ecs_environment_file": "value type",
     "aws_elb_listener": "protocol load_balancer_port instance_protocol instance_port ssl_certificate_id",
     "aws_elb_listener_description": "listener policy_names",

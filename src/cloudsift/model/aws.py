@@ -403,9 +403,41 @@ class AwsS3Logging:
     target_prefix: str
 
 
+@struct
+class AwsS3Owner:
+    display_name: str
+    id: str
+
+
+@struct
+class AwsS3Grantee:
+    """Who a grant is for: an account (`id`), an e-mail, or a group (`uri`, ".../global/AllUsers" is anyone)."""
+
+    display_name: str
+    email_address: str
+    id: str
+    type: str
+    uri: str
+
+
+@struct
+class AwsS3Grant:
+    grantee: AwsS3Grantee
+    permission: str
+
+
+@struct
+class AwsS3BucketAcl:
+    """GetBucketAcl's answer: the owner and the grants (READ, WRITE, READ_ACP, WRITE_ACP, FULL_CONTROL)."""
+
+    owner: AwsS3Owner
+    grants: list[AwsS3Grant]
+
+
 @kind_class
 class AwsS3Bucket(Bucket, AwsResource):
-    """An S3 bucket: public access block, encryption, versioning; its policy is kept as `bucket_policy`."""
+    """An S3 bucket: public access block, encryption, versioning, its ACL (`bucket_acl`); its policy is kept
+    as `bucket_policy`."""
 
     kind: ClassVar[str] = "aws_s3_bucket"
     untyped: ClassVar[tuple[str, ...]] = ("bucket_policy",)  # kept as AWS wrote it
@@ -414,6 +446,7 @@ class AwsS3Bucket(Bucket, AwsResource):
     bucket_versioning: bool
     bucket_mfa_delete: bool
     bucket_logging: AwsS3Logging  # where its server access logs go; null when it logs nothing
+    bucket_acl: AwsS3BucketAcl
 
 
 @struct

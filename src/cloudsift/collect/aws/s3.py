@@ -21,6 +21,7 @@ BUCKET = AwsKind(
         Detail("GetBucketPolicy", "policy", {"Bucket": "Name"}, key="Policy", missing=("NoSuchBucketPolicy",)),
         Detail("GetBucketTagging", "tagging", {"Bucket": "Name"}, key="TagSet", missing=("NoSuchTagSet",)),
         Detail("GetBucketLogging", "logging", {"Bucket": "Name"}, key="LoggingEnabled"),
+        Detail("GetBucketAcl", "acl", {"Bucket": "Name"}, missing=("NoSuchBucket",)),
     ),
     props={
         "bucket_public_access_block_configuration": Field("block", struct({
@@ -37,6 +38,16 @@ BUCKET = AwsKind(
         # the policy document as JSON, as Fix keeps it: its checks read bucket_policy.Statement[*]
         "bucket_policy": Field("policy", json_document),
         "bucket_logging": Field("logging", struct({"target_bucket": "TargetBucket", "target_prefix": "TargetPrefix"})),
+        "bucket_acl": Field("acl", struct({
+            "owner": Field("Owner", struct({"display_name": "DisplayName", "id": "ID"})),
+            "grants": Field("Grants", each({
+                "grantee": Field("Grantee", struct({
+                    "display_name": "DisplayName", "email_address": "EmailAddress", "id": "ID", "type": "Type",
+                    "uri": "URI",
+                })),
+                "permission": "Permission",
+            })),
+        })),
     },
     # the account's public access block covers every bucket
     edges=(Edge("aws_s3_account_settings", "", constant(NODE_KEY), reverse=True),),
