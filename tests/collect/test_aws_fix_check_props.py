@@ -240,3 +240,16 @@ def test_s3_bucket_acl(collected: tuple[DuckDBStore, dict[str, Any]]) -> None:
     public_read = (f'is(aws_s3_bucket) and bucket_acl.grants[*].{{permission in [READ, READ_ACP] and '
                    f'grantee.uri=="{ANYONE_URI}"}}')  # fmt: skip
     assert _names(store, public_read) == {"readable"}
+
+
+def test_account_organization_membership(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+    alone = _one(collected_region(tmp_path, REGION), "is(aws_account)")
+    assert (alone["is_organization_member"], alone["is_organization_master"]) == (False, False)
+    assert "organization_id" not in alone
+    org = boto3.client("organizations", region_name="us-east-1").create_organization(FeatureSet="ALL")
+    store = collected_region(tmp_path, REGION)
+    member = _one(store, "is(aws_account)")
+    assert (member["is_organization_member"], member["is_organization_master"]) == (True, True)
+    assert (member["organization_id"], member["organization_arn"]) == (org["Organization"]["Id"],
+                                                                        org["Organization"]["Arn"])  # fmt: skip
+    assert store.count(store.bind("is(aws_account) and is_organization_member=False")) == 0

@@ -58,7 +58,14 @@ class AwsAccount(Account, AwsResource):
     max_password_age: int
     password_reuse_prevention: int
     hard_expiry: bool
+    is_organization_member: bool
+    is_organization_master: bool
+    organization_id: str
+    organization_arn: str
     prop_docs: ClassVar[dict[str, str]] = {
+        "is_organization_member": "It belongs to an AWS organization (DescribeOrganization, by the organizations "
+        "service); false when it belongs to none, missing when that was never read.",
+        "is_organization_master": "It is its organization's management account.",
         "minimum_password_length": "The fewest characters a password may have; missing: the account has no "
         "password policy of its own (AWS's default applies) or it was never read.",
         "max_password_age": "Days a password is valid; 0: passwords never expire.",

@@ -503,8 +503,8 @@ def aws_service(
         scope = Scope(account, region)
         with ThreadPoolExecutor(DETAIL_WORKERS, thread_name_prefix=f"{name}-detail") as pool:
             own = None if on_account is None else pool.submit(on_account.fetch, scope)
-            if len(kinds) == 1:
-                fetched = [kinds[0].fetch(scope, pool)]
+            if len(kinds) <= 1:  # none: a service that only writes on the account (organizations)
+                fetched = [k.fetch(scope, pool) for k in kinds]
             else:
                 with ThreadPoolExecutor(len(kinds), thread_name_prefix=f"{name}-list") as lists:
                     fetched = list(lists.map(lambda k: k.fetch(scope, pool), kinds))
