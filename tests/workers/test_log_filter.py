@@ -48,3 +48,12 @@ def test_a_database_error_is_kept(error: BaseException) -> None:
 
 def test_other_loggers_are_never_filtered() -> None:
     assert Worker._quiet(_record("cloudsift.workers", psycopg.OperationalError("connection failed")))
+
+
+@pytest.mark.parametrize("message", ["discarding closed connection: %s", "discarding broken connection: %s"])
+def test_the_pools_word_about_a_connection_lost_in_the_outage_is_quiet(message: str) -> None:
+    record = logging.LogRecord("psycopg.pool", logging.WARNING, __file__, 1, message, ("<conn BAD>",), None)
+    assert not Worker._quiet(record)
+    assert Worker._quiet(
+        logging.LogRecord("psycopg.pool", logging.WARNING, __file__, 1, "rolling back", None, None)
+    )

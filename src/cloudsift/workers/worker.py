@@ -48,7 +48,14 @@ TASKS: dict[str, Callable[..., None]] = {
 
 UNREACHABLE = "cannot reach PostgreSQL"
 QUIETED = ("procrastinate", "psycopg.pool")  # their records about a lost connection: see Worker._quiet
-CONNECTION_WORDS = ("error connecting", "connection failed", "Database error", "connection is lost")
+CONNECTION_WORDS = (
+    "error connecting",
+    "connection failed",
+    "Database error",
+    "connection is lost",
+    "discarding closed connection",
+    "discarding broken connection",
+)  # the pool's, after an outage
 # a lost or refused connection (the pool's timeout is an OperationalError too); not a database's own errors
 # (a full disk, a cancelled query, too many connections), which keep their records
 CONNECTION_ERRORS = (ConnectionError, TimeoutError, socket.gaierror, psycopg.OperationalError)
