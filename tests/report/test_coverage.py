@@ -14,6 +14,7 @@ from cloudsift.collect.runner import collect_aws
 from cloudsift.commands.base import Context
 from cloudsift.config import AwsConfig, Config
 from cloudsift.report import CheckRunner, Scope, load_library
+from cloudsift.report.model import Check, Detect
 from cloudsift.report.result import CheckResult
 from cloudsift.store.base import Store
 from tests.collect.aws_fixture import AwsEmulator
@@ -40,9 +41,11 @@ def _collect(store: Store, tmp_path: Path, kinds: list[str] | None = None) -> No
     collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION, OTHER])), kinds=kinds)
 
 
-def _run(store: Store, check_id: str, scope: Scope | None = None) -> CheckResult:
+def _run(store: Store, check: str | Check, scope: Scope | None = None) -> CheckResult:
     ctx = Context(config=Config(), open_store=lambda: store)
-    return CheckRunner(ctx, LIBRARY, scope or Scope()).run(LIBRARY.check(check_id))
+    return CheckRunner(ctx, LIBRARY, scope or Scope()).run(
+        LIBRARY.check(check) if isinstance(check, str) else check
+    )
 
 
 def _regions(result: CheckResult) -> set[str]:
@@ -156,13 +159,10 @@ def test_a_check_whose_query_does_not_parse_is_an_error_of_its_own_on_a_recorded
     tmp_path: Path,
     store: Store,
 ) -> None:
-    from cloudsift.report.model import Detect
-
     _in_use()
     _collect(store, tmp_path)
     assert store.collected_services()  # the record exists: the check's kinds are read from its query
     broken = LIBRARY.check(RECORDER).model_copy(update={"detect": Detect(fix="is(aws_region) and (")})
-    ctx = Context(config=Config(), open_store=lambda: store)
-    result = CheckRunner(ctx, LIBRARY, Scope()).run(broken)
+    result = _run(store, broken)
     assert result.status == "error" and "unexpected end" in result.reason, result.reason
     assert _run(store, RECORDER).status == "failed"  # the others still run

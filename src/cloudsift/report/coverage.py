@@ -58,10 +58,11 @@ def account_properties(model: Model) -> set[str]:
     return {p.name for p in account.props} - inherited - {"account_alias"}
 
 
-def needed_kinds(result_kinds: Iterable[str], text: str | None, model: Model) -> dict[str, frozenset[str]]:
+def needed_kinds(
+    result_kinds: Iterable[str], query: ast.Query | None, model: Model
+) -> dict[str, frozenset[str]]:
     """The kinds a check reads that some service provides, each with its concrete subkinds; for a check of
     accounts, also the account properties its query reads (a record names those its service writes)."""
-    query = parse_query(text) if text else None
     kinds = set(result_kinds) | (query_kinds(query) if query else set())
     needed = {
         kind: frozenset(model.subkinds(kind))

@@ -98,15 +98,16 @@ class CheckRunner:
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
         try:  # a check whose query does not parse is an error of its own, never the whole report's
-            unjudged = self._unjudged(check, text if kind == "fix" else None)
+            query = parse_query(text) if kind == "fix" else None
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
+        unjudged = self._unjudged(check, query)
         collected = self._count(set(check.result_kinds), unjudged)
         if collected == 0:
             return CheckResult(check, "not_evaluated", reason=unjudged.reason())
         try:
             found, unlisted = (
-                self._search(check, text, unjudged) if kind == "fix" else (self._command(text), 0)
+                self._search(check, query, text, unjudged) if query is not None else (self._command(text), 0)
             )
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
@@ -121,18 +122,21 @@ class CheckRunner:
             check, status, failed, passed, reason=reason, suppressed=suppressed, unlisted=unlisted
         )
 
-    def _unjudged(self, check: Check, text: str | None) -> Unjudged:
+    def _unjudged(self, check: Check, query: ast.Query | None) -> Unjudged:
         """The places of the scope holding the check's resources where a kind it reads was never collected."""
         if self._coverage is None:
             store = self.ctx.store
             self._coverage = Coverage(store.collected_services(), store.partitions())
         if not self._coverage.recorded:
             return Unjudged({})
-        model = self.ctx.store.model
-        needed = needed_kinds(check.result_kinds, text, model)
-        concrete = {sub for kind in check.result_kinds if kind in model.kinds for sub in model.subkinds(kind)}
+        needed = needed_kinds(check.result_kinds, query, self.ctx.store.model)
         totals = self.totals()
-        places = {(a, r) for k in concrete for (a, r) in totals.get(k, {}) if a is not None}
+        places = {
+            (a, r)
+            for k in self._concrete(check.result_kinds)
+            for (a, r) in totals.get(k, {})
+            if a is not None
+        }
         return self._coverage.unjudged(needed, places)
 
     def _active_suppressions(self) -> list[Suppression]:
@@ -155,10 +159,11 @@ class CheckRunner:
                 suppressed.append(dataclasses.replace(resource, suppressed_by=cover.describe()))
         return tuple(failed), tuple(suppressed)
 
-    def _search(self, check: Check, text: str, unjudged: Unjudged) -> tuple[list[Resource], int]:
+    def _search(
+        self, check: Check, query: ast.Query, text: str, unjudged: Unjudged
+    ) -> tuple[list[Resource], int]:
         """The failing resources (at most max_resources of them, unless a suppression needs to see all)
         and how many more failed, outside the places it cannot judge."""
-        query = parse_query(text)
         scope = self.scope.term()
         left_out = unjudged.term()
         if left_out is not None:
@@ -197,11 +202,19 @@ class CheckRunner:
 
     def _count(self, kinds: set[str], unjudged: Unjudged | None = None) -> int:
         """How many resources of these kinds the scope holds, outside the places left out."""
-        model = self.ctx.store.model
-        concrete = {sub for kind in kinds if kind in model.kinds for sub in model.subkinds(kind)}
         left_out = unjudged.places if unjudged else {}
         totals = self.totals()
-        return sum(n for k in concrete for place, n in totals.get(k, {}).items() if place not in left_out)
+        return sum(
+            n
+            for k in self._concrete(kinds)
+            for place, n in totals.get(k, {}).items()
+            if place not in left_out
+        )
+
+    def _concrete(self, kinds: Iterable[str]) -> set[str]:
+        """These kinds of the model with their subkinds."""
+        model = self.ctx.store.model
+        return {sub for kind in kinds if kind in model.kinds for sub in model.subkinds(kind)}
 
     def totals(self) -> Totals:
         """How many resources of each kind each (account, region) of the scope holds (one aggregate per run)."""
