@@ -171,7 +171,8 @@ class PostgresStore(Store):
         parse of its long text each time)."""
         with (
             self.conn.transaction(),
-            self.conn.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            self.conn.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
