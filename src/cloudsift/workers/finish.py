@@ -49,11 +49,11 @@ def _partitions(
         )
         for _, _, services, errors, lines, found, seconds in part_rows:
             failed = failed_services(errors or [], services)
+            answered = [name for name in services if name not in failed]
             data: dict[str, Any] = orjson.loads(found) if found else {"ids": [], "edges": [], "own": 0}
             partition.add(Gathered(bytes(lines or b""), data["ids"], [tuple(e) for e in data["edges"]],
                                    data["own"], seconds or 0.0, data.get("account", {})),
-                          [k for name in services if name not in failed for k in known[name].kinds],
-                          [name for name in services if name not in failed])  # fmt: skip
+                          [k for name in answered for k in known[name].kinds], answered)  # fmt: skip
             for name in sorted(failed):
                 partition.fail(name, known[name].kinds)
             partition.errors += errors or []
@@ -77,9 +77,8 @@ def finish(store: PostgresStore, config: Config, run_id: str) -> None:
     for *_, unknown in accounts:
         problems += [p for p in unknown or [] if p not in problems]
     outer: list[tuple[str, str, str]] = []
-    in_use = regions_in_use(
-        store
-    )  # before the stream: what partitions whose services did not all answer keep
+    # read before the stream: what partitions whose services did not all answer keep
+    in_use = regions_in_use(store)
     with tempfile.NamedTemporaryFile("wb", suffix=".jsonl", prefix="collect-") as spool:
         partitions = _partitions(store.stream(
             "SELECT account, region, services, errors, lines, found, seconds FROM collect_tasks "
