@@ -25,14 +25,15 @@ from typing import Any
 
 import orjson
 
-from cloudsift.commands.base import Command, command
+from cloudsift.commands.base import Command, Option, command
 from cloudsift.commands.jq_worker import _HEADER
 from cloudsift.commands.search import open_nodes
 from cloudsift.context import Context
 from cloudsift.errors import Stopped, UsageError
 
 _SECTIONS = ("reported", "ancestors", "id", "kinds", "metadata")
-_JQ_PATH = re.compile(r'"(?:\\.|[^"\\])*"|(?<![\w\]\).$])\.([A-Za-z_]\w*)')
+_JQ_PATH = re.compile(r'"(?:\\.|[^"\\])*"|(?<![\w\]\).$])\.(/?[A-Za-z_]\w*)')
+_JQ_PIPE = re.compile(r'"(?:\\.|[^"\\])*"|\|')
 # Directives that load modules and data files from the machine (with {search: DIR} from anywhere).
 _FILE_ACCESS = re.compile(r'"(?:\\.|[^"\\])*"|(?<![\w.$])\b(import|include)\b')
 _BATCH_ITEMS = 500
@@ -44,15 +45,44 @@ _LIVE_LOCK = threading.Lock()
 
 
 def jq_filter(text: str) -> str:
-    """Resoto's jq shorthand: `.name` on a node means `.reported.name` (sections stay as they are)."""
+    """Resoto's and Fix's jq shorthand: `.name` on a node means `.reported.name`, `./name` means `.name`.
+
+    As in Fix, only the filter's first stage is rewritten, up to its first `|` outside a string: what
+    follows reads that stage's output, not the node (`map(.color) | {a: .a}` is
+    `map(.reported.color) | {a: .a}`). Our sections (`.ancestors`, `.id`, …) stay as they are.
+    """
+    stage_end = len(text)
+    for match in _JQ_PIPE.finditer(text):
+        if match.group(0) == "|":
+            stage_end = match.start()
+            break
 
     def rewrite(match: re.Match[str]) -> str:
         name = match.group(1)
-        if name is None or name in _SECTIONS:
+        if name is None:
+            return match.group(0)
+        if name.startswith("/"):
+            return "." + name[1:]
+        if name in _SECTIONS:
             return match.group(0)
         return f".reported.{name}"
 
-    return _JQ_PATH.sub(rewrite, text)
+    return _JQ_PATH.sub(rewrite, text[:stage_end]) + text[stage_end:]
+
+
+def jq_program(text: str) -> str:
+    """The jq program a `jq` command's argument means: `--no-rewrite F` is F exactly as written."""
+    text = _unquoted(text.strip())
+    words = text.split(maxsplit=1)
+    if words and words[0] == "--no-rewrite":
+        return _unquoted(words[1].strip()) if len(words) == 2 else ""
+    return jq_filter(text)
+
+
+def _unquoted(text: str) -> str:
+    if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
 
 
 def refuse_file_access(text: str) -> None:
@@ -206,6 +236,11 @@ def _batches(elements: Iterable[Any]) -> Iterator[list[bytes]]:
 class JqCommand(Command):
     """Transform each element with a jq filter; on nodes `.name` means `.reported.name`.
 
+    Up to the filter's first `|` (outside strings), `.name` is rewritten to `.reported.name` and
+    `./name` to `.name`; `.ancestors`, `.id`, `.kinds` and `.metadata` stay as written, and what follows
+    the first `|` is left alone (it reads that stage's output). `--no-rewrite` gives the filter to jq
+    exactly as written, as in Fix Inventory.
+
     The filter runs in a child process without the environment, within `[jq] cpu_seconds` of CPU
     time and `[jq] memory_mb` of memory; `import` and `include` (which read files) are refused.
 
@@ -213,18 +248,16 @@ class JqCommand(Command):
     """
 
     name = "jq"
+    options = (Option("--no-rewrite", "give the filter to jq as written (no .name → .reported.name)", bool),)
     positional = "FILTER"
 
     def parse(self, raw: str) -> None:
         import jq
 
-        text = raw.strip()
-        if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"":
-            text = text[1:-1]
-        if not text:
+        self.program = jq_program(raw)
+        if not self.program:
             raise UsageError("jq needs a filter, e.g. jq .name")
-        refuse_file_access(text)
-        self.program = jq_filter(text)
+        refuse_file_access(self.program)
         try:  # compiled here only to refuse a bad filter before anything runs; it runs in the child
             jq.compile(self.program)
         except ValueError as e:
