@@ -227,3 +227,24 @@ def test_fix_form_parameters_in_a_fix_cmd(tmp_path: Path) -> None:
     assert [str(p) for p in library.problems] == [
         f"{tmp_path / 'a.json'}: check cmd_no_default: detect uses {{{{count}}}} but default_values has no 'count'"
     ]
+
+
+def test_empty_result_kinds_are_the_kinds_of_what_the_query_finds(tmp_path: Path) -> None:
+    checks = [
+        _check("search", result_kinds=[], detect={"fix": "is(aws_ec2_volume) --> is(aws_ec2_instance, aws_ec2_snapshot) and name~x"}),
+        _check("command", result_kinds=[], detect={"fix_cmd": "search is(aws_ec2_volume) and volume_size > ${min_size} | head 3"}),
+        _check("by_hand", result_kinds=[], detect={"manual": "Look in the console."}),
+        _check("nothing_named", result_kinds=[], detect={"fix": "is(aws_ec2_volume) -->"}),
+        _check("negated", result_kinds=[], detect={"fix": "not is(aws_ec2_volume)"}),
+    ]  # fmt: skip
+    _write(tmp_path / "a.json", {"provider": "aws", "service": "ebs", "checks": checks})
+    library = load_library([tmp_path], bundled=False)
+    assert library.check("aws_ebs_search").result_kinds == ["aws_ec2_instance", "aws_ec2_snapshot"]
+    assert library.check("aws_ebs_command").result_kinds == ["aws_ec2_volume"]
+    assert library.check("aws_ebs_by_hand").result_kinds == []
+    assert query_problem(library.check("aws_ebs_command")) is None
+    message = "is empty and the query's results name no kind (an is(...) in the last part of its search)"
+    assert sorted(str(p) for p in library.problems) == [
+        f"{tmp_path / 'a.json'}: check {name}: result_kinds: {message}: list the kinds of the resources it finds"
+        for name in ("negated", "nothing_named")
+    ]

@@ -51,6 +51,29 @@ def query_kinds(query: ast.Query) -> set[str]:
     return {kind for item in _parts(query) if isinstance(item, ast.IsTerm) for kind in item.kinds}
 
 
+def result_kinds_of(detector: str, text: str) -> list[str]:
+    """The kinds a check's results are, as its query says: the `is()` kinds of the last part's term (not
+    those inside a `not`, a context or a `with()`); for a command line, of its last search."""
+    if detector == "fix_cmd":
+        from cloudsift.commands.pipeline import parse_line
+        from cloudsift.commands.search import SearchCommand
+
+        searches = [c for p in parse_line(text) for c in p.commands if isinstance(c, SearchCommand)]
+        if not searches:
+            return []
+        text = searches[-1].query_text
+    term = parse_query(text).parts[-1].term
+    kinds: list[str] = []
+    pending = [term]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, ast.CombinedTerm):
+            pending += [item.left, item.right]
+        elif isinstance(item, ast.IsTerm):
+            kinds += [k for k in item.kinds if k not in kinds]
+    return kinds
+
+
 def account_properties(model: Model) -> set[str]:
     """The properties services write on the account's node (the password policy), not the collector."""
     account = model.kinds[ACCOUNT_KIND]

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from cloudsift.errors import UsageError, did_you_mean
+from cloudsift.errors import CloudsiftError, UsageError, did_you_mean
 from cloudsift.report.model import Benchmark, Check, CheckFile, CheckSpec, Section
 
 BUNDLED = Path(__file__).parent / "static"
@@ -135,13 +135,39 @@ def _checks_of(file: str, data: dict[str, Any], problems: list[LoadProblem]) -> 
         except ValidationError as e:
             problems.extend(_problems(file, where, e))
             continue
-        yield Check(
+        check = Check(
             **spec.model_dump(),
             id=f"{head.provider}_{head.service}_{spec.name}",
             provider=head.provider,
             service=head.service,
             source=file,
         )
+        if not check.result_kinds and not check.manual:
+            try:
+                check = _with_kinds_of_its_results(check)
+            except ValueError as e:
+                problems.append(LoadProblem(file, where, "result_kinds", str(e)))
+                continue
+        yield check
+
+
+def _with_kinds_of_its_results(check: Check) -> Check:
+    """An empty `result_kinds` (Fix accepts one) is the kinds of what its query finds: the `is()` of the
+    query's last part, of the last search of a `fix_cmd`. A query that does not parse keeps none: `report
+    checks test` says why."""
+    from cloudsift.report.coverage import result_kinds_of
+
+    kind, text = check.detector()
+    try:
+        kinds = result_kinds_of(kind, text)
+    except CloudsiftError:
+        return check
+    if not kinds:
+        raise ValueError(
+            "is empty and the query's results name no kind (an is(...) in the last part of its search): "
+            "list the kinds of the resources it finds"
+        )
+    return check.model_copy(update={"result_kinds": kinds})
 
 
 def _benchmark_of(file: str, data: dict[str, Any], library: Library) -> Benchmark | None:

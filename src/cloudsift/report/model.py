@@ -68,7 +68,7 @@ class CheckSpec(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)  # localizations, internal_notes, ... are kept out
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     title: str = Field(min_length=1)
-    result_kinds: list[str] = Field(min_length=1)
+    result_kinds: list[str]  # may be empty, as Fix allows: then the kinds its query's results are
     categories: list[str] = Field(default_factory=list)
     risk: str = Field(min_length=1)
     severity: Severity
