@@ -237,3 +237,48 @@ def test_the_accounts_clients_share_botocores_class_and_model_yet_call_as_their_
         type(plain) is not type(clients[0]) and plain.meta.service_model is not clients[0].meta.service_model
     )
     assert plain.get_caller_identity()["Account"] == "123456789012"
+
+
+def _handler_name(handler: Any) -> str:
+    """module.name, and the names a closure holds (boto3's lazy_call handlers are one closure each)."""
+    held = [c.cell_contents for c in getattr(handler, "__closure__", None) or ()]
+    named = [h for h in held if isinstance(h, str)]
+    own = f"{handler.__module__}.{getattr(handler, '__qualname__', type(handler).__name__)}"
+    return f"{own}({', '.join(named)})" if named else own
+
+
+def _class_handlers(session: boto3.Session) -> list[tuple[str, str]]:
+    """The handlers botocore calls as it builds a client class (`creating-client-class[.service]`):
+    (event, handler's name), read from the session's emitter (botocore lists them nowhere else)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: dict[str, Any], event: str) -> None:
+        for handlers in node["values"] or []:
+            found.extend((event, _handler_name(h)) for h in handlers)
+        for chunk, child in node["children"].items():
+            walk(child, f"{event}.{chunk}")
+
+    walk(
+        session.events._emitter._handlers._root["children"]["creating-client-class"], "creating-client-class"
+    )
+    return sorted(found)
+
+
+def test_cloudsifts_sessions_have_the_client_class_handlers_of_a_plain_boto3_session(
+    aws: AwsEmulator,
+) -> None:
+    """The clients of cloudsift's sessions share one class per service, built with the handlers of the
+    first session that made one; a later session's own `creating-client-class` handler would be ignored.
+    So no session of ours may register any beyond those botocore and boto3 register on every session."""
+    accounts, _ = discover_accounts(AwsConfig(regions=REGIONS[:1], role="cloudsift", accounts=[SECOND]))
+    own, second = sorted(accounts, key=lambda a: a.id != "123456789012")
+    plain = _class_handlers(boto3.Session())
+    boto3s = "boto3.utils.lazy_call.<locals>._handler(boto3.s3.inject.inject_s3_transfer_methods)"
+    assert ("creating-client-class.s3", boto3s) in plain
+    for account in (own, second):
+        account.client("ec2", REGIONS[0])
+        assert _class_handlers(account.session) == plain
+    assert type(own.client("ec2", REGIONS[0])) is type(second.client("ec2", REGIONS[0]))
+    # a handler of our own would be told apart
+    second.session.events.register("creating-client-class.ec2", lambda **kwargs: None)
+    assert _class_handlers(second.session) != plain
