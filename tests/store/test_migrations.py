@@ -41,6 +41,26 @@ def test_a_new_model_property_gets_a_typed_column_filled_from_the_stored_json(tm
     upgraded.close()
 
 
+def test_a_model_change_keeps_the_typed_columns_whose_type_it_did_not_change(tmp_path: Path) -> None:
+    # the catalog spells TIMESTAMPTZ "TIMESTAMP WITH TIME ZONE": a model change once dropped and rebuilt
+    # every datetime column (and struct holding one) of the store from its JSON
+    path = tmp_path / "inventory.duckdb"
+
+    def positions(model: Model = MODEL) -> dict[str, int]:
+        store = DuckDBStore(path, model=model)
+        rows = store.con.execute(
+            "SELECT column_name, column_index FROM duckdb_columns() WHERE table_name = 'nodes'"
+        ).fetchall()
+        store.close()
+        return dict(rows)
+
+    before = positions(_model_without("volume_size"))
+    after = positions()
+    assert {"p_ctime", "p_instance_launch_time", "p_access_key_last_used"} <= before.keys()
+    assert after.keys() - before.keys() == {"p_volume_size"}
+    assert {name: after[name] for name in before} == before  # none was dropped and added again
+
+
 def test_a_store_from_a_newer_cloudsift_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "inventory.duckdb"
     store = DuckDBStore(path)
