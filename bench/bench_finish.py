@@ -192,7 +192,7 @@ def finish_in_process(config_path: str, run_id: str) -> None:
     finishing._partitions = timed("partitions", finishing._partitions)  # type: ignore[method-assign]
     finishing._event_jobs = timed("jobs", finishing._event_jobs)  # type: ignore[method-assign]
     finishing.prune = timed("prune", finishing.prune)  # type: ignore[assignment]
-    store = PostgresStore(config.store.url, config.store.schema_name)
+    store = PostgresStore(config.store.url, config.store.schema)
     started = time.perf_counter()
     profile = None
     if os.environ.get("BENCH_FINISH_PROFILE"):  # where the finish's own time goes, on stderr

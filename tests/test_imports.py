@@ -24,7 +24,9 @@ from cloudsift.sample import EstateSize, estate_lines
 # Modules a search and its count or listing never need; each cost 10-200 ms to import.
 HEAVY = (
     "duckdb",  # the package around the engine (_duckdb): its version lookup alone reads package metadata
-    "importlib.metadata",  # scanning the installed packages (pydantic's plugins, duckdb's version)
+    "importlib.metadata",
+    "pydantic",  # validating a config file or CLOUDSIFT_* variables (config_schema.py); none here
+    "pydantic_core",  # scanning the installed packages (pydantic's plugins, duckdb's version)
     "httpx",  # only to talk to a running server (its address file)
     "py_ocsf_models",  # report --format ocsf
     "email_validator",

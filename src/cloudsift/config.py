@@ -1,11 +1,16 @@
-"""Configuration: one TOML file validated by pydantic; every key overridable as CLOUDSIFT_<SECTION>__<KEY>.
+"""Configuration: one TOML file; every key overridable as CLOUDSIFT_<SECTION>__<KEY>.
 
 Where the file is: --config, $CLOUDSIFT_CONFIG, or ~/.config/cloudsift/config.toml (optional).
 Where the data is: --home, $CLOUDSIFT_HOME, or ~/.local/share/cloudsift.
+
+Each table is a plain dataclass whose fields declare their default, meaning and bounds. What a file or
+the environment sets is validated by pydantic models made from these declarations (config_schema.py),
+imported only then: a line run without a config file or CLOUDSIFT_* variables imports no pydantic.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import logging
@@ -15,46 +20,175 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from typing import Any
 
 from cloudsift.errors import ConfigError, UsageError
 
 ENV_PREFIX = "CLOUDSIFT_"
-_Table = TypeVar("_Table", bound=BaseModel)
-
-
-# Every table refuses keys it does not know. Its validator is built on its first validation, not at
-# import: a line run without a config file or CLOUDSIFT_* variables validates nothing (see load_config).
-TABLE = ConfigDict(extra="forbid", defer_build=True)
 
 _RETENTION = re.compile(r"0|(\d+[smhdw])+")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
-class StoreConfig(BaseModel):
-    model_config = TABLE
-    url: str = Field("", description="Empty: DuckDB in $CLOUDSIFT_HOME. postgresql://... for a shared store.")
-    schema_name: str = Field(
-        "cloudsift", alias="schema", description="PostgreSQL schema that holds the tables."
-    )
-    duckdb_memory_limit: str = Field(
-        "1600MB", description="Most memory DuckDB uses; past it, it spills to disk."
-    )
-    retention: str = Field(
+class Secret:
+    """A secret value (a routing key, a token): never shown by str() or repr()."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def get_secret_value(self) -> str:
+        return self._value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __str__(self) -> str:
+        return "**********" if self._value else ""
+
+    def __repr__(self) -> str:
+        return f"Secret('{self}')"
+
+
+def setting(
+    default: Any = dataclasses.MISSING,
+    *,
+    doc: str = "",
+    factory: Callable[[], Any] | None = None,
+    check: Callable[[Any], Any] | None = None,
+    **bounds: float,
+) -> Any:
+    """One key of a table: its default (or `factory`), what it means (`doc`, the docs' text), its bounds
+    (ge, gt, le: pydantic's) and a `check` run on a value given (it returns the value kept, or raises
+    ValueError)."""
+    metadata = {"doc": doc, "check": check, "bounds": bounds}
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+class Table:
+    """A config table: the values given to it pass their keys' checks (the file's and the environment's
+    also their types and bounds, in config_schema.py)."""
+
+    def __post_init__(self) -> None:
+        for key in dataclasses.fields(self):  # type: ignore[arg-type]
+            check = key.metadata.get("check")
+            value = getattr(self, key.name)
+            if check is not None and value != _default(key):  # a default is valid: not checked, as pydantic
+                setattr(self, key.name, check(value))
+
+
+def keys(table: type[Table]) -> list[tuple[dataclasses.Field[Any], Any]]:
+    """A table's keys, each with its type (annotations are text here: `from __future__`)."""
+    hints = _hints(table)
+    return [(key, hints[key.name]) for key in dataclasses.fields(table)]  # type: ignore[arg-type]
+
+
+def _hints(table: type[Table]) -> dict[str, Any]:
+    if table not in _HINTS:
+        _HINTS[table] = typing.get_type_hints(table)
+    return _HINTS[table]
+
+
+_HINTS: dict[type[Table], dict[str, Any]] = {}
+
+
+def is_table(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Table)
+
+
+def _default(key: dataclasses.Field[Any]) -> Any:
+    if key.default_factory is not dataclasses.MISSING:
+        return key.default_factory()
+    return key.default
+
+
+def _retention(value: str) -> str:
+    if _RETENTION.fullmatch(value.strip()) is None:
+        raise ValueError(f"expected a duration such as 12h, 30d or 8w (0: for ever), not {value!r}")
+    return value.strip()
+
+
+def _events_url(url: str) -> str:
+    from cloudsift.alerts.sink import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        raise ValueError(problem)
+    return url
+
+
+def _events_urls(urls: list[str]) -> list[str]:
+    for url in urls:
+        _events_url(url)
+    return urls
+
+
+def _http_url(where: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        from cloudsift.alerts.sink import check_url
+
+        if value:
+            try:
+                check_url(value, where)
+            except UsageError as e:
+                raise ValueError(str(e)) from None
+        return value
+
+    return check
+
+
+def _webhook_url(value: Secret | None) -> Secret | None:
+    if value is not None:
+        _http_url("webhook url")(value.get_secret_value())
+    return value
+
+
+def _opsgenie_region(value: str) -> str:
+    if value not in ("us", "eu"):
+        raise ValueError("must be us or eu")
+    return value
+
+
+def _public_url(value: str) -> str:
+    return _http_url("server.public_url")(value).rstrip("/")
+
+
+def _known_timezone(server: ServerConfig) -> ServerConfig:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(server.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {server.timezone!r}; use an IANA name such as UTC") from None
+    return server
+
+
+def _valid_schedule(workflows: WorkflowsConfig) -> WorkflowsConfig:
+    from cloudsift.schedule import check_cron
+
+    if workflows.collect.schedule:
+        check_cron(workflows.collect.schedule)
+    return workflows
+
+
+@dataclass
+class StoreConfig(Table):
+    url: str = setting("", doc="Empty: DuckDB in $CLOUDSIFT_HOME. postgresql://... for a shared store.")
+    schema: str = setting("cloudsift", doc="PostgreSQL schema that holds the tables.")
+    duckdb_memory_limit: str = setting("1600MB", doc="Most memory DuckDB uses; past it, it spills to disk.")
+    retention: str = setting(
         "30d",
-        description="How long finished runs are kept (workflow and job runs, the workers' tasks and queue jobs) "
+        check=_retention,
+        doc="How long finished runs are kept (workflow and job runs, the workers' tasks and queue jobs) "
         "and delivered alert events: 12h, 30d, 8w; 0 keeps them for ever. Pending events, running runs and "
         "each key's newest delivered event stay; `history` (node changes) is not affected.",
     )
-
-    @field_validator("retention")
-    @classmethod
-    def _retention(cls, value: str) -> str:
-        if _RETENTION.fullmatch(value.strip()) is None:
-            raise ValueError(f"expected a duration such as 12h, 30d or 8w (0: for ever), not {value!r}")
-        return value.strip()
 
     @property
     def retention_seconds(self) -> float | None:
@@ -63,317 +197,236 @@ class StoreConfig(BaseModel):
         return float(seconds) or None
 
 
-class AwsConfig(BaseModel):
-    model_config = TABLE
-    regions: list[str] = Field(
-        default_factory=list, description="Regions to collect; empty: every region enabled."
-    )
-    profiles: list[str] = Field(
-        default_factory=list, description="Named profiles; empty: the standard credential chain."
-    )
-    role: str = Field(
+@dataclass
+class AwsConfig(Table):
+    regions: list[str] = setting(factory=list, doc="Regions to collect; empty: every region enabled.")
+    profiles: list[str] = setting(factory=list, doc="Named profiles; empty: the standard credential chain.")
+    role: str = setting(
         "",
-        description="Role name assumed in each of `accounts` (and in every account of the org); renewed before its credentials expire.",
+        doc="Role name assumed in each of `accounts` (and in every account of the org); renewed before its credentials expire.",
     )
-    accounts: list[str] = Field(default_factory=list, description="Account ids to collect through `role`.")
-    external_id: str = Field("", description="External id passed when assuming `role`.")
-    scrape_org: bool = Field(
-        False, description="Collect every account of the AWS Organization through `role`."
+    accounts: list[str] = setting(factory=list, doc="Account ids to collect through `role`.")
+    external_id: str = setting("", doc="External id passed when assuming `role`.")
+    scrape_org: bool = setting(False, doc="Collect every account of the AWS Organization through `role`.")
+    collect_caller_account: bool = setting(True, doc="Collect the account the credentials belong to.")
+    max_workers: int = setting(8, ge=1, le=128, doc="Parallel (account, region, service) collections.")
+    connect_timeout: float = setting(
+        10, gt=0, le=600, doc="Seconds to wait for an AWS endpoint to accept a connection."
     )
-    collect_caller_account: bool = Field(True, description="Collect the account the credentials belong to.")
-    max_workers: int = Field(8, ge=1, le=128, description="Parallel (account, region, service) collections.")
-    connect_timeout: float = Field(
-        10, gt=0, le=600, description="Seconds to wait for an AWS endpoint to accept a connection."
+    read_timeout: float = setting(
+        30, gt=0, le=3600, doc="Seconds to wait for an AWS endpoint to answer a request once sent."
     )
-    read_timeout: float = Field(
-        30, gt=0, le=3600, description="Seconds to wait for an AWS endpoint to answer a request once sent."
-    )
-    max_attempts: int = Field(
+    max_attempts: int = setting(
         5,
         ge=1,
         le=20,
-        description="Tries of one AWS call, the first included (botocore's total_max_attempts, adaptive "
+        doc="Tries of one AWS call, the first included (botocore's total_max_attempts, adaptive "
         "retries): a hung endpoint fails the call after about this many read timeouts.",
     )
 
 
-class PagerDutyConfig(BaseModel):
-    model_config = TABLE
-    routing_key: SecretStr | None = Field(None, description="Events API v2 integration key (32 characters).")
-    events_url: str = Field("https://events.pagerduty.com/v2/enqueue", description="Where events are sent.")
-    allowed_urls: list[str] = Field(
-        default_factory=list,
-        description="Other events URLs a line's --webhook-url may send the configured routing_key to "
+@dataclass
+class PagerDutyConfig(Table):
+    routing_key: Secret | None = setting(None, doc="Events API v2 integration key (32 characters).")
+    events_url: str = setting(
+        "https://events.pagerduty.com/v2/enqueue", check=_events_url, doc="Where events are sent."
+    )
+    allowed_urls: list[str] = setting(
+        factory=list,
+        check=_events_urls,
+        doc="Other events URLs a line's --webhook-url may send the configured routing_key to "
         "(a proxy, a PagerDuty region); any other URL needs the line's own --routing-key.",
     )
-    source: str = Field("cloudsift", description="payload.source of every event.")
-    severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
-    client: str = Field("cloudsift", description="Name shown in PagerDuty as the sender.")
-    client_url: str = Field("", description="Link shown in PagerDuty to the sender.")
-    deliver_within: float = Field(
+    source: str = setting("cloudsift", doc="payload.source of every event.")
+    severity: str = setting("warning", doc="Default severity: critical, error, warning or info.")
+    client: str = setting("cloudsift", doc="Name shown in PagerDuty as the sender.")
+    client_url: str = setting("", doc="Link shown in PagerDuty to the sender.")
+    deliver_within: float = setting(
         60,
         ge=0,
         le=3600,
-        description="Seconds a line (or `alerts deliver`) keeps retrying its events, for every sink; "
+        doc="Seconds a line (or `alerts deliver`) keeps retrying its events, for every sink; "
         "then they stay pending for `cloudsift serve` or `alerts deliver`.",
     )
-    retries: int = Field(
+    retries: int = setting(
         10,
         ge=0,
         le=100,
-        description="Retries of one event after its first try, within `deliver_within` (429, 5xx, timeouts, "
+        doc="Retries of one event after its first try, within `deliver_within` (429, 5xx, timeouts, "
         "network errors; 0: one try).",
     )
-    retry_base_seconds: float = Field(
+    retry_base_seconds: float = setting(
         0.5,
         ge=0,
         le=60,
-        description="First backoff; it doubles, with jitter, up to 8s (or as Retry-After asks).",
+        doc="First backoff; it doubles, with jitter, up to 8s (or as Retry-After asks).",
     )
 
-    @field_validator("events_url")
-    @classmethod
-    def _http_url(cls, url: str) -> str:
-        from cloudsift.alerts.sink import url_problem
 
-        problem = url_problem(url)
-        if problem:
-            raise ValueError(problem)
-        return url
-
-    @field_validator("allowed_urls")
-    @classmethod
-    def _http_urls(cls, urls: list[str]) -> list[str]:
-        for url in urls:
-            cls._http_url(url)
-        return urls
-
-
-def _http_url(value: str, where: str) -> str:
-    from cloudsift.alerts.sink import check_url
-
-    if value:
-        try:
-            check_url(value, where)
-        except UsageError as e:
-            raise ValueError(str(e)) from None
-    return value
-
-
-class AlertmanagerConfig(BaseModel):
-    model_config = TABLE
-    url: str = Field(
+@dataclass
+class AlertmanagerConfig(Table):
+    url: str = setting(
         "",
-        description="Alertmanager's base URL, e.g. http://alertmanager:9093 (alerts go to /api/v2/alerts).",
+        check=_http_url("alertmanager.url"),
+        doc="Alertmanager's base URL, e.g. http://alertmanager:9093 (alerts go to /api/v2/alerts).",
     )
-    severity: str = Field("warning", description="Default severity label: critical, error, warning or info.")
-    username: str = Field("", description="Basic auth user, when Alertmanager sits behind basic auth.")
-    password: SecretStr | None = Field(None, description="Basic auth password.")
-    bearer_token: SecretStr | None = Field(
-        None, description="Bearer token, when Alertmanager sits behind one."
-    )
-    valid_for_minutes: int = Field(
+    severity: str = setting("warning", doc="Default severity label: critical, error, warning or info.")
+    username: str = setting("", doc="Basic auth user, when Alertmanager sits behind basic auth.")
+    password: Secret | None = setting(None, doc="Basic auth password.")
+    bearer_token: Secret | None = setting(None, doc="Bearer token, when Alertmanager sits behind one.")
+    valid_for_minutes: int = setting(
         180,
         ge=5,
         le=10080,
-        description="A firing alert's endsAt is this far ahead; each run of the line that still finds resources "
+        doc="A firing alert's endsAt is this far ahead; each run of the line that still finds resources "
         "posts it again, so run it more often than this (a collection every hour: keep 180).",
     )
-    generator_url: str = Field(
-        "", description="generatorURL of every alert (default: the dashboard, when public)."
+    generator_url: str = setting(
+        "",
+        check=_http_url("alertmanager.url"),
+        doc="generatorURL of every alert (default: the dashboard, when public).",
     )
 
-    @field_validator("url", "generator_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _http_url(value, "alertmanager.url")
 
-
-class OpsgenieConfig(BaseModel):
-    model_config = TABLE
-    api_key: SecretStr | None = Field(None, description="API integration key (GenieKey); never printed.")
-    region: str = Field("us", description="us (api.opsgenie.com) or eu (api.eu.opsgenie.com).")
-    url: str = Field("", description="Another API base URL (overrides region).")
-    severity: str = Field(
-        "warning", description="Default severity (critical P1, error P2, warning P3, info P5)."
+@dataclass
+class OpsgenieConfig(Table):
+    api_key: Secret | None = setting(None, doc="API integration key (GenieKey); never printed.")
+    region: str = setting(
+        "us", check=_opsgenie_region, doc="us (api.opsgenie.com) or eu (api.eu.opsgenie.com)."
     )
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        if value not in ("us", "eu"):
-            raise ValueError("must be us or eu")
-        return value
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _http_url(value, "opsgenie.url")
+    url: str = setting("", check=_http_url("opsgenie.url"), doc="Another API base URL (overrides region).")
+    severity: str = setting("warning", doc="Default severity (critical P1, error P2, warning P3, info P5).")
 
 
-class WebhookConfig(BaseModel):
+@dataclass
+class WebhookConfig(Table):
     """A chat webhook: its URL holds the secret."""
 
-    model_config = TABLE
-    url: SecretStr | None = Field(None, description="The webhook URL (it is the secret: never printed).")
-    severity: str = Field("warning", description="Default severity: critical, error, warning or info.")
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            _http_url(value.get_secret_value(), "webhook url")
-        return value
-
-
-class ServerConfig(BaseModel):
-    model_config = TABLE
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str) -> str:
-        return _http_url(value, "server.public_url").rstrip("/")
-
-    host: str = Field(
-        "127.0.0.1", description="Address `cloudsift serve` listens on; keep it local unless you must."
+    url: Secret | None = setting(
+        None, check=_webhook_url, doc="The webhook URL (it is the secret: never printed)."
     )
-    port: int = Field(8900, ge=0, le=65535, description="Port of `cloudsift serve` (0: any free port).")
-    token: SecretStr | None = Field(
+    severity: str = setting("warning", doc="Default severity: critical, error, warning or info.")
+
+
+@dataclass
+class ServerConfig(Table):
+    host: str = setting(
+        "127.0.0.1", doc="Address `cloudsift serve` listens on; keep it local unless you must."
+    )
+    port: int = setting(8900, ge=0, le=65535, doc="Port of `cloudsift serve` (0: any free port).")
+    token: Secret | None = setting(
         None,
-        description="Bearer token of the API; empty: generated on first start into $CLOUDSIFT_HOME/server.token.",
+        doc="Bearer token of the API; empty: generated on first start into $CLOUDSIFT_HOME/server.token.",
     )
-    public_url: str = Field(
+    public_url: str = setting(
         "",
-        description="Where people reach this server (https://cloudsift.example.com): alerts then link to the "
+        check=_public_url,
+        doc="Where people reach this server (https://cloudsift.example.com): alerts then link to the "
         "dashboard's pages of their resources.",
     )
-    timezone: str = Field(
-        "UTC", description="Time zone of every cron schedule (an IANA name such as Europe/Berlin)."
+    timezone: str = setting(
+        "UTC", doc="Time zone of every cron schedule (an IANA name such as Europe/Berlin)."
     )
-    delivery_interval_seconds: float = Field(
-        30, gt=0, le=3600, description="How often `serve` retries alerts still in the outbox."
+    delivery_interval_seconds: float = setting(
+        30, gt=0, le=3600, doc="How often `serve` retries alerts still in the outbox."
     )
-    line_timeout_seconds: float = Field(
+    line_timeout_seconds: float = setting(
         600,
         gt=0,
-        description="Longest a line sent to the API runs; then it is stopped (jobs: their --timeout).",
+        doc="Longest a line sent to the API runs; then it is stopped (jobs: their --timeout).",
     )
-    max_request_bytes: int = Field(
-        1 << 20, ge=1024, description="Largest request body the API takes; a larger one is answered 413."
+    max_request_bytes: int = setting(
+        1 << 20, ge=1024, doc="Largest request body the API takes; a larger one is answered 413."
     )
 
 
-class WorkersConfig(BaseModel):
-    model_config = TABLE
-    enabled: bool = Field(
+@dataclass
+class WorkersConfig(Table):
+    enabled: bool = setting(
         False,
-        description="On a PostgreSQL store: `collect` queues its tasks (one per account, region and service "
+        doc="On a PostgreSQL store: `collect` queues its tasks (one per account, region and service "
         "group) for `cloudsift serve --worker` processes and waits for them; off: it collects in-process.",
     )
-    concurrency: int = Field(8, ge=1, le=256, description="Tasks one worker process runs at once (threads).")
-    per_account: int = Field(
+    concurrency: int = setting(8, ge=1, le=256, doc="Tasks one worker process runs at once (threads).")
+    per_account: int = setting(
         4,
         ge=1,
         le=64,
-        description="Tasks of one account that run at once over all workers (AWS throttles per account).",
+        doc="Tasks of one account that run at once over all workers (AWS throttles per account).",
     )
-    service_groups: int = Field(
+    service_groups: int = setting(
         3,
         ge=1,
         le=64,
-        description="Tasks per (account, region): its services are split into this many groups.",
+        doc="Tasks per (account, region): its services are split into this many groups.",
     )
-    heartbeat_seconds: float = Field(5, gt=0, le=300, description="How often a worker says it is alive.")
-    stalled_after_seconds: float = Field(
+    heartbeat_seconds: float = setting(5, gt=0, le=300, doc="How often a worker says it is alive.")
+    stalled_after_seconds: float = setting(
         20,
         gt=0,
-        description="A worker silent this long is taken for dead: its tasks are run again by another.",
+        doc="A worker silent this long is taken for dead: its tasks are run again by another.",
     )
-    collect_timeout_seconds: float = Field(
-        3600, gt=0, description="Longest `collect` waits for the workers to finish a collection."
-    )
-
-
-class JqConfig(BaseModel):
-    model_config = TABLE
-    cpu_seconds: int = Field(
-        60, ge=1, description="CPU time one line's `jq` filter may use; then it is stopped."
-    )
-    memory_mb: int = Field(
-        1024, ge=64, description="Memory one line's `jq` filter may use (its child process)."
+    collect_timeout_seconds: float = setting(
+        3600, gt=0, doc="Longest `collect` waits for the workers to finish a collection."
     )
 
 
-class CollectWorkflowConfig(BaseModel):
-    model_config = TABLE
-    schedule: str = Field(
+@dataclass
+class JqConfig(Table):
+    cpu_seconds: int = setting(60, ge=1, doc="CPU time one line's `jq` filter may use; then it is stopped.")
+    memory_mb: int = setting(1024, ge=64, doc="Memory one line's `jq` filter may use (its child process).")
+
+
+@dataclass
+class CollectWorkflowConfig(Table):
+    schedule: str = setting(
         "0 * * * *",
-        description="Cron schedule of the collect workflow under `serve`; empty: never on its own.",
+        doc="Cron schedule of the collect workflow under `serve`; empty: never on its own.",
     )
-    kinds: list[str] = Field(
-        default_factory=list,
-        description="Collect only these kinds (the services they need); every other kind keeps its data. "
+    kinds: list[str] = setting(
+        factory=list,
+        doc="Collect only these kinds (the services they need); every other kind keeps its data. "
         "Empty: everything.",
     )
 
 
-class WorkflowsConfig(BaseModel):
-    model_config = TABLE
-    collect: CollectWorkflowConfig = Field(default_factory=CollectWorkflowConfig)  # type: ignore[arg-type]
+@dataclass
+class WorkflowsConfig(Table):
+    collect: CollectWorkflowConfig = setting(factory=CollectWorkflowConfig)
 
 
 ParameterValue = str | int | float | bool | list[str | int | float | bool]
 
 
-class ReportConfig(BaseModel):
-    model_config = TABLE
-    paths: list[Path] = Field(
-        default_factory=list,
-        description="Files or directories of check and benchmark files (Fix Inventory's format) loaded besides the bundled ones.",
+@dataclass
+class ReportConfig(Table):
+    paths: list[Path] = setting(
+        factory=list,
+        doc="Files or directories of check and benchmark files (Fix Inventory's format) loaded besides the bundled ones.",
     )
-    override_values: dict[str, dict[str, ParameterValue]] = Field(
-        default_factory=dict,
-        description='Per check id, values of its ${name} and {{name}} parameters: `[report.override_values.aws_iam_access_key_rotated] max_age = "30d"`.',
+    override_values: dict[str, dict[str, ParameterValue]] = setting(
+        factory=dict,
+        doc='Per check id, values of its ${name} and {{name}} parameters: `[report.override_values.aws_iam_access_key_rotated] max_age = "30d"`.',
     )
-    ignore_checks: list[str] = Field(default_factory=list, description="Check ids that never run.")
+    ignore_checks: list[str] = setting(factory=list, doc="Check ids that never run.")
 
 
-class Config(BaseModel):
-    model_config = TABLE
-    home: Path = Field(default_factory=lambda: Path.home() / ".local" / "share" / "cloudsift")
-    store: StoreConfig = Field(default_factory=StoreConfig)  # type: ignore[arg-type]
-    pagerduty: PagerDutyConfig = Field(default_factory=PagerDutyConfig)  # type: ignore[arg-type]
-    aws: AwsConfig = Field(default_factory=AwsConfig)  # type: ignore[arg-type]
-    alertmanager: AlertmanagerConfig = Field(default_factory=AlertmanagerConfig)  # type: ignore[arg-type]
-    opsgenie: OpsgenieConfig = Field(default_factory=OpsgenieConfig)  # type: ignore[arg-type]
-    slack: WebhookConfig = Field(default_factory=WebhookConfig)  # type: ignore[arg-type]
-    teams: WebhookConfig = Field(default_factory=WebhookConfig)  # type: ignore[arg-type]
-    discord: WebhookConfig = Field(default_factory=WebhookConfig)  # type: ignore[arg-type]
-    server: ServerConfig = Field(default_factory=ServerConfig)  # type: ignore[arg-type]
-    workflows: WorkflowsConfig = Field(default_factory=WorkflowsConfig)
-    report: ReportConfig = Field(default_factory=ReportConfig)
-    jq: JqConfig = Field(default_factory=JqConfig)  # type: ignore[arg-type]
-    workers: WorkersConfig = Field(default_factory=WorkersConfig)  # type: ignore[arg-type]
-
-    @field_validator("server")
-    @classmethod
-    def _known_timezone(cls, server: ServerConfig) -> ServerConfig:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(server.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {server.timezone!r}; use an IANA name such as UTC") from None
-        return server
-
-    @field_validator("workflows")
-    @classmethod
-    def _valid_schedule(cls, workflows: WorkflowsConfig) -> WorkflowsConfig:
-        from cloudsift.schedule import check_cron
-
-        if workflows.collect.schedule:
-            check_cron(workflows.collect.schedule)
-        return workflows
+@dataclass
+class Config(Table):
+    home: Path = setting(factory=lambda: Path.home() / ".local" / "share" / "cloudsift")
+    store: StoreConfig = setting(factory=StoreConfig)
+    pagerduty: PagerDutyConfig = setting(factory=PagerDutyConfig)
+    aws: AwsConfig = setting(factory=AwsConfig)
+    alertmanager: AlertmanagerConfig = setting(factory=AlertmanagerConfig)
+    opsgenie: OpsgenieConfig = setting(factory=OpsgenieConfig)
+    slack: WebhookConfig = setting(factory=WebhookConfig)
+    teams: WebhookConfig = setting(factory=WebhookConfig)
+    discord: WebhookConfig = setting(factory=WebhookConfig)
+    server: ServerConfig = setting(factory=ServerConfig, check=_known_timezone)
+    workflows: WorkflowsConfig = setting(factory=WorkflowsConfig, check=_valid_schedule)
+    report: ReportConfig = setting(factory=ReportConfig)
+    jq: JqConfig = setting(factory=JqConfig)
+    workers: WorkersConfig = setting(factory=WorkersConfig)
 
     @property
     def duckdb_path(self) -> Path:
@@ -407,15 +460,15 @@ class Setting:
         return typing.get_origin(self.annotation) is list
 
 
-def settings(model: type[BaseModel] | None = None, prefix: tuple[str, ...] = ()) -> list[Setting]:
-    """Every key below `model` (the whole config by default), nested tables flattened."""
+def settings(table: type[Table] | None = None, prefix: tuple[str, ...] = ()) -> list[Setting]:
+    """Every key below `table` (the whole config by default), nested tables flattened."""
     found: list[Setting] = []
-    for name, info in (model or Config).model_fields.items():
-        path = (*prefix, info.alias or name)
-        if isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel):
-            found += settings(info.annotation, path)
+    for key, annotation in keys(table or Config):
+        path = (*prefix, key.name)
+        if is_table(annotation):
+            found += settings(annotation, path)
         elif path != ("home",):  # CLOUDSIFT_HOME: read on its own, after --home
-            found.append(Setting(path, info.annotation))
+            found.append(Setting(path, annotation))
     return found
 
 
@@ -444,12 +497,11 @@ def _env_overrides(
     environ: Mapping[str, str], warn: Callable[[str], None]
 ) -> tuple[dict[str, Any], dict[tuple[str, ...], str]]:
     """The config keys the environment sets, and which variable set each (for errors)."""
-    known = {s.variable: s for s in settings()}
     data: dict[str, Any] = {}
     sources: dict[tuple[str, ...], str] = {}
-    for key, value in sorted(environ.items()):
-        if not key.startswith(ENV_PREFIX) or key in OTHER_VARIABLES:
-            continue
+    ours = sorted((k, v) for k, v in environ.items() if k.startswith(ENV_PREFIX) and k not in OTHER_VARIABLES)
+    known = {s.variable: s for s in settings()} if ours else {}
+    for key, value in ours:
         setting = known.get(key.upper())
         if setting is None:
             # compared without the prefix every name shares, which would make all of them look close
@@ -493,25 +545,11 @@ def load_config(
         data["home"] = str(home)
     elif env.get("CLOUDSIFT_HOME"):
         data["home"] = env["CLOUDSIFT_HOME"]
-    if data.keys() <= {"home"}:  # nothing but the defaults, which pydantic never validates either
-        return _defaults(Config, **({"home": Path(data["home"])} if "home" in data else {}))
-    try:
-        return Config.model_validate(data)
-    except ValidationError as e:
-        first = e.errors()[0]
-        loc = tuple(str(p) for p in first["loc"])
-        key = sources.get(loc) or ".".join(loc)
-        raise ConfigError(key, first["msg"]) from None
+    if data.keys() <= {"home"}:  # nothing but the defaults, which need no validating
+        return Config(home=Path(data["home"])) if "home" in data else Config()
+    from cloudsift.config_schema import validate  # pydantic: only for what a file or variable sets
 
-
-def _defaults(model: type[_Table], **values: Any) -> _Table:
-    """`model` with its defaults and `values`, its tables too, built without a validator (a one-shot
-    `cloudsift -c` without a config file then builds none: 20 ms of its start)."""
-    for name, info in model.model_fields.items():
-        table = info.annotation
-        if name not in values and isinstance(table, type) and issubclass(table, BaseModel):
-            values[name] = _defaults(table)
-    return model.model_construct(**values)
+    return validate(Config, data, sources)
 
 
 def _read_file(file: Path, named: bool, named_by: str) -> dict[str, Any]:
@@ -558,31 +596,24 @@ def config_reference() -> str:
         "This page is generated from the code (`cloudsift.config.config_reference`); a test keeps it current.",
         "",
     ]
-    for section, model in _sections(Config, ""):
+    for section, table in _sections(Config, ""):
         lines += [f"## [{section}]", "", "| key | environment | default | meaning |", "|---|---|---|---|"]
-        for name, info in model.model_fields.items():
-            key = info.alias or name
-            default = info.get_default(call_default_factory=True)
+        for key, _ in keys(table):
+            default = _default(key)
             shown = "" if default in ("", None, []) else f"`{default}`"
-            env = f"`CLOUDSIFT_{section.upper().replace('.', '__')}__{key.upper()}`"
-            lines.append(f"| `{key}` | {env} | {shown} | {info.description or ''} |")
+            env = f"`CLOUDSIFT_{section.upper().replace('.', '__')}__{key.name.upper()}`"
+            lines.append(f"| `{key.name}` | {env} | {shown} | {key.metadata['doc']} |")
         lines.append("")
     return "\n".join(lines)
 
 
-def _sections(model: type[BaseModel], prefix: str) -> list[tuple[str, type[BaseModel]]]:
+def _sections(table: type[Table], prefix: str) -> list[tuple[str, type[Table]]]:
     """The config's tables, nested ones (workflows.collect) by their dotted name; only tables with keys."""
-    found: list[tuple[str, type[BaseModel]]] = []
-    for name, info in model.model_fields.items():
-        inner = info.annotation
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            section = f"{prefix}{name}"
-            scalars = [f for f in inner.model_fields.values() if not _is_table(f.annotation)]
-            if scalars:
+    found: list[tuple[str, type[Table]]] = []
+    for key, inner in keys(table):
+        if is_table(inner):
+            section = f"{prefix}{key.name}"
+            if any(not is_table(annotation) for _, annotation in keys(inner)):
                 found.append((section, inner))
             found += _sections(inner, section + ".")
     return found
-
-
-def _is_table(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

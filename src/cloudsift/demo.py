@@ -70,15 +70,15 @@ def run_demo(args: Any, out: TextIO) -> int:
         ctx.config.aws.regions = list(REGIONS)
         ctx.config.aws.role = "cloudsift"
         ctx.config.aws.accounts = [SECOND_ACCOUNT]
-        from pydantic import SecretStr
+        from cloudsift.config import Secret
 
         if routing_key:
             say("Alerts go to PagerDuty (PAGERDUTY_ROUTING_KEY is set).")
-            ctx.config.pagerduty.routing_key = SecretStr(routing_key)
+            ctx.config.pagerduty.routing_key = Secret(routing_key)
         else:
             url, stop_printer = start_printing_pagerduty(say)
             say("PAGERDUTY_ROUTING_KEY is not set: alerts go to a local endpoint that shows their JSON.")
-            ctx.config.pagerduty.routing_key = SecretStr(DEMO_KEY)
+            ctx.config.pagerduty.routing_key = Secret(DEMO_KEY)
             ctx.config.pagerduty.events_url = url
         first, second = estate["open_groups"]
         steps: list[tuple[str, str, Any]] = [

@@ -10,7 +10,7 @@ import pytest
 from cloudsift import run
 from cloudsift.collect.aws.declare import Call
 from cloudsift.collect.runner import collect_aws
-from cloudsift.config import AwsConfig, Config, WorkflowsConfig
+from cloudsift.config import AwsConfig, CollectWorkflowConfig, Config, WorkflowsConfig
 from cloudsift.demo import SEED_QUERY
 from cloudsift.errors import UsageError
 from cloudsift.store.duckdb import DuckDBStore
@@ -68,7 +68,7 @@ def test_collect_kinds_from_the_config_and_the_command_line(
     _estate(boto3.Session(), REGION, open_to_world=True)
     calls = record_calls(monkeypatch)
     config = Config(home=tmp_path, aws=AwsConfig(regions=[REGION]),
-                    workflows=WorkflowsConfig.model_validate({"collect": {"kinds": ["security_group"]}}))  # fmt: skip
+                    workflows=WorkflowsConfig(CollectWorkflowConfig(kinds=["security_group"])))  # fmt: skip
     store = DuckDBStore()
     assert collect_aws(store, config).ok
     assert {op for _, _, op in calls} <= {"DescribeSecurityGroups", "GetCallerIdentity", "ListAccountAliases"}

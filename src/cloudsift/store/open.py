@@ -54,7 +54,7 @@ def open_store(config: Config) -> Store:
                 "install `pip install 'cloudsift[postgres]'`",
             ) from None
 
-        return PostgresStore(url, schema=config.store.schema_name)
+        return PostgresStore(url, schema=config.store.schema)
     raise ConfigError(
         "store.url", f"expected empty (DuckDB) or a postgresql:// URL, not {url.split(':')[0]}://..."
     )

@@ -53,7 +53,7 @@ def postgres_url(config: Config, what: str) -> str:
 
 
 def connection_options(config: Config) -> str:
-    return f"-c search_path={config.store.schema_name} -c TimeZone=UTC"
+    return f"-c search_path={config.store.schema} -c TimeZone=UTC"
 
 
 def ensure_tables(store: PostgresStore) -> None:

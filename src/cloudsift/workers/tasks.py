@@ -48,7 +48,7 @@ class TaskState:
     def store(self) -> Iterator[PostgresStore]:
         store: PostgresStore | None = getattr(self._local, "store", None)
         if store is None or store.conn.closed:
-            store = self._local.store = PostgresStore(self.config.store.url, self.config.store.schema_name)
+            store = self._local.store = PostgresStore(self.config.store.url, self.config.store.schema)
         try:
             yield store
         except Exception:

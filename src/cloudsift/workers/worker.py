@@ -87,7 +87,7 @@ def register_prune(app: Any, config: Config) -> None:
 
         await builtin_tasks.remove_old_jobs(context, max_hours=max(1, math.ceil(seconds / 3600)), queue=None,
                                             remove_failed=True, remove_cancelled=True, remove_aborted=True)  # fmt: skip
-        store = PostgresStore(config.store.url, config.store.schema_name)
+        store = PostgresStore(config.store.url, config.store.schema)
         try:
             pruned = await asyncio.to_thread(prune, store, seconds)
         finally:
@@ -227,7 +227,7 @@ class Worker:
         while not self.stop_event.is_set():
             self._said = False
             try:
-                store = PostgresStore(self.config.store.url, self.config.store.schema_name)
+                store = PostgresStore(self.config.store.url, self.config.store.schema)
                 try:
                     ensure_tables(store)
                 finally:

@@ -106,9 +106,7 @@ class Account:
     session: boto3.Session
     partition: str = "aws"  # aws, aws-cn, aws-us-gov: which regions exist for it
     home: str = "us-east-1"  # the region its account-wide calls (regions, STS) go to
-    boto: BotoConfig = field(
-        default_factory=lambda: boto_config(AwsConfig.model_validate({})), repr=False, compare=False
-    )
+    boto: BotoConfig = field(default_factory=lambda: boto_config(AwsConfig()), repr=False, compare=False)
     # one client per (service, region), shared by the collecting threads (botocore clients are thread safe),
     # each made under a lock of its own: a thread using one client does not wait while another is made
     _clients: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
