@@ -1,5 +1,6 @@
-"""The grammar's parser tables are kept in the user's own cache directory, never a shared temp one, and
-a missing, unwritable or damaged cache only costs the time to build them again."""
+"""The built query parser is kept in the user's own cache directory, never a shared temp one; a
+missing, unwritable or damaged cache only costs the time to build it again; other versions' files
+nobody loaded for a week are removed."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from cloudsift.query.parser import grammar_cache
+from cloudsift.query.parser import grammar
+from cloudsift.query.parser_cache import PRUNE_AFTER, grammar_cache
+
+
+def _cache_file(cache_home: Path) -> Path | None:
+    return grammar_cache(grammar(), {"XDG_CACHE_HOME": str(cache_home)})
 
 
 def _count(tmp_path: Path, cache_home: Path) -> subprocess.CompletedProcess[str]:
@@ -27,11 +34,12 @@ def test_the_tables_go_to_a_private_directory_of_the_users_cache(tmp_path: Path)
     assert stat.S_IMODE(directory.stat().st_mode) == 0o700
     [cached] = directory.iterdir()
     assert cached.name.startswith("query-grammar-") and cached.stat().st_size > 1000
-    assert grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")}) == str(cached)
+    assert _cache_file(tmp_path / "cache") == cached
+    assert stat.S_IMODE(cached.stat().st_mode) == 0o600
 
 
 def test_the_file_is_named_by_the_grammar_so_that_two_versions_keep_theirs(tmp_path: Path) -> None:
-    ours = Path(str(grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")})))
+    ours = Path(str(_cache_file(tmp_path / "cache")))
     other = ours.with_name("query-grammar-0123456789abcdef.lark-cache")  # another version's grammar
     other.write_bytes(b"another grammar's tables")
     assert _count(tmp_path, tmp_path / "cache").returncode == 0
@@ -42,7 +50,7 @@ def test_the_file_is_named_by_the_grammar_so_that_two_versions_keep_theirs(tmp_p
 
 
 def test_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
-    cached = Path(str(grammar_cache({"XDG_CACHE_HOME": str(tmp_path / "cache")})))
+    cached = Path(str(_cache_file(tmp_path / "cache")))
     cached.write_bytes(b"not the grammar's hash\n\x80\x04garbage")
     result = _count(tmp_path, tmp_path / "cache")
     assert result.returncode == 0, result.stderr
@@ -53,7 +61,31 @@ def test_a_damaged_cache_is_rebuilt(tmp_path: Path) -> None:
 def test_no_cache_where_the_directory_cannot_be_made(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("")
-    assert grammar_cache({"XDG_CACHE_HOME": str(blocked)}) is False
+    assert _cache_file(blocked) is None
     result = _count(tmp_path, blocked)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_files_nobody_loaded_for_a_week_are_removed_when_one_is_written(tmp_path: Path) -> None:
+    ours = Path(str(_cache_file(tmp_path / "cache")))
+    stale = ours.with_name("query-grammar-0123456789abcdef.lark-cache")  # an earlier version's, unused
+    recent = ours.with_name("query-grammar-fedcba9876543210.pickle")  # another version's, in use
+    unrelated = ours.with_name("notes.txt")
+    for path in (stale, recent, unrelated):
+        path.write_bytes(b"x")
+    long_ago = time.time() - PRUNE_AFTER - 3600
+    os.utime(stale, (long_ago, long_ago))
+    os.utime(unrelated, (long_ago, long_ago))
+    assert _count(tmp_path, tmp_path / "cache").returncode == 0
+    assert ours.exists() and recent.exists() and unrelated.exists()
+    assert not stale.exists()
+
+
+def test_a_file_in_use_is_marked_so_that_no_other_version_removes_it(tmp_path: Path) -> None:
+    ours = Path(str(_cache_file(tmp_path / "cache")))
+    assert _count(tmp_path, tmp_path / "cache").returncode == 0
+    long_ago = time.time() - PRUNE_AFTER + 3600  # not yet stale, but not marked for days
+    os.utime(ours, (long_ago, long_ago))
+    assert _count(tmp_path, tmp_path / "cache").returncode == 0
+    assert time.time() - ours.stat().st_mtime < 600

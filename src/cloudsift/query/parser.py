@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
 import pathlib
 import re
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -57,6 +54,7 @@ from cloudsift.query.ast import (
 )
 from cloudsift.query.navigation import read_navigation, refuse_malformed
 from cloudsift.query.options import split_preamble, usage_clause
+from cloudsift.query.parser_cache import cached_parser
 
 _INT = re.compile(r"-?\d+\Z")
 _FLOAT = re.compile(r"-?\d+\.\d+([eE][+-]?\d+)?\Z")
@@ -520,45 +518,26 @@ class _BareName(str):
 
 
 @cache
-def _grammar() -> str:
-    # Beside this module (importlib.resources, which would also find it in a zip, is 30 M instructions
-    # of a one-shot line's start)
+def grammar() -> str:
+    """The query language's lark grammar, read from beside this module (importlib.resources, which
+    would also find it in a zip, is 30 M instructions of a one-shot line's start)."""
     return pathlib.Path(__file__).with_name("grammar.lark").read_text(encoding="utf-8")
 
 
 @cache
 def _lark() -> Lark:
+    return cached_parser(grammar(), _build)
+
+
+def _build() -> Lark:
     return Lark(
-        _grammar(),
+        grammar(),
         start=["query", "aggregate_spec"],
         parser="lalr",
         lexer="contextual",
         propagate_positions=False,
         maybe_placeholders=True,
-        # The parser tables are kept in a file: loading them takes milliseconds, building them 60 ms.
-        cache=grammar_cache(),
     )
-
-
-def grammar_cache(environ: Mapping[str, str] | None = None) -> str | bool:
-    """Where the grammar's parser tables are kept: a file in the user's own cache directory
-    ($XDG_CACHE_HOME/cloudsift, else ~/.cache/cloudsift, made private), never a shared temp directory
-    (lark reads it with pickle). lark names the grammar's hash inside the file and rebuilds the tables
-    when it differs or the file is unreadable; the file's name hashes the grammar and lark's version, so that two cloudsift
-    versions with different grammars (two virtualenvs, checkouts) each keep theirs instead of rebuilding
-    over each other's at every run. False (no cache) when the directory cannot be had."""
-    env = os.environ if environ is None else environ
-    try:
-        base = pathlib.Path(env.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache") / "cloudsift"
-        base.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if base.stat().st_uid != os.getuid() or not os.access(base, os.R_OK | os.W_OK | os.X_OK):
-            return False
-    except (OSError, RuntimeError):  # no home, a read-only file system, a file where the directory goes
-        return False
-    import lark  # imported already; its version too: two lark versions' tables differ for one grammar
-
-    digest = hashlib.sha256(f"{lark.__version__}\n{_grammar()}".encode()).hexdigest()[:16]
-    return str(base / f"query-grammar-{digest}.lark-cache")
 
 
 def _expected(names: set[str]) -> str:
