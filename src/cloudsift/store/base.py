@@ -22,7 +22,7 @@ from cloudsift.store.loader import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13  # 13: PostgreSQL indexes the nodes by ancestor (DuckDB: nothing to do)
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
 
 
