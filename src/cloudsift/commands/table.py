@@ -44,6 +44,10 @@ COMMAND_TABLE: dict[str, tuple[str, str]] = {
         "cloudsift.alerts.discord",
         "Post the resources of a search to a Discord channel (webhook, embed); say when they are fixed.",
     ),
+    "detect-secrets": (
+        "cloudsift.commands.secret_scan",
+        "Find secrets in properties with Yelp's detect-secrets; `--with-secrets` keeps only those elements.",
+    ),
     "dump": ("cloudsift.commands.output", "Print each node whole, as indented JSON."),
     "echo": ("cloudsift.commands.output", "Emit the text as it is."),
     "env": (

@@ -1,0 +1,151 @@
+"""detect-secrets as Fix's checks use it: planted secrets are found by where and type, never shown."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from cloudsift.commands.base import Context
+from cloudsift.commands.pipeline import run_line
+from cloudsift.config import Config, ReportConfig
+from cloudsift.errors import UsageError
+from cloudsift.store.base import Store
+from cloudsift.store.duckdb import DuckDBStore
+
+# Planted, written in pieces so no scanner of this repository takes the test for a leak.
+AWS_KEY = "AKIA" + "QYLPMN5HHHFPZAM2"
+PRIVATE_KEY = (
+    "-----BEGIN RSA "
+    + "PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n-----END RSA PRIVATE KEY-----"
+)
+CLEAN = "#!/bin/bash\nyum install -y nginx\nsystemctl start nginx\n"
+ACCOUNT, REGION = "aws/111111111111", "aws/111111111111/eu-west-1"
+
+
+def _node(node_id: str, kind: str, **props: Any) -> dict[str, Any]:
+    return {
+        "id": node_id,
+        "reported": {"kind": kind, "id": node_id.rsplit("/", 1)[-1], "name": node_id, **props},
+    }
+
+
+INSTANCES = {
+    "planted": _node(f"{REGION}/i-1", "aws_ec2_instance", instance_user_data=f"#!/bin/sh\nexport AWS_ACCESS_KEY_ID={AWS_KEY}\n"),
+    "clean": _node(f"{REGION}/i-2", "aws_ec2_instance", instance_user_data=CLEAN),
+}  # fmt: skip
+
+
+def run(line: str, store: Store | None = None, config: Config | None = None) -> list[Any]:
+    made = store or DuckDBStore()
+    try:
+        return list(run_line(line, Context(config=config or Config(), open_store=lambda: made), False))
+    finally:
+        if store is None:
+            made.close()
+
+
+def scanned(element: Any, options: str) -> list[Any]:
+    return run(f"json {orjson.dumps(element).decode()} | detect-secrets {options}")
+
+
+def test_an_aws_key_in_user_data_is_found_by_where_and_type_and_never_shown(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    (found,) = scanned(INSTANCES["planted"], "--path instance_user_data --with-secrets")
+    assert found["id"] == INSTANCES["planted"]["id"]
+    assert found["info"] == {"secret_detected": True, "secret_type": "AWS Access Key",
+                             "found_at": ["reported.instance_user_data"]}  # fmt: skip
+    assert found["reported"]["instance_user_data"] == "<secret removed: AWS Access Key>"
+    shown = json.dumps(found) + caplog.text + "".join(capsys.readouterr())
+    assert AWS_KEY not in shown and AWS_KEY[4:] not in shown
+
+
+def test_a_clean_value_is_dropped_with_with_secrets_and_passes_unchanged_without() -> None:
+    assert scanned(INSTANCES["clean"], "--path instance_user_data --with-secrets") == []
+    assert scanned(INSTANCES["clean"], "--path instance_user_data") == [INSTANCES["clean"]]
+
+
+def test_a_private_key_and_every_path_of_a_list() -> None:
+    document = _node(f"{REGION}/doc", "aws_ssm_document", content=PRIVATE_KEY)
+    (found,) = scanned(document, "--path content --with-secrets")
+    assert found["info"]["secret_type"] == "Private Key"
+    assert "MIIE" not in json.dumps(found)
+    task = _node(f"{REGION}/td", "aws_ecs_task_definition", container_definitions=[
+        {"name": "web", "environment": [{"name": "MODE", "value": "prod"}], "environment_files": []},
+        {"name": "worker", "environment": [{"name": "MODE", "value": "prod"}, {"name": "K", "value": AWS_KEY}]},
+    ])  # fmt: skip
+    # Fix's task definition check: two paths after one --path, [*] over both lists.
+    options = "--path container_definitions[*].environment_files[*].value container_definitions[*].environment[*].value --with-secrets"
+    (found,) = scanned(task, options)
+    assert found["info"]["found_at"] == ["reported.container_definitions[1].environment[1].value"]
+    assert (
+        found["reported"]["container_definitions"][1]["environment"][0]["value"] == "prod"
+    )  # only the secret goes
+    assert scanned(task, "--path container_definitions[0].environment[*].value --with-secrets") == []
+
+
+def test_a_variable_named_for_a_secret_counts_by_its_name() -> None:
+    function = _node(f"{REGION}/f", "aws_lambda_function", function_environment={"variables": {"DB_PASSWORD": "Tr0ub4dor&3x!"}})  # fmt: skip
+    (found,) = scanned(function, "--path function_environment.variables --with-secrets")
+    assert found["info"]["secret_type"] == "Secret Keyword"
+    assert "Tr0ub4dor" not in json.dumps(found)
+    plain = _node(f"{REGION}/g", "aws_lambda_function", function_environment={"variables": {"MODE": "prod"}})
+    assert scanned(plain, "--path function_environment.variables --with-secrets") == []
+
+
+def test_without_a_path_the_whole_reported_section_is_scanned() -> None:
+    (found,) = scanned(INSTANCES["planted"], "--with-secrets")
+    assert found["info"]["found_at"] == ["reported.instance_user_data"]
+    assert scanned(INSTANCES["clean"], "--with-secrets") == []
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("--path", "--path needs a property path"),
+        ("--path --with-secrets", "--path needs a property path"),
+        ("--path a..b", "'a..b' is no property path"),
+        ("--path 'a[x]'", r"'a\[x\]' is no property path"),
+        ("--secrets", "unexpected '--secrets'"),
+        ("instance_user_data", "unexpected 'instance_user_data'"),
+    ],
+)
+def test_bad_options_are_usage_errors(options: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        scanned(INSTANCES["clean"], options)
+
+
+def test_a_fix_check_with_detect_secrets_fails_the_planted_instance_only(
+    store: Store, tmp_path: Path
+) -> None:
+    lines = [
+        _node("aws", "cloud"),
+        _node(ACCOUNT, "aws_account"),
+        _node(REGION, "aws_region"),
+        *INSTANCES.values(),
+    ]
+    edges = [("aws", ACCOUNT), (ACCOUNT, REGION)] + [(REGION, n["id"]) for n in INSTANCES.values()]
+    store.import_lines(
+        [orjson.dumps(n) for n in lines]
+        + [orjson.dumps({"from": a, "to": b, "edge_type": "default"}) for a, b in edges]
+    )
+    check = {
+        "name": "user_data_secrets", "title": "Secrets in user data", "result_kinds": ["aws_ec2_instance"],
+        "risk": "Anyone who can read the instance's attributes reads the secret.", "severity": "critical",
+        "remediation": {"text": "Move the secret to Secrets Manager."},
+        "detect": {"fix_cmd": "search is(aws_ec2_instance) and instance_user_data!=null"
+                              " | detect-secrets --path instance_user_data --with-secrets"},
+    }  # fmt: skip
+    (tmp_path / "mine.json").write_text(json.dumps({"provider": "aws", "service": "ec2", "checks": [check]}))
+    config = Config(report=ReportConfig(paths=[str(tmp_path)]))
+    (text,) = run("report checks run aws_ec2_user_data_secrets --json", store, config)
+    (result,) = json.loads(text)["checks"]
+    assert (result["status"], result["failed"], result["passed"]) == ("failed", 1, 1)
+    assert [r["id"] for r in result["failing_resources"]] == ["i-1"]
+    assert AWS_KEY not in text
