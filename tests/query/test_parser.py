@@ -92,6 +92,15 @@ def test_parse_errors_point_at_the_character(text: str, position: int, message: 
         ("group_ip_permissions.ip_protocol == tcp", "is a list: write group_ip_permissions[*].ip_protocol"),
         ("group_ip_permissions[*].{ip_protcol == tcp}", "Did you mean 'ip_protocol'?"),
         ("instance_cores > abc", "expected a number"),
+        (
+            "is(aws_cloudwatch_log_group) and group_retention_in_days < 365d",
+            "365d is a duration but this property is a number: write the number in the property's unit, e.g. 365 "
+            "for 365d if it counts days",
+        ),
+        (
+            'volume_size > "12h"',
+            "12h is a duration but this property is a number: write the number in the property's unit (Fix",
+        ),
         ("ctime > yesterday", "expected a date/time"),
         ('name =~ "("', "invalid regular expression"),
         ("name < null", "null compares only with == and !="),

@@ -480,6 +480,9 @@ class Binder:
             try:
                 return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
             except ValueError:
+                duration = _quoted_duration(value)
+                if isinstance(duration, Duration):
+                    raise self.error(_duration_for_a_number(duration), pos) from None
                 raise self.error(f"expected a number, got {text!r}", pos) from None
         if name == "bool":
             if isinstance(value, bool):
@@ -843,3 +846,19 @@ def bind(
 
 def is_datetime(typ: PropType | None) -> bool:
     return typ == DATETIME
+
+
+def _duration_for_a_number(duration: Duration) -> str:
+    """Why a duration is refused where a number is compared, and what to write instead.
+
+    Fix keeps such a literal as text and ArangoDB orders every number before every text, so there
+    `n < 365d` holds for every number and `n > 90d` for none: refused rather than guessed."""
+    days = duration.seconds / 86400
+    example = (
+        f", e.g. {int(days)} for {duration.text} if it counts days" if days == int(days) and days else ""
+    )
+    return (
+        f"{duration.text} is a duration but this property is a number: write the number in the property's "
+        f"unit{example} (Fix compares a number with {duration.text} as with a text, true for every number "
+        "with < and for none with >)"
+    )
