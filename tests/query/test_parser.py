@@ -103,6 +103,14 @@ def test_parse_errors_point_at_the_character(text: str, position: int, message: 
         ),
         ("ctime > yesterday", "expected a date/time"),
         ('name =~ "("', "invalid regular expression"),
+        # Fix's ~"*" and its CloudTrail patterns' stray parenthesis, which ArangoDB refuses too: what to write.
+        ('name ~ "*"', "nothing to repeat at position 0; to match a literal *, write \\*"),
+        ('name ~ "a+*"', "multiple repeat at position 2; to match a literal *, write \\*"),
+        (
+            'name ~ "x.+a))b"',
+            "unbalanced parenthesis at position 4; to match a literal ), write \\), or remove",
+        ),
+        ('name ~ "(a"', "unterminated subpattern at position 0; to match a literal (, write \\(, or close"),
         ("name < null", "null compares only with == and !="),
         ("name == [a, b]", "needs `in`"),
         ("tags == x", "can only be compared with null"),
@@ -286,3 +294,9 @@ def test_an_unquoted_pattern_is_the_text_as_written() -> None:
     bound = bind(parse_query("db_version~11")).parts[0].term
     assert bound.op == "=~" and bound.value == "11"  # type: ignore[union-attr]
     assert bind(parse_query("name =~ 1.10")).parts[0].term.value == "1.10"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("pattern", [r"\*", r"x.+a\)b", r"\(a"])
+def test_the_pattern_an_invalid_regex_error_suggests_binds(pattern: str) -> None:
+    text = f'name ~ "{pattern}"'
+    assert bind(parse_query(text), text=text) is not None

@@ -616,7 +616,9 @@ class Binder:
                     warnings.simplefilter("ignore", FutureWarning)
                     re.compile(value)
             except re.error as e:
-                raise self.error(f"invalid regular expression {ast.quote(value)}: {e}", term.pos) from None
+                raise self.error(
+                    f"invalid regular expression {ast.quote(value)}: {e}{_regex_hint(value, e)}", term.pos
+                ) from None
             except RegexError as e:
                 raise self.error(
                     f"regular expression {ast.quote(value)}, at {e.offset}: {e}", term.pos
@@ -862,3 +864,17 @@ def _duration_for_a_number(duration: Duration) -> str:
         f"unit{example} (Fix compares a number with {duration.text} as with a text, true for every number "
         "with < and for none with >)"
     )
+
+
+def _regex_hint(pattern: str, error: re.error) -> str:
+    """What to write instead, for the mistakes that mean a literal character (Fix's `~"*"`, a CloudTrail
+    filter pattern's unbalanced parenthesis); ArangoDB, Fix's engine, refuses these patterns too."""
+    at = error.pos if error.pos is not None and error.pos < len(pattern) else None
+    if error.msg.startswith(("nothing to repeat", "multiple repeat")) and at is not None:
+        char = pattern[at]
+        return f"; to match a literal {char}, write \\{char}"
+    if error.msg.startswith("unbalanced parenthesis"):
+        return "; to match a literal ), write \\), or remove the ) that opens no group"
+    if error.msg.startswith("missing ), unterminated subpattern"):
+        return "; to match a literal (, write \\(, or close the group with )"
+    return ""
