@@ -314,3 +314,31 @@ def test_an_override_that_is_no_duration_used_with_ago_is_refused_clearly(
     assert result["status"] == "error" and problem in result["reason"]
     with pytest.raises(UsageError, match="which is no duration"):
         run(f"report checks test {path} --syntax", store, config("old"))
+
+
+def test_a_benchmark_in_fix_s_format_loads_from_paths_and_runs_its_checks_by_id(
+    estate: Store, tmp_path: Path
+) -> None:
+    # As Fix publishes them: no id (the file's name is one), clouds in capitals, sections nested two deep,
+    # checks named by id, a manual check with result_kinds [].
+    web = _own("web_group", {"fix": "is(aws_ec2_security_group) and name =~ web"})
+    by_hand = {**_own("contacts", {"manual": "Check the account's contacts."}), "result_kinds": []}
+    _file(tmp_path, [web, by_hand])
+    benchmark = {
+        "title": "My Fix benchmark", "framework": "CIS", "clouds": ["AWS"], "version": "2.0",
+        "description": "Written as Fix writes its benchmarks.",
+        "children": [{"title": "Section 1: Everything", "description": "", "children": [
+            {"title": "1.1 Web groups", "description": "", "checks": ["aws_mine_web_group"]},
+            {"title": "1.2 Contacts", "description": "", "checks": ["aws_mine_contacts"]},
+        ]}],
+    }  # fmt: skip
+    (tmp_path / "my_fix_benchmark.json").write_text(json.dumps(benchmark))
+    config = Config(report=ReportConfig(paths=[tmp_path]))
+    assert any(line.startswith("my_fix_benchmark") for line in run("report benchmark list", estate, config))
+    found = one_json("report benchmark run my_fix_benchmark --json", estate, config)
+    statuses = {c["id"]: (c["status"], c.get("failed")) for c in _checks(found)}
+    (matched, _) = run("search is(aws_ec2_security_group) and name =~ web | count", estate)
+    assert statuses["aws_mine_web_group"] == ("failed", int(matched.removeprefix("total matched: ")))
+    assert statuses["aws_mine_web_group"][1] > 0
+    assert statuses["aws_mine_contacts"][0] == "manual"
+    assert [s["title"] for s in found["children"][0]["children"]] == ["1.1 Web groups", "1.2 Contacts"]
