@@ -1,6 +1,7 @@
 """Region-level checks know what was collected (the collection record, schema 12): CIS 4.16 (Security Hub)
 and 3.3 (Config recorder) are not evaluated where their service was never collected, evaluated after a
-full collection, and keep their findings when the service fails after an earlier success; on both engines."""
+full collection, and keep their findings when the service fails after an earlier success; a service that
+answered with nothing passes its checks with 0 resources; on both engines."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from cloudsift.report.model import Check, Detect
 from cloudsift.report.result import CheckResult
 from cloudsift.store.base import Store
 from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.fault_proxy import Fault
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 
 LIBRARY = load_library()
@@ -25,6 +27,8 @@ HUB, RECORDER = "aws_securityhub_disabled_in_region", "aws_config_recorder_missi
 # the account's password policy, written on its node by the iam service
 SHORT, REUSE = "aws_iam_password_policy_allows_short_passwords", "aws_iam_password_policy_allows_reuse"
 REGION, OTHER = "eu-west-1", "us-east-1"
+MFA, RDS = "aws_iam_user_mfa_disabled", "aws_rds_instance_publicly_accessible"
+ACCOUNT = "123456789012"
 
 
 def _in_use() -> None:
@@ -166,3 +170,45 @@ def test_a_check_whose_query_does_not_parse_is_an_error_of_its_own_on_a_recorded
     result = _run(store, broken)
     assert result.status == "error" and "unexpected end" in result.reason, result.reason
     assert _run(store, RECORDER).status == "failed"  # the others still run
+
+
+def test_a_service_that_answered_with_nothing_passes_its_checks_with_zero_resources(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    _collect(store, tmp_path)  # IAM (in global) and RDS (per region) answered: no user, no instance
+    assert not list(store.search(store.bind("is(aws_iam_user) or is(aws_rds_instance)")))
+    for check_id in (MFA, RDS):
+        result = _run(store, check_id)
+        assert (result.status, result.passed, result.failed, result.reason) == ("passed", 0, (), ""), check_id
+    assert _run(store, RDS, Scope(regions=(REGION,))).status == "passed"
+    # a scope naming a region never collected holds nothing the record vouches for
+    nowhere = _run(store, RDS, Scope(regions=("eu-central-1",)))
+    assert (nowhere.status, nowhere.reason) == (
+        "not_evaluated",
+        "not collected: no aws_rds_instance in the scope",
+    )
+    (report,) = run("report benchmark run aws_cis_3_0 --json", store)
+    assert "in the scope" not in report  # no IAM check is left out for want of a user
+    boto3.client("iam").create_user(UserName="no-mfa")
+    _collect(store, tmp_path)
+    found = _run(store, MFA)
+    assert (found.status, [r.name for r in found.failed], found.passed) == ("failed", ["no-mfa"], 0)
+
+
+def test_a_service_that_failed_leaves_its_checks_not_evaluated_never_passed(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    aws.failing_services.add("iam")
+    aws.add(Fault("403", region=OTHER, service="rds"))  # RDS answers in REGION only
+    _collect(store, tmp_path)
+    users = _run(store, MFA)
+    assert users.status == "not_evaluated" and "collected" in users.reason, users.reason
+    instances = _run(store, RDS)
+    assert instances.status == "not_evaluated", (instances.status, instances.reason)
+    assert instances.reason == f"not collected in {ACCOUNT}/{OTHER} (no aws_rds_instance collected)"
+    assert _run(store, RDS, Scope(regions=(REGION,))).status == "passed"  # where it answered
+    assert _run(store, RDS, Scope(regions=(OTHER,))).status == "not_evaluated"

@@ -8,19 +8,24 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
+from cloudsift.collect.runner import collect_aws
 from cloudsift.commands.base import Context
 from cloudsift.commands.pipeline import run_line
-from cloudsift.config import load_config
+from cloudsift.config import AwsConfig, Config, load_config
 from cloudsift.errors import UsageError
 from cloudsift.store.base import PartitionStatus
 from cloudsift.store.duckdb import DuckDBStore
 from tests.alerts.pagerduty_standin import PagerDutyStandIn, start_pagerduty
+from tests.collect.aws_fixture import AwsEmulator
+from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.estate import frame, lines, node
 
 KEY = "R0utingKey0123456789abcdefABCDEF"
 VOLUMES, BUCKETS = "aws_ec2_volume_not_encrypted", "aws_s3_bucket_versioning_disabled"
+MFA = "aws_iam_user_mfa_disabled"
 LINE = f"report checks run {VOLUMES} {BUCKETS} aws_rds_instance_publicly_accessible | pagerduty"
 NOW = dt.datetime(2026, 11, 28, 12, tzinfo=dt.UTC)
 
@@ -84,6 +89,31 @@ def test_a_failed_region_resolves_nothing(pagerduty: PagerDutyStandIn, tmp_path:
     assert not [e for e in pagerduty.events if e["event_action"] == "resolve"]
     store.record_partitions([PartitionStatus("aws", "acc", "us-east-1", None, NOW)])
     assert f"pagerduty: resolve {VOLUMES} sent." in _run(store, LINE, pagerduty, tmp_path)
+
+
+def test_a_check_passing_with_no_resource_left_resolves_after_a_clean_collection_only(
+    aws: AwsEmulator,  # noqa: F811
+    pagerduty: PagerDutyStandIn,
+    tmp_path: Path,
+) -> None:
+    store = DuckDBStore()
+    iam, line = boto3.client("iam"), f"report checks run {MFA} | pagerduty"
+
+    def collect() -> None:
+        collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=["eu-west-1"])))
+
+    iam.create_user(UserName="no-mfa")
+    collect()
+    assert _run(store, line, pagerduty, tmp_path) == [f"pagerduty: trigger {MFA} sent (1 resources)."]
+    iam.delete_user(UserName="no-mfa")
+    aws.failing_services.add("iam")  # the user is gone, but IAM did not answer: its last data is kept
+    collect()
+    _run(store, line, pagerduty, tmp_path)  # the kept user still fails: no resolve
+    assert "resolve" not in [e["event_action"] for e in pagerduty.events]
+    aws.failing_services.discard("iam")
+    collect()  # IAM answered with no user: the check passes with 0 resources
+    assert _run(store, line, pagerduty, tmp_path) == [f"pagerduty: resolve {MFA} sent."]
+    assert [e["event_action"] for e in pagerduty.events][-1] == "resolve"
 
 
 def test_dedup_by_account_and_suppressed_findings_are_not_alerted(

@@ -55,7 +55,9 @@ class ReportCommand(Command):
     A run takes `--accounts A,B`, `--regions R,S`, `--severity S` (this and above), `--only-failing` and
     `--max-resources N` (failing resources listed per check, default 1000; all are counted; 0 lists all).
     Output: a table in a terminal, `--markdown`, `--json`, `--csv`, `--sarif` (SARIF 2.1.0) or `--ocsf`
-    (OCSF Detection Findings). A check none of whose kinds has a resource in the scope is "not evaluated".
+    (OCSF Detection Findings). A check is judged where its kinds' services answered, with 0 resources
+    when they found none; where they never answered, or with no collection record and no resource of its
+    kinds in the scope, it is "not evaluated", never "passed".
     Checks and benchmarks come with cloudsift and from the files in `[report] paths`.
 
     Followed by a sink (`report benchmark run aws_cis_3_0 | pagerduty`), each evaluated check is one alert

@@ -4,13 +4,18 @@ A check reads its result kinds and every kind its query names (`is(...)`, also i
 after a navigation: 4.16's region needs the hubs below it). A place is an (account, region) of the
 collection record (`collected_services`); a kind is there when a service that provides it answered there
 once at least, or in the account's pseudo-region `global` (IAM, S3; a kind collected per region is never
-expected there). An account-level node (the account
-itself) needs each kind in `global` or in every region of its account. A place where a kind was never
-collected is left out of the check: its resources neither fail nor pass, and the check says which places
-it could not judge. What a failed service kept from an earlier success is judged as it was kept.
+expected there). An account-level node (the account itself) needs each kind in `global` or in every region
+of its account. A place where a kind was never collected is left out of the
+check: its resources neither fail nor pass, and the check says which places it could not judge. What a
+failed service kept from an earlier success is judged as it was kept.
+
+A check looks at the places holding its resources and, with a record, also at those where a service
+providing its result kinds ran: one that answered and found nothing there leaves the kind collected and
+empty (the check passes there with 0 resources); one that never answered leaves the place unjudged.
 
 An account with no record at all (imported from a file, or collected before the store kept records) is
-judged by its data, as before: nothing says what was collected there.
+judged by its data, as before: nothing says what was collected there, so a kind without a resource in the
+scope is not evaluated.
 """
 
 from __future__ import annotations
@@ -82,19 +87,20 @@ def account_properties(model: Model) -> set[str]:
 
 
 def needed_kinds(
-    result_kinds: Iterable[str], query: ast.Query | None, model: Model
+    result_kinds: Iterable[str], queries: Iterable[ast.Query], model: Model
 ) -> dict[str, frozenset[str]]:
     """The kinds a check reads that some service provides, each with its concrete subkinds; for a check of
-    accounts, also the account properties its query reads (a record names those its service writes)."""
-    kinds = set(result_kinds) | (query_kinds(query) if query else set())
+    accounts, also the account properties its queries read (a record names those its service writes)."""
+    queries = list(queries)
+    kinds = set(result_kinds).union(*(query_kinds(q) for q in queries))
     needed = {
         kind: frozenset(model.subkinds(kind))
         for kind in sorted(kinds)
         if kind in model.kinds and kind not in PLACE_KINDS
     }
-    if query is not None and ACCOUNT_KIND in result_kinds and ACCOUNT_KIND in model.kinds:
+    if ACCOUNT_KIND in result_kinds and ACCOUNT_KIND in model.kinds:
         written = account_properties(model)
-        for item in _parts(query):
+        for item in (part for query in queries for part in _parts(query)):
             if isinstance(item, ast.Predicate) and not item.path.absolute:
                 name = item.path.segments[0].name
                 if name in written:
@@ -110,6 +116,10 @@ class Unjudged:
 
     def __bool__(self) -> bool:
         return bool(self.places)
+
+    def holds(self, account: str, region: str | None) -> bool:
+        """Whether this (account, region) is one of the places (a region by its id)."""
+        return (account, region or None) in self.places
 
     def term(self) -> ast.Term | None:
         """The search term that leaves these places out."""
@@ -139,11 +149,14 @@ class Coverage:
     """What the collection record says was collected, per place."""
 
     def __init__(self, records: list[CollectedService], partitions: Iterable[PartitionStatus]) -> None:
-        self.provided: dict[tuple[str, str], set[str]] = {}
+        self.provided: dict[tuple[str, str], set[str]] = {}  # by services that answered once at least
+        self.expected: dict[str, set[Place]] = {}  # kind -> where a service providing it ran, answered or not
         for record in records:
             found = self.provided.setdefault((record.account, record.region), set())
             if record.last_success is not None:
                 found.update(record.provides)
+            for kind in record.provides:
+                self.expected.setdefault(kind, set()).add((record.account, record.region))
         self.recorded = {account for account, _ in self.provided}
         # kinds of services that run per region: the pseudo-region `global` never has them
         self.regional = {kind for r in records if r.region != GLOBAL for kind in r.provides}
@@ -155,8 +168,13 @@ class Coverage:
             if region != GLOBAL:
                 self.regions.setdefault(account, set()).add(region)
 
+    def expecting(self, concrete: Iterable[str], scope: set[Place]) -> set[Place]:
+        """Of the scope's places, those where a service providing one of these kinds ran: the kinds belong
+        there, found or not."""
+        return {place for kind in concrete for place in self.expected.get(kind, ()) if place in scope}
+
     def unjudged(self, needed: dict[str, frozenset[str]], places: Iterable[Place]) -> Unjudged:
-        """Of these places (where the check's scope holds resources), those a needed kind never reached."""
+        """Of these places (of the check's scope), those a needed kind never reached."""
         missing: dict[Place, str] = {}
         for place in places:
             if place[0] in self.recorded:

@@ -1,11 +1,14 @@
 """Running checks: each check's search (or command line) over the inventory, within a scope of accounts
 and regions; per check the failing resources and how many of its kinds passed.
 
-A check none of whose kinds left a resource in the scope was not collected there: it is "not evaluated",
-never "passed" (resources of other kinds of its service are no evidence: a collected security group says
-nothing about network ACLs). Places where the collection record says a kind the check reads was never
-collected (report/coverage.py) are left out: a check that finds nothing elsewhere is "not evaluated"
-there, one that finds failing resources elsewhere fails and names the places it left out.
+A check looks at the places of the scope holding its resources and at those where the collection record
+says a service providing its result kinds ran (report/coverage.py). With no such place it is "not
+evaluated", never "passed": without a record, a kind with no resource in the scope may never have been
+collected (resources of other kinds of its service are no evidence: a collected security group says
+nothing about network ACLs); with one, a service that answered and found nothing passes the check with 0
+resources. Places where a kind the check reads was never collected are left out: a check that finds
+nothing elsewhere is "not evaluated" there, one that finds failing resources elsewhere fails and names
+the places it left out.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from cloudsift.errors import CloudsiftError
 from cloudsift.query import ast
 from cloudsift.query.binder import Binder
 from cloudsift.query.parser import parse_aggregate, parse_query
-from cloudsift.report.coverage import Coverage, Unjudged, needed_kinds
+from cloudsift.report.coverage import Coverage, Place, Unjudged, needed_kinds
 from cloudsift.report.library import Library
 from cloudsift.report.model import Benchmark, Check, Section, severity_rank
 from cloudsift.report.result import CheckResult, Report, Resource, SectionResult, Status
@@ -28,10 +31,13 @@ from cloudsift.report.suppressions import Suppression, Suppressions
 
 if TYPE_CHECKING:
     from cloudsift.commands.base import Context
+    from cloudsift.commands.pipeline import Pipeline
 
 _TOTALS = "kind as kind, /ancestors.account.reported.id as account, /ancestors.region.reported.id as region: sum(1) as count"
+# (account, region) of a count: None for a resource outside any account or region
+Spot = tuple[str | None, str | None]
 # kind -> (account, region) -> resources: a check reads only its own kinds' places, however many the scope has
-Totals = dict[str, dict[tuple[str | None, str | None], int]]
+Totals = dict[str, dict[Spot, int]]
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class CheckRunner:
         self.scope = scope
         self._totals: Totals | None = None
         self._coverage: Coverage | None = None
+        self._scope_places: set[Place] | None = None
         self._suppressions: list[Suppression] | None = None
 
     # ---- one check
@@ -90,8 +97,9 @@ class CheckRunner:
         unknown = [k for k in check.result_kinds if k not in self.ctx.store.model.kinds]
         if unknown:
             return CheckResult(check, "not_evaluated", reason=f"kind {unknown[0]} is not in this data model")
-        kinds = " or ".join(check.result_kinds)
-        if self._count(set(check.result_kinds)) == 0:
+        places = self._places(check.result_kinds)
+        if not places:
+            kinds = " or ".join(check.result_kinds)
             return CheckResult(check, "not_evaluated", reason=f"not collected: no {kinds} in the scope")
         try:  # the clock is read here, for the {{name.ago}} parameters of this check
             kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
@@ -99,15 +107,19 @@ class CheckRunner:
             return CheckResult(check, "error", reason=e.render())
         try:  # a check whose query does not parse is an error of its own, never the whole report's
             query = parse_query(text) if kind == "fix" else None
+            pipelines = _pipelines(text) if kind == "fix_cmd" else []
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
-        unjudged = self._unjudged(check, query)
-        collected = self._count(set(check.result_kinds), unjudged)
-        if collected == 0:
+        searches = [query] if query is not None else []
+        unjudged = self._unjudged(check, searches, places)
+        if not places - set(unjudged.places):
             return CheckResult(check, "not_evaluated", reason=unjudged.reason())
+        collected = self._count(set(check.result_kinds), unjudged)
         try:
             found, unlisted = (
-                self._search(check, query, text, unjudged) if query is not None else (self._command(text), 0)
+                self._search(check, query, text, unjudged)
+                if query is not None
+                else (self._command(pipelines, unjudged), 0)
             )
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
@@ -122,22 +134,30 @@ class CheckRunner:
             check, status, failed, passed, reason=reason, suppressed=suppressed, unlisted=unlisted
         )
 
-    def _unjudged(self, check: Check, query: ast.Query | None) -> Unjudged:
-        """The places of the scope holding the check's resources where a kind it reads was never collected."""
+    def _places(self, kinds: Iterable[str]) -> set[Spot]:
+        """The places of the scope a check of these kinds looks at: those holding its resources, and those
+        where the collection record says a service providing them ran (finding some or none)."""
+        concrete = self._concrete(kinds)
+        totals = self.totals()
+        held = {place for k in concrete for place in totals.get(k, {})}
+        if self._scope_places is None:  # every place the scope holds something in
+            self._scope_places = {(a, r) for counted in totals.values() for a, r in counted if a is not None}
+        return held | self.coverage().expecting(concrete, self._scope_places)
+
+    def coverage(self) -> Coverage:
+        """What the collection record says was collected (read once per run)."""
         if self._coverage is None:
             store = self.ctx.store
             self._coverage = Coverage(store.collected_services(), store.partitions())
-        if not self._coverage.recorded:
+        return self._coverage
+
+    def _unjudged(self, check: Check, searches: list[ast.Query], places: set[Spot]) -> Unjudged:
+        """The places the check looks at where a kind it reads was never collected."""
+        coverage = self.coverage()
+        if not coverage.recorded:
             return Unjudged({})
-        needed = needed_kinds(check.result_kinds, query, self.ctx.store.model)
-        totals = self.totals()
-        places = {
-            (a, r)
-            for k in self._concrete(check.result_kinds)
-            for (a, r) in totals.get(k, {})
-            if a is not None
-        }
-        return self._coverage.unjudged(needed, places)
+        needed = needed_kinds(check.result_kinds, searches, self.ctx.store.model)
+        return coverage.unjudged(needed, [(a, r) for a, r in places if a is not None])
 
     def _active_suppressions(self) -> list[Suppression]:
         if self._suppressions is None:
@@ -187,16 +207,18 @@ class CheckRunner:
                 return listed, total - len(listed)
         return _unique(Resource.of_brief(row) for row in store.brief(bound)), 0
 
-    def _command(self, line: str) -> list[Resource]:
-        from cloudsift.commands.pipeline import parse_line
+    def _command(self, pipelines: list[Pipeline], unjudged: Unjudged) -> list[Resource]:
+        """The resources a command line gives, inside the scope and outside the places it cannot judge."""
         from cloudsift.commands.search import open_nodes
 
         found = []
-        for pipeline in parse_line(line):
+        for pipeline in pipelines:
             for element in open_nodes(pipeline.run(self.ctx)):
                 if isinstance(element, dict) and "reported" in element:
                     resource = Resource.of(element)
-                    if self.scope.includes(resource):
+                    if self.scope.includes(resource) and not unjudged.holds(
+                        resource.account, resource.region
+                    ):
                         found.append(resource)
         return _unique(found)
 
@@ -268,6 +290,12 @@ class CheckRunner:
         )
         return Report(rid, title, framework, version, root, self.scope.accounts, self.scope.regions,
                       self.ctx.now, stale)  # fmt: skip
+
+
+def _pipelines(line: str) -> list[Pipeline]:
+    from cloudsift.commands.pipeline import parse_line
+
+    return parse_line(line)
 
 
 def _unique(resources: Iterable[Resource]) -> list[Resource]:
