@@ -6,6 +6,7 @@ PAGERDUTY_ROUTING_KEY is set, sends the alerts to a local endpoint that shows ea
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -35,9 +36,11 @@ def start_moto() -> tuple[str, Callable[[], None]]:
 
     from cloudsift.demo_access_analyzer import serve_access_analyzer
     from cloudsift.demo_ssm import serve_managed_instances
+    from cloudsift.demo_ssm_compliance import serve_compliance
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     serve_managed_instances()
+    serve_compliance()
     serve_access_analyzer()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -385,6 +388,69 @@ def _ssm(session: Any, account: str, region: str) -> None:
         ssm.modify_document_permission(
             Name=f"{account}-restart", PermissionType="Share", AccountIdsToAdd=["all"]
         )
+
+
+@demo_resources
+def _compliance(session: Any, account: str, region: str) -> None:
+    """prod: the instance SSM manages misses a critical patch (Fix's resource_non_compliant finds it), and
+    its association ran fine."""
+    if account != "prod":
+        return
+    ssm = session.client("ssm", region_name=region)
+    managed = ssm.describe_instance_information()["InstanceInformationList"][0]["InstanceId"]
+    ran = {
+        "ExecutionTime": dt.datetime.now(dt.UTC),
+        "ExecutionId": "demo-patch-scan",
+        "ExecutionType": "Command",
+    }
+    for kind, status, severity in (
+        ("Patch", "NON_COMPLIANT", "CRITICAL"),
+        ("Association", "COMPLIANT", "UNSPECIFIED"),
+    ):
+        ssm.put_compliance_items(ResourceId=managed, ResourceType="ManagedInstance", ComplianceType=kind,
+                                 ExecutionSummary=ran, Items=[{"Id": f"{kind}-1", "Title": f"demo {kind.lower()}",
+                                                               "Severity": severity, "Status": status}])  # fmt: skip
+
+
+@demo_resources
+def _peering(session: Any, account: str, region: str) -> None:
+    """prod: the main VPC peers with a data VPC, and its main route table sends the whole data range through
+    the peering (Fix's routing_tables_with_least_privilege finds it); dev: no peering."""
+    if account != "prod":
+        return
+    ec2 = session.client("ec2", region_name=region)
+    main = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"{account}-main"]}])["Vpcs"][0][
+        "VpcId"
+    ]
+    data = ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"{account}-data"}]}])["Vpc"]["VpcId"]  # fmt: skip
+    peering = ec2.create_vpc_peering_connection(VpcId=main, PeerVpcId=data, TagSpecifications=[
+        {"ResourceType": "vpc-peering-connection", "Tags": [{"Key": "Name", "Value": f"{account}-main-data"}]},
+    ])["VpcPeeringConnection"]["VpcPeeringConnectionId"]  # fmt: skip
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=peering)
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [main]}])["RouteTables"][0]
+    ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="10.1.0.0/16",
+                     VpcPeeringConnectionId=peering)  # fmt: skip
+
+
+@demo_resources
+def _stacks(session: Any, account: str, region: str) -> None:
+    """A stack that makes the alerts topic, in the first region: prod's is protected from deletion; dev's is
+    not, and an output of it gives away a password (Fix's no_secrets_in_output)."""
+    if region != REGIONS[0]:
+        return
+    outputs: dict[str, Any] = {"TopicArn": {"Value": {"Ref": "Alerts"}, "Description": "where alerts go"}}
+    if account != "prod":
+        outputs["AdminPassword"] = {"Value": "Sup3r-S3cret-Demo-Passw0rd!"}
+    template = {"Description": f"{account} alerting", "Resources": {
+        "Alerts": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"{account}-stack-alerts"}}},
+        "Outputs": outputs}  # fmt: skip
+    session.client("cloudformation", region_name=region).create_stack(
+        StackName=f"{account}-alerting",
+        TemplateBody=json.dumps(template),
+        EnableTerminationProtection=account == "prod",
+        Tags=[{"Key": "team", "Value": "ops"}],
+    )
 
 
 @demo_resources

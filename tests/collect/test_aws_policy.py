@@ -18,6 +18,7 @@ from tests.collect.aws_fixture import AwsEmulator, record_calls
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
 from tests.collect.test_aws_apigateway import _make_apigateway_estate
 from tests.collect.test_aws_baseline import _make_baseline_estate
+from tests.collect.test_aws_cloudformation import _make_stacks
 from tests.collect.test_aws_cloudfront import (
     _cloudfront_direct,  # noqa: F401  (autouse: CloudFront straight to moto)
     _make_cloudfront_estate,
@@ -55,6 +56,7 @@ def test_every_call_of_a_full_collection_is_in_the_policy(
     _make_cloudfront_estate()
     _make_ssm_estate()
     _make_securityhub_estate()
+    _make_stacks()
     calls = record_calls(monkeypatch)
     store = DuckDBStore()
     summary = collect_aws(store, Config(home=tmp_path, aws=AwsConfig(regions=[REGION])))

@@ -1,19 +1,24 @@
 """SSM against moto: a private document and one shared with everyone, an instance SSM manages (moto's
-DescribeInstanceInformation as cloudsift.demo_ssm adds it) and one it does not, collected with the property
-names Fix's checks read; a refused or unimplemented SSM keeps its last good data while the partition's other
-services are collected."""
+DescribeInstanceInformation as cloudsift.demo_ssm adds it) and one it does not, resources failing compliance
+(SSM Compliance as cloudsift.demo_ssm_compliance adds it), collected with the property names Fix's checks
+read; a refused or unimplemented SSM keeps its last good data while the partition's other services are
+collected."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
 from cloudsift.demo_ssm import serve_managed_instances
+from cloudsift.demo_ssm_compliance import serve_compliance
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.aws_fixture import AwsEmulator
 from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
@@ -121,16 +126,72 @@ def test_a_refused_ssm_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path
     _keeps_ssm_collects_the_rest(store, tmp_path, made, vpc, "AccessDenied")
 
 
-def test_an_unimplemented_ssm_call_keeps_its_last_good_data(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+@pytest.mark.parametrize(("serve", "call"), [(serve_managed_instances, "DescribeInstanceInformation"),
+                                             (serve_compliance, "ListResourceComplianceSummaries")])  # fmt: skip
+def test_an_unimplemented_ssm_call_keeps_its_last_good_data(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    serve: Callable[[bool], None],
+    call: str,
+) -> None:
     _make_ssm_estate()
     made = _make_instances()
     store = DuckDBStore()
     assert _collect(store, tmp_path).ok
     vpc = _change(made)
-    serve_managed_instances(False)  # moto's own answer: HTTP 500
+    serve(False)  # moto's own answer: HTTP 500
     try:
-        _keeps_ssm_collects_the_rest(store, tmp_path, made, vpc, "DescribeInstanceInformation")
+        _keeps_ssm_collects_the_rest(store, tmp_path, made, vpc, call)
     finally:
-        serve_managed_instances()
+        serve(True)
     assert _collect(store, tmp_path).ok  # served again: the document deleted meanwhile is gone
     assert _names(store, "is(aws_ssm_document)") == {"open-runbook"}
+
+
+def _report(resource_type: str, resource_id: str, kind: str, *items: tuple[str, str]) -> None:
+    """PutComplianceItems: one item per (status, severity), of compliance type `kind`."""
+    boto3.client("ssm", region_name=REGION).put_compliance_items(
+        ResourceId=resource_id, ResourceType=resource_type, ComplianceType=kind,
+        ExecutionSummary={"ExecutionTime": dt.datetime(2026, 11, 2, 3, 4, 5, tzinfo=dt.UTC), "ExecutionId": "run-1",
+                          "ExecutionType": "Command"},
+        Items=[{"Id": f"{kind}-{n}", "Title": f"item {n}", "Severity": severity, "Status": status}
+               for n, (status, severity) in enumerate(items)],
+    )  # fmt: skip
+
+
+def test_resources_failing_compliance_lead_to_the_resource(aws: AwsEmulator, tmp_path: Path) -> None:  # noqa: F811
+    _make_ssm_estate()
+    made = _make_instances()
+    boto3.client("s3").create_bucket(
+        Bucket="ssm-logs", CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    _report("ManagedInstance", made["managed"], "Patch", ("NON_COMPLIANT", "CRITICAL"), ("COMPLIANT", "LOW"),
+            ("NON_COMPLIANT", "MEDIUM"))  # fmt: skip
+    _report("ManagedInstance", made["managed"], "Association", ("COMPLIANT", "UNSPECIFIED"))
+    _report("ManagedInstance", made["loose"], "Patch", ("COMPLIANT", "HIGH"))
+    _report("Document", "open-runbook", "Custom:Review", ("NON_COMPLIANT", "HIGH"))
+    _report("AWS::S3::Bucket", "ssm-logs", "Custom:Encryption", ("NON_COMPLIANT", "LOW"))
+    store = DuckDBStore()
+    summary = _collect(store, tmp_path)
+    assert summary.ok, list(summary.lines())
+
+    # only what fails, as Fix lists them: one per (compliance type, resource)
+    assert _ids(store, "is(aws_ssm_resource_compliance)") == {
+        f"Patch_ManagedInstance_{made['managed']}", "Custom:Review_Document_open-runbook",
+        "Custom:Encryption_AWS::S3::Bucket_ssm-logs"}  # fmt: skip
+    patch = _one(store, "is(aws_ssm_resource_compliance) and compliance_type == Patch")
+    assert (patch["resource_type"], patch["resource_id"], patch["status"], patch["overall_severity"]) == (
+        "ManagedInstance", made["managed"], "NON_COMPLIANT", "CRITICAL")  # fmt: skip
+    assert patch["non_compliant_summary"]["non_compliant_count"] == 2
+    assert patch["non_compliant_summary"]["severity_summary"]["critical_count"] == 1
+    assert patch["compliant_summary"]["compliant_count"] == 1
+    assert (patch["execution_summary"]["execution_id"], patch["execution_summary"]["execution_type"]) == (
+        "run-1", "Command")  # fmt: skip
+    assert patch["execution_summary"]["execution_time"].startswith("2026-11-02T03:04:05")
+    assert patch["arn"] == f"arn:aws:ssm:{REGION}:123456789012:resource-compliance/{patch['id']}"
+
+    # Fix's resource_non_compliant check: the resources the summaries lead to
+    check = "is(aws_ssm_resource_compliance) --> is(aws_ec2_instance, aws_dynamodb_table, aws_ssm_document, aws_s3_bucket)"
+    found = {(d["reported"]["kind"], d["reported"]["id"]) for d in store.search(store.bind(check))}
+    assert found == {("aws_ec2_instance", made["managed"]), ("aws_ssm_document", "open-runbook"),
+                     ("aws_s3_bucket", "ssm-logs")}  # fmt: skip

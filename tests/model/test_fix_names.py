@@ -72,6 +72,13 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
         "trail_has_insight_selectors trail_is_organization_trail trail_status trail_event_selectors "
         "trail_insight_selectors"
     ),
+    "aws_cloudformation_stack": (
+        "id tags name ctime mtime atime arn stack_status stack_status_reason stack_parameters "
+        "stack_change_set_id description stack_deletion_time stack_rollback_configuration "
+        "stack_disable_rollback stack_notification_ar_ns stack_timeout_in_minutes stack_capabilities "
+        "stack_outputs stack_role_arn stack_enable_termination_protection stack_parent_id stack_root_id "
+        "stack_drift_information"
+    ),
     "aws_cloudfront_distribution": (
         "id tags name ctime mtime atime arn distribution_status distribution_in_progress_invalidation_batches "
         "distribution_active_trusted_signers distribution_active_trusted_key_groups distribution_config "
@@ -440,11 +447,19 @@ FIX_KIND_PROPERTIES: dict[str, str] = {
         "requires author review_information approved_version pending_review_version review_status category "
         "category_enum content document_shared_with_accounts document_sharing_info"
     ),
+    "aws_ssm_resource_compliance": (
+        "id tags name ctime mtime atime arn compliance_type resource_type resource_id status overall_severity "
+        "execution_summary compliant_summary non_compliant_summary"
+    ),
     "aws_ssm_instance": (
         "id tags name ctime mtime atime arn instance_id ping_status last_ping agent_version is_latest_version "
         "platform_type platform_name platform_version activation_id iam_role registration_date resource_type "
         "ip_address computer_name association_status last_association_execution_date "
         "last_successful_association_execution_date association_overview source_id source_type"
+    ),
+    "aws_vpc_peering_connection": (
+        "id tags name ctime mtime atime arn connection_accepter_vpc_info connection_expiration_time "
+        "connection_requester_vpc_info peering_connection_status"
     ),
     "aws_vpc": (
         "id tags name ctime mtime atime arn cidr_blocks vpc_cidr_block vpc_dhcp_options_id vpc_state "
@@ -502,6 +517,15 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     ),
     "aws_ssm_document_parameter": "name type description default_value",
     "aws_ssm_account_sharing_info": "account_id shared_document_version",
+    "aws_ssm_compliance_execution_summary": "execution_time execution_id execution_type",
+    "aws_ssm_severity_summary": "critical_count high_count medium_count low_count informational_count unspecified_count",
+    "aws_ssm_compliant_summary": "compliant_count severity_summary",
+    "aws_ssm_non_compliant_summary": "non_compliant_count severity_summary",
+    # CloudFormation
+    "aws_cloudformation_rollback_trigger": "arn type",
+    "aws_cloudformation_rollback_configuration": "rollback_triggers monitoring_time_in_minutes",
+    "aws_cloudformation_output": "output_key output_value description export_name",
+    "aws_cloudformation_stack_drift_information": "stack_drift_status last_check_timestamp",
     "aws_cloudfront_logging_config": "enabled include_cookies bucket prefix",
     "aws_cloudfront_viewer_certificate": (
         "cloudfront_default_certificate iam_certificate_id acm_certificate_arn ssl_support_method "
@@ -602,6 +626,9 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
     "aws_ec2_route": "destination_cidr_block destination_ipv6_cidr_block destination_prefix_list_id egress_only_internet_gateway_id gateway_id instance_id instance_owner_id nat_gateway_id transit_gateway_id local_gateway_id carrier_gateway_id network_interface_id origin state vpc_peering_connection_id core_network_arn",
     "aws_ec2_route_table_association": "main route_table_association_id route_table_id subnet_id gateway_id association_state",
     "aws_ec2_route_table_association_state": "state status_message",
+    "aws_vpc_peering_connection_options_description": "allow_dns_resolution_from_remote_vpc allow_egress_from_local_classic_link_to_remote_vpc allow_egress_from_local_vpc_to_remote_classic_link",
+    "aws_vpc_peering_connection_vpc_info": "cidr_block ipv6_cidr_block_set cidr_block_set owner_id peering_options vpc_id region",
+    "aws_vpc_peering_connection_state_reason": "code message",
     "aws_ec2_launch_template_data": "kernel_id ebs_optimized iam_instance_profile block_device_mappings network_interfaces image_id instance_type key_name monitoring placement ram_disk_id disable_api_termination instance_initiated_shutdown_behavior user_data tag_specifications elastic_gpu_specifications elastic_inference_accelerators security_group_ids security_groups instance_market_options credit_specification cpu_options capacity_reservation_specification license_specifications hibernation_options metadata_options enclave_options instance_requirements private_dns_name_options maintenance_options disable_api_stop",
     "aws_ec2_launch_template_instance_metadata_options": "state http_tokens http_put_response_hop_limit http_endpoint http_protocol_ipv6 instance_metadata_tags",
     "aws_ec2_launch_template_instance_network_interface_specification": "associate_carrier_ip_address associate_public_ip_address delete_on_termination description device_index groups interface_type ipv6_address_count ipv6_addresses network_interface_id private_ip_address private_ip_addresses secondary_private_ip_address_count subnet_id network_card_index ipv4_prefixes ipv4_prefix_count ipv6_prefixes ipv6_prefix_count primary_ipv6 ena_srd_specification connection_tracking_specification",
@@ -714,12 +741,14 @@ FIX_DATETIME_PROPERTIES = set(
     [
         "atime",
         "automated_update_date",
+        "cache_node_create_time",
         "cloudwatch_state_updated_timestamp",
         "cluster_auth_token_last_modified_date",
+        "connection_expiration_time",
         "created_date",
-        "cache_node_create_time",
         "ctime",
         "deleted_date",
+        "execution_time",
         "imported_at",
         "instance_launch_time",
         "instance_usage_operation_update_time",
@@ -727,11 +756,12 @@ FIX_DATETIME_PROPERTIES = set(
         "last_accessed_date",
         "last_association_execution_date",
         "last_changed_date",
+        "last_check_timestamp",
         "last_failure_time",
         "last_ping",
         "last_rotated",
-        "last_status_change",
         "last_rotated_date",
+        "last_status_change",
         "last_successful_association_execution_date",
         "last_successful_delivery_time",
         "last_updated",
@@ -765,6 +795,7 @@ FIX_DATETIME_PROPERTIES = set(
         "registration_date",
         "revoked_at",
         "snapshot_restore_expiry_time",
+        "stack_deletion_time",
         "start_logging_time",
         "stop_logging_time",
         "time_logging_started",

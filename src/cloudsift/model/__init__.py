@@ -7,6 +7,7 @@ from cloudsift.model import (  # noqa: F401  (one module per AWS service)
     aws_accessanalyzer,
     aws_apigateway,
     aws_autoscaling,
+    aws_cloudformation,
     aws_cloudfront,
     aws_cloudtrail,
     aws_cloudwatch,

@@ -1,7 +1,9 @@
-"""EC2 kinds beyond the network basics: route tables, flow logs, own images, launch templates (Fix's names)."""
+"""EC2 kinds beyond the network basics: route tables, flow logs, VPC peerings, own images, launch templates
+(Fix's names)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from cloudsift.model.aws import AwsEc2StateReason, AwsResource
@@ -83,6 +85,44 @@ class AwsEc2FlowLog(AwsResource):
     log_group_name: str
     max_aggregation_interval: int
     destination_options: AwsEc2DestinationOption
+
+
+@struct
+class AwsVpcPeeringConnectionOptionsDescription:
+    allow_dns_resolution_from_remote_vpc: bool
+    allow_egress_from_local_classic_link_to_remote_vpc: bool
+    allow_egress_from_local_vpc_to_remote_classic_link: bool
+
+
+@struct
+class AwsVpcPeeringConnectionVpcInfo:
+    """One side of a peering: its VPC, that VPC's owner and region, and the address ranges it offers."""
+
+    cidr_block: str
+    ipv6_cidr_block_set: list[str]
+    cidr_block_set: list[str]
+    owner_id: str
+    peering_options: AwsVpcPeeringConnectionOptionsDescription
+    vpc_id: str
+    region: str
+
+
+@struct
+class AwsVpcPeeringConnectionStateReason:
+    code: str
+    message: str
+
+
+@kind_class
+class AwsVpcPeeringConnection(AwsResource):
+    """A peering between two VPCs (of this account or another's, in this region or another); each VPC of
+    this account that it joins leads to it. `peering_connection_status.code` is `active` once accepted."""
+
+    kind: ClassVar[str] = "aws_vpc_peering_connection"
+    connection_accepter_vpc_info: AwsVpcPeeringConnectionVpcInfo
+    connection_expiration_time: dt.datetime
+    connection_requester_vpc_info: AwsVpcPeeringConnectionVpcInfo
+    peering_connection_status: AwsVpcPeeringConnectionStateReason
 
 
 @struct

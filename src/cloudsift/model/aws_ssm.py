@@ -1,6 +1,7 @@
-"""Kinds of Systems Manager: the account's own documents and its managed instances (Fix Inventory's kind,
-property and struct names; tests/model/test_fix_names.py holds them). A document's content is kept as its
-JSON or YAML says it (`content`), outside the typed model, as is a managed instance's `association_overview`."""
+"""Kinds of Systems Manager: the account's own documents, its managed instances and the resources that fail
+its compliance (Fix Inventory's kind, property and struct names; tests/model/test_fix_names.py holds them).
+A document's content is kept as its JSON or YAML says it (`content`), outside the typed model, as is a
+managed instance's `association_overview`."""
 
 from __future__ import annotations
 
@@ -87,3 +88,49 @@ class AwsSsmInstance(AwsResource):
     last_successful_association_execution_date: dt.datetime
     source_id: str
     source_type: str
+
+
+@struct
+class AwsSsmComplianceExecutionSummary:
+    execution_time: dt.datetime
+    execution_id: str
+    execution_type: str
+
+
+@struct
+class AwsSsmSeveritySummary:
+    critical_count: int
+    high_count: int
+    medium_count: int
+    low_count: int
+    informational_count: int
+    unspecified_count: int
+
+
+@struct
+class AwsSsmCompliantSummary:
+    compliant_count: int
+    severity_summary: AwsSsmSeveritySummary
+
+
+@struct
+class AwsSsmNonCompliantSummary:
+    non_compliant_count: int
+    severity_summary: AwsSsmSeveritySummary
+
+
+@kind_class
+class AwsSsmResourceCompliance(AwsResource):
+    """A resource that fails one compliance type of SSM (patches, an association, a custom one): listed, as
+    Fix lists it, for NON_COMPLIANT only, and leading to the resource it is about (an EC2 instance, an S3
+    bucket, an SSM document), so `is(aws_ssm_resource_compliance) --> is(aws_ec2_instance)` finds those."""
+
+    kind: ClassVar[str] = "aws_ssm_resource_compliance"
+    compliance_type: str
+    resource_type: str
+    resource_id: str
+    status: str
+    overall_severity: str
+    execution_summary: AwsSsmComplianceExecutionSummary
+    compliant_summary: AwsSsmCompliantSummary
+    non_compliant_summary: AwsSsmNonCompliantSummary

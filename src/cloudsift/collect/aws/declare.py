@@ -195,7 +195,8 @@ class Detail:
     `params` maps the call's parameters to paths into the item (or to functions of the item). An error code
     in `missing` means "there is none" (the item gets null); any other error fails the service's task.
     With `after`, the call is made once the item's other details are in (its `when` reads them). With
-    `batch`, one call describes several items."""
+    `batch`, one call describes several items. With `paged`, every page is read (botocore's paginator) and
+    the lists at `key` are joined (a load balancer's listeners, a stack's resources)."""
 
     operation: str
     into: str
@@ -206,6 +207,13 @@ class Detail:
     service: str | None = None  # another boto3 service than the listing's
     after: bool = False
     batch: Batch | None = None
+    paged: bool = False
+
+    def __post_init__(self) -> None:
+        if self.paged and self.key is None:
+            raise ValueError(
+                f"detail {self.operation}: a paged call needs the key of the list its pages join"
+            )
 
     def call(self, listing: Listing) -> Call:
         return Call(self.service or listing.service, self.operation)
@@ -251,8 +259,12 @@ class Detail:
         return source(item) if callable(source) else path_value(item, source)
 
     def _ask(self, client: Any, params: dict[str, Any]) -> Any:
+        method = xform_name(self.operation)
         try:
-            answer = getattr(client, xform_name(self.operation))(**params)
+            if self.paged and self.key is not None:
+                pages = client.get_paginator(method).paginate(**params)
+                return [one for page in pages for one in path_value(page, self.key) or []]
+            answer = getattr(client, method)(**params)
         except ClientError as e:
             if e.response.get("Error", {}).get("Code") in self.missing:
                 return None

@@ -1,17 +1,21 @@
 """Systems Manager: the account's own documents, each described, its content read and its sharing asked;
-the managed instances, each leading to its EC2 instance.
+the managed instances, each leading to its EC2 instance; the resources that fail a compliance type, each
+leading to the resource.
 
-moto does not implement DescribeInstanceInformation (it answers HTTP 500): there the ssm service fails, keeps
-its kinds' last good data, and the partition's other services are collected (runner.py)."""
+moto does not implement DescribeInstanceInformation nor SSM Compliance (it answers HTTP 500): there the ssm
+service fails, keeps its kinds' last good data, and the partition's other services are collected
+(runner.py). The demo and the tests serve both (cloudsift.demo_ssm, cloudsift.demo_ssm_compliance)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from cloudsift.collect.aws.convert import Field, each, json_document, struct, tag_list
 from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
+from cloudsift.collect.aws.values import timestamp
 
 
 def document_content(document: Any) -> Any:
@@ -88,4 +92,61 @@ INSTANCE = AwsKind(
     edges=(Edge("aws_ec2_instance", "", ec2_instance),),
 )  # fmt: skip
 
-aws_service("ssm", DOCUMENT, INSTANCE)
+# A compliance summary's ResourceType -> the kind it is about (Fix's table; a DynamoDB table is left out:
+# its node is named by its TableId, a summary names the table)
+COMPLIANCE_RESOURCE_KINDS = {
+    "ManagedInstance": "aws_ec2_instance", "AWS::EC2::Instance": "aws_ec2_instance",
+    "Document": "aws_ssm_document", "AWS::S3::Bucket": "aws_s3_bucket",
+}  # fmt: skip
+
+
+def about(kind: str) -> Callable[[Any], Any]:
+    """The resource id of a summary about a resource of `kind`."""
+
+    def resource_id(item: Any) -> Any:
+        return (
+            item.get("ResourceId")
+            if COMPLIANCE_RESOURCE_KINDS.get(item.get("ResourceType")) == kind
+            else None
+        )
+
+    resource_id.__name__ = f"about({kind!r})"
+    return resource_id
+
+
+def compliance_id(item: Any) -> str:
+    """Fix's id of a summary: one per compliance type, resource type and resource."""
+    return f"{item.get('ComplianceType')}_{item.get('ResourceType')}_{item.get('ResourceId')}"
+
+
+SEVERITY_SUMMARY = struct({
+    "critical_count": "CriticalCount", "high_count": "HighCount", "medium_count": "MediumCount",
+    "low_count": "LowCount", "informational_count": "InformationalCount", "unspecified_count": "UnspecifiedCount",
+})  # fmt: skip
+
+COMPLIANCE = AwsKind(
+    "aws_ssm_resource_compliance",
+    # as Fix lists them: only what fails, so that every summary is a finding
+    Listing("ssm", "ListResourceComplianceSummaries", "ResourceComplianceSummaryItems",
+            {"Filters": [{"Key": "Status", "Values": ["NON_COMPLIANT"], "Type": "EQUAL"}]}),
+    id=Field("", compliance_id), node="ssm-compliance/",
+    arn_format="arn:aws:ssm:{region}:{account}:resource-compliance/{id}",
+    props={
+        "compliance_type": "ComplianceType", "resource_type": "ResourceType", "resource_id": "ResourceId",
+        "status": "Status", "overall_severity": "OverallSeverity",
+        "execution_summary": Field("ExecutionSummary", struct({
+            "execution_time": Field("ExecutionTime", timestamp), "execution_id": "ExecutionId",
+            "execution_type": "ExecutionType",
+        })),
+        "compliant_summary": Field("CompliantSummary", struct({
+            "compliant_count": "CompliantCount", "severity_summary": Field("SeveritySummary", SEVERITY_SUMMARY),
+        })),
+        "non_compliant_summary": Field("NonCompliantSummary", struct({
+            "non_compliant_count": "NonCompliantCount",
+            "severity_summary": Field("SeveritySummary", SEVERITY_SUMMARY),
+        })),
+    },
+    edges=tuple(Edge(kind, "", about(kind)) for kind in dict.fromkeys(COMPLIANCE_RESOURCE_KINDS.values())),
+)  # fmt: skip
+
+aws_service("ssm", DOCUMENT, INSTANCE, COMPLIANCE)
