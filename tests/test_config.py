@@ -39,6 +39,19 @@ def test_a_bad_value_names_the_variable_that_set_it(tmp_path: Path) -> None:
         _load(tmp_path, CLOUDSIFT_SERVER__PORT="eighty")
 
 
+def test_a_stalled_threshold_under_two_heartbeats_is_refused_in_words(tmp_path: Path) -> None:
+    # every worker would be taken for dead between two of its beats
+    with pytest.raises(ConfigError, match=r"^config workers: stalled_after_seconds 15 is less than two heartbeats "
+                       r"\(heartbeat_seconds 10\): every worker"):  # fmt: skip
+        _load(
+            tmp_path, CLOUDSIFT_WORKERS__HEARTBEAT_SECONDS="10", CLOUDSIFT_WORKERS__STALLED_AFTER_SECONDS="15"
+        )
+    config, _ = _load(
+        tmp_path, CLOUDSIFT_WORKERS__HEARTBEAT_SECONDS="10", CLOUDSIFT_WORKERS__STALLED_AFTER_SECONDS="20"
+    )
+    assert config.workers.stalled_after_seconds == 20  # type: ignore[attr-defined]
+
+
 def test_an_unknown_variable_is_a_warning_with_a_suggestion_never_a_failure(tmp_path: Path) -> None:
     config, warnings = _load(
         tmp_path,

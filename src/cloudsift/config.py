@@ -159,6 +159,16 @@ def _public_url(value: str) -> str:
     return _http_url("server.public_url")(value).rstrip("/")
 
 
+def _several_heartbeats(workers: WorkersConfig) -> WorkersConfig:
+    seconds, beat = workers.stalled_after_seconds, workers.heartbeat_seconds
+    if seconds < 2 * beat:
+        raise ValueError(
+            f"stalled_after_seconds {seconds:g} is less than two heartbeats (heartbeat_seconds {beat:g}): every "
+            "worker would be taken for dead between its beats; make it several times heartbeat_seconds"
+        )
+    return workers
+
+
 def _known_timezone(server: ServerConfig) -> ServerConfig:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -362,9 +372,10 @@ class WorkersConfig(Table):
     )
     heartbeat_seconds: float = setting(5, gt=0, le=300, doc="How often a worker says it is alive.")
     stalled_after_seconds: float = setting(
-        20,
+        60,
         gt=0,
-        doc="A worker silent this long is taken for dead: its tasks are run again by another.",
+        doc="A worker silent this long is taken for dead: its tasks are run again by another. At least two "
+        "heartbeats; a worker only starved this long has its running tasks run twice.",
     )
     collect_timeout_seconds: float = setting(
         3600, gt=0, doc="Longest `collect` waits for the workers to finish a collection."
@@ -426,7 +437,7 @@ class Config(Table):
     workflows: WorkflowsConfig = setting(factory=WorkflowsConfig, check=_valid_schedule)
     report: ReportConfig = setting(factory=ReportConfig)
     jq: JqConfig = setting(factory=JqConfig)
-    workers: WorkersConfig = setting(factory=WorkersConfig)
+    workers: WorkersConfig = setting(factory=WorkersConfig, check=_several_heartbeats)
 
     @property
     def duckdb_path(self) -> Path:

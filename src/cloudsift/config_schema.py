@@ -28,7 +28,7 @@ def validate(table: type[_T], data: Mapping[str, Any], sources: Mapping[tuple[st
         first = e.errors()[0]
         loc = tuple(str(p) for p in first["loc"])
         key = sources.get(loc) or ".".join(loc)
-        raise ConfigError(key, first["msg"]) from None
+        raise ConfigError(key, first["msg"].removeprefix("Value error, ")) from None  # a check's own words
     return _table(table, checked)
 
 

@@ -80,7 +80,7 @@ def test_the_queues_tasks_by_state_their_retries_and_the_workers_alive(tmp_path:
         for state, count in expected.items():
             assert _value(metrics, f'cloudsift_tasks{{queue="collect",state="{state}"}}') == count
         assert _value(metrics, 'cloudsift_task_retries_total{queue="collect"}') == 2 + 1 + 0 + 2 + 4
-        assert _value(metrics, 'cloudsift_workers{state="alive"}') == 2  # [workers] stalled_after_seconds 20
+        assert _value(metrics, 'cloudsift_workers{state="alive"}') == 2  # [workers] stalled_after_seconds 60
         assert _value(metrics, 'cloudsift_workers{state="stalled"}') == 1
     finally:
         _drop(store)

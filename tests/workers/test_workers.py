@@ -173,10 +173,8 @@ def _group_ids() -> set[str]:
             for g in _session(account).client("ec2", region_name=region).describe_security_groups()["SecurityGroups"]}  # fmt: skip
 
 
-def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing_doubled(
-    slow_aws: AwsEmulator, setups: list[Setup], tmp_path: Path
-) -> None:
-    expected = _group_ids()
+def _sending_groups(tmp_path: Path, setups: list[Setup]) -> tuple[Setup, _Receiver]:
+    """A setup whose post_collect job sends the security groups found to a receiver."""
     receiver = _Receiver()
     setup = Setup(tmp_path)
     setups.append(setup)
@@ -185,6 +183,27 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
         f"jobs add --id groups --wait-for-event post_collect 'search is(aws_ec2_security_group) | http {receiver.url}'"
     )
     assert added.returncode == 0, added.stderr
+    return setup, receiver
+
+
+def _every_group_stored_and_sent_once(setup: Setup, receiver: _Receiver, expected: set[str]) -> None:
+    """The store has every group, once; the post_collect job ran once and its request was sent once."""
+    nodes = setup.sql("SELECT reported->>'id' FROM nodes WHERE kind = 'aws_ec2_security_group'")
+    assert sorted(r[0] for r in nodes) == sorted(expected)
+    assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'groups'")[0][0] == 1
+    deadline = time.monotonic() + 30
+    while not receiver.bodies and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)  # a doubled request would come within the delivery loop's interval
+    assert len(receiver.bodies) == 1
+    assert len(json.loads(receiver.bodies[0])) == len(expected)
+
+
+def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing_doubled(
+    slow_aws: AwsEmulator, setups: list[Setup], tmp_path: Path
+) -> None:
+    expected = _group_ids()
+    setup, receiver = _sending_groups(tmp_path, setups)
     first = setup.start_worker("a")
     collect = setup.popen_cli("collect")
     deadline = time.monotonic() + 300  # a loaded machine starts processes slowly
@@ -226,16 +245,7 @@ def test_a_worker_killed_mid_collection_has_its_tasks_run_by_another_and_nothing
     health = setup.wait_health("b", lambda h: h["worker"]["retried_stalled"] >= 1)
     assert health["status"] == "ok"
     assert setup.metrics("b")['cloudsift_task_retries_total{queue="collect"}'] >= len(in_flight)
-    # the store has every group, once; the post_collect job ran once and its request was sent once
-    nodes = setup.sql("SELECT reported->>'id' FROM nodes WHERE kind = 'aws_ec2_security_group'")
-    assert sorted(r[0] for r in nodes) == sorted(expected)
-    assert setup.sql("SELECT count(*) FROM job_runs WHERE job = 'groups'")[0][0] == 1
-    deadline = time.monotonic() + 30
-    while not receiver.bodies and time.monotonic() < deadline:
-        time.sleep(0.2)
-    time.sleep(2)  # a doubled request would come within the delivery loop's interval
-    assert len(receiver.bodies) == 1
-    assert len(json.loads(receiver.bodies[0])) == len(expected)
+    _every_group_stored_and_sent_once(setup, receiver, expected)
 
 
 def test_two_servers_run_each_scheduled_job_once_per_fire_and_a_waiting_job_once_per_event(
@@ -380,3 +390,60 @@ def test_a_worker_whose_heartbeat_comes_late_keeps_its_own_tasks_and_still_runs_
                         "WHERE id = %s", (own,))[0][0]:  # fmt: skip
         assert time.monotonic() < deadline, setup.log("w")
         time.sleep(0.2)
+
+
+def test_a_worker_stopped_until_a_starting_worker_prunes_its_row_registers_again_and_its_tasks_run_once(
+    slow_aws: AwsEmulator, setups: list[Setup], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """procrastinate deletes, at any worker's start, the rows of workers silent past that worker's
+    threshold, and their running jobs lose their worker. A worker only stopped (SIGSTOP: starved,
+    descheduled) past that threshold, then continued, registers again under its id and keeps its
+    jobs: the other worker, which sees them without a worker meanwhile, does not run them again."""
+    monkeypatch.setenv(
+        "CLOUDSIFT_WORKERS__STALLED_AFTER_SECONDS", "60"
+    )  # not taken for dead by its heartbeat
+    expected = _group_ids()
+    setup, receiver = _sending_groups(tmp_path, setups)
+    late = setup.start_worker("a")
+    [(own,)] = setup.sql("SELECT id FROM procrastinate_workers")
+    setup.start_worker("b")
+    collect = setup.popen_cli("collect")
+    deadline = time.monotonic() + 300  # a loaded machine starts processes slowly
+    while not (running := setup.sql(
+        "SELECT id, args FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = %s "
+        "AND task_name = 'cloudsift.collect_part'", (own,),
+    )):  # fmt: skip
+        assert collect.poll() is None and time.monotonic() < deadline, setup.log("a")
+        time.sleep(0.1)
+    late.send_signal(signal.SIGSTOP)
+    try:
+        time.sleep(3)  # silent past 2 s (it beats every second): what a starting worker's prune does then
+        assert (own,) in setup.sql("SELECT worker_id FROM procrastinate_prune_stalled_workers_v1(2)")
+        ids = [job for job, _ in running]
+        orphans = setup.sql(
+            "SELECT id FROM procrastinate_jobs WHERE id = ANY(%s) AND worker_id IS NULL", (ids,)
+        )
+        assert len(orphans) == len(ids)
+        time.sleep(4)  # the other worker sees them without a worker (it used to run them again at once)
+    finally:
+        late.send_signal(signal.SIGCONT)
+    out, err = collect.communicate(timeout=180)
+    assert collect.returncode == 0, out + err + setup.log("a") + setup.log("b")
+    assert re.search(rf"in {PLACES} partitions in [\d.]+s, 0 failed", out), out
+    # it came back under its own id with its jobs, and ended them: every task ran once
+    assert "registered again as" in setup.log("a")
+    assert setup.sql("SELECT count(*) FROM procrastinate_workers WHERE id = %s", (own,)) == [(1,)]
+    twice = setup.sql(
+        "SELECT job_id FROM procrastinate_events WHERE type = 'started' GROUP BY job_id HAVING count(*) > 1"
+    )
+    assert twice == []
+    assert setup.sql("SELECT count(*) FROM procrastinate_events WHERE type = 'deferred_for_retry'") == [(0,)]
+    keys = [f"part:{args['ref']['id']}:{args['region']}:{args['group']}" for _, args in running]
+    ended = setup.sql(
+        "SELECT worker FROM collect_tasks WHERE key = ANY(%s) AND ended_at IS NOT NULL", (keys,)
+    )
+    assert [worker.endswith(f":{late.pid}") for (worker,) in ended] == [True] * len(keys)
+    for name in ("a", "b"):
+        health = setup.wait_health(name, lambda h: h["worker"]["state"] == "running")
+        assert health["worker"]["retried_stalled"] == 0, setup.log(name)
+    _every_group_stored_and_sent_once(setup, receiver, expected)

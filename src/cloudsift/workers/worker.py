@@ -23,6 +23,7 @@ from cloudsift.config import Config
 from cloudsift.redact import mask_url_password
 from cloudsift.store.postgres import PostgresStore
 from cloudsift.workers import tasks
+from cloudsift.workers.heartbeat import PROBE_SECONDS, Heartbeat
 from cloudsift.workers.metrics import TaskDurations
 from cloudsift.workers.queue import (
     COLLECT_ACCOUNT,
@@ -69,7 +70,6 @@ def _lost_connection(error: BaseException) -> bool:
 
 
 FAILING = "stopped by an error"  # PostgreSQL answers, but the worker's loop failed
-PROBE_SECONDS = 5  # connecting to PostgreSQL (the wait for a pooled connection: twice that)
 
 
 def register_prune(app: Any, config: Config) -> None:
@@ -106,56 +106,6 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0][:300] if text else type(error).__name__
 
 
-class Heartbeat:
-    """The worker's heartbeat from a thread and a connection of its own. procrastinate's beats come
-    from the worker's event loop through its pool, where the tasks' threads (parsing AWS's answers,
-    holding the GIL) and the pool's other queries can make them late; a late beat let other workers
-    take this one for dead. procrastinate's own beats go on beside these."""
-
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.worker_id: int | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def beat_for(self, worker_id: int) -> None:
-        """Beat for procrastinate's worker `worker_id` from now on (it has a new id after a restart)."""
-        self.worker_id = worker_id
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        # a beat stuck on a lost host gives up by its own timeouts: never wait longer than those
-        if self._thread is not None:
-            self._thread.join(timeout=4 * PROBE_SECONDS)
-
-    def _run(self) -> None:
-        import psycopg
-
-        conn: psycopg.Connection[Any] | None = None
-        try:
-            while True:
-                try:
-                    if conn is None or conn.closed:
-                        conn = psycopg.connect(  # a host that vanishes without closing: the beat gives up in seconds
-                            self.config.store.url, autocommit=True, connect_timeout=PROBE_SECONDS,
-                            options=f"{connection_options(self.config)} -c statement_timeout={PROBE_SECONDS * 1000}",
-                            keepalives=1, keepalives_idle=PROBE_SECONDS, keepalives_interval=2, keepalives_count=2,
-                        )  # fmt: skip
-                    conn.execute("SELECT procrastinate_update_heartbeat_v1(%s)", [self.worker_id])
-                except psycopg.Error:  # PostgreSQL went away: the worker's loop says so; beat again later
-                    if conn is not None:
-                        conn.close()
-                    conn = None
-                if self._stop.wait(self.config.workers.heartbeat_seconds):
-                    return
-        finally:
-            if conn is not None:
-                conn.close()
-
-
 class Worker:
     """One process's worker: its state for /health and /metrics, and the thread that runs it."""
 
@@ -168,6 +118,8 @@ class Worker:
         self.since = dt.datetime.now(dt.UTC)
         self.counts: dict[str, int] = {"done": 0, "failed": 0, "retried_stalled": 0}
         self.durations = TaskDurations()
+        self.running: set[int] = set()  # the ids of the jobs this process runs now
+        self._orphaned: dict[int, float] = {}  # running jobs of no worker: since when this one has seen them
         self._guard = threading.Lock()
         self._thread: threading.Thread | None = None
         self._wait = 1.0  # before the next try; doubled up to RECONNECT_MAX_SECONDS, 1 s again once it runs
@@ -263,16 +215,25 @@ class Worker:
             return _first_line(e)
         return None
 
+    def _running(self) -> list[int]:
+        with self._guard:
+            return sorted(self.running)
+
     def _task(self, function: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(function)
-        def run(**kwargs: Any) -> None:
+        def run(context: Any, **kwargs: Any) -> None:
             started = time.perf_counter()
+            with self._guard:
+                self.running.add(context.job.id)
             try:
                 function(**kwargs)
             except Exception as e:  # procrastinate retries it (RetryStrategy below)
                 self._ended(function.__name__, "failed", started)
                 log.error("worker: task %s failed: %s", function.__name__, _first_line(e), exc_info=True)
                 raise
+            finally:
+                with self._guard:
+                    self.running.discard(context.job.id)
             self._ended(function.__name__, "succeeded", started)
 
         return run
@@ -293,7 +254,7 @@ class Worker:
         ))  # fmt: skip
         retry = procrastinate.RetryStrategy(max_attempts=5, wait=2, exponential_wait=2)
         for name, function in TASKS.items():
-            app.task(name=name, queue=QUEUE, retry=retry)(self._task(function))
+            app.task(name=name, queue=QUEUE, retry=retry, pass_context=True)(self._task(function))
         register_prune(app, self.config)
         async with app.open_async():
             # procrastinate's worker (built as app.run_worker_async builds it): its id is known to us
@@ -302,8 +263,9 @@ class Worker:
                 update_heartbeat_interval=workers.heartbeat_seconds, stalled_worker_timeout=workers.stalled_after_seconds,
                 fetch_job_polling_interval=1.0, wait=True,
             )  # fmt: skip
+            heartbeat = Heartbeat(self.config, self._running)
+            _register_again_on_fetch(app, heartbeat)
             worker = asyncio.create_task(queued.run())  # type: ignore[no-untyped-call]
-            heartbeat = Heartbeat(self.config)
             with self._guard:
                 down = self.since if self.state in (UNREACHABLE, FAILING) else None
             self._set("running")
@@ -326,6 +288,7 @@ class Worker:
                 await asyncio.to_thread(self._say, e)
                 raise
             finally:
+                heartbeat.leaving = True
                 if not worker.done():
                     worker.cancel()  # procrastinate stops taking jobs and lets the running ones end
                 await asyncio.gather(worker, return_exceptions=True)
@@ -336,12 +299,17 @@ class Worker:
     async def _retry_stalled(self, app: Any, own: int | None) -> None:
         """The tasks of workers silent for longer than [workers] stalled_after_seconds: run them again
         (procrastinate's retry of a job still 'doing' is one update: of several workers, one wins).
-        Never this worker's own (`own`): they run here, however late its heartbeat."""
-        stalled = await app.job_manager.get_stalled_jobs(
-            seconds_since_heartbeat=self.config.workers.stalled_after_seconds
-        )
+        Never this worker's own (`own`, or a job it runs): they run here, however late its heartbeat.
+        A task of no worker (its row pruned by a starting worker) waits stalled_after_seconds more,
+        as seen from here: a worker merely late registers again and takes it back (workers/heartbeat.py)."""
+        seconds = self.config.workers.stalled_after_seconds
+        stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds)
+        now, running = time.monotonic(), set(self._running())
+        self._orphaned = {job.id: self._orphaned.get(job.id, now) for job in stalled if job.worker_id is None}
         for job in stalled:
-            if own is not None and job.worker_id == own:
+            if job.id in running or (own is not None and job.worker_id == own):
+                continue
+            if job.worker_id is None and now - self._orphaned[job.id] < seconds:
                 continue
             try:
                 await app.job_manager.retry_job(job)
@@ -350,3 +318,24 @@ class Worker:
                 continue
             self._count("retried_stalled")
             log.warning("worker: task %s (%s) of a stalled worker runs again", job.id, job.task_name)
+
+
+def _register_again_on_fetch(app: Any, heartbeat: Heartbeat) -> None:
+    """procrastinate's fetch marks a job with its worker's id, a foreign key: after its row was pruned
+    (this worker silent past a starting worker's threshold) it fails, and with it procrastinate's
+    worker. Such a fetch beats first, which registers the worker again, and fetches once more."""
+    from procrastinate.exceptions import ConnectorException
+
+    fetch = app.job_manager.fetch_job
+
+    async def fetch_job(queues: Any, worker_id: int) -> Any:
+        try:
+            return await fetch(queues=queues, worker_id=worker_id)
+        except ConnectorException as e:
+            if not isinstance(e.__cause__, psycopg.errors.ForeignKeyViolation):
+                raise
+        heartbeat.worker_id = worker_id
+        await asyncio.to_thread(heartbeat.beat)
+        return await fetch(queues=queues, worker_id=worker_id)
+
+    app.job_manager.fetch_job = fetch_job
