@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from cloudsift.errors import QueryError
 from cloudsift.query.binder import bind
 from cloudsift.query.parser import parse_query
 from cloudsift.store.base import Store
@@ -106,3 +108,57 @@ def test_merges_and_with_at_full_strength(store: Store, text: str, expected: lis
     assert sorted(reference_ids(bound, reference_graph(nodes, edges))) == expected
     assert sorted(d["id"] for d in store.search(bound)) == expected
     assert parse_query(str(parse_query(text))) == parse_query(text)
+
+
+# A merge's own preamble, which Fix parses into the merge's query and never reads: its navigations walk
+# default edges unless they name their own. vol-3 alone hangs from vpc-1 by a delete edge too.
+PREAMBLE_CASES = [
+    ("is(volume) {vpc: (edge_type=delete): <-[1:]- is(aws_vpc)} vpc.reported.name == one", ["vol-1", "vol-2", "vol-3"]),
+    ("is(volume) {vpc: <-[1:]- is(aws_vpc)} vpc.reported.name == one", ["vol-1", "vol-2", "vol-3"]),
+    ("is(volume) {vpc: (edge_type=default): <-delete[1]- is(aws_vpc)} vpc != null", ["vol-3"]),
+    ('is(volume) {vpc: ( edge_type = "delete,default" ) : <-[1:]- is(aws_vpc)} vpc != null', ["vol-1", "vol-2", "vol-3"]),
+    ("is(aws_vpc) {n: aggregate(sum(1) as c)(edge_type=delete): -[3]-> is(volume)} n[*].c == 3", ["vpc-1"]),
+    # the query's own preamble does not reach into the merge either
+    ("(edge_type=delete): is(volume) {vpc: <-[1:]- is(aws_vpc)} vpc != null", ["vol-1", "vol-2", "vol-3"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), PREAMBLE_CASES)
+def test_a_merge_s_own_preamble_is_read_and_changes_nothing(
+    store: Store, text: str, expected: list[str]
+) -> None:
+    nodes, edges = _estate()
+    edges.append(("vpc-1", "vol-3", "delete"))
+    store.import_lines(lines(nodes, edges), replace=True)
+    bound = bind(parse_query(text), extra=store.extra_properties(), now=NOW, text=text)
+    assert sorted(reference_ids(bound, reference_graph(nodes, edges))) == expected
+    assert sorted(d["id"] for d in store.search(bound)) == expected
+    # the text without the merge's preamble (after an aggregate, its colon stays)
+    written_without = re.sub(
+        r"(\)?)\(\s*edge_type[^)]*\)\s*:\s*(?=<|-)", lambda m: m.group(1) and "): ", text
+    )
+    assert parse_query(text) == parse_query(written_without)  # as if it were not there
+    assert parse_query(str(parse_query(text))) == parse_query(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "at"),
+    [
+        (
+            "is(volume) {vpc: (edge_type=nope): <-- is(aws_vpc)}",
+            "unknown edge type 'nope' in the preamble",
+            "edge_type",
+        ),
+        (
+            "is(volume) {vpc: (merge_with_ancestors=x): <-- is(aws_vpc)}",
+            "merge_with_ancestors is not supported",
+            "merge_",
+        ),
+        ("is(volume) {n: aggregate(sum(1) as n) <-- is(aws_vpc)}", "expected ':', a preamble", "<--"),
+    ],
+)
+def test_a_bad_merge_preamble_is_refused_where_it_stands(text: str, message: str, at: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text)
+    assert message in caught.value.message
+    assert caught.value.position == text.index(at)

@@ -98,6 +98,7 @@ _TOKEN_NAMES = {
     "NAV_OPEN": "a navigation with an edge filter (-{...}->)",
     "NAV_CLOSE": "the end of the navigation (->, -)",
     "BAD_NAV": "a navigation",
+    "MERGE_PREAMBLE": "a preamble ((edge_type=delete):)",
     "LPAR": "'('",
     "RPAR": "')'",
     "LSQB": "'['",
@@ -268,6 +269,12 @@ class _ToAst(Transformer_NonRecursive[Token, Any]):
 
     def merge_item(self, name: Path, many: Token | None, spec: Aggregate | None, query: Query) -> MergeQuery:
         return MergeQuery(name, many is not None, Query(query.parts, query.navigations, spec))
+
+    def merge_item_preamble(
+        self, name: Path, many: Token | None, spec: Aggregate | None, preamble: Token, query: Query
+    ) -> MergeQuery:
+        _merge_preamble(preamble)
+        return self.merge_item(name, many, spec, query)
 
     def merge_aggregate(self, _a: Token, spec: Aggregate) -> Aggregate:
         return spec
@@ -547,7 +554,16 @@ def _expected(names: set[str]) -> str:
 
 MAX_NESTING = 50  # parentheses, not, {...}, with() and merges inside each other; and/or chains are free
 _NESTS = frozenset(
-    ["not_term", "context", "with_clause", "merge_item", "list_value", "object_value", "filtered_navigation"]
+    [
+        "not_term",
+        "context",
+        "with_clause",
+        "merge_item",
+        "merge_item_preamble",
+        "list_value",
+        "object_value",
+        "filtered_navigation",
+    ]
 )
 _CHAINS = frozenset(["and_term", "or_term"])
 
@@ -580,6 +596,19 @@ def _check_nesting(tree: Tree[Token]) -> None:
                 stack.append((child, depth + (1 if i > 0 and child.data in _CHAINS else 0)))
             else:
                 stack.append((child, depth + (1 if child.data in _NESTS else 0)))
+
+
+def _merge_preamble(token: Token) -> None:
+    """A merge's own `(edge_type=...):` is checked as a query's is, and then, as in Fix, changes nothing:
+    Fix parses it into the merge's query and never reads it, so a merge's navigations walk default edges
+    unless they name their own (`<-delete[1:]-`)."""
+    at = token.start_pos or 0
+    try:
+        edge_types, _ = split_preamble(str(token), 0)
+    except QueryError as e:
+        raise QueryError(e.message, "", at + (e.position or 0)) from None
+    if edge_types is None:
+        raise QueryError("a merge's preamble is (edge_type=NAME): with at least one edge type", "", at)
 
 
 def _placed(err: QueryError, full_text: str, offset: int) -> QueryError:
