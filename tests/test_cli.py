@@ -120,6 +120,50 @@ def test_version_and_help(home: Path) -> None:
     assert "usage: list" in cloudsift(home, "-c", "help list").stdout
 
 
+def test_help_flag_anywhere_in_a_command_is_its_help(home: Path) -> None:
+    for line, name in (("search --help", "search"), ("report checks run --help", "report"),
+                       ("report checks run -h --json", "report"), ("search is(aws_vpc) | count -h", "count"),
+                       ("jobs add --id x --help | head 1", "jobs")):  # fmt: skip
+        result = cloudsift(home, "-c", line)
+        assert (result.returncode, result.stderr) == (0, ""), line
+        assert result.stdout == cloudsift(home, "-c", f"help {name}").stdout, line
+        assert result.stdout.startswith(f"usage: {name}")
+
+
+def test_every_command_takes_help_and_h() -> None:
+    from cloudsift.commands.base import COMMANDS
+
+    store = DuckDBStore()
+    for name in COMMANDS:
+        shown = run(f"help {name}", store)
+        assert shown[0].startswith(f"usage: {name}"), name
+        assert run(f"{name} --help", store) == shown == run(f"{name} -h", store), name
+
+
+def test_a_quoted_help_word_is_a_value_not_a_request() -> None:
+    store = DuckDBStore()
+    store.import_lines(estate_lines(EstateSize()))
+    assert run('search name == "-h" | count', store)[0] == "total matched: 0"
+    assert run("echo '--help'", store) == ["--help"]
+
+
+def test_words_after_cloudsift_are_one_command_line(home: Path) -> None:
+    words = cloudsift(home, "search", "is(aws_ec2_security_group)", "and", "name =~ open")
+    assert words.returncode == 0, words.stderr
+    assert words.stdout == cloudsift(home, "-c", "search is(aws_ec2_security_group) and name =~ open").stdout
+    assert len(words.stdout.splitlines()) == 4
+    counted = cloudsift(home, "search is(aws_vpc) | count")  # a | quoted for cloudsift
+    assert counted.stdout.splitlines()[0] == "total matched: 4"
+    helped = cloudsift(home, "report", "checks", "run", "--help")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: report")
+    unknown = cloudsift(home, "serch", "all")
+    assert unknown.returncode == 2 and "Did you mean 'search'?" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+    both = cloudsift(home, "-c", "search all", "count")
+    assert both.returncode == 2 and both.stderr.startswith("error: cloudsift takes one command line")
+    assert "cloudsift search 'is(aws_vpc)' | wc -l" in " ".join(cloudsift(home, "--help").stdout.split())
+
+
 def test_library_api_runs_a_line() -> None:
     store = DuckDBStore()
     store.import_lines(estate_lines(EstateSize()))

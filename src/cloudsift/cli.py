@@ -1,4 +1,5 @@
-"""The console entry point: `cloudsift` (shell), `cloudsift -c LINE`, lines on stdin, `cloudsift demo`."""
+"""The console entry point: `cloudsift` (shell), `cloudsift -c LINE` or `cloudsift WORDS...` (one line),
+lines on stdin, `cloudsift demo`, `cloudsift serve`."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="cloudsift",
         description="Search your cloud inventory and alert on what breaks your baseline.",
         epilog="Without -c and with a terminal, cloudsift opens an interactive shell. "
+        "`cloudsift WORDS...` runs the words, joined by spaces, as one command line, as -c does: "
+        "`cloudsift search 'is(aws_vpc)' | wc -l` (quote a | meant for cloudsift: "
+        "`cloudsift 'search is(aws_vpc) | count'`). `help COMMAND` or `COMMAND --help` shows a command's help. "
         "`cloudsift demo` runs the demo. `cloudsift serve [--host H] [--port P] [--worker]` runs the server "
         "(schedules, jobs, alert delivery, HTTP API; --worker: collection tasks of a shared PostgreSQL store); "
         "while it runs, lines are sent to it.",
@@ -39,8 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "action",
         nargs="?",
-        choices=["demo", "shell", "serve"],
-        help="demo: run the demo; serve: run the server",
+        metavar="demo|shell|serve|WORDS...",
+        help="demo: run the demo; serve: run the server; other words: one command line (as -c)",
     )
     parser.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
@@ -128,11 +132,29 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _catch_interrupts()
     try:
+        _words_as_line(args)
         return _run(args)
     except BaseException as error:  # outside a line: opening the store, or closing it after the last
         if isinstance(error, SystemExit):
             raise
         return report(error, args.debug, sys.stderr)
+
+
+_ACTIONS = ("demo", "shell", "serve")
+
+
+def _words_as_line(args: argparse.Namespace) -> None:
+    """`cloudsift search 'is(aws_vpc)'` typed in a shell: the words are one command line, as with -c."""
+    if args.action is None or args.action in _ACTIONS:
+        return
+    from cloudsift.errors import UsageError
+
+    line = " ".join([args.action, *args.rest])
+    if args.command is not None:
+        raise UsageError(
+            f"cloudsift takes one command line: -c {args.command!r} or the words {line!r}, not both"
+        )
+    args.command, args.action, args.rest = line, None, []
 
 
 def _run(args: argparse.Namespace) -> int:

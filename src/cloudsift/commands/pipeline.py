@@ -1,9 +1,11 @@
-"""A command line into pipelines: split on unquoted `|` and `;`, replace @NOW@-style placeholders."""
+"""A command line into pipelines: split on unquoted `|` and `;`, replace @NOW@-style placeholders; a
+command whose own arguments hold `--help` or `-h` makes its pipeline `help COMMAND`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +16,7 @@ from cloudsift.errors import Stopped, UsageError
 _PLACEHOLDER = re.compile(
     r"@(UTC|NOW|TODAY|YESTERDAY|TOMORROW|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)@"
 )
+_HELP_WORDS = frozenset({"--help", "-h"})
 _WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -59,6 +62,15 @@ def split_unquoted(line: str, separators: str) -> list[tuple[str, int]]:
     return pieces
 
 
+def asks_help(raw: str) -> bool:
+    """Whether a command's arguments hold --help or -h as a word of its own (not inside quotes)."""
+    try:
+        words = shlex.split(raw, posix=False)  # keeps the quotes: "-h" is a value, not a request
+    except ValueError:
+        return False  # unbalanced quotes: the command's own parsing names them
+    return not _HELP_WORDS.isdisjoint(words)
+
+
 @dataclass
 class Pipeline:
     commands: list[Command]
@@ -88,6 +100,9 @@ def parse_line(line: str) -> list[Pipeline]:
                 raise UsageError("empty command in pipeline: nothing between two |")
             name, _, raw = text.partition(" ")
             cls = COMMANDS.get(name)
+            if asks_help(raw):  # the newcomer's `search --help`: the whole pipeline is its help
+                commands = [COMMANDS.get("help")(cls.name)]
+                break
             if index > 0 and cls.source:
                 raise UsageError(f"{name} starts a pipeline; it cannot follow |")
             cmd = cls(raw.strip())
