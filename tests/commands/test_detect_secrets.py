@@ -149,3 +149,25 @@ def test_a_fix_check_with_detect_secrets_fails_the_planted_instance_only(
     assert (result["status"], result["failed"], result["passed"]) == ("failed", 1, 1)
     assert [r["id"] for r in result["failing_resources"]] == ["i-1"]
     assert AWS_KEY not in text
+
+
+def test_a_name_and_value_pair_counts_by_its_name() -> None:
+    # A stack output and a container's variable, as AWS writes them: the name says it is a password.
+    stack = _node(f"{REGION}/stack", "aws_cloudformation_stack", stack_outputs=[
+        {"output_key": "TopicArn", "output_value": "arn:aws:sns:eu-west-1:111111111111:alerts"},
+        {"output_key": "AdminPassword", "output_value": "Winter-Is-Coming-42"},
+    ])  # fmt: skip
+    (found,) = scanned(stack, "--path stack_outputs --with-secrets")
+    assert found["info"]["found_at"] == ["reported.stack_outputs[1].output_value"]
+    assert "Winter-Is-Coming" not in json.dumps(found)
+    task = _node(f"{REGION}/td", "aws_ecs_task_definition", container_definitions=[
+        {"name": "web", "environment": [{"name": "MODE", "value": "Winter-Is-Coming-42"},
+                                        {"name": "DB_PASSWORD", "value": "Winter-Is-Coming-42"}]},
+    ])  # fmt: skip
+    (found,) = scanned(task, "--path container_definitions[*].environment[*].value --with-secrets")
+    assert found["info"]["found_at"] == ["reported.container_definitions[0].environment[1].value"]
+    innocent = {
+        **stack,
+        "reported": {**stack["reported"], "stack_outputs": stack["reported"]["stack_outputs"][:1]},
+    }
+    assert scanned(innocent, "--path stack_outputs --with-secrets") == []

@@ -78,20 +78,37 @@ def _values_at(
         yield from _values_at(element[step], rest, (*at, step))
 
 
-def _strings(value: Any, at: Location) -> Iterator[tuple[Location, str]]:
-    """Every string below a value, with the text to scan: a mapping's value also as `KEY="VALUE"`, the
-    way environment variables are written, so a keyword in its name (PASSWORD, API_KEY) counts."""
+def _label(mapping: Any) -> str | None:
+    """The name a name-and-value pair gives its value, as AWS writes them (`{name, value}` of a container's
+    environment, `{output_key, output_value}` of a stack's outputs), or None."""
+    if not isinstance(mapping, dict):
+        return None
+    for key, item in mapping.items():
+        if isinstance(item, str) and item and re.fullmatch(r"(?:\w+_)?(?:name|key)", key.lower()):
+            return item
+    return None
+
+
+def _strings(value: Any, at: Location, label: str | None = None) -> Iterator[tuple[Location, str]]:
+    """Every string below a value, with the text to scan. A one-line string is scanned as `NAME="VALUE"`
+    when it has a name (its key in a mapping, or the name of its name-and-value pair), the way variables
+    are written, so a keyword in the name (PASSWORD, API_KEY) counts."""
     if isinstance(value, dict):
+        pair = _label(value)
         for key, item in value.items():
-            if isinstance(item, str) and "\n" not in item:
-                yield (*at, key), f'{key}="{item}"'
-            else:
-                yield from _strings(item, (*at, key))
+            named = pair if pair is not None and key.lower().endswith("value") else key
+            yield from _strings(item, (*at, key), named)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, (*at, i))
     elif isinstance(value, str) and value:
-        yield at, value
+        yield at, f'{label}="{value}"' if label is not None and "\n" not in value else value
+
+
+def _parent(element: Any, location: Location) -> Any:
+    for step in location[:-1]:
+        element = element[step]
+    return element
 
 
 def _configure() -> None:
@@ -144,7 +161,8 @@ class DetectSecretsCommand(Command):
     `--path P …` (one or more, `--path` may be repeated) names the properties to scan, as in a search
     (`instance_user_data`, `container_definitions[*].environment[*].value`, `/id` beside `reported`);
     without it the whole `reported` section is scanned. Every string below a path is scanned line by
-    line, a mapping's entry also as `KEY="VALUE"`. An element with a secret passes on with
+    line; one with a name (its key, or the name of its `{name, value}` or `{output_key, output_value}`
+    pair) as `NAME="VALUE"`, so a variable called DB_PASSWORD counts. An element with a secret passes on with
     `info: {secret_detected, secret_type, found_at}` and each string that held a secret replaced by
     `<secret removed: TYPE>`: the secret itself is never shown. Without `--with-secrets` the other
     elements pass on unchanged. The entropy plugins report only strings of entropy 5 or more, as Fix
@@ -215,7 +233,9 @@ class DetectSecretsCommand(Command):
         seen: set[Location] = set()
         for path in self.paths:
             for at, value in _values_at(element, path):
-                for location, text in _strings(value, at):
+                # a path that ends at a pair's value (environment[*].value) keeps the pair's name
+                label = _label(_parent(element, at)) if at and str(at[-1]).lower().endswith("value") else None
+                for location, text in _strings(value, at, label):
                     if location in seen:
                         continue
                     found = secret_type(text)
