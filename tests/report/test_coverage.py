@@ -212,3 +212,25 @@ def test_a_service_that_failed_leaves_its_checks_not_evaluated_never_passed(
     assert instances.reason == f"not collected in {ACCOUNT}/{OTHER} (no aws_rds_instance collected)"
     assert _run(store, RDS, Scope(regions=(REGION,))).status == "passed"  # where it answered
     assert _run(store, RDS, Scope(regions=(OTHER,))).status == "not_evaluated"
+
+
+def test_a_fix_cmd_check_is_judged_on_the_kinds_its_search_names(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    store: Store,
+) -> None:
+    _in_use()
+    _collect(store, tmp_path, kinds=["aws_vpc"])  # regions collected, Security Hub never
+    hub = LIBRARY.check(HUB)
+    # the same search as a command line: its result kind (the region) is there, its hubs never were
+    line = f"search {hub.detect.fix} | jq ."
+    as_cmd = hub.model_copy(update={"detect": Detect(fix_cmd=line)})
+    result = _run(store, as_cmd)
+    assert result.status == "not_evaluated" and "no aws_securityhub_hub collected" in result.reason, (
+        result.status,
+        result.reason,
+    )
+    _collect(store, tmp_path)
+    judged = _run(store, as_cmd)
+    assert (judged.status, _regions(judged), judged.reason) == ("failed", {REGION}, "")
+    assert [r.id for r in judged.failed] == [r.id for r in _run(store, HUB).failed]

@@ -7,7 +7,7 @@ import itertools
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudsift.commands.base import MAX_COUNT, RESOURCES, Command, Context, Option, command, whole_number
 from cloudsift.errors import UsageError
@@ -15,6 +15,9 @@ from cloudsift.query import ast
 from cloudsift.query.binder import Binder, BoundQuery, BSort
 from cloudsift.query.parser import parse_aggregate, parse_query
 from cloudsift.store.base import Store
+
+if TYPE_CHECKING:
+    from cloudsift.commands.pipeline import Pipeline
 
 
 class NodeStream:
@@ -93,6 +96,11 @@ class SearchCommand(Command):
         if bound.aggregate is not None:
             return iter(ctx.store.aggregate(bound))
         return iter([NodeStream(ctx.store, bound)])
+
+
+def searches_of(pipelines: Iterable[Pipeline]) -> list[SearchCommand]:
+    """The searches of parsed command lines, in their order."""
+    return [cmd for pipeline in pipelines for cmd in pipeline.commands if isinstance(cmd, SearchCommand)]
 
 
 def _explain(parsed: ast.Query, bound: BoundQuery, store: Store) -> list[str]:

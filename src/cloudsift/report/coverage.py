@@ -1,11 +1,11 @@
 """Where a check can be judged: the places whose collections brought every kind it reads.
 
-A check reads its result kinds and every kind its query names (`is(...)`, also inside `with(...)` and
-after a navigation: 4.16's region needs the hubs below it). A place is an (account, region) of the
-collection record (`collected_services`); a kind is there when a service that provides it answered there
-once at least, or in the account's pseudo-region `global` (IAM, S3; a kind collected per region is never
-expected there). An account-level node (the account itself) needs each kind in `global` or in every region
-of its account. A place where a kind was never collected is left out of the
+A check reads its result kinds and every kind its query names (`is(...)`, also inside `with(...)` and after
+a navigation: 4.16's region needs the hubs below it; a `fix_cmd`'s, those its searches name). A place is an
+(account, region) of the collection record (`collected_services`); a kind is there when a service that
+provides it answered there once at least, or in the account's pseudo-region `global` (IAM, S3; a kind
+collected per region is never expected there). An account-level node (the account itself) needs each kind in
+`global` or in every region of its account. A place where a kind was never collected is left out of the
 check: its resources neither fail nor pass, and the check says which places it could not judge. What a
 failed service kept from an earlier success is judged as it was kept.
 
@@ -61,9 +61,9 @@ def result_kinds_of(detector: str, text: str) -> list[str]:
     those inside a `not`, a context or a `with()`); for a command line, of its last search."""
     if detector == "fix_cmd":
         from cloudsift.commands.pipeline import parse_line
-        from cloudsift.commands.search import SearchCommand
+        from cloudsift.commands.search import searches_of
 
-        searches = [c for p in parse_line(text) for c in p.commands if isinstance(c, SearchCommand)]
+        searches = searches_of(parse_line(text))
         if not searches:
             return []
         text = searches[-1].query_text

@@ -32,6 +32,7 @@ from cloudsift.report.suppressions import Suppression, Suppressions
 if TYPE_CHECKING:
     from cloudsift.commands.base import Context
     from cloudsift.commands.pipeline import Pipeline
+    from cloudsift.commands.search import SearchCommand
 
 _TOTALS = "kind as kind, /ancestors.account.reported.id as account, /ancestors.region.reported.id as region: sum(1) as count"
 # (account, region) of a count: None for a resource outside any account or region
@@ -110,7 +111,7 @@ class CheckRunner:
             pipelines = _pipelines(text) if kind == "fix_cmd" else []
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
-        searches = [query] if query is not None else []
+        searches = [query] if query is not None else [c.parsed for c in _searches(pipelines)]
         unjudged = self._unjudged(check, searches, places)
         if not places - set(unjudged.places):
             return CheckResult(check, "not_evaluated", reason=unjudged.reason())
@@ -296,6 +297,12 @@ def _pipelines(line: str) -> list[Pipeline]:
     from cloudsift.commands.pipeline import parse_line
 
     return parse_line(line)
+
+
+def _searches(pipelines: list[Pipeline]) -> list[SearchCommand]:
+    from cloudsift.commands.search import searches_of
+
+    return searches_of(pipelines)
 
 
 def _unique(resources: Iterable[Resource]) -> list[Resource]:

@@ -26,12 +26,10 @@ def query_problem(check: Check, overrides: dict[str, object] | None = None) -> s
             _bind(text)
         elif kind == "fix_cmd":
             from cloudsift.commands.pipeline import parse_line
-            from cloudsift.commands.search import SearchCommand
+            from cloudsift.commands.search import searches_of
 
-            for pipeline in parse_line(text):
-                for cmd in pipeline.commands:
-                    if isinstance(cmd, SearchCommand):
-                        _bind(cmd.query_text)
+            for cmd in searches_of(parse_line(text)):
+                _bind(cmd.query_text)
     except CloudsiftError as e:
         return f"{check.source}: check {check.name}: detect.{kind}: {e.render()}"
     unknown = [k for k in check.result_kinds if k not in MODEL.kinds]
