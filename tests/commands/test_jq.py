@@ -98,3 +98,40 @@ def test_a_check_file_whose_fix_cmd_uses_no_rewrite_parses(tmp_path: Path) -> No
     library = load_library([tmp_path], bundled=False)
     assert library.problems == []
     assert query_problem(library.check("aws_ec2_acl_allows_first")) is None
+
+
+def test_a_fix_style_check_with_no_rewrite_fails_only_the_resources_its_filter_keeps(tmp_path: Path) -> None:
+    from cloudsift.commands.base import Context
+    from cloudsift.commands.pipeline import run_line
+    from cloudsift.config import Config, ReportConfig
+
+    account, region = "aws/111111111111", "aws/111111111111/eu-west-1"
+    allow = {"rule_number": 100, "egress": False, "rule_action": "allow"}
+    acls = {"acl-open": [allow], "acl-denied": [allow, {**allow, "rule_number": 50, "rule_action": "deny"}]}
+    nodes = [{"id": "aws", "reported": {"kind": "cloud", "id": "aws", "name": "aws"}},
+             {"id": account, "reported": {"kind": "aws_account", "id": "111111111111", "name": "a"}},
+             {"id": region, "reported": {"kind": "aws_region", "id": "eu-west-1", "name": "eu-west-1"}}] + [
+        {"id": f"{region}/{name}", "reported": {"kind": "aws_ec2_network_acl", "id": name, "name": name, "acl_entries": entries}}
+        for name, entries in acls.items()
+    ]  # fmt: skip
+    edges = [("aws", account), (account, region)] + [(region, f"{region}/{name}") for name in acls]
+    store = DuckDBStore()
+    store.import_lines(
+        [orjson.dumps(n) for n in nodes]
+        + [orjson.dumps({"from": a, "to": b, "edge_type": "default"}) for a, b in edges]
+    )
+    first_rule_allows = (
+        "search is(aws_ec2_network_acl) | jq --no-rewrite 'if ([.reported.acl_entries | sort_by(.rule_number)"
+        ' | .[] | select(.egress == false)] | first | .rule_action) == "allow" then [.] else [] end\' | flatten'
+    )
+    check = {
+        "name": "first_rule_allows", "title": "First ingress rule allows", "result_kinds": ["aws_ec2_network_acl"],
+        "risk": "r", "severity": "low", "remediation": {"text": "t"}, "detect": {"fix_cmd": first_rule_allows},
+    }  # fmt: skip
+    (tmp_path / "acl.json").write_text(json.dumps({"provider": "aws", "service": "ec2", "checks": [check]}))
+    ctx = Context(config=Config(report=ReportConfig(paths=[tmp_path])), open_store=lambda: store)
+    (text,) = run_line("report checks run aws_ec2_first_rule_allows --json", ctx)
+    (result,) = json.loads(text)["checks"]
+    assert (result["status"], result["failed"], result["passed"]) == ("failed", 1, 1)
+    assert [r["id"] for r in result["failing_resources"]] == ["acl-open"]
+    store.close()
