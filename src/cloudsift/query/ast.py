@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from cloudsift.frozen import frozen
 
 Index = int | Literal["*"] | None
 Modifier = Literal["any", "all", "none"]
@@ -40,7 +42,7 @@ KEYWORDS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Duration:
     """A span of time in seconds, with the text it was written as."""
 
@@ -78,7 +80,7 @@ def value_str(value: Value, raw: str | None = None) -> str:
     return json.dumps(value)
 
 
-@dataclass(frozen=True)
+@frozen
 class Segment:
     name: str
     index: Index = None
@@ -90,7 +92,7 @@ class Segment:
         return f"{name}[{self.index}]"
 
 
-@dataclass(frozen=True)
+@frozen
 class Path:
     segments: tuple[Segment, ...]
     absolute: bool = False
@@ -118,13 +120,13 @@ class Path:
         return Path(tuple(segments), absolute)
 
 
-@dataclass(frozen=True)
+@frozen
 class AllTerm:
     def __str__(self) -> str:
         return "all"
 
 
-@dataclass(frozen=True)
+@frozen
 class IdTerm:
     ids: tuple[str, ...]
 
@@ -132,7 +134,7 @@ class IdTerm:
         return "id(" + ", ".join(quote(i) for i in self.ids) + ")"
 
 
-@dataclass(frozen=True)
+@frozen
 class IsTerm:
     kinds: tuple[str, ...]
     pos: int = field(default=-1, compare=False, repr=False)
@@ -141,7 +143,7 @@ class IsTerm:
         return "is(" + ", ".join(self.kinds) + ")"
 
 
-@dataclass(frozen=True)
+@frozen
 class Predicate:
     path: Path
     op: Op
@@ -155,7 +157,7 @@ class Predicate:
         return f"{self.path}{modifier} {self.op} {value_str(self.value, self.raw)}"
 
 
-@dataclass(frozen=True)
+@frozen
 class ContextTerm:
     path: Path
     term: Term
@@ -164,7 +166,7 @@ class ContextTerm:
         return f"{self.path}.{{{self.term}}}"
 
 
-@dataclass(frozen=True)
+@frozen
 class FullTextTerm:
     text: str
 
@@ -172,7 +174,7 @@ class FullTextTerm:
         return quote(self.text)
 
 
-@dataclass(frozen=True)
+@frozen
 class FunctionTerm:
     name: Literal["has_key", "in_subnet"]
     path: Path
@@ -186,7 +188,7 @@ class FunctionTerm:
         return f"{self.name}({self.path}, {arg})"
 
 
-@dataclass(frozen=True)
+@frozen
 class NotTerm:
     term: Term
 
@@ -195,7 +197,7 @@ class NotTerm:
         return f"not ({inner})" if isinstance(self.term, CombinedTerm) else f"not {inner}"
 
 
-@dataclass(frozen=True)
+@frozen
 class CombinedTerm:
     left: Term
     op: Literal["and", "or"]
@@ -227,7 +229,7 @@ Term = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Navigation:
     """`-[start:until]->` over edge types; `<-in[..]out->` walks inwards over `edge_types` and outwards
     over `out_edge_types` (None: the same types); `-{term}->` keeps the edges the term accepts."""
@@ -257,7 +259,7 @@ class Navigation:
         return f"{left}-{edges}{depth}{edge_filter}{outwards}-{right}"
 
 
-@dataclass(frozen=True)
+@frozen
 class WithClause:
     kind: Literal["empty", "any", "count"]
     navigation: Navigation
@@ -273,7 +275,7 @@ class WithClause:
         return f"with({head}, {self.navigation}{rest}{nested})"
 
 
-@dataclass(frozen=True)
+@frozen
 class SortItem:
     path: Path
     order: Literal["asc", "desc"] = "asc"
@@ -282,7 +284,7 @@ class SortItem:
         return f"{self.path} {self.order}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Limit:
     count: int
     offset: int = 0
@@ -294,7 +296,7 @@ class Limit:
 _LITERAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 
-@dataclass(frozen=True)
+@frozen
 class WithUsage:
     """`with_usage(3d::1d, [cpu, mem])`: the usage of the last 3 days up to 1 day ago (Fix's metrics).
 
@@ -310,7 +312,7 @@ class WithUsage:
         return f"with_usage({span}, [{metrics}])"
 
 
-@dataclass(frozen=True)
+@frozen
 class MergeQuery:
     """`name: query` attaches the first node the query reaches from each node; `name[]: query` all of them."""
 
@@ -322,7 +324,7 @@ class MergeQuery:
         return f"{self.name}{'[]' if self.many else ''}: {self.query}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Part:
     term: Term | None = None
     with_clause: WithClause | None = None
@@ -357,7 +359,7 @@ class Part:
         return " ".join(pieces)
 
 
-@dataclass(frozen=True)
+@frozen
 class Template:
     """A group name built from text and values, as Fix writes it: `"x_{kind}_{account.name}"`."""
 
@@ -371,7 +373,7 @@ class Template:
         return tuple(p for p in self.parts if isinstance(p, Path))
 
 
-@dataclass(frozen=True)
+@frozen
 class AggregateVariable:
     path: Path | Template
     alias: str | None = None
@@ -388,7 +390,7 @@ class AggregateVariable:
         return f"{self.path} as {self.alias}" if self.alias else str(self.path)
 
 
-@dataclass(frozen=True)
+@frozen
 class Arithmetic:
     """`left op right` in an aggregate function: sum(volume_size * 1024)."""
 
@@ -406,7 +408,7 @@ class Arithmetic:
 Operand = Path | int | float | Arithmetic
 
 
-@dataclass(frozen=True)
+@frozen
 class AggregateFunction:
     function: Literal["sum", "count", "min", "max", "avg"]
     argument: Operand
@@ -421,7 +423,7 @@ class AggregateFunction:
         return f"{text} as {self.alias}" if self.alias else text
 
 
-@dataclass(frozen=True)
+@frozen
 class Aggregate:
     group: tuple[AggregateVariable, ...]
     functions: tuple[AggregateFunction, ...]
@@ -432,7 +434,7 @@ class Aggregate:
         return f"{group}: {functions}" if group else functions
 
 
-@dataclass(frozen=True)
+@frozen
 class Query:
     parts: tuple[Part, ...]
     navigations: tuple[Navigation, ...] = ()

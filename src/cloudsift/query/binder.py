@@ -12,11 +12,11 @@ import ipaddress
 import re
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 from cloudsift.errors import QueryError, did_you_mean
+from cloudsift.frozen import frozen
 from cloudsift.model import MODEL, ListOf, Model, Prop, PropType, Scalar, StringMap, Struct
 from cloudsift.model.types import DATETIME, INT, STRING
 from cloudsift.query import ast
@@ -34,7 +34,7 @@ SYNTHETIC = {"age": "ctime", "last_update": "mtime", "last_access": "atime"}
 _FLIP: dict[str, Op] = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
-@dataclass(frozen=True)
+@frozen
 class Step:
     """One segment of a resolved path: the key, its index, and the type of the value the key yields."""
 
@@ -43,7 +43,7 @@ class Step:
     type: PropType | None  # None: not in the model (untyped JSON)
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolved:
     """Where a path's values live: a node column or inside `reported` (steps)."""
 
@@ -82,7 +82,7 @@ class Resolved:
         return self.root not in ("reported", "element") or self.steps[0].type is not None
 
 
-@dataclass(frozen=True)
+@frozen
 class BPredicate:
     path: Resolved
     op: Op
@@ -91,13 +91,13 @@ class BPredicate:
     whole: bool = False  # compares the whole value with [] or {} (an Empty), lists not opened up
 
 
-@dataclass(frozen=True)
+@frozen
 class BContext:
     path: Resolved  # the elements of an array ([*]) or one object (a missing one: every property null)
     term: BTerm
 
 
-@dataclass(frozen=True)
+@frozen
 class BFunction:
     name: Literal["has_key", "in_subnet"]
     path: Resolved
@@ -105,32 +105,32 @@ class BFunction:
     network: tuple[int, int] = (0, 0)  # IPv4 range, inclusive
 
 
-@dataclass(frozen=True)
+@frozen
 class BIs:
     kinds: tuple[str, ...]  # every concrete kind that matches
 
 
-@dataclass(frozen=True)
+@frozen
 class BId:
     ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class BAll:
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class BFullText:
     text: str  # lower-cased
 
 
-@dataclass(frozen=True)
+@frozen
 class BNot:
     term: BTerm
 
 
-@dataclass(frozen=True)
+@frozen
 class BCombined:
     left: BTerm
     op: Literal["and", "or"]
@@ -151,7 +151,7 @@ def bound_chain(term: BCombined) -> tuple[BTerm, list[tuple[Literal["and", "or"]
     return current, rest
 
 
-@dataclass(frozen=True)
+@frozen
 class BWith:
     kind: Literal["empty", "any", "count"]
     op: Op
@@ -161,20 +161,20 @@ class BWith:
     with_clause: BWith | None
 
 
-@dataclass(frozen=True)
+@frozen
 class BSort:
     path: Resolved
     order: Literal["asc", "desc"]
 
 
-@dataclass(frozen=True)
+@frozen
 class BMerge:
     name: str
     many: bool
     query: BoundQuery
 
 
-@dataclass(frozen=True)
+@frozen
 class BPart:
     term: BTerm
     with_clause: BWith | None
@@ -185,7 +185,7 @@ class BPart:
     reverse: bool = False  # after sort and limit, the nodes in the opposite order
 
 
-@dataclass(frozen=True)
+@frozen
 class BAggregateVariable:
     """A group's value: one path's (a path through [*] gives one group per element, as in Fix), or a
     template's text with the values of its paths filled in."""
@@ -201,7 +201,7 @@ class BAggregateVariable:
         return tuple(p for p in self.template if isinstance(p, Resolved))
 
 
-@dataclass(frozen=True)
+@frozen
 class BArithmetic:
     """An aggregate function's arithmetic; a missing operand counts as 0, as in Fix (AQL)."""
 
@@ -213,20 +213,20 @@ class BArithmetic:
 BOperand = Resolved | int | float | BArithmetic | None  # None: a property outside the model, always missing
 
 
-@dataclass(frozen=True)
+@frozen
 class BAggregateFunction:
     function: Literal["sum", "count", "min", "max", "avg"]
     argument: BOperand
     name: str
 
 
-@dataclass(frozen=True)
+@frozen
 class BAggregate:
     group: tuple[BAggregateVariable, ...]
     functions: tuple[BAggregateFunction, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class BoundQuery:
     parts: tuple[BPart, ...]
     navigations: tuple[BNavigation, ...]

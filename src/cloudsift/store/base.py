@@ -9,11 +9,11 @@ import itertools
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cloudsift.frozen import frozen
 from cloudsift.model import MODEL, Model
 from cloudsift.query.binder import BoundQuery, bind
 from cloudsift.query.parser import parse_query
@@ -37,7 +37,7 @@ def _typo_of(kind: str) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-@dataclass(frozen=True)
+@frozen
 class ImportSummary:
     nodes: int
     edges: int
@@ -83,7 +83,7 @@ class ImportSummary:
         return found
 
 
-@dataclass(frozen=True)
+@frozen
 class PartitionStatus:
     """How the last collection of one (cloud, account, region) went; error None means clean.
 
@@ -106,7 +106,7 @@ class PartitionStatus:
         return "ok" if self.error is None else f"error: {self.error}"
 
 
-@dataclass(frozen=True)
+@frozen
 class CollectedService:
     """How the last collection of one AWS service in one (account, region) went: `error` None means it
     answered; `last_success` is when it last did (None: never, so the store holds nothing of it there).
@@ -122,7 +122,7 @@ class CollectedService:
     last_success: dt.datetime | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class HistoryEntry:
     """One change a write made to a node: created, updated (with the properties that changed) or deleted."""
 

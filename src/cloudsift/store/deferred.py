@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from cloudsift.errors import CloudsiftError, ImportError_
+from cloudsift.frozen import frozen
 from cloudsift.query.navigation import EDGE_TYPES
 
 _SELECTORS = ("node_id", "search_criteria")
@@ -21,7 +21,7 @@ _SELECTORS = ("node_id", "search_criteria")
 _SECTION = re.compile(r"(?<![\w./])reported\.")
 
 
-@dataclass(frozen=True)
+@frozen
 class Selector:
     by: str  # node_id or search_criteria
     value: str
@@ -35,7 +35,7 @@ class Selector:
         return _SECTION.sub("/reported.", self.value)
 
 
-@dataclass(frozen=True)
+@frozen
 class DeferredEdge:
     line: int
     source: Selector
@@ -64,7 +64,7 @@ def deferred_edge(doc: dict[str, Any], line: int) -> DeferredEdge:
     return DeferredEdge(line, ends[0], ends[1], edge_type_of(doc.get("edge_type"), line))
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolution:
     edges: list[tuple[str, str, str]]
     unresolved: tuple[str, ...]  # one sentence per deferred edge that found no end
