@@ -45,6 +45,8 @@ HEAVY = (
     "cloudsift.commands.report",
     "cloudsift.commands.jobs",
     "cloudsift.commands.jq",
+    "cloudsift.commands.secret_scan",
+    "detect_secrets",  # the detect-secrets command (its plugins import requests)
     "cloudsift.commands.workflows",
 )
 
