@@ -1,5 +1,6 @@
 """EC2 against moto: the network interfaces' tags (AWS answers them as `TagSet`), listed once per region for
-their kind and the VPCs' vpc_in_use; an instance's memory from its type; route tables' names from their tags."""
+their kind and the VPCs' vpc_in_use; an instance's memory and vCPUs from its type; route tables' names from their
+tags."""
 
 from __future__ import annotations
 
@@ -138,3 +139,30 @@ def test_instance_types_are_described_at_most_a_hundred_a_call(
     memory = {d["reported"]["instance_type"]: d["reported"]["instance_memory"]
               for d in store.search(store.bind("is(aws_ec2_instance)"))}  # fmt: skip
     assert memory == {"m5.large": 8.0, "t3.micro": 1.0}
+
+
+def test_an_instance_has_the_default_vcpus_of_its_type_as_fix_has_them(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    narrowed = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="m5.xlarge",
+                                 CpuOptions={"CoreCount": 1, "ThreadsPerCore": 1})["Instances"][0]["InstanceId"]  # fmt: skip
+    plain = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, InstanceType="t3.micro")["Instances"][0]
+    store = collected_region(tmp_path, REGION)
+    instance = _one(store, f'is(aws_ec2_instance) and id == "{narrowed}"')
+    # Fix copies its instance type's VCpuInfo.DefaultVCpus: 4 for an m5.xlarge, whatever it was launched with
+    assert instance["instance_cores"] == 4  # (moto answers no CpuOptions: cores x threads was null here)
+    assert _one(store, f'is(aws_ec2_instance) and id == "{plain["InstanceId"]}"')["instance_cores"] == 2
+    assert {d["reported"]["id"] for d in store.search(store.bind("is(instance) and instance_cores > 2"))} == {
+        narrowed
+    }
+
+
+def test_an_instance_of_an_unknown_type_has_its_core_count() -> None:
+    # where DescribeInstanceTypes did not describe the type, Fix's own first mapping: CpuOptions.CoreCount
+    launched = {"CpuOptions": {"CoreCount": 3, "ThreadsPerCore": 2}}
+    assert ec2_collector.cores({**launched, "type": None}) == 3
+    assert ec2_collector.cores({**launched, "type": {"VCpuInfo": {"DefaultVCpus": 8}}}) == 8
+    assert ec2_collector.cores({}) is None

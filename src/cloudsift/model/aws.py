@@ -234,7 +234,9 @@ class AwsEc2CpuOptions:
 
 @kind_class
 class AwsEc2Instance(Instance, AwsResource):
-    """An EC2 instance."""
+    """An EC2 instance. `instance_cores` and `instance_memory` are its type's, as Fix copies them from the
+    instance type: its default vCPUs (VCpuInfo.DefaultVCpus; CpuOptions.CoreCount when the type is unknown)
+    and memory in GiB; `instance_cpu_options` holds the cores and threads it was launched with."""
 
     kind: ClassVar[str] = "aws_ec2_instance"
     prop_docs: ClassVar[dict[str, str]] = {

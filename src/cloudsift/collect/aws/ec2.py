@@ -75,10 +75,12 @@ def mib_as_gib(value: Any) -> float | None:
     return None if value is None else value / 1024
 
 
-def cores(cpu: Any) -> int | None:
-    """Cores times threads per core (none known: null)."""
-    cpu = cpu or {}
-    return cpu.get("CoreCount", 0) * cpu.get("ThreadsPerCore", 1) or None
+def cores(instance: Any) -> int | None:
+    """Fix's instance_cores: its type's default vCPUs (DescribeInstanceTypes' VCpuInfo.DefaultVCpus), which
+    Fix copies onto the instance from its instance type node; CpuOptions.CoreCount, which Fix maps first,
+    where the type is unknown. Not cores x threads: an instance launched with fewer still counts its type's."""
+    default = ((instance.get("type") or {}).get("VCpuInfo") or {}).get("DefaultVCpus")
+    return default if default is not None else (instance.get("CpuOptions") or {}).get("CoreCount")
 
 
 def private_ips(addresses: Any) -> list[str]:
@@ -193,7 +195,7 @@ INSTANCE = AwsKind(
     ),
     props={
         "instance_user_data": Field("attribute.UserData.Value", base64_text),
-        "instance_type": "InstanceType", "instance_cores": Field("CpuOptions", cores), "instance_memory": Field("type.MemoryInfo.SizeInMiB", mib_as_gib),
+        "instance_type": "InstanceType", "instance_cores": Field("", cores), "instance_memory": Field("type.MemoryInfo.SizeInMiB", mib_as_gib),
         "instance_status": "State.Name", "instance_image_id": "ImageId", "instance_key_name": "KeyName",
         "instance_launch_time": "LaunchTime", "instance_public_ip_address": "PublicIpAddress",
         "instance_private_ip_address": "PrivateIpAddress", **INSTANCE_SECURITY, **INSTANCE_DETAILS,
