@@ -493,6 +493,20 @@ FIX_STRUCT_FIELDS: dict[str, str] = {
         "type target_group_arn authenticate_oidc_config authenticate_cognito_config order redirect_config "
         "fixed_response_config forward_config"
     ),
+    "aws_alb_authenticate_oidc_action_config": (
+        "issuer authorization_endpoint token_endpoint user_info_endpoint client_id client_secret "
+        "session_cookie_name scope session_timeout authentication_request_extra_params "
+        "on_unauthenticated_request use_existing_client_secret"
+    ),
+    "aws_alb_authenticate_cognito_action_config": (
+        "user_pool_arn user_pool_client_id user_pool_domain session_cookie_name scope session_timeout "
+        "authentication_request_extra_params on_unauthenticated_request"
+    ),
+    "aws_alb_redirect_action_config": "protocol port host path query status_code",
+    "aws_alb_fixed_response_action_config": "message_body status_code content_type",
+    "aws_alb_target_group_tuple": "target_group_arn weight",
+    "aws_alb_target_group_stickiness_config": "enabled duration_seconds",
+    "aws_alb_forward_action_config": "target_groups target_group_stickiness_config",
     "aws_alb_listener": (
         "listener_arn load_balancer_arn port protocol certificates ssl_policy default_actions alpn_policy"
     ),

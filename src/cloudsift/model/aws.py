@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from cloudsift.model.aws_alb import AwsAlbListener
 from cloudsift.model.base import struct
 from cloudsift.model.core import (
     AccessKey,
@@ -627,34 +628,6 @@ class AwsElb(LoadBalancer, AwsResource):
     scheme: str
     elb_listener_descriptions: list[AwsElbListenerDescription]
     elb_attributes: AwsElbLoadBalancerAttributes
-
-
-@struct
-class AwsAlbCertificate:
-    certificate_arn: str
-    is_default: bool
-
-
-@struct
-class AwsAlbAction:
-    """A listener's default action; Fix's nested redirect, forward and authentication configs are not
-    collected yet."""
-
-    type: str
-    target_group_arn: str
-    order: int
-
-
-@struct
-class AwsAlbListener:
-    listener_arn: str
-    load_balancer_arn: str
-    port: int
-    protocol: str
-    certificates: list[AwsAlbCertificate]
-    ssl_policy: str
-    default_actions: list[AwsAlbAction]
-    alpn_policy: list[str]
 
 
 @kind_class

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from cloudsift.collect.aws.convert import Field, constant, each, ids_at, json_document, struct, tag_map
+from cloudsift.collect.aws.convert import (
+    Field,
+    Source,
+    constant,
+    each,
+    ids_at,
+    json_document,
+    struct,
+    tag_map,
+)
 from cloudsift.collect.aws.declare import AwsKind, Detail, Edge, Listing, aws_service
 from cloudsift.collect.aws.values import timestamp
 
@@ -116,13 +125,44 @@ CLASSIC = AwsKind(
     edges=(Edge("aws_ec2_instance", "Instances", ids_at("InstanceId")),),
 )  # fmt: skip
 
+SIGN_IN: dict[str, Source] = {
+    "session_cookie_name": "SessionCookieName", "scope": "Scope", "session_timeout": "SessionTimeout",
+    "authentication_request_extra_params": "AuthenticationRequestExtraParams",
+    "on_unauthenticated_request": "OnUnauthenticatedRequest",
+}  # fmt: skip
+LISTENER_ACTION: dict[str, Source] = {
+    "type": "Type", "target_group_arn": "TargetGroupArn", "order": "Order",
+    "authenticate_oidc_config": Field("AuthenticateOidcConfig", struct({
+        "issuer": "Issuer", "authorization_endpoint": "AuthorizationEndpoint", "token_endpoint": "TokenEndpoint",
+        "user_info_endpoint": "UserInfoEndpoint", "client_id": "ClientId", "client_secret": "ClientSecret",
+        "use_existing_client_secret": "UseExistingClientSecret", **SIGN_IN,
+    })),
+    "authenticate_cognito_config": Field("AuthenticateCognitoConfig", struct({
+        "user_pool_arn": "UserPoolArn", "user_pool_client_id": "UserPoolClientId",
+        "user_pool_domain": "UserPoolDomain", **SIGN_IN,
+    })),
+    "redirect_config": Field("RedirectConfig", struct({
+        "protocol": "Protocol", "port": "Port", "host": "Host", "path": "Path", "query": "Query",
+        "status_code": "StatusCode",
+    })),
+    "fixed_response_config": Field("FixedResponseConfig", struct({
+        "message_body": "MessageBody", "status_code": "StatusCode", "content_type": "ContentType",
+    })),
+    "forward_config": Field("ForwardConfig", struct({
+        "target_groups": Field("TargetGroups", each({"target_group_arn": "TargetGroupArn", "weight": "Weight"})),
+        "target_group_stickiness_config": Field("TargetGroupStickinessConfig", struct({
+            "enabled": "Enabled", "duration_seconds": "DurationSeconds",
+        })),
+    })),
+}  # fmt: skip
+
 MODERN = AwsKind(
     "aws_alb",
     Listing("elbv2", "DescribeLoadBalancers", "LoadBalancers"),
     id="LoadBalancerName", arn="LoadBalancerArn", ctime="CreatedTime", node="alb/",
     details=(
         Detail("DescribeListeners", "listeners", {"LoadBalancerArn": "LoadBalancerArn"}, key="Listeners",
-               missing=("LoadBalancerNotFound",)),
+               missing=("LoadBalancerNotFound",), paged=True),
     ),
     props={
         "lb_type": Field("", constant("alb")), "alb_type": "Type", "alb_dns_name": "DNSName",
@@ -132,9 +172,7 @@ MODERN = AwsKind(
             "listener_arn": "ListenerArn", "load_balancer_arn": "LoadBalancerArn", "port": "Port",
             "protocol": "Protocol", "ssl_policy": "SslPolicy", "alpn_policy": "AlpnPolicy",
             "certificates": Field("Certificates", each({"certificate_arn": "CertificateArn", "is_default": "IsDefault"})),
-            "default_actions": Field("DefaultActions", each({
-                "type": "Type", "target_group_arn": "TargetGroupArn", "order": "Order",
-            })),
+            "default_actions": Field("DefaultActions", each(LISTENER_ACTION)),
         })),
     },
     parent=(Edge("aws_vpc", "VpcId"),),

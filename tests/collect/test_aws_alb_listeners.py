@@ -1,0 +1,108 @@
+"""An application load balancer's listeners against moto: every page of DescribeListeners (moto answers one
+page, so here it pages by two, as AWS does by its PageSize), and each default action with its config in
+Fix's shape: forward with weighted target groups and stickiness, redirect, fixed response; an HTTPS
+listener's certificate and SSL policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto.core.responses import ActionResult
+from moto.elbv2.responses import ELBV2Response
+
+from tests.collect.aws_fixture import AwsEmulator, collected_region, record_calls
+from tests.collect.test_aws import aws  # noqa: F401  (the fixture)
+from tests.collect.test_aws_managed_services import _names, _one
+
+REGION = "eu-west-1"
+PAGE = 2
+
+
+@pytest.fixture
+def paged_listeners(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's DescribeListeners, answered PAGE listeners at a time with AWS's Marker and NextMarker."""
+    whole = ELBV2Response.describe_listeners
+
+    def paged(self: ELBV2Response) -> ActionResult:
+        listeners = whole(self).result["Listeners"]  # type: ignore[index]
+        start = int(self._get_param("Marker") or 0)
+        page: dict[str, Any] = {"Listeners": listeners[start : start + PAGE]}
+        if start + PAGE < len(listeners):
+            page["NextMarker"] = str(start + PAGE)
+        return ActionResult(page)
+
+    monkeypatch.setattr(ELBV2Response, "describe_listeners", paged)
+
+
+def _make_listeners() -> dict[str, str]:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.6.{n}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"][
+        "SubnetId"] for n, z in ((1, "a"), (2, "b"))]  # fmt: skip
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    alb = elbv2.create_load_balancer(Name="front", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    blue, green = (elbv2.create_target_group(Name=n, Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0][
+        "TargetGroupArn"] for n in ("blue", "green"))  # fmt: skip
+    certificate = boto3.client("acm", region_name=REGION).request_certificate(DomainName="front.example.com")[
+        "CertificateArn"
+    ]
+    listen: list[tuple[str, int, dict[str, Any], dict[str, Any]]] = [
+        ("HTTP", 80, {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443",
+                                                              "StatusCode": "HTTP_301"}}, {}),
+        ("HTTPS", 443, {"Type": "forward", "ForwardConfig": {
+            "TargetGroups": [{"TargetGroupArn": blue, "Weight": 90}, {"TargetGroupArn": green, "Weight": 10}],
+            "TargetGroupStickinessConfig": {"Enabled": True, "DurationSeconds": 600}}},
+         {"Certificates": [{"CertificateArn": certificate}], "SslPolicy": "ELBSecurityPolicy-TLS13-1-2-2021-06"}),
+        ("HTTP", 8080, {"Type": "fixed-response", "FixedResponseConfig": {
+            "StatusCode": "503", "ContentType": "text/plain", "MessageBody": "closed"}}, {}),
+        ("HTTP", 8081, {"Type": "forward", "TargetGroupArn": blue}, {}),
+        ("HTTP", 8082, {"Type": "forward", "TargetGroupArn": green}, {}),
+    ]  # fmt: skip
+    for protocol, port, action, more in listen:
+        elbv2.create_listener(
+            LoadBalancerArn=alb, Protocol=protocol, Port=port, DefaultActions=[action], **more
+        )
+    return {"alb": alb, "blue": blue, "green": green, "certificate": certificate}
+
+
+def test_every_listener_and_its_actions_configs(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    paged_listeners: None,
+) -> None:
+    made = _make_listeners()
+    calls = record_calls(monkeypatch)
+    store = collected_region(tmp_path, REGION)
+    assert calls[(REGION, "elbv2", "DescribeListeners")] == 3  # five listeners, two a page
+    listeners = {one["port"]: one for one in _one(store, "is(aws_alb) and name == front")["alb_listener"]}
+    assert sorted(listeners) == [80, 443, 8080, 8081, 8082]
+
+    [redirect] = listeners[80]["default_actions"]
+    assert redirect["type"] == "redirect"
+    assert {k: v for k, v in redirect["redirect_config"].items() if v is not None} == {
+        "protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}  # fmt: skip
+    secure = listeners[443]
+    assert secure["certificates"][0]["certificate_arn"] == made["certificate"]
+    assert secure["ssl_policy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    forward = secure["default_actions"][0]["forward_config"]
+    assert {(g["target_group_arn"], g["weight"]) for g in forward["target_groups"]} == {
+        (made["blue"], 90), (made["green"], 10)}  # fmt: skip
+    assert forward["target_group_stickiness_config"] == {"enabled": True, "duration_seconds": 600}
+    fixed = listeners[8080]["default_actions"][0]["fixed_response_config"]
+    assert (fixed["status_code"], fixed["content_type"], fixed["message_body"]) == (
+        "503",
+        "text/plain",
+        "closed",
+    )
+    assert listeners[8082]["default_actions"][0]["target_group_arn"] == made["green"]  # (on the last page)
+
+    # searches over what the pages held: HTTP that does not redirect to HTTPS, and a plain forward
+    plain_http = "is(aws_alb) and alb_listener[*].{protocol == HTTP and default_actions[*].type != redirect}"
+    assert _names(store, plain_http) == {"front"}
+    assert _names(
+        store, "is(aws_alb) and alb_listener[*].default_actions[*].redirect_config.protocol == HTTPS"
+    ) == {"front"}
