@@ -54,6 +54,7 @@ from cloudsift.store.base import (
 from cloudsift.store.loader import Known
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
+    base_properties,
     duckdb_type,
     json_transform_spec,
     property_column,
@@ -116,7 +117,9 @@ class _Shared:
 
 
 class DuckDBStore(Store):
-    dialect = DuckDBDialect()
+    """A typed property gets its column when it first comes in (an import adds it, in its transaction):
+    700+ columns nothing fills cost every insert and commit of the nodes table a fixed share of CPU."""
+
     _tx: duckdb.DuckDBPyConnection | None = None
 
     def __init__(
@@ -126,6 +129,8 @@ class DuckDBStore(Store):
         self.path = str(path)
         self.memory_limit = _size(memory_limit)
         self._shared = _Shared()
+        self._columns: frozenset[str] = frozenset()  # properties seen with a typed column
+        self.dialect = DuckDBDialect(self._has_column)
         try:
             self.con = duckdb.connect(self.path)
             self.con.execute("SET TimeZone = 'UTC'")
@@ -154,13 +159,11 @@ class DuckDBStore(Store):
         self.con.begin()
         try:
             if version < 1:
-                # the typed columns in the same statement: one ALTER TABLE per column (700+) cost a new
-                # store about a second of CPU, fifteen times the whole CREATE TABLE
                 columns = ", ".join(
                     [f"{name} {typ}" for name, typ in _BASE_COLUMNS]
                     + [
                         f"{property_column(n)} {duckdb_type(t)}"
-                        for n, t in typed_properties(self.model).items()
+                        for n, t in base_properties(self.model).items()
                     ]
                 )
                 self.con.execute(f"CREATE TABLE nodes ({columns})")
@@ -227,12 +230,14 @@ class DuckDBStore(Store):
         return str(rows[0][0]) if rows else None
 
     def _sync_property_columns(self) -> None:
-        """Give every model property its typed column; a changed type is rebuilt from `reported`."""
+        """Typed columns for this model: a column whose type changed is rebuilt from `reported`, and a
+        property the model now types that nodes already have (kept as an extra property) gets one."""
         existing = dict(
             self.con.execute(
                 "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'nodes'"
             ).fetchall()
         )
+        present = {r[0] for r in self.con.execute("SELECT name FROM extra_properties").fetchall()}
         changed = []
         for name, typ in typed_properties(self.model).items():
             column = f"p_{name}"
@@ -241,12 +246,28 @@ class DuckDBStore(Store):
                 continue
             if column in existing:
                 self.con.execute(f"ALTER TABLE nodes DROP COLUMN {property_column(name)}")
+            elif name not in present:
+                continue  # made when a node first has it
             self.con.execute(f"ALTER TABLE nodes ADD COLUMN {property_column(name)} {wanted}")
             changed.append(name)
         if changed and self.con.execute("SELECT count(*) FROM nodes").fetchall() != [(0,)]:
             spec = json_transform_spec(self.model)
             sets = ", ".join(f"{property_column(n)} = json_transform(reported, ?).{_q(n)}" for n in changed)
             self.con.execute(f"UPDATE nodes SET {sets}", [spec] * len(changed))
+
+    def _has_column(self, name: str) -> bool:
+        """Whether the property has its typed column; the catalog is read again when one is not known
+        (another connection's import may have made it)."""
+        if name not in self._columns:
+            cursor = self.con.cursor()
+            try:
+                rows = cursor.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = 'nodes'"
+                ).fetchall()
+            finally:
+                cursor.close()
+            self._columns = frozenset(r[0][2:] for r in rows if r[0].startswith("p_"))
+        return name in self._columns
 
     def schema_version(self) -> int:
         value = self._meta("schema_version")
@@ -434,6 +455,7 @@ class DuckDBStore(Store):
         other = object.__new__(DuckDBStore)
         other.model, other.path, other.con = self.model, self.path, self.con.cursor()
         other.memory_limit, other._shared = self.memory_limit, self._shared
+        other._columns, other.dialect = self._columns, DuckDBDialect(other._has_column)
         return other
 
     def interrupt(self) -> None:

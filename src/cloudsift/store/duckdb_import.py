@@ -22,7 +22,13 @@ from cloudsift.model import ListOf, Model, PropType, Scalar, StringMap, Struct
 from cloudsift.store.base import GENERIC_KINDS_KEY, ImportSummary, generic_kinds_value
 from cloudsift.store.deferred import DeferredEdge, deferred_edge
 from cloudsift.store.loader import EDGE_TYPES, LEVELS, MAX_LINE_BYTES, GraphReader, Known, generic_kind_error
-from cloudsift.store.schema import ANCESTOR_COLUMNS, json_transform_spec, property_column, typed_properties
+from cloudsift.store.schema import (
+    ANCESTOR_COLUMNS,
+    duckdb_type,
+    json_transform_spec,
+    property_column,
+    typed_properties,
+)
 
 _DATETIME_RE = r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:\d{2})?"
 _JSON_TYPES = {
@@ -217,10 +223,11 @@ class DuckDBImport:
                 "ORDER BY n.id"
             ).fetchall()
         )
+        keys = self._columns()
         self._history(clouds if replace else ())
         replaced = self._replace(clouds) if replace and clouds else 0
         self._ancestors(path)
-        self._load()
+        self._load(keys)
         if generic:
             current = con.execute("SELECT value FROM meta WHERE key = ?", [GENERIC_KINDS_KEY]).fetchall()
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
@@ -488,15 +495,26 @@ class DuckDBImport:
         if bad is not None:
             raise self._explain(path, f"line {bad}: its default edges do not lead to a cloud")
 
-    def _load(self) -> None:
+    def _columns(self) -> set[str]:
+        """The top-level properties of the new nodes; a typed one the store has no column for yet gets it."""
+        con = self.con
+        keys = {r[0] for r in con.execute(
+            "SELECT DISTINCT unnest(json_keys(reported)) FROM raw WHERE line IN (SELECT line FROM new_nodes)"
+        ).fetchall()}  # fmt: skip
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'nodes' AND database_name = current_database()"
+        ).fetchall()}  # fmt: skip
+        for name, typ in typed_properties(self.model).items():
+            if name in keys and property_column(name).strip('"') not in have:
+                con.execute(f"ALTER TABLE nodes ADD COLUMN {property_column(name)} {duckdb_type(typ)}")
+        return keys
+
+    def _load(self, keys: set[str]) -> None:
         con = self.con
         # Only the typed properties the nodes have are transformed (bench_collect's estate has 94 of the
         # model's 688); the other columns are null, as they would be. Extracting every property from one struct
         # of all of them cost DuckDB ~0.3 s of CPU per import to plan (binding each extraction, propagating
         # the whole struct's statistics at each), whatever the number of nodes, and more to fill.
-        keys = {r[0] for r in con.execute(
-            "SELECT DISTINCT unnest(json_keys(reported)) FROM raw WHERE line IN (SELECT line FROM new_nodes)"
-        ).fetchall()}  # fmt: skip
         typed = typed_properties(self.model)
         props = [p for p in typed if p in keys]
         fulltext = (

@@ -48,6 +48,12 @@ def typed_properties(model: Model = MODEL) -> dict[str, PropType]:
     return dict(sorted(model.properties.items()))
 
 
+def base_properties(model: Model = MODEL) -> dict[str, PropType]:
+    """The typed properties every resource has (a DuckDB store makes their columns at once)."""
+    typed = typed_properties(model)
+    return {p.name: typed[p.name] for p in model.kinds["resource"].props if p.name in typed}
+
+
 def json_transform_spec(model: Model = MODEL, names: Iterable[str] | None = None) -> str:
     """The structure json_transform() turns `reported` into: every typed property at once (or those `names`)."""
     typed = typed_properties(model)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from cloudsift.model import ListOf, PropType, Scalar, StringMap
@@ -20,9 +21,15 @@ def json_pointer(key: str) -> str:
 
 
 class DuckDBDialect(Dialect):
+    """`has_column(name)`: whether the store has the property's typed column (a store makes one when a
+    property first comes in); a typed property without one is null on every node. Without it: every one."""
+
     name = "duckdb"
     json_builder = "json_object"
     null_json = "CAST(NULL AS JSON)"
+
+    def __init__(self, has_column: Callable[[str], bool] | None = None) -> None:
+        self.has_column = has_column or (lambda name: True)
 
     def placeholder(self, name: str) -> str:
         return f"${name}"
@@ -31,6 +38,8 @@ class DuckDBDialect(Dialect):
         if name == "kind":
             return Expr("n.kind", "typed", typ)
         if typ is not None:
+            if not self.has_column(name):
+                return Expr(f"CAST(NULL AS {duckdb_type(typ)})", "typed", typ)
             return Expr(f"n.{property_column(name)}", "typed", typ)
         return Expr(f"json_extract(n.reported, {params.add(json_pointer(name))})", "json", None)
 
