@@ -4,6 +4,7 @@ scan of every node for each place found."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -62,7 +63,8 @@ def test_a_places_descendants_are_counted_from_its_ancestor_index(
     estate: PostgresStore, query: str, index: str, found: int
 ) -> None:
     plan = _plan(estate, query)
-    assert f"Index Only Scan using {index} on nodes d" in plan, plan
+    # an index-only scan once the visibility map is set (after a vacuum), a bitmap scan before: the index either way
+    assert re.search(rf"(Index Only Scan using|Bitmap Index Scan on) {index}\b", plan), plan
     assert estate.count(estate.bind(query)) == found
 
 
