@@ -41,6 +41,8 @@ HEAVY = (
     "cloudsift.report",
     "cloudsift.alerts",
     "cloudsift.collect",
+    "cloudsift.store.loader",  # reading an import file
+    "cloudsift.store.deferred",
     "cloudsift.server.app",
     "cloudsift.commands.report",
     "cloudsift.commands.jobs",

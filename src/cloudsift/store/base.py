@@ -11,16 +11,18 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudsift.frozen import frozen
 from cloudsift.model import MODEL, Model
 from cloudsift.query.binder import BoundQuery, bind
 from cloudsift.query.parser import parse_query
-from cloudsift.store.deferred import DeferredEdge, resolve
-from cloudsift.store.loader import LEVELS, Known
+from cloudsift.store.known import LEVELS, Known
 from cloudsift.store.sql.compiler import NODE_COLUMNS, QueryCompiler, Statement
 from cloudsift.store.sql.dialect import Dialect
+
+if TYPE_CHECKING:  # the import path's (store/deferred.py): a search does not import it
+    from cloudsift.store.deferred import DeferredEdge
 
 SCHEMA_VERSION = 13  # 13: PostgreSQL indexes the nodes by ancestor (DuckDB: nothing to do)
 GENERIC_KINDS_KEY = "generic_kinds"  # in meta: a JSON list of the kinds of imported generic resources
@@ -313,6 +315,8 @@ class Store(ABC):
         """Once an import is committed: add the edges its deferred-edge lines stand for; (added, unresolved)."""
         if not deferred:
             return 0, ()
+        from cloudsift.store.deferred import resolve
+
         resolution = resolve(
             deferred,
             lambda ids: set(self.lookup(ids)),

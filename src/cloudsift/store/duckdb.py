@@ -51,7 +51,7 @@ from cloudsift.store.base import (
     partition_row,
     service_row,
 )
-from cloudsift.store.loader import Known
+from cloudsift.store.known import Known
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
     base_properties,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +23,10 @@ from cloudsift.errors import ImportError_
 from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
 from cloudsift.query.navigation import EDGE_TYPES
 from cloudsift.store.deferred import DeferredEdge, deferred_edge, edge_type_of
+from cloudsift.store.known import LEVELS, Known
 
 __all__ = ["EDGE_TYPES", "LEVELS", "Batch", "GraphReader", "Known", "NodeRow", "generic_kind_error"]
 
-LEVELS = ("cloud", "account", "region", "zone")
 _KIND_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 # One line is one node or edge: its size and nesting are bounded alike on both engines
 # (DuckDB's read_json takes the size as maximum_object_size; orjson stops at this depth).
@@ -43,15 +43,6 @@ def _parse(line: bytes | str, number: int) -> Any:
         if "depth limit" in str(e):
             raise ImportError_(f"JSON nested more than {MAX_DEPTH} levels deep", number) from None
         raise ImportError_(f"malformed JSON: {e}", number) from None
-
-
-@dataclass(frozen=True)
-class Known:
-    """A node already in the store that the file's edges point at."""
-
-    kind: str
-    ancestors: Mapping[str, tuple[str | None, str | None]]  # level -> (reported id, name)
-    cloud_node: str | None
 
 
 @dataclass
