@@ -13,7 +13,7 @@ import pytest
 from cloudsift.commands.base import Context
 from cloudsift.commands.pipeline import run_line
 from cloudsift.config import Config, ReportConfig
-from cloudsift.errors import UsageError
+from cloudsift.errors import QueryError, UsageError
 from cloudsift.store.base import Store
 from cloudsift.store.duckdb import DuckDBStore
 
@@ -171,3 +171,33 @@ def test_a_name_and_value_pair_counts_by_its_name() -> None:
         "reported": {**stack["reported"], "stack_outputs": stack["reported"]["stack_outputs"][:1]},
     }
     assert scanned(innocent, "--path stack_outputs --with-secrets") == []
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [  # the paths of Fix's published secret checks, and one beside reported
+        "content",
+        "instance_user_data",
+        "launch_template_data.user_data",
+        "stack_outputs",
+        "function_environment.variables",
+        "container_definitions[*].environment_files[*].value container_definitions[*].environment[*].value",
+        "/id",
+    ],
+)
+def test_the_paths_of_fix_checks_name_properties_of_the_model(paths: str) -> None:
+    assert scanned(INSTANCES["clean"], f"--path {paths}") == [INSTANCES["clean"]]
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("instance_userdata", "unknown property 'instance_userdata'.*instance_user_data"),
+        ("container_definitions[*].enviroment[*].value", "has no property 'enviroment'"),
+        ("/secrets", "unknown section"),
+    ],
+)
+def test_a_path_naming_no_property_is_an_error_not_a_clean_pass(path: str, message: str) -> None:
+    # a typo scanned nothing: with --with-secrets every element passed as free of secrets
+    with pytest.raises(QueryError, match=message):
+        scanned(INSTANCES["planted"], f"--path {path} --with-secrets")

@@ -160,7 +160,8 @@ class DetectSecretsCommand(Command):
 
     `--path P …` (one or more, `--path` may be repeated) names the properties to scan, as in a search
     (`instance_user_data`, `container_definitions[*].environment[*].value`, `/id` beside `reported`);
-    without it the whole `reported` section is scanned. Every string below a path is scanned line by
+    without it the whole `reported` section is scanned; a path naming no property of the model is an
+    error, as in a search. Every string below a path is scanned line by
     line; one with a name (its key, or the name of its `{name, value}` or `{output_key, output_value}`
     pair) as `NAME="VALUE"`, so a variable called DB_PASSWORD counts. An element with a secret passes on with
     `info: {secret_detected, secret_type, found_at}` and each string that held a secret replaced by
@@ -184,6 +185,7 @@ class DetectSecretsCommand(Command):
         except ValueError as e:
             raise UsageError(f"{self.name}: {e}") from None
         self.paths: list[tuple[Step | None, ...]] = []
+        self.path_texts: list[str] = []
         self.with_secrets = False
         i = 0
         while i < len(words):
@@ -196,6 +198,7 @@ class DetectSecretsCommand(Command):
                 i += 1
                 while i < len(words) and not words[i].startswith("--"):
                     self.paths.append(parse_secret_path(words[i]))
+                    self.path_texts.append(words[i])
                     given += 1
                     i += 1
                 if not given:
@@ -212,6 +215,7 @@ class DetectSecretsCommand(Command):
         return given  # the elements it gets (marked, the secret removed), or some of them
 
     def run(self, ctx: Context, stream: Iterable[Any]) -> Iterator[Any]:
+        self._check_paths(ctx)
         for element in open_nodes(stream):
             findings = self._findings(element)
             if findings and isinstance(element, dict):
@@ -224,6 +228,19 @@ class DetectSecretsCommand(Command):
                 yield {"info": {"secret_detected": True, "secret_type": findings[0].secret_type}}
             elif not self.with_secrets:
                 yield element
+
+    def _check_paths(self, ctx: Context) -> None:
+        """A path naming no property of the model is refused, as in a search: a typo would otherwise scan
+        nothing and let every element pass as clean."""
+        if not self.path_texts:
+            return
+        from cloudsift.query.ast import Path
+        from cloudsift.query.binder import Binder
+
+        store = ctx.store
+        for text in self.path_texts:
+            if text != "/reported":
+                Binder(store.model, store.extra_properties(), ctx.now, text).resolve(Path.of(text))
 
     def _findings(self, element: Any) -> list[Finding]:
         if not isinstance(element, dict):
