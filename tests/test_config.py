@@ -34,6 +34,16 @@ def test_a_bad_json_list_names_the_variable(tmp_path: Path) -> None:
         _load(tmp_path, CLOUDSIFT_AWS__REGIONS='["us-east-1"')
 
 
+def test_a_bad_webhook_url_names_its_variable_and_never_shows_it(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError, match=r"CLOUDSIFT_TEAMS__URL: webhook url: the URL \(a secret"
+    ) as refused:
+        _load(tmp_path, CLOUDSIFT_TEAMS__URL="htps://example.webhook.office.com/x?sig=s3cr3t")
+    assert "s3cr3t" not in str(refused.value)
+    with pytest.raises(ConfigError, match=r"alertmanager.generator_url: 'ftp://am' is not an http"):
+        _load(tmp_path, CLOUDSIFT_ALERTMANAGER__GENERATOR_URL="ftp://am")
+
+
 def test_a_bad_value_names_the_variable_that_set_it(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"^config CLOUDSIFT_SERVER__PORT: "):
         _load(tmp_path, CLOUDSIFT_SERVER__PORT="eighty")

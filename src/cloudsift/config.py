@@ -129,13 +129,13 @@ def _events_urls(urls: list[str]) -> list[str]:
     return urls
 
 
-def _http_url(where: str) -> Callable[[str], str]:
+def _http_url(where: str, secret: bool = False) -> Callable[[str], str]:
     def check(value: str) -> str:
         from cloudsift.alerts.sink import check_url
 
         if value:
             try:
-                check_url(value, where)
+                check_url(value, where, secret)
             except UsageError as e:
                 raise ValueError(str(e)) from None
         return value
@@ -145,7 +145,7 @@ def _http_url(where: str) -> Callable[[str], str]:
 
 def _webhook_url(value: Secret | None) -> Secret | None:
     if value is not None:
-        _http_url("webhook url")(value.get_secret_value())
+        _http_url("webhook url", secret=True)(value.get_secret_value())
     return value
 
 
@@ -293,7 +293,7 @@ class AlertmanagerConfig(Table):
     )
     generator_url: str = setting(
         "",
-        check=_http_url("alertmanager.url"),
+        check=_http_url("alertmanager.generator_url"),
         doc="generatorURL of every alert (default: the dashboard, when public).",
     )
 

@@ -172,6 +172,15 @@ def test_a_sink_without_its_url_or_key_says_which_setting(estate: Store, tmp_pat
         _run(estate, tmp_path, {}, _line("slack") + " --url file:///etc/passwd")
 
 
+def test_a_bad_webhook_url_is_refused_without_showing_it(estate: Store, tmp_path: Path) -> None:
+    # the URL is the chat sink's secret: a typo in its scheme must not print it to the terminal or a log
+    for name in ("slack", "teams", "discord"):
+        url = f"htps://hooks.example.com/services/T0/B0/{name}-s3cr3t"
+        with pytest.raises(UsageError, match=r"the URL \(a secret: not shown\) is not an http") as refused:
+            _run(estate, tmp_path, {}, _line(name) + f" --url {url}")
+        assert "s3cr3t" not in str(refused.value)
+
+
 def test_alertmanager_fires_then_resolves_for_real(estate: Store, tmp_path: Path) -> None:
     with alertmanager(tmp_path) as am:
         env = {"CLOUDSIFT_ALERTMANAGER__URL": am.url}

@@ -36,7 +36,11 @@ class ChatSink(Sink):
         if not url and not dry_run:
             variable = f"CLOUDSIFT_{self.name.upper()}__URL"
             raise UsageError(f"{self.name}: no webhook URL: pass --url or set [{self.name}] url ({variable})")
-        self.url = check_url(url, f"{self.name} --url") if url else f"https://{self.name}.invalid/(not set)"
+        self.url = (
+            check_url(url, f"{self.name} --url", secret=True)
+            if url
+            else f"https://{self.name}.invalid/(not set)"
+        )
 
     @property
     def section(self) -> WebhookConfig:
@@ -46,7 +50,7 @@ class ChatSink(Sink):
     @classmethod
     def check_args(cls, args: dict[str, Any]) -> None:
         if args["url"]:
-            check_url(args["url"], f"{cls.name} --url")
+            check_url(args["url"], f"{cls.name} --url", secret=True)
 
     def identity(self) -> str:
         return secret_hash(self.url)

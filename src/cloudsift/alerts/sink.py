@@ -184,21 +184,23 @@ def secret_hash(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
-def url_problem(url: str) -> str | None:
+def url_problem(url: str, secret: bool = False) -> str | None:
     """What is wrong with an events URL, if anything: `not a url`, ftp:// or file:// would be retried
-    forever (or read a file), so only http(s) with a host is taken."""
+    forever (or read a file), so only http(s) with a host is taken. A secret URL (a chat webhook's) is
+    not quoted in the message: it would reach the terminal and the logs."""
     try:
         parts = urlsplit(url)
         scheme, host = parts.scheme, parts.hostname
     except ValueError:  # e.g. a malformed IPv6 host
         scheme, host = "", None
     if scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
-        return f"{url!r} is not an http(s) URL with a host"
+        shown = "the URL (a secret: not shown)" if secret else repr(url)
+        return f"{shown} is not an http(s) URL with a host"
     return None
 
 
-def check_url(url: str, where: str) -> str:
-    problem = url_problem(url)
+def check_url(url: str, where: str, secret: bool = False) -> str:
+    problem = url_problem(url, secret)
     if problem:
         raise UsageError(f"{where}: {problem}")
     return url
