@@ -31,17 +31,24 @@ def demo_resources(build: DemoBuilder) -> DemoBuilder:
     return build
 
 
-def start_moto() -> tuple[str, Callable[[], None]]:
-    from moto.server import ThreadedMotoServer
-
+def serve_missing_apis() -> None:
+    """Teach this process's moto the APIs a full collection calls and moto lacks: SSM's
+    DescribeInstanceInformation and Compliance, IAM Access Analyzer (the demo, the tests and the
+    benchmarks' moto server all need the same, or a collection has failed services)."""
     from cloudsift.demo_access_analyzer import serve_access_analyzer
     from cloudsift.demo_ssm import serve_managed_instances
     from cloudsift.demo_ssm_compliance import serve_compliance
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     serve_managed_instances()
     serve_compliance()
     serve_access_analyzer()
+
+
+def start_moto() -> tuple[str, Callable[[], None]]:
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    serve_missing_apis()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -16,9 +16,7 @@ from moto.server import ThreadedMotoServer
 import cloudsift.collect.aws.accounts as accounts
 from cloudsift.collect.runner import collect_aws
 from cloudsift.config import AwsConfig, Config
-from cloudsift.demo_access_analyzer import serve_access_analyzer
-from cloudsift.demo_ssm import serve_managed_instances
-from cloudsift.demo_ssm_compliance import serve_compliance
+from cloudsift.demo_aws import serve_missing_apis
 from cloudsift.store.duckdb import DuckDBStore
 from tests.collect.fault_proxy import Fault, FaultProxy
 
@@ -40,9 +38,7 @@ class AwsEmulator(FaultProxy):
 
 def start_aws() -> Iterator[AwsEmulator]:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto logs every request otherwise
-    serve_managed_instances()  # SSM's DescribeInstanceInformation, which moto lacks
-    serve_compliance()  # and SSM Compliance
-    serve_access_analyzer()  # IAM Access Analyzer, which moto has no backend for
+    serve_missing_apis()  # the APIs a full collection calls that moto lacks
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
