@@ -37,13 +37,19 @@ def paged_listeners(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ELBV2Response, "describe_listeners", paged)
 
 
-def _make_listeners() -> dict[str, str]:
+def _alb_in_a_vpc(name: str, octet: int) -> tuple[str, str]:
+    """A load balancer in a VPC 10.<octet>.0.0/16 of its own, over two subnets: its ARN and the VPC's id."""
     ec2 = boto3.client("ec2", region_name=REGION)
-    vpc = ec2.create_vpc(CidrBlock="10.6.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.6.{n}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"][
-        "SubnetId"] for n, z in ((1, "a"), (2, "b"))]  # fmt: skip
+    vpc = ec2.create_vpc(CidrBlock=f"10.{octet}.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{octet}.{n}.0/24", AvailabilityZone=f"{REGION}{z}")[
+        "Subnet"]["SubnetId"] for n, z in ((1, "a"), (2, "b"))]  # fmt: skip
     elbv2 = boto3.client("elbv2", region_name=REGION)
-    alb = elbv2.create_load_balancer(Name="front", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    return elbv2.create_load_balancer(Name=name, Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"], vpc
+
+
+def _make_listeners() -> dict[str, str]:
+    alb, vpc = _alb_in_a_vpc("front", 6)
+    elbv2 = boto3.client("elbv2", region_name=REGION)
     blue, green = (elbv2.create_target_group(Name=n, Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0][
         "TargetGroupArn"] for n in ("blue", "green"))  # fmt: skip
     certificate = boto3.client("acm", region_name=REGION).request_certificate(DomainName="front.example.com")[
@@ -106,3 +112,30 @@ def test_every_listener_and_its_actions_configs(
     assert _names(
         store, "is(aws_alb) and alb_listener[*].default_actions[*].redirect_config.protocol == HTTPS"
     ) == {"front"}
+
+
+def test_an_oidc_listener_keeps_its_settings_but_never_its_client_secret(
+    aws: AwsEmulator,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # DescribeListeners may carry the OAuth client secret (moto does): it would reach every dump, jq and sink
+    secret = "oidc-" + "s3cr3t-value"
+    alb, vpc = _alb_in_a_vpc("signin", 7)
+    elbv2 = boto3.client("elbv2", region_name=REGION)
+    group = elbv2.create_target_group(Name="app", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]
+    oidc = {"Issuer": "https://id.example.com", "AuthorizationEndpoint": "https://id.example.com/auth",
+            "TokenEndpoint": "https://id.example.com/token", "UserInfoEndpoint": "https://id.example.com/me",
+            "ClientId": "cloudsift-app", "ClientSecret": secret}  # fmt: skip
+    elbv2.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=80, DefaultActions=[
+        {"Type": "authenticate-oidc", "Order": 1, "AuthenticateOidcConfig": oidc},
+        {"Type": "forward", "Order": 2, "TargetGroupArn": group["TargetGroupArn"]},
+    ])  # fmt: skip
+    described = elbv2.describe_listeners(LoadBalancerArn=alb)["Listeners"][0]["DefaultActions"][0]
+    assert described["AuthenticateOidcConfig"]["ClientSecret"] == secret  # what the API hands over
+
+    store = collected_region(tmp_path, REGION)
+    [listener] = _one(store, "is(aws_alb) and name == signin")["alb_listener"]
+    config = listener["default_actions"][0]["authenticate_oidc_config"]
+    assert (config["issuer"], config["client_id"]) == ("https://id.example.com", "cloudsift-app")
+    assert config.get("client_secret") is None
+    assert secret not in str(list(store.search(store.bind("all"))))

@@ -632,7 +632,8 @@ class AwsElb(LoadBalancer, AwsResource):
 
 @kind_class
 class AwsAlb(LoadBalancer, AwsResource):
-    """An application (or network) load balancer; `alb_listener` its listeners (DescribeListeners)."""
+    """An application (or network) load balancer; `alb_listener` its listeners (DescribeListeners). An OIDC
+    sign-in action's `client_secret` is never collected (null)."""
 
     kind: ClassVar[str] = "aws_alb"
     alb_dns_name: str

@@ -14,7 +14,9 @@ class AwsAlbCertificate:
 
 @struct
 class AwsAlbAuthenticateOidcActionConfig:
-    """Sign-in through an OpenID Connect provider before the request goes on."""
+    """Sign-in through an OpenID Connect provider before the request goes on. `client_secret` keeps Fix's
+    name but is never collected (always null): the OAuth client secret DescribeListeners may hand over
+    would reach every dump, jq and sink; `use_existing_client_secret` says whether one is set."""
 
     issuer: str
     authorization_endpoint: str

@@ -134,7 +134,8 @@ LISTENER_ACTION: dict[str, Source] = {
     "type": "Type", "target_group_arn": "TargetGroupArn", "order": "Order",
     "authenticate_oidc_config": Field("AuthenticateOidcConfig", struct({
         "issuer": "Issuer", "authorization_endpoint": "AuthorizationEndpoint", "token_endpoint": "TokenEndpoint",
-        "user_info_endpoint": "UserInfoEndpoint", "client_id": "ClientId", "client_secret": "ClientSecret",
+        "user_info_endpoint": "UserInfoEndpoint", "client_id": "ClientId",
+        # no client_secret: the OAuth secret DescribeListeners may hand over never enters the store
         "use_existing_client_secret": "UseExistingClientSecret", **SIGN_IN,
     })),
     "authenticate_cognito_config": Field("AuthenticateCognitoConfig", struct({
