@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from cloudsift.query.parser import grammar
-from cloudsift.query.parser_cache import PRUNE_AFTER, grammar_cache
+from cloudsift.query.parser_cache import PRUNE_AFTER, _load, grammar_cache
 
 
 def _cache_file(cache_home: Path) -> Path | None:
@@ -89,3 +89,22 @@ def test_a_file_in_use_is_marked_so_that_no_other_version_removes_it(tmp_path: P
     os.utime(ours, (long_ago, long_ago))
     assert _count(tmp_path, tmp_path / "cache").returncode == 0
     assert time.time() - ours.stat().st_mtime < 600
+
+
+def test_a_cache_others_may_write_is_never_read(tmp_path: Path) -> None:
+    # pickle runs what the file says: a directory or file open to others is no cache
+    cache_home = tmp_path / "cache"
+    assert _count(tmp_path, cache_home).returncode == 0
+    directory = cache_home / "cloudsift"
+    [cached] = directory.iterdir()
+    cached.chmod(0o666)
+    assert _load(cached) is None
+    cached.chmod(0o600)
+    assert _load(cached) is not None
+    directory.chmod(0o777)
+    try:
+        assert _cache_file(cache_home) is None
+        result = _count(tmp_path, cache_home)
+        assert result.returncode == 0 and result.stdout.startswith("total matched: 0"), result.stderr
+    finally:
+        directory.chmod(0o700)

@@ -4,7 +4,8 @@ built parser (tables, rules, lexer, tree callbacks).
 lark's own cache (`Lark(cache=...)`) keeps the tables in its serialized form and rebuilds every rule,
 state and callback object from it in Python at each start: ~45 ms of a one-shot `cloudsift -c`. Unpickling
 the built objects is C's work (~10 ms). The directory is private ($XDG_CACHE_HOME/cloudsift, else
-~/.cache/cloudsift, mode 0700, ours), never a shared temp directory: the file is read with pickle. The
+~/.cache/cloudsift, mode 0700, ours), never a shared temp directory: the file is read with pickle, so a
+directory others may write to is not used and a file not ours (or that others may write) is not read. The
 file's name hashes the grammar, lark's and Python's versions and this format, so two cloudsift versions
 (virtualenvs, checkouts) each keep their own; a file nobody has loaded for PRUNE_AFTER is removed when a
 new one is written. A missing, damaged or unwritable cache costs only the time to build the parser.
@@ -20,6 +21,7 @@ import io
 import os
 import pathlib
 import pickle
+import stat
 import sys
 import time
 import types
@@ -42,7 +44,7 @@ def grammar_cache(grammar: str, environ: Mapping[str, str] | None = None) -> pat
     try:
         base = pathlib.Path(env.get("XDG_CACHE_HOME") or pathlib.Path.home() / ".cache") / "cloudsift"
         base.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if base.stat().st_uid != os.getuid() or not os.access(base, os.R_OK | os.W_OK | os.X_OK):
+        if not _private(base.stat()) or not os.access(base, os.R_OK | os.W_OK | os.X_OK):
             return None
     except (OSError, RuntimeError):
         return None
@@ -65,11 +67,19 @@ def cached_parser(grammar: str, build: Callable[[], Lark], environ: Mapping[str,
     return parser
 
 
+def _private(info: os.stat_result) -> bool:
+    """Ours and writable by no one else: what pickle reads from there runs as us."""
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def _load(path: pathlib.Path) -> Lark | None:
     try:
         with path.open("rb") as file:
+            info = os.fstat(file.fileno())
+            if not _private(info):  # left by another user while the directory was open to them
+                return None
             parser = pickle.load(file)
-            used = os.fstat(file.fileno()).st_mtime
+            used = info.st_mtime
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign file, whatever pickle makes of it: the parser is built again
