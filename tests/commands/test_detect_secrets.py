@@ -201,3 +201,25 @@ def test_a_path_naming_no_property_is_an_error_not_a_clean_pass(path: str, messa
     # a typo scanned nothing: with --with-secrets every element passed as free of secrets
     with pytest.raises(QueryError, match=message):
         scanned(INSTANCES["planted"], f"--path {path} --with-secrets")
+
+
+def test_a_secret_used_as_a_key_is_removed_with_its_key_and_never_named() -> None:
+    # a mapping's key is shown wherever the element goes: a key that is a secret goes, as a value would
+    other = "AKIA" + "ZZYLPMN5HHHFPZAM"
+    function = _node(f"{REGION}/f", "aws_lambda_function", function_environment={"variables": {
+        AWS_KEY: "x", other: {"nested": AWS_KEY}, "MODE": "prod"}})  # fmt: skip
+    (found,) = scanned(function, "--path function_environment.variables --with-secrets")
+    shown = json.dumps(found)
+    assert AWS_KEY not in shown and other not in shown
+    variables = found["reported"]["function_environment"]["variables"]
+    assert variables == {
+        "<secret removed: AWS Access Key>": "x",
+        "<secret removed: AWS Access Key 2>": {"nested": "<secret removed: AWS Access Key>"},
+        "MODE": "prod",
+    }
+    at = "reported.function_environment.variables."
+    assert set(found["info"]["found_at"]) == {
+        f"{at}<secret removed: AWS Access Key>",
+        f"{at}<secret removed: AWS Access Key 2>",
+        f"{at}<secret removed: AWS Access Key 2>.nested",
+    }

@@ -8,10 +8,11 @@ in what the command passes on, so no later `dump`, `jq`, sink or log can print i
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import shlex
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,20 @@ _SCAN_LOCK = threading.Lock()
 _CONFIGURED: list[bool] = []
 
 Step = str | int  # a key, or a list index
-Location = tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class KeyOf:
+    """The last step of a location that is a mapping's key itself (a secret used as a name), not its value."""
+
+    key: str
+
+
+Location = tuple[Step | KeyOf, ...]
+
+
+def _marker(secret_type: str) -> str:
+    return f"<secret removed: {secret_type}>"
 
 
 @dataclass(frozen=True)
@@ -37,11 +51,13 @@ class Finding:
     location: Location
     secret_type: str
 
-    @property
-    def where(self) -> str:
+    def where(self, renamed: Mapping[tuple[Any, ...], str]) -> str:
+        """The location as a path, each key that is a secret shown by the marker that replaced it."""
         text = ""
-        for step in self.location:
-            text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+        for i, step in enumerate(self.location):
+            key = step.key if isinstance(step, KeyOf) else step
+            name = renamed.get((*self.location[:i], key), key) if isinstance(key, str) else key
+            text += f"[{name}]" if isinstance(name, int) else (f".{name}" if text else name)
         return text
 
 
@@ -63,8 +79,8 @@ def parse_secret_path(text: str) -> tuple[Step | None, ...]:
 
 
 def _values_at(
-    element: Any, steps: tuple[Step | None, ...], at: Location = ()
-) -> Iterator[tuple[Location, Any]]:
+    element: Any, steps: tuple[Step | None, ...], at: tuple[Step, ...] = ()
+) -> Iterator[tuple[tuple[Step, ...], Any]]:
     if not steps:
         yield at, element
         return
@@ -96,6 +112,10 @@ def _strings(value: Any, at: Location, label: str | None = None) -> Iterator[tup
     if isinstance(value, dict):
         pair = _label(value)
         for key, item in value.items():
+            if _key_secret(key):  # a secret used as a name: the key goes, its value is scanned bare
+                yield (*at, KeyOf(key)), key
+                yield from _strings(item, (*at, key))
+                continue
             named = pair if pair is not None and key.lower().endswith("value") else key
             yield from _strings(item, (*at, key), named)
     elif isinstance(value, list):
@@ -105,7 +125,7 @@ def _strings(value: Any, at: Location, label: str | None = None) -> Iterator[tup
         yield at, f'{label}="{value}"' if label is not None and "\n" not in value else value
 
 
-def _parent(element: Any, location: Location) -> Any:
+def _parent(element: Any, location: tuple[Step, ...]) -> Any:
     for step in location[:-1]:
         element = element[step]
     return element
@@ -143,15 +163,37 @@ def secret_type(text: str) -> str | None:
     return None
 
 
-def _masked(element: dict[str, Any], findings: list[Finding]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=4096)
+def _key_secret(key: str) -> bool:
+    """Whether a mapping's key is itself a secret; keys repeat from element to element (property
+    names, tag keys), so each is scanned once."""
+    return secret_type(key) is not None
+
+
+def _masked(
+    element: dict[str, Any], findings: list[Finding]
+) -> tuple[dict[str, Any], dict[tuple[Any, ...], str]]:
+    """The element with each secret replaced by its marker, and the marker of each key that was a secret
+    (by its location): values first, then the keys, the deepest first (a location goes through the keys
+    above it)."""
     masked = copy.deepcopy(element)
-    for finding in findings:
+    renamed: dict[tuple[Any, ...], str] = {}
+    keys_last = sorted(findings, key=lambda f: (isinstance(f.location[-1], KeyOf), -len(f.location)))
+    for finding in keys_last:
         *parents, last = finding.location
         holder: Any = masked
         for step in parents:
             holder = holder[step]
-        holder[last] = f"<secret removed: {finding.secret_type}>"
-    return masked
+        if isinstance(last, KeyOf):
+            marker, n = _marker(finding.secret_type), 1
+            while marker in holder:  # two secret keys in one mapping: both kept, neither shown
+                n += 1
+                marker = f"{_marker(finding.secret_type)[:-1]} {n}>"
+            holder[marker] = holder.pop(last.key)
+            renamed[(*parents, last.key)] = marker
+        else:
+            holder[last] = _marker(finding.secret_type)
+    return masked, renamed
 
 
 @command
@@ -165,7 +207,7 @@ class DetectSecretsCommand(Command):
     line; one with a name (its key, or the name of its `{name, value}` or `{output_key, output_value}`
     pair) as `NAME="VALUE"`, so a variable called DB_PASSWORD counts. An element with a secret passes on with
     `info: {secret_detected, secret_type, found_at}` and each string that held a secret replaced by
-    `<secret removed: TYPE>`: the secret itself is never shown. Without `--with-secrets` the other
+    `<secret removed: TYPE>` (a mapping's key that is a secret too): the secret itself is never shown. Without `--with-secrets` the other
     elements pass on unchanged. The entropy plugins report only strings of entropy 5 or more, as Fix
     sets them; nothing is verified online.
 
@@ -219,10 +261,10 @@ class DetectSecretsCommand(Command):
         for element in open_nodes(stream):
             findings = self._findings(element)
             if findings and isinstance(element, dict):
-                marked = _masked(element, findings)
+                marked, renamed = _masked(element, findings)
                 first = findings[0]
                 marked["info"] = {"secret_detected": True, "secret_type": first.secret_type,
-                                  "found_at": [f.where for f in findings]}  # fmt: skip
+                                  "found_at": [f.where(renamed) for f in findings]}  # fmt: skip
                 yield marked
             elif findings:  # a bare string with a secret: only what was found, never the string
                 yield {"info": {"secret_detected": True, "secret_type": findings[0].secret_type}}
