@@ -278,7 +278,9 @@ def _aged_volumes(store: Store, tmp_path: Path) -> tuple[Path, Callable[[str], C
         node(f"{region}/new", "aws_ec2_volume", "vol-new", 10, volume_size=8), edge(region, f"{region}/new"),
     ])  # fmt: skip
     old = {**_own("old", {"fix": "is(aws_ec2_volume) and ctime<{{volume_age.ago}}"}),
-           "result_kinds": ["aws_ec2_volume"], "default_values": {"volume_age": "90d"}}  # fmt: skip
+           "result_kinds": ["aws_ec2_volume"], "default_values": {"volume_age": "90d"},
+           "title": "Volume older than {{volume_age.ago}}", "risk": "kept past ${volume_age}",
+           "remediation": {"text": "delete volumes older than {{ volume_age }}"}}  # fmt: skip
     path = _file(tmp_path, [old])
 
     def config(age: str = "") -> Config:
@@ -303,6 +305,21 @@ def test_a_check_in_fixs_form_with_ago_finds_the_old_volume_and_passes_the_new(
         one_json("report checks run aws_mine_old --json", store, config("1y"))["checks"][0]["status"]
         == "passed"
     )
+
+
+def test_a_checks_texts_show_its_parameters_values(store: Store, tmp_path: Path) -> None:
+    _, config = _aged_volumes(store, tmp_path)
+    (found,) = one_json("report checks run aws_mine_old --json", store, config(""))["checks"]
+    assert found["title"] == "Volume older than 90d"
+    (listed,) = [
+        r for r in one_json("report checks list --json", store, config("30d")) if r["id"] == "aws_mine_old"
+    ]
+    assert listed["title"] == "Volume older than 30d"
+    shown = run("report checks show aws_mine_old", store, config("30d"))
+    assert shown[0] == "aws_mine_old: Volume older than 30d"
+    assert "  risk: kept past 30d" in shown and "  remediation: delete volumes older than 30d" in shown
+    table = run("report checks run aws_mine_old", store, config(""))
+    assert any("Volume older than 90d" in line for line in table)
 
 
 def test_an_override_that_is_no_duration_used_with_ago_is_refused_clearly(

@@ -191,7 +191,9 @@ def _checks_list(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[
     checks = [c for c in sorted(library.checks.values(), key=lambda c: c.id)
               if (service is None or c.service == service) and (category is None or category in c.categories)
               and scope.runs(c)]  # fmt: skip
-    rows = [[c.id, c.severity, "manual" if c.manual else "automated", c.title] for c in checks]
+    values = ctx.config.report.override_values
+    rows = [[c.id, c.severity, "manual" if c.manual else "automated", c.filled(values.get(c.id)).title]
+            for c in checks]  # fmt: skip
     yield from _table(cmd, ctx, ["id", "severity", "detect", "title"], rows)
 
 
@@ -210,7 +212,9 @@ def _checks_show(cmd: ReportCommand, ctx: Context, args: list[str]) -> Iterator[
 
 
 def _check_text(check: Check, ctx: Context) -> Iterator[str]:
-    kind, text = check.detector(ctx.config.report.override_values.get(check.id))
+    overrides = ctx.config.report.override_values.get(check.id)
+    kind, text = check.detector(overrides)
+    check = check.filled(overrides)
     yield f"{check.id}: {check.title}"
     yield f"  severity: {check.severity}; kinds: {', '.join(check.result_kinds)}; categories: {', '.join(check.categories)}"
     yield f"  risk: {check.risk}"

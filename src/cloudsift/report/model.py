@@ -111,6 +111,26 @@ class Check(CheckSpec):
     def manual(self) -> bool:
         return self.detect.manual is not None
 
+    def filled(self, overrides: dict[str, ParameterValue] | None = None) -> Check:
+        """The check with its title, risk and remediation showing its parameters' values (`{{x.ago}}` as
+        the duration given), as a reader wants them: "signed in within 90d", not "within ${recent}"."""
+        values = {**(self.default_values or {}), **(overrides or {})}
+        if not values:
+            return self
+
+        def fill(text: str) -> str:
+            return _PARAMETER.sub(
+                lambda use: (
+                    parameter_text(values[name]) if (name := _parameter_name(use)) in values else use.group(0)
+                ),
+                text,
+            )
+
+        remediation = self.remediation.model_copy(update={"text": fill(self.remediation.text)})
+        return self.model_copy(
+            update={"title": fill(self.title), "risk": fill(self.risk), "remediation": remediation}
+        )
+
     def detector(
         self, overrides: dict[str, ParameterValue] | None = None, now: dt.datetime | None = None
     ) -> tuple[str, str]:

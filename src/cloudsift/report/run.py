@@ -93,6 +93,7 @@ class CheckRunner:
     # ---- one check
 
     def run(self, check: Check) -> CheckResult:
+        check = check.filled(self.ctx.config.report.override_values.get(check.id))
         if check.manual:
             return CheckResult(check, "manual", reason=check.detect.manual or "")
         unknown = [k for k in check.result_kinds if k not in self.ctx.store.model.kinds]
