@@ -361,3 +361,21 @@ def test_a_benchmark_in_fix_s_format_loads_from_paths_and_runs_its_checks_by_id(
     assert statuses["aws_mine_web_group"][1] > 0
     assert statuses["aws_mine_contacts"][0] == "manual"
     assert [s["title"] for s in found["children"][0]["children"]] == ["1.1 Web groups", "1.2 Contacts"]
+
+
+def test_a_check_without_result_kinds_whose_query_does_not_parse_is_an_error_not_uncollected(
+    estate: Store, tmp_path: Path
+) -> None:
+    # with no kinds of its own and none read from its query, it said 'not collected: no  in the scope'
+    broken = {**_own("broken", {"fix": "is(aws_ec2_security_group) and ("}), "result_kinds": []}
+    valued = {**_own("valued", {"fix": "is(aws_ec2_security_group) and ${test}"}), "result_kinds": [],
+              "default_values": {"test": "("}}  # fmt: skip
+    _file(tmp_path, [broken, valued])
+    config = Config(report=ReportConfig(paths=[tmp_path]))
+    (result,) = one_json("report checks run aws_mine_broken --json", estate, config)["checks"]
+    assert result["status"] == "error" and "unexpected end of the query" in result["reason"]
+    # the query parses with this config's value: its kinds are read from it then
+    overridden = Config(report=ReportConfig(paths=[tmp_path], override_values={"aws_mine_valued": {"test": "name != null"}}))  # fmt: skip
+    (result,) = one_json("report checks run aws_mine_valued --json", estate, overridden)["checks"]
+    groups = len(run("search is(aws_ec2_security_group)", estate))
+    assert groups > 1 and (result["status"], result["failed"]) == ("failed", groups)

@@ -96,6 +96,11 @@ class CheckRunner:
         check = check.filled(self.ctx.config.report.override_values.get(check.id))
         if check.manual:
             return CheckResult(check, "manual", reason=check.detect.manual or "")
+        if not check.result_kinds:
+            derived = self._with_kinds(check)
+            if isinstance(derived, CheckResult):
+                return derived
+            check = derived
         unknown = [k for k in check.result_kinds if k not in self.ctx.store.model.kinds]
         if unknown:
             return CheckResult(check, "not_evaluated", reason=f"kind {unknown[0]} is not in this data model")
@@ -135,6 +140,22 @@ class CheckRunner:
         return CheckResult(
             check, status, failed, passed, reason=reason, suppressed=suppressed, unlisted=unlisted
         )
+
+    def _with_kinds(self, check: Check) -> Check | CheckResult:
+        """A check loaded without result kinds (its query did not parse then): the kinds its query's
+        results are, with this config's values, or why it cannot run (never 'not collected')."""
+        from cloudsift.report.coverage import result_kinds_of
+
+        try:
+            kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+            kinds = result_kinds_of(kind, text)
+        except CloudsiftError as e:
+            return CheckResult(check, "error", reason=e.render())
+        if not kinds:
+            return CheckResult(
+                check, "error", reason="result_kinds is empty and its query's results name no kind"
+            )
+        return check.model_copy(update={"result_kinds": kinds})
 
     def _places(self, kinds: Iterable[str]) -> set[Spot]:
         """The places of the scope a check of these kinds looks at: those holding its resources, and those
