@@ -223,3 +223,20 @@ def test_a_secret_used_as_a_key_is_removed_with_its_key_and_never_named() -> Non
         f"{at}<secret removed: AWS Access Key 2>",
         f"{at}<secret removed: AWS Access Key 2>.nested",
     }
+
+
+def test_checks_test_syntax_names_a_detect_secrets_path_the_model_lacks(tmp_path: Path) -> None:
+    def check(name: str, path: str) -> dict[str, Any]:
+        return {"name": name, "title": "Secrets", "result_kinds": ["aws_ec2_instance"], "risk": "r",
+                "severity": "high", "remediation": {"text": "t"},
+                "detect": {"fix_cmd": f"search is(aws_ec2_instance) | detect-secrets --path {path} --with-secrets"}}  # fmt: skip
+
+    path = tmp_path / "mine.json"
+    good = {"provider": "aws", "service": "ec2", "checks": [check("fine", "instance_user_data")]}
+    path.write_text(json.dumps(good))
+    assert run(f"report checks test {path} --syntax") == [f"1 checks of {path}: every query parses and binds"]
+    path.write_text(json.dumps({**good, "checks": [check("typo", "instance_userdata")]}))
+    with pytest.raises(UsageError) as raised:
+        run(f"report checks test {path} --syntax")
+    assert f"{path}: check typo: detect.fix_cmd: " in str(raised.value)
+    assert "unknown property 'instance_userdata'" in str(raised.value)

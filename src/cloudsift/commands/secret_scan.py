@@ -14,12 +14,15 @@ import shlex
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudsift.commands.base import Command, Option, command
 from cloudsift.commands.search import open_nodes
 from cloudsift.context import Context
 from cloudsift.errors import UsageError
+
+if TYPE_CHECKING:
+    from cloudsift.model import Model
 
 # As Fix sets them: the entropy plugins report only strings more random than an id or a hash.
 _ENTROPY_LIMITS = {"HexHighEntropyString": 5.0, "Base64HighEntropyString": 5.0}
@@ -272,17 +275,18 @@ class DetectSecretsCommand(Command):
                 yield element
 
     def _check_paths(self, ctx: Context) -> None:
+        if self.path_texts:
+            self.check_paths(ctx.store.model, ctx.store.extra_properties())
+
+    def check_paths(self, model: Model, extra: Iterable[str] = ()) -> None:
         """A path naming no property of the model is refused, as in a search: a typo would otherwise scan
         nothing and let every element pass as clean."""
-        if not self.path_texts:
-            return
         from cloudsift.query.ast import Path
         from cloudsift.query.binder import Binder
 
-        store = ctx.store
         for text in self.path_texts:
             if text != "/reported":
-                Binder(store.model, store.extra_properties(), ctx.now, text).resolve(Path.of(text))
+                Binder(model, extra, None, text).resolve(Path.of(text))
 
     def _findings(self, element: Any) -> list[Finding]:
         if not isinstance(element, dict):

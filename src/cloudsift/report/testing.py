@@ -27,9 +27,14 @@ def query_problem(check: Check, overrides: dict[str, object] | None = None) -> s
         elif kind == "fix_cmd":
             from cloudsift.commands.pipeline import parse_line
             from cloudsift.commands.search import searches_of
+            from cloudsift.commands.secret_scan import DetectSecretsCommand
 
-            for cmd in searches_of(parse_line(text)):
+            pipelines = parse_line(text)
+            for cmd in searches_of(pipelines):
                 _bind(cmd.query_text)
+            for pipeline in pipelines:  # a detect-secrets path names properties of the model too
+                for scan in (c for c in pipeline.commands if isinstance(c, DetectSecretsCommand)):
+                    scan.check_paths(MODEL)
     except CloudsiftError as e:
         return f"{check.source}: check {check.name}: detect.{kind}: {e.render()}"
     unknown = [k for k in check.result_kinds if k not in MODEL.kinds]
