@@ -285,7 +285,6 @@ def write_collection(
     spool.flush()
     # The collecting process still holds what parsing AWS's answers left behind: the store gets a
     # bounded share (DuckDB spills to disk past it), so a 100,000-resource collection stays under 1 GiB.
-    _give_back_freed_memory()
     with store.memory_budget(IMPORT_MEMORY_MB):
         imported = store.import_file(Path(spool.name), replace=True)
     store_seconds = time.perf_counter() - writing
@@ -407,22 +406,6 @@ def region_in_use(partition: Partition, stored: dict[str, bool]) -> bool:
         return True
     kept = bool(partition.failed) or partition.some_services
     return kept and stored.get(Region(partition.account, partition.region).id, False)
-
-
-def _give_back_freed_memory() -> None:
-    """Return to the system what the collection freed: glibc keeps freed memory in the arenas of the
-    threads that parsed AWS's answers (~770 MB at 100,000 resources) unless asked to trim them."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
 
 
 def partition_lines(
