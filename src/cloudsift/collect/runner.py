@@ -244,8 +244,6 @@ def collect_aws(
             for key, partition in partitions.items():
                 if key not in pending:
                     spool.writelines(partition_lines(partition, outer, in_use))
-        for account in accounts:  # its clients (one per service and region) are not needed past here
-            account.drop_clients()
         summary = write_collection(
             store, spool, list(partitions.values()), [(a.id, a.alias) for a in accounts], account_errors,
             kinds, outer, event, started, events, problems,

@@ -129,12 +129,6 @@ class Account:
                 )
         return found
 
-    def drop_clients(self) -> None:
-        """Let the clients go (each holds its endpoint, hooks and connection pool): a collection is over."""
-        with self._lock:
-            self._clients.clear()
-            self._making.clear()
-
 
 def home_region(session: boto3.Session, cfg: AwsConfig) -> str:
     """Where account-wide calls (STS, IAM, Organizations, the list of regions) go: the session's own
