@@ -55,6 +55,7 @@ from cloudsift.store.known import Known
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
     base_properties,
+    columned_properties,
     duckdb_type,
     json_transform_spec,
     property_column,
@@ -261,12 +262,9 @@ class DuckDBStore(Store):
         if name not in self._columns:
             cursor = self.con.cursor()
             try:
-                rows = cursor.execute(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = 'nodes'"
-                ).fetchall()
+                self._columns = columned_properties(cursor)
             finally:
                 cursor.close()
-            self._columns = frozenset(r[0][2:] for r in rows if r[0].startswith("p_"))
         return name in self._columns
 
     def schema_version(self) -> int:

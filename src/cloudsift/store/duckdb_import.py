@@ -24,6 +24,7 @@ from cloudsift.store.deferred import DeferredEdge, deferred_edge
 from cloudsift.store.loader import EDGE_TYPES, LEVELS, MAX_LINE_BYTES, GraphReader, Known, generic_kind_error
 from cloudsift.store.schema import (
     ANCESTOR_COLUMNS,
+    columned_properties,
     duckdb_type,
     json_transform_spec,
     property_column,
@@ -502,11 +503,9 @@ class DuckDBImport:
         keys = {r[0] for r in con.execute(
             "SELECT DISTINCT unnest(json_keys(reported)) FROM raw WHERE line IN (SELECT line FROM new_nodes)"
         ).fetchall()}  # fmt: skip
-        have = {r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE table_name = 'nodes' AND database_name = current_database()"
-        ).fetchall()}  # fmt: skip
+        have = columned_properties(con)
         for name, typ in typed_properties(self.model).items():
-            if name in keys and property_column(name).strip('"') not in have:
+            if name in keys and name not in have:
                 con.execute(f"ALTER TABLE nodes ADD COLUMN {property_column(name)} {duckdb_type(typ)}")
         return keys
 

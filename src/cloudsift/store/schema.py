@@ -1,9 +1,10 @@
-"""Store columns derived from the model: one typed column per property in DuckDB."""
+"""Store columns derived from the model: in DuckDB, a typed column per property the nodes have."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from cloudsift.model import MODEL, ListOf, Model, PropType, Scalar, StringMap, Struct
 
@@ -46,6 +47,14 @@ def _transform_spec(typ: PropType) -> object:
 def typed_properties(model: Model = MODEL) -> dict[str, PropType]:
     """Every top-level property that gets a typed column, with its type; `kind` is always a string."""
     return dict(sorted(model.properties.items()))
+
+
+def columned_properties(con: Any) -> frozenset[str]:
+    """The properties whose typed column the store's nodes table has (a DuckDB connection or cursor)."""
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'nodes' AND database_name = current_database()"
+    ).fetchall()
+    return frozenset(r[0][2:] for r in rows if r[0].startswith("p_"))
 
 
 def base_properties(model: Model = MODEL) -> dict[str, PropType]:
