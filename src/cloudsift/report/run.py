@@ -25,7 +25,7 @@ from cloudsift.query.binder import Binder
 from cloudsift.query.parser import parse_aggregate, parse_query
 from cloudsift.report.coverage import Coverage, Place, Unjudged, needed_kinds
 from cloudsift.report.library import Library
-from cloudsift.report.model import Benchmark, Check, Section, severity_rank
+from cloudsift.report.model import Benchmark, Check, ParameterValue, Section, severity_rank
 from cloudsift.report.result import CheckResult, Report, Resource, SectionResult, Status
 from cloudsift.report.suppressions import Suppression, Suppressions
 
@@ -93,11 +93,12 @@ class CheckRunner:
     # ---- one check
 
     def run(self, check: Check) -> CheckResult:
-        check = check.filled(self.ctx.config.report.override_values.get(check.id))
+        overrides = self.ctx.config.report.override_values.get(check.id)
+        check = check.filled(overrides)
         if check.manual:
             return CheckResult(check, "manual", reason=check.detect.manual or "")
         if not check.result_kinds:
-            derived = self._with_kinds(check)
+            derived = self._with_kinds(check, overrides)
             if isinstance(derived, CheckResult):
                 return derived
             check = derived
@@ -109,7 +110,7 @@ class CheckRunner:
             kinds = " or ".join(check.result_kinds)
             return CheckResult(check, "not_evaluated", reason=f"not collected: no {kinds} in the scope")
         try:  # the clock is read here, for the {{name.ago}} parameters of this check
-            kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+            kind, text = check.detector(overrides)
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
         try:  # a check whose query does not parse is an error of its own, never the whole report's
@@ -141,13 +142,13 @@ class CheckRunner:
             check, status, failed, passed, reason=reason, suppressed=suppressed, unlisted=unlisted
         )
 
-    def _with_kinds(self, check: Check) -> Check | CheckResult:
+    def _with_kinds(self, check: Check, overrides: dict[str, ParameterValue] | None) -> Check | CheckResult:
         """A check loaded without result kinds (its query did not parse then): the kinds its query's
         results are, with this config's values, or why it cannot run (never 'not collected')."""
         from cloudsift.report.coverage import result_kinds_of
 
         try:
-            kind, text = check.detector(self.ctx.config.report.override_values.get(check.id))
+            kind, text = check.detector(overrides)
             kinds = result_kinds_of(kind, text)
         except CloudsiftError as e:
             return CheckResult(check, "error", reason=e.render())
